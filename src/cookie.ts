@@ -1,0 +1,157 @@
+// The cookie wire format: reading our cookie from `Cookie` headers and writing `Set-Cookie`.
+// Parsing is lenient (other cookies are skipped, never decoded); serializing is strict, and every
+// option is checked once, at setup, so the per-request path only concatenates strings.
+
+import { configError } from './errors.ts'
+
+export type SameSite = 'Strict' | 'Lax' | 'None'
+export type Priority = 'Low' | 'Medium' | 'High'
+
+/** Attributes of the session cookie. Secure, HttpOnly and SameSite=Lax by default. */
+export interface CookieOptions {
+  /** Cookie name; an RFC 9110 token. Default `session`. Prefer `__Host-session` on HTTPS origins. */
+  name?: string
+  /** Default `/`. */
+  path?: string
+  /** Omitted by default, which limits the cookie to the exact host (safest). */
+  domain?: string
+  /** Default `true`: scripts cannot read the cookie. */
+  httpOnly?: boolean
+  /** Default `true`. Browsers treat `http://localhost` as secure, so this works in development. */
+  secure?: boolean
+  /** Default `Lax`. Case-insensitive on input. */
+  sameSite?: SameSite | Lowercase<SameSite>
+  /** CHIPS partitioned cookie; requires `secure`. */
+  partitioned?: boolean
+  /** Chromium's `Priority` attribute. */
+  priority?: Priority | Lowercase<Priority>
+  /**
+   * Write no `Max-Age`, so the browser forgets the cookie when it closes. The sealed expiry
+   * still applies on the server.
+   */
+  sessionCookie?: boolean
+}
+
+/** A validated cookie configuration with its attribute string prebuilt. */
+export interface CookieSpec {
+  readonly name: string
+  readonly sessionCookie: boolean
+  /** `; Path=/; HttpOnly; ...`, everything after `name=value` and `Max-Age`. */
+  readonly attributes: string
+}
+
+/** RFC 6265bis section 5.6: browsers drop a cookie whose name + value exceeds 4096 bytes. */
+export const MAX_COOKIE_BYTES = 4096
+/** RFC 6265bis section 5.6.1 (and 4.1.2.2): Max-Age and Expires are capped at 400 days. */
+export const MAX_AGE_CAP_SECONDS = 400 * 24 * 60 * 60
+
+// RFC 9110 section 5.6.2: token = 1*tchar.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+// RFC 6265bis section 5.6: av-octets exclude CTLs and ';'. A path must also start with '/'.
+const PATH = /^\/[\x20-\x3a\x3c-\x7e]*$/
+// A host name: labels of letters, digits and hyphens, an optional leading dot.
+const DOMAIN =
+  /^\.?[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/
+
+function bad(message: string): never {
+  throw configError('ERR_COOKIE_OPTION', message)
+}
+
+function pick<T extends string>(value: unknown, allowed: readonly T[], what: string): T {
+  const found = allowed.find((a) => typeof value === 'string' && a.toLowerCase() === value.toLowerCase())
+  return found ?? bad(`cookie ${what} must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}`)
+}
+
+/** Validates cookie options at setup; throws `ERR_COOKIE_OPTION` with the rule that was broken. */
+export function cookieSpec(options: CookieOptions = {}): CookieSpec {
+  const {
+    name = 'session',
+    path = '/',
+    domain,
+    httpOnly = true,
+    secure = true,
+    partitioned = false,
+    sessionCookie = false,
+  } = options
+  if (typeof name !== 'string' || !TOKEN.test(name)) {
+    bad(`cookie name ${JSON.stringify(name)} is not an RFC 9110 token (letters, digits, !#$%&'*+-.^_\`|~)`)
+  }
+  if (typeof path !== 'string' || !PATH.test(path)) {
+    bad(`cookie path ${JSON.stringify(path)} must start with '/' and contain no ';' or control characters`)
+  }
+  if (domain !== undefined && (typeof domain !== 'string' || domain.length > 253 || !DOMAIN.test(domain))) {
+    bad(`cookie domain ${JSON.stringify(domain)} is not a host name`)
+  }
+  const sameSite = pick(options.sameSite ?? 'Lax', ['Strict', 'Lax', 'None'] as const, 'sameSite')
+  const priority =
+    options.priority === undefined
+      ? undefined
+      : pick(options.priority, ['Low', 'Medium', 'High'] as const, 'priority')
+
+  // RFC 6265bis section 4.1.3: cookie name prefixes.
+  const lower = name.toLowerCase()
+  if (lower.startsWith('__secure-') && !secure) bad(`a __Secure- cookie (${name}) requires secure: true`)
+  if (lower.startsWith('__host-')) {
+    if (!secure) bad(`a __Host- cookie (${name}) requires secure: true`)
+    if (path !== '/') bad(`a __Host- cookie (${name}) requires path '/'`)
+    if (domain !== undefined) bad(`a __Host- cookie (${name}) must not set a domain`)
+  }
+  // RFC 6265bis section 5.6.7 and CHIPS: SameSite=None and Partitioned are refused without Secure.
+  if (sameSite === 'None' && !secure) bad('sameSite: None requires secure: true')
+  if (partitioned && !secure) bad('partitioned requires secure: true')
+
+  let attributes = `; Path=${path}`
+  if (domain !== undefined) attributes += `; Domain=${domain}`
+  if (httpOnly) attributes += '; HttpOnly'
+  if (secure) attributes += '; Secure'
+  attributes += `; SameSite=${sameSite}`
+  if (partitioned) attributes += '; Partitioned'
+  if (priority) attributes += `; Priority=${priority}`
+  return { name, sessionCookie: Boolean(sessionCookie), attributes }
+}
+
+/**
+ * `Set-Cookie` for `value`, living `maxAge` seconds (`undefined`: a browser-session cookie).
+ * The value must be cookie-octets (our tokens are base64url and dots).
+ */
+export function serializeCookie(spec: CookieSpec, value: string, maxAge: number | undefined): string {
+  const age =
+    maxAge === undefined ? '' : `; Max-Age=${Math.min(Math.max(0, Math.floor(maxAge)), MAX_AGE_CAP_SECONDS)}`
+  return `${spec.name}=${value}${age}${spec.attributes}`
+}
+
+/** `Set-Cookie` that deletes the cookie, with the same Path/Domain/Secure/Partitioned it was set with. */
+export function expireCookie(spec: CookieSpec): string {
+  return `${spec.name}=; Max-Age=0${spec.attributes}`
+}
+
+/**
+ * The values of every cookie called `name` in `header`, in order, at most `limit` of them.
+ *
+ * Splits on ';' (RFC 6265bis section 5.4) and also on ',', because Fetch's `Headers.get()` joins
+ * several `Cookie` header lines (HTTP/2 sends one per cookie) with ", ". Other cookies are never
+ * decoded, so odd characters or broken %-encoding in them cannot throw. Linear in the header.
+ */
+export function readCookie(header: string | null, name: string, limit: number): string[] {
+  const found: string[] = []
+  if (!header) return found
+  const n = header.length
+  let start = 0
+  while (start < n && found.length < limit) {
+    let end = start
+    while (end < n) {
+      const c = header.charCodeAt(end)
+      if (c === 59 /* ; */ || c === 44 /* , */) break
+      end++
+    }
+    let i = start
+    while (i < end && (header.charCodeAt(i) === 32 || header.charCodeAt(i) === 9)) i++
+    if (header.startsWith(name, i)) {
+      let eq = i + name.length
+      while (eq < end && header.charCodeAt(eq) === 32) eq++
+      if (header.charCodeAt(eq) === 61 /* = */ && eq < end) found.push(header.slice(eq + 1, end).trim())
+    }
+    start = end + 1
+  }
+  return found
+}

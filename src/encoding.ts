@@ -1,0 +1,112 @@
+// Byte <-> text helpers. Base64url decoding is strict and canonical (RFC 4648 section 3.5):
+// no padding, no whitespace, no characters outside the URL-safe alphabet, and the unused low
+// bits of the last character must be zero, so every byte string has exactly one encoding and a
+// changed last character can never decode to the same bytes.
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+const DECODE = new Int8Array(128).fill(-1)
+for (let i = 0; i < 64; i++) DECODE[ALPHABET.charCodeAt(i)] = i
+
+export const encoder: TextEncoder = new TextEncoder()
+const utf8Fatal = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+interface NativeBase64 {
+  toBase64?: (this: Uint8Array, options: { alphabet: 'base64url'; omitPadding: true }) => string
+}
+interface NativeBase64Ctor {
+  fromBase64?: (
+    input: string,
+    options: { alphabet: 'base64url'; lastChunkHandling: 'strict' },
+  ) => Uint8Array<ArrayBuffer>
+}
+// TC39 Uint8Array base64 (Bun, Deno, Node 25+, recent browsers); fall back to our own loops.
+const nativeTo = (Uint8Array.prototype as NativeBase64).toBase64
+const nativeFrom = (Uint8Array as NativeBase64Ctor).fromBase64
+
+export function base64urlEncode(bytes: Uint8Array): string {
+  if (nativeTo) return nativeTo.call(bytes, { alphabet: 'base64url', omitPadding: true })
+  let out = ''
+  const n = bytes.length
+  let i = 0
+  for (; i + 2 < n; i += 3) {
+    const v = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number)
+    out += ALPHABET[v >> 18]! + ALPHABET[(v >> 12) & 63]! + ALPHABET[(v >> 6) & 63]! + ALPHABET[v & 63]!
+  }
+  if (i < n) {
+    const a = bytes[i] as number
+    const b = i + 1 < n ? (bytes[i + 1] as number) : 0
+    const v = (a << 16) | (b << 8)
+    out += ALPHABET[v >> 18]! + ALPHABET[(v >> 12) & 63]!
+    if (i + 1 < n) out += ALPHABET[(v >> 6) & 63]!
+  }
+  return out
+}
+
+/** Decodes canonical unpadded base64url; returns `undefined` for anything else. Never throws. */
+export function base64urlDecode(text: string): Uint8Array<ArrayBuffer> | undefined {
+  const n = text.length
+  const rem = n & 3
+  if (rem === 1) return undefined
+  // The native decoder accepts '=' padding and ASCII whitespace, so the alphabet is checked here.
+  if (nativeFrom) {
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i)
+      if (c > 127 || DECODE[c] === -1) return undefined
+    }
+    try {
+      return nativeFrom(text, { alphabet: 'base64url', lastChunkHandling: 'strict' })
+    } catch {
+      return undefined
+    }
+  }
+  const out = new Uint8Array((n * 3) >> 2)
+  let o = 0
+  let i = 0
+  const full = n - rem
+  for (; i < full; i += 4) {
+    const v =
+      (sextet(text, i) << 18) | (sextet(text, i + 1) << 12) | (sextet(text, i + 2) << 6) | sextet(text, i + 3)
+    if (v < 0) return undefined
+    out[o++] = v >> 16
+    out[o++] = (v >> 8) & 255
+    out[o++] = v & 255
+  }
+  if (rem === 2) {
+    const a = sextet(text, i)
+    const b = sextet(text, i + 1)
+    // Canonical: the 4 unused low bits of the last character are zero.
+    if ((a | b) < 0 || (b & 15) !== 0) return undefined
+    out[o] = (a << 2) | (b >> 4)
+  } else if (rem === 3) {
+    const a = sextet(text, i)
+    const b = sextet(text, i + 1)
+    const c = sextet(text, i + 2)
+    if ((a | b | c) < 0 || (c & 3) !== 0) return undefined
+    out[o++] = (a << 2) | (b >> 4)
+    out[o] = ((b & 15) << 4) | (c >> 2)
+  }
+  return out
+}
+
+// Returns -1 for characters outside the alphabet; a negative sextet poisons the OR above
+// (as -1 << k is still negative).
+function sextet(text: string, i: number): number {
+  const c = text.charCodeAt(i)
+  return c < 128 ? (DECODE[c] as number) : -1
+}
+
+/** Strict UTF-8 decode; `undefined` for invalid sequences. */
+export function utf8Decode(bytes: Uint8Array): string | undefined {
+  try {
+    return utf8Fatal.decode(bytes)
+  } catch {
+    return undefined
+  }
+}
+
+export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length)
+  out.set(a, 0)
+  out.set(b, a.length)
+  return out
+}

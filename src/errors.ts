@@ -1,0 +1,69 @@
+/**
+ * Every error this library throws is a {@link SealedSessionError} with a stable `code`.
+ * They are thrown only for programmer mistakes (configuration, or writing data that cannot be
+ * stored). Anything a client sends is never an exception: a bad cookie is "no session".
+ *
+ * Branch on `error.code`, never on the message.
+ */
+export class SealedSessionError extends Error {
+  /** Stable machine-readable code, e.g. `ERR_SECRET_INVALID`. */
+  readonly code: string
+
+  constructor(code: string, message: string) {
+    super(`sealed-session: ${message}`)
+    this.name = new.target.name
+    this.code = code
+  }
+}
+
+/** Codes of {@link ConfigurationError}, one per kind of mistake. */
+export type ConfigurationErrorCode =
+  /** A secret is missing, shorter than 32 bytes, or copied from the documentation. */
+  | 'ERR_SECRET_INVALID'
+  /** A cookie name or attribute is unsafe or breaks a prefix rule (`__Host-`, `__Secure-`). */
+  | 'ERR_COOKIE_OPTION'
+  /** A lifetime, skew or other option is not a finite number in range, or of the wrong type. */
+  | 'ERR_OPTION_INVALID'
+  /** `globalThis.crypto.subtle` is missing (Node 18 without `--experimental-global-webcrypto`). */
+  | 'ERR_NO_WEBCRYPTO'
+
+/** Thrown at setup when options are unsafe or invalid. */
+export class ConfigurationError extends SealedSessionError {
+  declare readonly code: ConfigurationErrorCode
+}
+
+/**
+ * Thrown when a sealed session does not fit in a cookie (name + value over 4096 bytes,
+ * RFC 6265bis section 5.6). Nothing is written: the browser keeps its previous cookie.
+ */
+export class CookieTooLargeError extends SealedSessionError {
+  declare readonly code: 'ERR_COOKIE_TOO_LARGE'
+  /** Bytes of `name=value` that would have been written. */
+  readonly size: number
+  /** The limit that was exceeded. */
+  readonly limit: number
+
+  constructor(size: number, limit: number) {
+    super(
+      'ERR_COOKIE_TOO_LARGE',
+      `session cookie would be ${size} bytes, over the ${limit}-byte limit browsers enforce; store less in the session`,
+    )
+    this.size = size
+    this.limit = limit
+  }
+}
+
+/** Thrown on write when session data cannot be serialized faithfully (BigInt, cycles, Map, ...). */
+export class SerializationError extends SealedSessionError {
+  declare readonly code: 'ERR_SESSION_SERIALIZE'
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_SESSION_SERIALIZE', message)
+    if (options && 'cause' in options) this.cause = options.cause
+  }
+}
+
+/** @internal */
+export function configError(code: ConfigurationErrorCode, message: string): ConfigurationError {
+  return new ConfigurationError(code, message)
+}

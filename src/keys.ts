@@ -1,0 +1,138 @@
+// Secrets -> derived, non-extractable subkeys, cached per secret list.
+//
+// Each secret goes through HKDF-SHA-256 (RFC 5869) once, with an `info` label per mode, so the
+// encrypted and signed modes never share a key even when they share a secret. A second label
+// derives a 3-byte key id that tokens carry, so a reader picks the key by id instead of trying
+// every configured key.
+
+import { base64urlEncode, encoder } from './encoding.ts'
+import { configError } from './errors.ts'
+
+export type Mode = 'encrypted' | 'signed'
+
+/** A secret: a string (UTF-8 bytes) or raw bytes, at least 32 bytes either way. */
+export type Secret = string | Uint8Array
+
+export interface Keyring {
+  /** The newest key; every seal uses it. */
+  readonly current: SessionKey
+  /** Every configured key by id, the newest included. */
+  readonly byId: ReadonlyMap<string, SessionKey>
+}
+
+export interface SessionKey {
+  /** 4 base64url characters naming this key inside tokens. */
+  readonly id: string
+  readonly key: CryptoKey
+}
+
+export const MIN_SECRET_BYTES = 32
+
+// Secrets shown in this project's README and examples. A deployment using one of them has a key
+// anyone can read, so they are refused outright.
+export const PUBLISHED_SECRETS: ReadonlySet<string> = new Set([
+  'change-me-to-32-or-more-random-characters',
+  'replace-this-with-a-long-random-secret-value',
+])
+
+const SALT = encoder.encode('sealed-session')
+const INFO = {
+  encrypted: encoder.encode('sealed-session v1 aes-256-gcm'),
+  signed: encoder.encode('sealed-session v1 hmac-sha-256'),
+  encryptedId: encoder.encode('sealed-session v1 key id aes-256-gcm'),
+  signedId: encoder.encode('sealed-session v1 key id hmac-sha-256'),
+}
+
+/** Checks and normalises `secret` at setup. Newest secret first. */
+export function normalizeSecrets(secret: unknown): Uint8Array[] {
+  const list = Array.isArray(secret) ? secret : [secret]
+  if (list.length === 0) throw configError('ERR_SECRET_INVALID', '`secret` is an empty list')
+  return list.map((s: unknown, i) => {
+    const where = Array.isArray(secret) ? `secret[${i}]` : '`secret`'
+    let bytes: Uint8Array
+    if (typeof s === 'string') {
+      if (PUBLISHED_SECRETS.has(s)) {
+        throw configError(
+          'ERR_SECRET_INVALID',
+          `${where} is an example secret from the documentation; generate your own, e.g. \`openssl rand -base64 32\``,
+        )
+      }
+      bytes = encoder.encode(s)
+    } else if (s instanceof Uint8Array) {
+      bytes = s.slice()
+    } else {
+      throw configError('ERR_SECRET_INVALID', `${where} must be a string or a Uint8Array, got ${describe(s)}`)
+    }
+    if (bytes.length < MIN_SECRET_BYTES) {
+      throw configError(
+        'ERR_SECRET_INVALID',
+        `${where} is ${bytes.length} bytes; at least ${MIN_SECRET_BYTES} are required (e.g. \`openssl rand -base64 32\`)`,
+      )
+    }
+    if (bytes.every((b) => b === bytes[0])) {
+      throw configError('ERR_SECRET_INVALID', `${where} is one repeated character; use random bytes`)
+    }
+    return bytes
+  })
+}
+
+function describe(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value
+}
+
+// Cache: at most a few secret lists live at once (a Worker's env secret, a rotation in progress).
+// Keyed by mode and the secrets' base64url form; the secrets are in memory anyway.
+const MAX_CACHED_KEYRINGS = 16
+const keyrings = new Map<string, Promise<Keyring>>()
+
+/** Returns the keyring for these secrets, deriving it once; concurrent callers share one promise. */
+export function getKeyring(secrets: readonly Uint8Array[], mode: Mode): Promise<Keyring> {
+  let cacheKey = mode
+  for (const s of secrets) cacheKey += `.${base64urlEncode(s)}`
+  let ring = keyrings.get(cacheKey)
+  if (ring === undefined) {
+    if (keyrings.size >= MAX_CACHED_KEYRINGS) keyrings.delete(keyrings.keys().next().value as string)
+    ring = deriveKeyring(secrets, mode)
+    keyrings.set(cacheKey, ring)
+    // A failed derivation must not poison the cache for later requests.
+    ring.catch(() => keyrings.delete(cacheKey))
+  }
+  return ring
+}
+
+async function deriveKeyring(secrets: readonly Uint8Array[], mode: Mode): Promise<Keyring> {
+  const keys = await Promise.all(secrets.map((s) => deriveKey(s, mode)))
+  const byId = new Map<string, SessionKey>()
+  for (const k of keys) {
+    if (byId.has(k.id)) {
+      throw configError(
+        'ERR_SECRET_INVALID',
+        'two configured secrets are equal or share a key id; remove one',
+      )
+    }
+    byId.set(k.id, k)
+  }
+  return { current: keys[0]!, byId }
+}
+
+async function deriveKey(secret: Uint8Array, mode: Mode): Promise<SessionKey> {
+  const subtle = crypto.subtle
+  const ikm = await subtle.importKey('raw', secret as BufferSource, 'HKDF', false, [
+    'deriveKey',
+    'deriveBits',
+  ])
+  const hkdf = (info: Uint8Array) => ({ name: 'HKDF', hash: 'SHA-256', salt: SALT, info }) as HkdfParams
+  const [key, idBits] = await Promise.all([
+    mode === 'encrypted'
+      ? subtle.deriveKey(hkdf(INFO.encrypted), ikm, { name: 'AES-GCM', length: 256 }, false, [
+          'encrypt',
+          'decrypt',
+        ])
+      : subtle.deriveKey(hkdf(INFO.signed), ikm, { name: 'HMAC', hash: 'SHA-256', length: 256 }, false, [
+          'sign',
+          'verify',
+        ]),
+    subtle.deriveBits(hkdf(mode === 'encrypted' ? INFO.encryptedId : INFO.signedId), ikm, 24),
+  ])
+  return { id: base64urlEncode(new Uint8Array(idBits)), key }
+}

@@ -1,0 +1,122 @@
+// Options in, a frozen validated configuration out. Everything that can be wrong with the
+// configuration is found here, at setup, with a stable code; nothing is written into the
+// caller's object.
+
+import { type CookieOptions, type CookieSpec, cookieSpec } from './cookie.ts'
+import { configError } from './errors.ts'
+import { type Mode, normalizeSecrets, type Secret } from './keys.ts'
+import { jsonSerializer, type Serializer } from './serializer.ts'
+import type { InvalidReason } from './token.ts'
+
+/** Options for {@link withSession} and the Hono middleware. Only `secret` is required. */
+export interface SessionOptions {
+  /**
+   * At least 32 bytes; generate one with `openssl rand -base64 32`. A list rotates keys: the
+   * first seals new cookies, all of them open existing ones, and a cookie sealed with an older
+   * key is re-sealed with the first on its next request.
+   */
+  secret: Secret | readonly Secret[]
+  /**
+   * `encrypted` (default): AES-256-GCM, the client can neither read nor change the session.
+   * `signed`: HMAC-SHA-256 over readable base64url JSON, for data the client may read.
+   */
+  mode?: Mode
+  /** Cookie name and attributes. */
+  cookie?: CookieOptions
+  /** Absolute lifetime in seconds from login (or `regenerate()`). Default 14 days. */
+  maxAge?: number
+  /** Seconds without a write after which the session ends. Default 3 days. */
+  idleTimeout?: number
+  /**
+   * Rolling renewal: an unchanged session is re-sealed (pushing the idle deadline forward) only
+   * once less than this fraction of `idleTimeout` remains. Default 0.5; 0 never renews, 1 renews
+   * on every request.
+   */
+  renewThreshold?: number
+  /** Seconds a cookie's timestamps may lie in the future (clock drift between servers). Default 60. */
+  clockSkew?: number
+  /** Clock in milliseconds since the epoch. Default `Date.now`. Inject one in tests. */
+  now?: () => number
+  /** Encodes session data to text; JSON (strict: throws on values JSON would change) by default. */
+  serializer?: Serializer
+  /**
+   * Called when a request carried a session cookie that could not be used, with a stable reason.
+   * Nothing is logged by default. The reason is for your logs only; never echo it to the client.
+   */
+  onInvalid?: (reason: InvalidReason, request: Request) => void
+}
+
+export interface SessionConfig {
+  readonly secrets: readonly Uint8Array[]
+  readonly mode: Mode
+  readonly cookie: CookieSpec
+  readonly maxAgeMs: number
+  readonly idleMs: number
+  readonly renewMs: number
+  readonly skewMs: number
+  readonly now: () => number
+  readonly serializer: Serializer
+  readonly onInvalid: ((reason: InvalidReason, request: Request) => void) | undefined
+}
+
+const DAY = 24 * 60 * 60
+
+function seconds(value: unknown, fallback: number, name: string, allowZero = false): number {
+  if (value === undefined) return fallback * 1000
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (value === 0 && !allowZero)) {
+    throw configError(
+      'ERR_OPTION_INVALID',
+      `${name} must be a finite number of seconds above 0; got ${String(value)}`,
+    )
+  }
+  return value * 1000
+}
+
+/** Validates `options` once; throws a {@link ConfigurationError} naming the problem. */
+export function resolveOptions(options: SessionOptions): SessionConfig {
+  if (typeof options !== 'object' || options === null) {
+    throw configError('ERR_OPTION_INVALID', 'options must be an object with at least a `secret`')
+  }
+  if (typeof globalThis.crypto?.subtle?.encrypt !== 'function') {
+    throw configError(
+      'ERR_NO_WEBCRYPTO',
+      'globalThis.crypto.subtle is missing. On Node 18 start node with --experimental-global-webcrypto, ' +
+        "or run `globalThis.crypto ??= (await import('node:crypto')).webcrypto` before using sealed-session",
+    )
+  }
+  const mode = options.mode ?? 'encrypted'
+  if (mode !== 'encrypted' && mode !== 'signed') {
+    throw configError('ERR_OPTION_INVALID', `mode must be 'encrypted' or 'signed'; got ${String(mode)}`)
+  }
+  const maxAgeMs = seconds(options.maxAge, 14 * DAY, 'maxAge')
+  const idleMs = Math.min(seconds(options.idleTimeout, 3 * DAY, 'idleTimeout'), maxAgeMs)
+  const threshold = options.renewThreshold ?? 0.5
+  if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1)) {
+    throw configError(
+      'ERR_OPTION_INVALID',
+      `renewThreshold must be a number from 0 to 1; got ${String(threshold)}`,
+    )
+  }
+  const skewMs = seconds(options.clockSkew, 60, 'clockSkew', true)
+  for (const name of ['now', 'onInvalid'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') {
+      throw configError('ERR_OPTION_INVALID', `${name} must be a function`)
+    }
+  }
+  const serializer = options.serializer ?? jsonSerializer
+  if (typeof serializer?.stringify !== 'function' || typeof serializer.parse !== 'function') {
+    throw configError('ERR_OPTION_INVALID', 'serializer must have stringify(value) and parse(text) functions')
+  }
+  return Object.freeze({
+    secrets: normalizeSecrets(options.secret),
+    mode,
+    cookie: cookieSpec(options.cookie),
+    maxAgeMs,
+    idleMs,
+    renewMs: idleMs * threshold,
+    skewMs,
+    now: options.now ?? Date.now,
+    serializer,
+    onInvalid: options.onInvalid,
+  })
+}

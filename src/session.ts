@@ -1,0 +1,324 @@
+// Session state, free of any framework: load from a request, mutate, commit to Set-Cookie values.
+
+import { expireCookie, MAX_COOKIE_BYTES, readCookie, serializeCookie } from './cookie.ts'
+import { base64urlEncode, encoder, utf8Decode } from './encoding.ts'
+import { CookieTooLargeError, SerializationError } from './errors.ts'
+import { getKeyring, type Keyring, type SessionKey } from './keys.ts'
+import type { SessionConfig } from './options.ts'
+import { type InvalidReason, type Payload, SESSION_ID_BYTES, seal, unseal } from './token.ts'
+
+/** The shape of session data: a plain object of JSON-compatible values (with the default serializer). */
+export type SessionData = Record<string, unknown>
+
+/** How many cookies with our name are tried (stale copies under other paths/domains can coexist). */
+export const MAX_CANDIDATES = 4
+
+type Flash = Record<string, unknown>
+
+interface Loaded {
+  payload: Payload
+  key: SessionKey
+  data: SessionData
+  flash: Flash | undefined
+  text: string
+}
+
+const COMMIT: unique symbol = Symbol('commit')
+
+/**
+ * A request's session. Read and change it in your handler; the wrapper writes the cookie after
+ * the handler returns, and only when something changed.
+ *
+ * @example
+ * ```ts
+ * const count = (session.get('count') ?? 0) + 1
+ * session.set('count', count)
+ * ```
+ */
+export class Session<T extends SessionData = SessionData> {
+  readonly #config: SessionConfig
+  readonly #ring: Keyring
+  readonly #hadCookie: boolean
+  readonly #loaded: Loaded | undefined
+  #data: T
+  #flash: Flash | undefined
+  #sid: Uint8Array
+  #created: number
+  #destroyed = false
+  #regenerated = false
+  /** Set when data may differ from what was loaded: the text comparison at commit decides. */
+  #maybeChanged = false
+  /** Bumped by every call that may change what is written; `save()` results are reused while equal. */
+  #version = 0
+  #saved: { version: number; text: string; cookies: string[] } | undefined
+
+  /** @internal Use {@link withSession} or the Hono middleware. */
+  constructor(config: SessionConfig, ring: Keyring, hadCookie: boolean, loaded: Loaded | undefined) {
+    this.#config = config
+    this.#ring = ring
+    this.#hadCookie = hadCookie
+    this.#loaded = loaded
+    this.#data = (loaded?.data ?? {}) as T
+    this.#flash = loaded?.flash
+    this.#sid = loaded?.payload.sid ?? newSessionId()
+    this.#created = loaded?.payload.created ?? config.now()
+  }
+
+  /** Random session id (16 base64url characters); changes on {@link regenerate}. */
+  get id(): string {
+    return base64urlEncode(this.#sid)
+  }
+
+  /** True when the request carried no valid session. */
+  get isNew(): boolean {
+    return this.#loaded === undefined
+  }
+
+  /** True when the session holds any data or flash messages. */
+  get isPopulated(): boolean {
+    return Object.keys(this.#data).length > 0 || this.#flash !== undefined
+  }
+
+  /** True when data or flash messages differ from what the request carried. */
+  get isChanged(): boolean {
+    return this.#destroyed || this.#changed(this.#text())
+  }
+
+  /** When this session (or its last regeneration) began, in ms since the epoch. */
+  get createdAt(): number {
+    return this.#created
+  }
+
+  /** When this session ends unless written again: the earlier of absolute and idle expiry, in ms. */
+  get expiresAt(): number {
+    const touched = this.#loaded?.payload.touched ?? this.#created
+    return Math.min(this.#created + this.#config.maxAgeMs, touched + this.#config.idleMs)
+  }
+
+  get<K extends keyof T & string>(key: K): T[K] | undefined {
+    if (!Object.hasOwn(this.#data, key)) return undefined
+    const value = this.#data[key]
+    // An object handed out can be mutated in place; compare at commit time.
+    if (typeof value === 'object' && value !== null) this.#touch()
+    return value
+  }
+
+  set<K extends keyof T & string>(key: K, value: T[K]): void {
+    this.#mutable()[key] = value
+  }
+
+  has(key: keyof T & string): boolean {
+    return Object.hasOwn(this.#data, key)
+  }
+
+  delete(key: keyof T & string): void {
+    if (Object.hasOwn(this.#data, key)) delete this.#mutable()[key]
+  }
+
+  /** Removes all data (the session itself, its id and lifetime, stay). */
+  clear(): void {
+    this.#data = {} as T
+    this.#touch()
+  }
+
+  /** A shallow copy of the data. Change it through {@link set} or {@link replace}. */
+  get data(): Readonly<Partial<T>> {
+    this.#touch()
+    return { ...this.#data }
+  }
+
+  /** Replaces all data with a shallow copy of `data`. */
+  replace(data: T): void {
+    this.#data = { ...data }
+    this.#touch()
+  }
+
+  /**
+   * `flash(key, value)` stores a message for a later request; `flash(key)` returns it once and
+   * removes it.
+   */
+  flash<V = unknown>(key: string): V | undefined
+  flash(key: string, value: unknown): void
+  flash(key: string, ...value: [unknown?]): unknown {
+    this.#touch()
+    if (value.length > 0) {
+      this.#revive()
+      this.#flash = { ...this.#flash, [key]: value[0] }
+      return undefined
+    }
+    if (this.#flash === undefined || !Object.hasOwn(this.#flash, key)) return undefined
+    const { [key]: found, ...rest } = this.#flash
+    this.#flash = Object.keys(rest).length > 0 ? rest : undefined
+    return found
+  }
+
+  /** Ends the session: clears the data and expires the cookie. Setting data afterwards starts a new one. */
+  destroy(): void {
+    this.#data = {} as T
+    this.#flash = undefined
+    this.#destroyed = true
+    this.#touch()
+  }
+
+  /**
+   * Issues a new session id and restarts the absolute lifetime, keeping the data. Call it on
+   * login and on any privilege change, so an id seen before login is worthless after it.
+   */
+  regenerate(): void {
+    this.#destroyed = false
+    this.#regenerated = true
+    this.#touch()
+    this.#sid = newSessionId()
+    this.#created = this.#config.now()
+  }
+
+  /**
+   * Seals the session now rather than after the handler returns, so a write error (such as
+   * {@link CookieTooLargeError}) is thrown where you can catch it and answer accordingly.
+   * Changes made after `save()` are sealed again when the handler returns.
+   */
+  async save(): Promise<void> {
+    this.#saved = undefined
+    const version = this.#version
+    const cookies = await this[COMMIT]()
+    this.#saved = { version, text: this.#text(), cookies }
+  }
+
+  /** @internal The `Set-Cookie` values this session needs, possibly none. */
+  async [COMMIT](): Promise<string[]> {
+    const saved = this.#saved
+    if (saved !== undefined && saved.version === this.#version && saved.text === this.#text())
+      return saved.cookies
+    const config = this.#config
+    const { cookie } = config
+    if (this.#destroyed) return this.#hadCookie ? [expireCookie(cookie)] : []
+    const now = config.now()
+    const loaded = this.#loaded
+    const text = this.#text()
+    const changed = this.#changed(text)
+    if (loaded === undefined) {
+      if (!changed) return []
+    } else if (
+      !changed &&
+      loaded.key.id === this.#ring.current.id &&
+      loaded.payload.touched + config.idleMs - now >= config.renewMs
+    ) {
+      return []
+    }
+    const token = await seal(
+      { created: this.#created, touched: now, sid: this.#sid, body: encoder.encode(text) },
+      this.#ring,
+      config.mode,
+      cookie.name,
+    )
+    const size = cookie.name.length + 1 + token.length
+    if (size > MAX_COOKIE_BYTES) throw new CookieTooLargeError(size, MAX_COOKIE_BYTES)
+    const expiresAt = Math.min(this.#created + config.maxAgeMs, now + config.idleMs)
+    return [serializeCookie(cookie, token, cookie.sessionCookie ? undefined : (expiresAt - now) / 1000)]
+  }
+
+  #mutable(): T {
+    this.#revive()
+    this.#touch()
+    return this.#data
+  }
+
+  #touch(): void {
+    this.#maybeChanged = true
+    this.#version++
+  }
+
+  #changed(text: string): boolean {
+    if (this.#regenerated) return true
+    const loaded = this.#loaded
+    // A new session is worth a cookie only once it holds something.
+    return loaded === undefined ? this.isPopulated : text !== loaded.text
+  }
+
+  // Writing after destroy() starts a fresh session rather than resurrecting the old id.
+  #revive(): void {
+    if (this.#destroyed) {
+      this.#destroyed = false
+      this.regenerate()
+    }
+  }
+
+  /** The serialized body; the loaded text as long as nothing could have changed it. */
+  #text(): string {
+    const loaded = this.#loaded
+    if (!this.#maybeChanged) return loaded?.text ?? EMPTY_TEXT
+    const data = this.#data
+    const body = this.#flash === undefined ? data : [data, this.#flash]
+    const text = this.#config.serializer.stringify(body)
+    if (typeof text !== 'string') throw new SerializationError('serializer.stringify must return a string')
+    return text
+  }
+}
+
+const EMPTY_TEXT = '{}'
+
+function newSessionId(): Uint8Array {
+  return crypto.getRandomValues(new Uint8Array(SESSION_ID_BYTES))
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** Reads the session a request carries; never throws for anything the client sent. */
+export async function loadSession<T extends SessionData>(
+  request: Request,
+  config: SessionConfig,
+): Promise<Session<T>> {
+  const ring = await getKeyring(config.secrets, config.mode)
+  const { name } = config.cookie
+  const values = readCookie(request.headers.get('cookie'), name, MAX_CANDIDATES)
+  let firstReason: InvalidReason | undefined
+  for (const value of values) {
+    const result = await open(value, ring, config)
+    if ('reason' in result) firstReason ??= result.reason
+    else return new Session<T>(config, ring, true, result)
+  }
+  if (firstReason !== undefined && config.onInvalid) {
+    try {
+      config.onInvalid(firstReason, request)
+    } catch {
+      // A failing hook must not turn a bad cookie into a failed request.
+    }
+  }
+  return new Session<T>(config, ring, values.length > 0, undefined)
+}
+
+async function open(
+  value: string,
+  ring: Keyring,
+  config: SessionConfig,
+): Promise<Loaded | { reason: InvalidReason }> {
+  // Checked before any decoding or crypto: nothing longer can have come from us.
+  if (config.cookie.name.length + 1 + value.length > MAX_COOKIE_BYTES) return { reason: 'oversize' }
+  const result = await unseal(value, ring, config.mode, config.cookie.name)
+  if (!result.ok) return result
+  const { payload } = result
+  const now = config.now()
+  if (payload.created > payload.touched || payload.touched > now + config.skewMs) return { reason: 'payload' }
+  if (now >= payload.created + config.maxAgeMs) return { reason: 'expired' }
+  if (now >= payload.touched + config.idleMs) return { reason: 'idle' }
+  const text = utf8Decode(payload.body)
+  if (text === undefined) return { reason: 'payload' }
+  let parsed: unknown
+  try {
+    parsed = config.serializer.parse(text)
+  } catch {
+    return { reason: 'payload' }
+  }
+  if (isRecord(parsed)) return { payload, key: result.key, data: parsed, flash: undefined, text }
+  if (Array.isArray(parsed) && parsed.length === 2 && isRecord(parsed[0]) && isRecord(parsed[1])) {
+    return { payload, key: result.key, data: parsed[0], flash: parsed[1], text }
+  }
+  return { reason: 'payload' }
+}
+
+/** The `Set-Cookie` values a session needs after the handler ran; may throw write errors. */
+export function commitSession(session: Session<SessionData>): Promise<string[]> {
+  return session[COMMIT]()
+}

@@ -1,0 +1,178 @@
+// The token: what goes into the cookie value. Format v1, specified in docs/FORMAT.md.
+//
+//   encrypted  e1KKKK.<b64u(iv[12] || AES-256-GCM(meta || body) || tag[16])>
+//              additional data: ASCII "<cookie name>=e1KKKK"
+//   signed     s1KKKK.<b64u(body)>.<b64u(meta)>.<b64u(HMAC-SHA-256)>
+//              HMAC input: ASCII "<cookie name>=" followed by everything before the last '.'
+//
+// KKKK is the key id (keys.ts). meta is 24 bytes: created and touched as big-endian uint48
+// milliseconds since the epoch, then a 12-byte random session id. body is the serialized data.
+// Binding the cookie name into the authenticated data stops a value being replayed under another
+// cookie name. Exactly one crypto.subtle call per seal and per unseal.
+
+import { base64urlDecode, base64urlEncode, encoder } from './encoding.ts'
+import type { Keyring, Mode, SessionKey } from './keys.ts'
+
+export const VERSION = '1'
+export const HEADER_LENGTH = 6
+export const META_BYTES = 24
+export const SESSION_ID_BYTES = 12
+const IV_BYTES = 12
+const TAG_BYTES = 16
+const MODE_CHAR: Record<Mode, string> = { encrypted: 'e', signed: 's' }
+
+/** What a token carries. Times are integer milliseconds since the epoch. */
+export interface Payload {
+  /** When the session (or its last regeneration) began; the absolute lifetime counts from here. */
+  readonly created: number
+  /** When the session was last written; the idle timeout counts from here. */
+  readonly touched: number
+  readonly sid: Uint8Array
+  readonly body: Uint8Array
+}
+
+/** Stable reasons a cookie value is not a valid session, as given to `onInvalid`. */
+export type InvalidReason =
+  /** Longer than any token this configuration can produce; rejected before decoding. */
+  | 'oversize'
+  /** Not a token of this format: bad structure or non-canonical base64url. */
+  | 'malformed'
+  /** A format version this library does not read. */
+  | 'version'
+  /** A token of the other mode (signed vs encrypted). */
+  | 'mode'
+  /** Sealed with a key that is no longer configured. */
+  | 'unknown-key'
+  /** Authentication failed: tampered, forged, or moved from another cookie name. */
+  | 'tampered'
+  /** Authentic, but the content is unusable: bad times, not UTF-8, not a data object. */
+  | 'payload'
+  /** Past the absolute lifetime (`maxAge`). */
+  | 'expired'
+  /** Past the idle timeout (`idleTimeout`). */
+  | 'idle'
+
+export type UnsealResult =
+  | { readonly ok: true; readonly payload: Payload; readonly key: SessionKey }
+  | { readonly ok: false; readonly reason: InvalidReason }
+
+const MAX_UINT48 = 2 ** 48
+
+function writeMeta(target: Uint8Array, offset: number, p: Payload): void {
+  const view = new DataView(target.buffer, target.byteOffset + offset, META_BYTES)
+  for (const [at, ms] of [
+    [0, p.created],
+    [6, p.touched],
+  ] as const) {
+    if (!Number.isInteger(ms) || ms < 0 || ms >= MAX_UINT48) throw new RangeError(`invalid time ${ms}`)
+    view.setUint16(at, Math.floor(ms / 2 ** 32))
+    view.setUint32(at + 2, ms >>> 0)
+  }
+  target.set(p.sid, offset + 12)
+}
+
+function readMeta(bytes: Uint8Array, body: Uint8Array): Payload {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, META_BYTES)
+  return {
+    created: view.getUint16(0) * 2 ** 32 + view.getUint32(2),
+    touched: view.getUint16(6) * 2 ** 32 + view.getUint32(8),
+    sid: bytes.subarray(12, META_BYTES),
+    body,
+  }
+}
+
+/**
+ * Seals `payload` for cookie `name` with the keyring's newest key. `iv` exists for the frozen
+ * test vectors only; real seals always draw a fresh random one.
+ */
+export async function seal(
+  payload: Payload,
+  ring: Keyring,
+  mode: Mode,
+  name: string,
+  iv: Uint8Array<ArrayBuffer> = crypto.getRandomValues(new Uint8Array(IV_BYTES)),
+): Promise<string> {
+  const { id, key } = ring.current
+  const header = MODE_CHAR[mode] + VERSION + id
+  if (mode === 'encrypted') {
+    const plaintext = new Uint8Array(META_BYTES + payload.body.length)
+    writeMeta(plaintext, 0, payload)
+    plaintext.set(payload.body, META_BYTES)
+    const sealed = await crypto.subtle.encrypt(
+      { name: 'AES-GCM', iv, additionalData: encoder.encode(`${name}=${header}`) },
+      key,
+      plaintext,
+    )
+    const out = new Uint8Array(IV_BYTES + sealed.byteLength)
+    out.set(iv, 0)
+    out.set(new Uint8Array(sealed), IV_BYTES)
+    return `${header}.${base64urlEncode(out)}`
+  }
+  const meta = new Uint8Array(META_BYTES)
+  writeMeta(meta, 0, payload)
+  const signedPart = `${header}.${base64urlEncode(payload.body)}.${base64urlEncode(meta)}`
+  const mac = await crypto.subtle.sign('HMAC', key, encoder.encode(`${name}=${signedPart}`))
+  return `${signedPart}.${base64urlEncode(new Uint8Array(mac))}`
+}
+
+/**
+ * Opens a token sealed for cookie `name`. Never throws for any input string: every failure is a
+ * reason. Checks structure and authenticity only; lifetimes are the session layer's business.
+ */
+export async function unseal(token: string, ring: Keyring, mode: Mode, name: string): Promise<UnsealResult> {
+  if (token.length <= HEADER_LENGTH || token.charCodeAt(HEADER_LENGTH) !== 46 /* . */)
+    return fail('malformed')
+  const modeChar = token[0]
+  if (modeChar !== 'e' && modeChar !== 's') return fail('malformed')
+  if (token[1] !== VERSION) return fail('version')
+  if (modeChar !== MODE_CHAR[mode]) return fail('mode')
+  const sessionKey = ring.byId.get(token.slice(2, HEADER_LENGTH))
+  if (sessionKey === undefined) return fail('unknown-key')
+  const header = token.slice(0, HEADER_LENGTH)
+
+  if (mode === 'encrypted') {
+    const bytes = base64urlDecode(token.slice(HEADER_LENGTH + 1))
+    if (bytes === undefined || bytes.length < IV_BYTES + META_BYTES + TAG_BYTES) return fail('malformed')
+    let plaintext: ArrayBuffer
+    try {
+      plaintext = await crypto.subtle.decrypt(
+        {
+          name: 'AES-GCM',
+          iv: bytes.subarray(0, IV_BYTES),
+          additionalData: encoder.encode(`${name}=${header}`),
+        },
+        sessionKey.key,
+        bytes.subarray(IV_BYTES),
+      )
+    } catch {
+      return fail('tampered')
+    }
+    const pt = new Uint8Array(plaintext)
+    return { ok: true, payload: readMeta(pt, pt.subarray(META_BYTES)), key: sessionKey }
+  }
+
+  const lastDot = token.lastIndexOf('.')
+  const bodyDot = token.indexOf('.', HEADER_LENGTH + 1)
+  if (bodyDot === -1 || token.indexOf('.', bodyDot + 1) !== lastDot) return fail('malformed')
+  const body = base64urlDecode(token.slice(HEADER_LENGTH + 1, bodyDot))
+  const meta = base64urlDecode(token.slice(bodyDot + 1, lastDot))
+  const mac = base64urlDecode(token.slice(lastDot + 1))
+  if (body === undefined || meta?.length !== META_BYTES || mac?.length !== 32) return fail('malformed')
+  let valid: boolean
+  try {
+    valid = await crypto.subtle.verify(
+      'HMAC',
+      sessionKey.key,
+      mac,
+      encoder.encode(`${name}=${token.slice(0, lastDot)}`),
+    )
+  } catch {
+    valid = false
+  }
+  if (!valid) return fail('tampered')
+  return { ok: true, payload: readMeta(meta, body), key: sessionKey }
+}
+
+function fail(reason: InvalidReason): UnsealResult {
+  return { ok: false, reason }
+}

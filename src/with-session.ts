@@ -1,0 +1,92 @@
+// withSession: wraps any Fetch-API handler `(request, ...rest) => Response`.
+
+import { resolveOptions, type SessionConfig, type SessionOptions } from './options.ts'
+import { commitSession, loadSession, type Session, type SessionData } from './session.ts'
+
+/** A handler that receives the session after the request, then whatever the runtime passes. */
+export type SessionHandler<T extends SessionData, Rest extends unknown[]> = (
+  request: Request,
+  session: Session<T>,
+  ...rest: Rest
+) => Response | Promise<Response>
+
+/** Options, or a function of the request and the runtime's arguments that returns them. */
+export type OptionsInput<Args extends unknown[]> = SessionOptions | ((...args: Args) => SessionOptions)
+
+/**
+ * Gives `handler` a session and returns a handler of the runtime's own shape
+ * `(request, ...rest) => Promise<Response>`: `env` and `ctx` on Workers, `info` on Deno,
+ * `server` on Bun pass through untouched.
+ *
+ * Options are validated here, at setup; when given as a function (to read `env` on Workers)
+ * they are validated on the first request, and derived keys stay cached either way.
+ *
+ * @example Cloudflare Workers
+ * ```ts
+ * import { withSession } from 'sealed-session'
+ *
+ * export default {
+ *   fetch: withSession<{ count: number }, [Env, ExecutionContext]>(
+ *     async (request, session, env, ctx) => {
+ *       session.set('count', (session.get('count') ?? 0) + 1)
+ *       return new Response(`visits: ${session.get('count')}`)
+ *     },
+ *     (request, env) => ({ secret: env.SESSION_SECRET }),
+ *   ),
+ * }
+ * ```
+ *
+ * @throws {ConfigurationError} on invalid options (code `ERR_SECRET_INVALID`, `ERR_COOKIE_OPTION`, ...).
+ * @throws {CookieTooLargeError} from the returned handler when the session outgrows a cookie.
+ */
+export function withSession<T extends SessionData = SessionData, Rest extends unknown[] = unknown[]>(
+  handler: SessionHandler<T, Rest>,
+  options: OptionsInput<[Request, ...Rest]>,
+): (request: Request, ...rest: Rest) => Promise<Response> {
+  const resolve = configResolver(options)
+  return async function sealedSession(request: Request, ...rest: Rest): Promise<Response> {
+    const session = await loadSession<T>(request, resolve(request, ...rest))
+    const response = await handler(request, session, ...rest)
+    return applySetCookies(response, await commitSession(session as Session))
+  }
+}
+
+/** @internal Resolves static options now, and a function's result once per distinct object. */
+export function configResolver<Args extends unknown[]>(
+  options: OptionsInput<Args>,
+): (...args: Args) => SessionConfig {
+  if (typeof options !== 'function') {
+    const config = resolveOptions(options)
+    return () => config
+  }
+  const seen = new WeakMap<SessionOptions, SessionConfig>()
+  return (...args) => {
+    const raw = options(...args)
+    let config = typeof raw === 'object' && raw !== null ? seen.get(raw) : undefined
+    if (config === undefined) {
+      config = resolveOptions(raw)
+      seen.set(raw, config)
+    }
+    return config
+  }
+}
+
+/**
+ * Appends `Set-Cookie` values (never replacing the app's own) and marks the response
+ * `Cache-Control: private` unless the app chose a policy. A response with immutable headers, such
+ * as a `fetch()` result, is re-wrapped first.
+ */
+export function applySetCookies(response: Response, cookies: readonly string[]): Response {
+  if (cookies.length === 0) return response
+  let res = response
+  try {
+    res.headers.append('set-cookie', cookies[0]!)
+  } catch {
+    res = new Response(response.body, response)
+    res.headers.append('set-cookie', cookies[0]!)
+  }
+  for (let i = 1; i < cookies.length; i++) res.headers.append('set-cookie', cookies[i]!)
+  // A shared cache must never hand one user's session cookie to another.
+  if (!res.headers.has('cache-control')) res.headers.set('cache-control', 'private')
+  return res
+}
