@@ -1,0 +1,121 @@
+// The demo app, one plain Fetch handler shared by every runtime's example: a visit counter,
+// login/logout with regenerate(), a flash message, the decoded session, and a route that tries
+// to outgrow the 4 KB cookie limit.
+import {
+  type CookieOptions,
+  CookieTooLargeError,
+  type Session,
+  type SessionOptions,
+  withSession,
+} from 'sealed-session'
+
+export interface DemoSession extends Record<string, unknown> {
+  count: number
+  user: string
+  note: string
+}
+
+export interface DemoConfig {
+  secret: string | string[]
+  /** Absolute lifetime in seconds (short values let tests watch a session expire). */
+  maxAge?: number
+  cookie?: CookieOptions
+}
+
+const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+
+function page(session: Session<DemoSession>, notice: string | undefined): Response {
+  const user = session.get('user')
+  const body = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>sealed-session demo</title>
+<style>body{font:16px system-ui;max-width:40rem;margin:2rem auto}pre{background:#f4f4f4;padding:1rem}</style></head>
+<body>
+<h1>sealed-session demo</h1>
+${notice ? `<p id="flash" role="status">${escape(notice)}</p>` : ''}
+<p>Visits in this session: <strong id="count">${session.get('count') ?? 0}</strong></p>
+<p>Signed in as: <strong id="user">${user ? escape(user) : 'nobody'}</strong></p>
+${
+  user
+    ? '<form method="post" action="/logout"><button id="logout">Log out</button></form>'
+    : '<form method="post" action="/login"><input name="user" id="name" value="ada" aria-label="user name"> <button id="login">Log in</button></form>'
+}
+<p><a href="/session">Decoded session (JSON)</a> · <a href="/">Reload</a></p>
+<p>Session id: <code id="sid">${session.id}</code></p>
+</body></html>`
+  return new Response(body, { headers: { 'content-type': 'text/html; charset=utf-8' } })
+}
+
+const redirect = (to = '/') => new Response(null, { status: 303, headers: { location: to } })
+
+async function route(request: Request, session: Session<DemoSession>): Promise<Response> {
+  const { pathname, searchParams } = new URL(request.url)
+  if (request.method === 'POST' && pathname === '/login') {
+    const form = await request.formData()
+    const name = String(form.get('user') ?? '').slice(0, 64) || 'anonymous'
+    session.regenerate() // a fresh id on privilege change; the visit count carries over
+    session.set('user', name)
+    session.flash('notice', `Welcome, ${name}!`)
+    return redirect()
+  }
+  if (request.method === 'POST' && pathname === '/logout') {
+    session.destroy()
+    return redirect()
+  }
+  if (pathname === '/session') {
+    return Response.json({
+      id: session.id,
+      isNew: session.isNew,
+      createdAt: new Date(session.createdAt).toISOString(),
+      expiresAt: new Date(session.expiresAt).toISOString(),
+      data: session.data,
+    })
+  }
+  if (pathname === '/grow') {
+    // Store `bytes` characters; past the cookie limit the write fails and the old session stays.
+    const bytes = Math.min(Number(searchParams.get('bytes') ?? 0) || 0, 1 << 20)
+    session.set('note', 'x'.repeat(bytes))
+    try {
+      await session.save()
+    } catch (error) {
+      if (error instanceof CookieTooLargeError) {
+        return Response.json({ error: error.code, size: error.size, limit: error.limit }, { status: 413 })
+      }
+      throw error
+    }
+    return Response.json({ stored: bytes })
+  }
+  if (pathname === '/') {
+    session.set('count', (session.get('count') ?? 0) + 1)
+    return page(session, session.flash<string>('notice'))
+  }
+  return new Response('Not found', { status: 404 })
+}
+
+/** Builds the demo's fetch handler. Extra runtime arguments (env, ctx, info, server) pass through. */
+export function createApp(config: DemoConfig): (request: Request, ...rest: unknown[]) => Promise<Response> {
+  const options: SessionOptions = { secret: config.secret, cookie: config.cookie ?? {} }
+  if (config.maxAge !== undefined) options.maxAge = config.maxAge
+  if (config.maxAge !== undefined) options.idleTimeout = config.maxAge
+  return withSession<DemoSession>(route, options)
+}
+
+/**
+ * The demo's configuration from environment variables, the same on every runtime:
+ *   SESSION_SECRET   at least 32 bytes; without it a random development secret is generated
+ *   SESSION_MAX_AGE  absolute lifetime in seconds (optional; short values let tests watch expiry)
+ *   SESSION_COOKIE   cookie name (default "session"; try "__Host-session")
+ */
+export function configFromEnv(get: (name: string) => string | undefined, log = console.log): DemoConfig {
+  let secret = get('SESSION_SECRET')
+  if (!secret) {
+    secret = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))
+    log('No SESSION_SECRET set: using a random development secret (sessions end when the server restarts).')
+  }
+  const maxAge = get('SESSION_MAX_AGE')
+  const name = get('SESSION_COOKIE')
+  return {
+    secret,
+    ...(maxAge ? { maxAge: Number(maxAge) } : {}),
+    ...(name ? { cookie: { name } } : {}),
+  }
+}

@@ -1,0 +1,6 @@
+// The conformance suite: every test file, compiled into one module that each runtime's runner
+// imports. Keep this list in step with the files in test/.
+import './encoding.test.ts'
+import './token.test.ts'
+
+export { run } from './harness.ts'

@@ -1,0 +1,124 @@
+// Shared fixtures: secrets, a controllable clock, requests with cookies, and a crypto.subtle
+// call counter. Portable: no runtime-specific APIs.
+import { type SessionData, type SessionHandler, type SessionOptions, withSession } from 'sealed-session'
+
+export const SECRET = 'test-secret-0123456789-abcdefghijklmnopqrstuvwxyz'
+export const OLD_SECRET = 'older-test-secret-9876543210-zyxwvutsrqponmlkjih'
+export const OTHER_SECRET = 'unrelated-secret-ABCDEFGHIJKLMNOPQRSTUVWXYZ-0123'
+
+export const T0 = Date.UTC(2026, 0, 1)
+
+export interface Clock {
+  now: () => number
+  advance(ms: number): void
+  set(ms: number): void
+}
+
+export function clock(start = T0): Clock {
+  let t = start
+  return {
+    now: () => t,
+    advance: (ms) => {
+      t += ms
+    },
+    set: (ms) => {
+      t = ms
+    },
+  }
+}
+
+/** A request to `path` carrying `cookie` (one header line per array entry, as HTTP/2 may send). */
+export function request(path = '/', cookie?: string | readonly string[], init: RequestInit = {}): Request {
+  const headers = new Headers(init.headers)
+  for (const line of typeof cookie === 'string' ? [cookie] : (cookie ?? [])) headers.append('cookie', line)
+  return new Request(`http://localhost${path}`, { ...init, headers })
+}
+
+export interface Sent {
+  response: Response
+  setCookies: string[]
+  /** `name=value` of the first Set-Cookie, ready to send back; undefined when none was set. */
+  cookie: string | undefined
+  body: string
+}
+
+export async function send(
+  handler: (request: Request) => Promise<Response>,
+  cookie?: string | readonly string[],
+  path = '/',
+): Promise<Sent> {
+  const response = await handler(request(path, cookie))
+  const setCookies = response.headers.getSetCookie()
+  const body = await response.clone().text()
+  return { response, setCookies, cookie: setCookies[0]?.split(';')[0], body }
+}
+
+/** The value of a `name=value` pair. */
+export function valueOf(pair: string): string {
+  return pair.slice(pair.indexOf('=') + 1)
+}
+
+/** withSession with a handler given per test and test defaults (fixed secret, a clock). */
+export function wrap<T extends SessionData = SessionData>(
+  handler: SessionHandler<T, []>,
+  options: Partial<SessionOptions> = {},
+): (request: Request) => Promise<Response> {
+  return withSession<T, []>(handler, { secret: SECRET, ...options })
+}
+
+/** A counter app: increments `count` on every request and returns it. */
+export function counter(options: Partial<SessionOptions> = {}): (request: Request) => Promise<Response> {
+  return wrap<{ count: number }>((_req, session) => {
+    const count = (session.get('count') ?? 0) + 1
+    session.set('count', count)
+    return new Response(String(count))
+  }, options)
+}
+
+/** An app that only reads the session and reports what it sees. */
+export function reader(options: Partial<SessionOptions> = {}): (request: Request) => Promise<Response> {
+  return wrap(
+    (_req, session) => Response.json({ isNew: session.isNew, id: session.id, data: session.data }),
+    options,
+  )
+}
+
+const SUBTLE_METHODS = [
+  'encrypt',
+  'decrypt',
+  'sign',
+  'verify',
+  'importKey',
+  'deriveKey',
+  'deriveBits',
+  'digest',
+] as const
+export type SubtleCounts = Record<(typeof SUBTLE_METHODS)[number] | 'total', number>
+
+/** Counts crypto.subtle calls made while `fn` runs. */
+export async function countSubtle(fn: () => Promise<unknown>): Promise<SubtleCounts> {
+  const subtle = crypto.subtle as unknown as Record<string, (...args: unknown[]) => unknown>
+  const counts = Object.fromEntries([...SUBTLE_METHODS, 'total'].map((m) => [m, 0])) as SubtleCounts
+  for (const m of SUBTLE_METHODS) {
+    const original = subtle[m]!
+    Object.defineProperty(subtle, m, {
+      configurable: true,
+      writable: true,
+      value: (...args: unknown[]) => {
+        counts[m]++
+        counts.total++
+        return original.apply(crypto.subtle, args)
+      },
+    })
+  }
+  try {
+    await fn()
+  } finally {
+    for (const m of SUBTLE_METHODS) delete subtle[m]
+  }
+  return counts
+}
+
+export function bytes(text: string): Uint8Array {
+  return new TextEncoder().encode(text)
+}

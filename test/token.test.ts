@@ -1,0 +1,250 @@
+import { base64urlDecode, base64urlEncode } from '../src/encoding.ts'
+import { getKeyring, type Mode, normalizeSecrets } from '../src/keys.ts'
+import { type Payload, seal, unseal } from '../src/token.ts'
+import { deepEqual, describe, equal, ok, test } from './harness.ts'
+import { bytes, OLD_SECRET, OTHER_SECRET, SECRET, T0 } from './helpers.ts'
+import vectors from './vectors.json' with { type: 'json' }
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+
+const ring = (secrets: string | string[], mode: Mode = 'encrypted') =>
+  getKeyring(normalizeSecrets(secrets), mode)
+
+function payload(body = '{"count":1}'): Payload {
+  return { created: T0, touched: T0 + 5, sid: new Uint8Array(12).fill(7), body: bytes(body) }
+}
+
+async function sealed(mode: Mode = 'encrypted', name = 'session', body?: string): Promise<string> {
+  return seal(payload(body), await ring(SECRET, mode), mode, name)
+}
+
+async function reason(
+  token: string,
+  mode: Mode = 'encrypted',
+  name = 'session',
+  secrets: string | string[] = SECRET,
+) {
+  const result = await unseal(token, await ring(secrets, mode), mode, name)
+  return result.ok ? 'ok' : result.reason
+}
+
+describe('token', () => {
+  test('frozen v1 vectors: sealing with a fixed key and IV gives the committed token', async () => {
+    for (const v of vectors) {
+      const mode = v.mode as Mode
+      const keys = await ring(v.secret, mode)
+      const p = { created: v.created, touched: v.touched, sid: base64urlDecode(v.sid)!, body: bytes(v.body) }
+      equal(await seal(p, keys, mode, v.name, base64urlDecode(v.iv)!), v.token, `${v.mode} ${v.name}`)
+      const opened = await unseal(v.token, keys, mode, v.name)
+      ok(opened.ok, 'vector opens')
+      equal(opened.payload.created, v.created)
+      equal(opened.payload.touched, v.touched)
+      equal(base64urlEncode(opened.payload.sid), v.sid)
+      equal(new TextDecoder().decode(opened.payload.body), v.body)
+    }
+  })
+
+  test('vectors follow docs/FORMAT.md: an independent WebCrypto implementation opens them', async () => {
+    const te = new TextEncoder()
+    for (const v of vectors) {
+      const ikm = await crypto.subtle.importKey('raw', te.encode(v.secret), 'HKDF', false, [
+        'deriveKey',
+        'deriveBits',
+      ])
+      const hkdf = (info: string) => ({
+        name: 'HKDF',
+        hash: 'SHA-256',
+        salt: te.encode('sealed-session'),
+        info: te.encode(info),
+      })
+      const alg = v.mode === 'encrypted' ? 'aes-256-gcm' : 'hmac-sha-256'
+      const id = base64urlEncode(
+        new Uint8Array(await crypto.subtle.deriveBits(hkdf(`sealed-session v1 key id ${alg}`), ikm, 24)),
+      )
+      const header = `${v.mode === 'encrypted' ? 'e' : 's'}1${id}`
+      ok(v.token.startsWith(`${header}.`), 'header is mode, version, key id')
+      let meta: Uint8Array
+      let body: Uint8Array
+      if (v.mode === 'encrypted') {
+        const key = await crypto.subtle.deriveKey(
+          hkdf(`sealed-session v1 ${alg}`),
+          ikm,
+          { name: 'AES-GCM', length: 256 },
+          false,
+          ['decrypt'],
+        )
+        const raw = base64urlDecode(v.token.slice(7))!
+        const pt = new Uint8Array(
+          await crypto.subtle.decrypt(
+            { name: 'AES-GCM', iv: raw.subarray(0, 12), additionalData: te.encode(`${v.name}=${header}`) },
+            key,
+            raw.subarray(12),
+          ),
+        )
+        meta = pt.subarray(0, 24)
+        body = pt.subarray(24)
+      } else {
+        const key = await crypto.subtle.deriveKey(
+          hkdf(`sealed-session v1 ${alg}`),
+          ikm,
+          { name: 'HMAC', hash: 'SHA-256', length: 256 },
+          false,
+          ['verify'],
+        )
+        const parts = v.token.split('.')
+        equal(parts.length, 4)
+        const signedPart = parts.slice(0, 3).join('.')
+        ok(
+          await crypto.subtle.verify(
+            'HMAC',
+            key,
+            base64urlDecode(parts[3]!)!,
+            te.encode(`${v.name}=${signedPart}`),
+          ),
+        )
+        body = base64urlDecode(parts[1]!)!
+        meta = base64urlDecode(parts[2]!)!
+      }
+      const view = new DataView(meta.buffer, meta.byteOffset, 24)
+      equal(view.getUint16(0) * 2 ** 32 + view.getUint32(2), v.created)
+      equal(view.getUint16(6) * 2 ** 32 + view.getUint32(8), v.touched)
+      equal(base64urlEncode(meta.subarray(12)), v.sid)
+      equal(new TextDecoder().decode(body), v.body)
+    }
+  })
+
+  for (const mode of ['encrypted', 'signed'] as const) {
+    test(`${mode}: round-trips payloads, including non-ASCII and empty bodies`, async () => {
+      for (const body of ['{}', '{"a":"\u00e9\u4e2d\u{1F600}"}', 'x'.repeat(3000), '']) {
+        const token = await sealed(mode, 'session', body)
+        const result = await unseal(token, await ring(SECRET, mode), mode, 'session')
+        ok(result.ok)
+        equal(new TextDecoder().decode(result.payload.body), body)
+        equal(result.payload.created, T0)
+        equal(result.payload.touched, T0 + 5)
+      }
+    })
+
+    test(`${mode}: one character changed at every position, to every other character, is rejected`, async () => {
+      const token = await sealed(mode)
+      const keys = await ring(SECRET, mode)
+      const replacements = `${ALPHABET};,="\\% .`
+      let tried = 0
+      for (let i = 0; i < token.length; i++) {
+        for (const c of replacements) {
+          if (c === token[i]) continue
+          const forged = token.slice(0, i) + c + token.slice(i + 1)
+          const result = await unseal(forged, keys, mode, 'session')
+          tried++
+          ok(!result.ok, `accepted a change at ${i} to ${c}`)
+        }
+      }
+      ok(tried > token.length * 60)
+    })
+
+    test(`${mode}: every truncation and extensions are rejected`, async () => {
+      const token = await sealed(mode)
+      for (let n = 0; n < token.length; n++)
+        equal((await reason(token.slice(0, n), mode)) === 'ok', false, `length ${n}`)
+      for (const extra of ['A', 'AA', 'AAAA', '.', '.AAAA', '=', '==', ' ']) {
+        equal((await reason(token + extra, mode)) === 'ok', false, `extended by ${extra}`)
+      }
+    })
+
+    test(`${mode}: segments swapped, emptied or doubled are rejected`, async () => {
+      const token = await sealed(mode)
+      const parts = token.split('.')
+      const variants = [
+        parts.slice().reverse().join('.'),
+        [parts[0], '', ...parts.slice(2)].join('.'),
+        [...parts, parts.at(-1)].join('.'),
+        parts.join('..'),
+        `.${token}`,
+      ]
+      if (parts.length === 4) variants.push([parts[0], parts[2], parts[1], parts[3]].join('.'))
+      for (const v of variants) equal((await reason(v, mode)) === 'ok', false, v)
+    })
+
+    test(`${mode}: a single bit flipped anywhere in the decoded bytes is rejected`, async () => {
+      const token = await sealed(mode)
+      const dot = token.lastIndexOf('.')
+      const segments = mode === 'encrypted' ? [token.slice(7)] : token.slice(7).split('.')
+      let offset = 7
+      for (const segment of segments) {
+        const raw = base64urlDecode(segment)!
+        for (let bit = 0; bit < raw.length * 8; bit++) {
+          const flipped = raw.slice()
+          flipped[bit >> 3]! ^= 1 << (bit & 7)
+          const forged =
+            token.slice(0, offset) + base64urlEncode(flipped) + token.slice(offset + segment.length)
+          equal(await reason(forged, mode), 'tampered', `bit ${bit} of segment at ${offset}`)
+        }
+        offset += segment.length + 1
+      }
+      ok(dot > 0)
+    })
+
+    test(`${mode}: the header (mode, version, key id) is authenticated`, async () => {
+      const token = await sealed(mode)
+      equal(await reason(`${mode === 'encrypted' ? 'e' : 's'}2${token.slice(2)}`, mode), 'version')
+      equal(await reason(`${mode === 'encrypted' ? 's' : 'e'}${token.slice(1)}`, mode), 'mode')
+      equal(await reason(`${token.slice(0, 2)}AAAA${token.slice(6)}`, mode), 'unknown-key')
+    })
+
+    test(`${mode}: wrong key, removed key and another cookie name are rejected`, async () => {
+      const token = await sealed(mode)
+      equal(
+        await reason(token, mode, 'session', OTHER_SECRET),
+        'unknown-key',
+        'a removed key is named unknown',
+      )
+      equal(
+        await reason(token, mode, 'session', [OTHER_SECRET, SECRET]),
+        'ok',
+        'an older configured key still opens',
+      )
+      equal(await reason(token, mode, 'other'), 'tampered', 'cookie name is bound into the token')
+      equal(await reason(token, mode, 'Session'), 'tampered', 'names are case-sensitive')
+    })
+  }
+
+  test('a key id from the right mode but a forged header id with the same secret cannot open', async () => {
+    // Same secret, other mode: subkeys and ids differ per mode, so neither token opens in the other.
+    const enc = await sealed('encrypted')
+    const sig = await sealed('signed')
+    equal(await reason(enc, 'signed'), 'mode')
+    equal(await reason(sig, 'encrypted'), 'mode')
+    equal(await reason(`s${enc.slice(1)}`, 'signed'), 'unknown-key')
+    equal(await reason(`e${sig.slice(1)}`, 'encrypted'), 'unknown-key')
+  })
+
+  test('foreign tokens (JWT, JWE, iron, random base64url) are rejected', async () => {
+    const foreign = [
+      'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+      'eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..k9Xk0iLX2X0rEPuM.p6lwUQ.Zq2bm0k3_8sZ3g-lGBtdzw',
+      'Fe26.2**0cdd607945dd1dffb7da0b0bf5f1a7daa6218cbae14cac51dcbd91fb077aeb5b*aOZLCKLhCt0D5IU1qLTtYw*g0ilNDlQ3TsdFUqJCqAm9iL7Wa60H7eYcHL_5oP136TOJREkS3BzheDC1dlxz5oJ**05b8943049af490e913bbc3a2485bee2aaf7b823f4c41d0ff0b7c883b4448571*R5DRHzNTETwMZpMBdXSlt-nPhcUytgtBb2HeAk5yl5s',
+      base64urlEncode(crypto.getRandomValues(new Uint8Array(90))),
+      'e1AAAA.',
+      'e1',
+      '',
+    ]
+    for (const token of foreign) equal((await reason(token)) === 'ok', false, token.slice(0, 20))
+  })
+
+  test('an encrypted token is at most base64url(12 + plaintext + 16) plus a 7-character prefix', async () => {
+    for (const n of [0, 1, 2, 3, 56, 1000, 3000]) {
+      const body = 'x'.repeat(n)
+      const token = await sealed('encrypted', 'session', body)
+      const plaintext = 24 + n
+      equal(token.length, 7 + Math.ceil(((12 + plaintext + 16) * 4) / 3), `body ${n}`)
+    }
+  })
+
+  test('every seal uses a fresh IV (1,000 seals of the same payload are all distinct)', async () => {
+    const keys = await ring(SECRET)
+    const seen = new Set<string>()
+    for (let i = 0; i < 1000; i++)
+      seen.add((await seal(payload(), keys, 'encrypted', 'session')).slice(7, 23))
+    equal(seen.size, 1000)
+  })
+})
