@@ -22,7 +22,7 @@ export interface DemoConfig {
   cookie?: CookieOptions
 }
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 function page(session: Session<DemoSession>, notice: string | undefined): Response {
   const user = session.get('user')
@@ -31,9 +31,9 @@ function page(session: Session<DemoSession>, notice: string | undefined): Respon
 <style>body{font:16px system-ui;max-width:40rem;margin:2rem auto}pre{background:#f4f4f4;padding:1rem}</style></head>
 <body>
 <h1>sealed-session demo</h1>
-${notice ? `<p id="flash" role="status">${escape(notice)}</p>` : ''}
+${notice ? `<p id="flash" role="status">${escapeHtml(notice)}</p>` : ''}
 <p>Visits in this session: <strong id="count">${session.get('count') ?? 0}</strong></p>
-<p>Signed in as: <strong id="user">${user ? escape(user) : 'nobody'}</strong></p>
+<p>Signed in as: <strong id="user">${user ? escapeHtml(user) : 'nobody'}</strong></p>
 ${
   user
     ? '<form method="post" action="/logout"><button id="logout">Log out</button></form>'

@@ -54,7 +54,7 @@ export async function send(
 }
 
 /** The value of a `name=value` pair. */
-export function valueOf(pair: string): string {
+export function cookieValue(pair: string): string {
   return pair.slice(pair.indexOf('=') + 1)
 }
 

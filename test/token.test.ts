@@ -1,8 +1,8 @@
 import { base64urlDecode, base64urlEncode } from '../src/encoding.ts'
 import { getKeyring, type Mode, normalizeSecrets } from '../src/keys.ts'
 import { type Payload, seal, unseal } from '../src/token.ts'
-import { deepEqual, describe, equal, ok, test } from './harness.ts'
-import { bytes, OLD_SECRET, OTHER_SECRET, SECRET, T0 } from './helpers.ts'
+import { describe, equal, ok, test } from './harness.ts'
+import { bytes, OTHER_SECRET, SECRET, T0 } from './helpers.ts'
 import vectors from './vectors.json' with { type: 'json' }
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
