@@ -2,5 +2,9 @@
 // imports. Keep this list in step with the files in test/.
 import './encoding.test.ts'
 import './token.test.ts'
+import './cookie.test.ts'
+import './session.test.ts'
+import './with-session.test.ts'
+import './hono.test.ts'
 
 export { run } from './harness.ts'

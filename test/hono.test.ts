@@ -1,0 +1,91 @@
+import { Hono } from 'hono'
+import { getCookie, setCookie } from 'hono/cookie'
+import type { InvalidReason } from 'sealed-session'
+import { type SessionEnv, session } from 'sealed-session/hono'
+import { deepEqual, describe, equal, ok, test } from './harness.ts'
+import { SECRET } from './helpers.ts'
+
+type Bindings = { SESSION_SECRET: string }
+
+function app(onInvalid?: (r: InvalidReason) => void) {
+  const hono = new Hono<SessionEnv<{ count: number; user: string }> & { Bindings: Bindings }>()
+  hono.use(session((c) => ({ secret: c.env.SESSION_SECRET, ...(onInvalid ? { onInvalid } : {}) })))
+  hono.get('/', (c) => {
+    const count = (c.var.session.get('count') ?? 0) + 1
+    c.var.session.set('count', count)
+    return c.text(String(count))
+  })
+  hono.get('/read', (c) => c.json({ isNew: c.var.session.isNew, count: c.var.session.get('count') ?? null }))
+  hono.get('/theme', (c) => {
+    setCookie(c, 'theme', 'dark', { path: '/' })
+    c.var.session.set('user', getCookie(c, 'theme') ?? 'none')
+    return c.text('ok')
+  })
+  hono.get('/proxy', (c) => {
+    c.var.session.set('user', 'proxied')
+    return Response.redirect('http://localhost/elsewhere', 302)
+  })
+  hono.get('/out', (c) => {
+    c.var.session.destroy()
+    return c.text('bye')
+  })
+  return hono
+}
+
+const env: Bindings = { SESSION_SECRET: SECRET }
+
+async function call(hono: ReturnType<typeof app>, path: string, cookie?: string) {
+  const res = await hono.request(path, cookie ? { headers: { cookie } } : {}, env)
+  const setCookies = res.headers.getSetCookie()
+  return {
+    res,
+    setCookies,
+    body: await res.text(),
+    cookie: setCookies.find((c) => c.startsWith('session='))?.split(';')[0],
+  }
+}
+
+describe('hono middleware', () => {
+  test('exposes c.var.session, reading the secret from c.env; counts across requests', async () => {
+    const hono = app()
+    const first = await call(hono, '/')
+    equal(first.body, '1')
+    const second = await call(hono, '/', first.cookie)
+    equal(second.body, '2')
+    equal(second.res.headers.get('cache-control'), 'private')
+  })
+
+  test('writes nothing for an unchanged session', async () => {
+    const hono = app()
+    const { cookie } = await call(hono, '/')
+    const read = await call(hono, '/read', cookie)
+    deepEqual(JSON.parse(read.body), { isNew: false, count: 1 })
+    deepEqual(read.setCookies, [])
+  })
+
+  test('works alongside Hono’s own cookie helpers', async () => {
+    const { setCookies } = await call(app(), '/theme')
+    equal(setCookies.length, 2)
+    ok(setCookies.some((c) => c.startsWith('theme=dark')))
+    ok(setCookies.some((c) => c.startsWith('session=')))
+  })
+
+  test('a handler returning a response with immutable headers still gets the cookie', async () => {
+    const { res, setCookies } = await call(app(), '/proxy')
+    equal(res.status, 302)
+    equal(res.headers.get('location'), 'http://localhost/elsewhere')
+    equal(setCookies.length, 1)
+  })
+
+  test('destroy expires the cookie; a bad cookie is a new session reported to onInvalid', async () => {
+    const reasons: InvalidReason[] = []
+    const hono = app((r) => reasons.push(r))
+    const { cookie } = await call(hono, '/')
+    const out = await call(hono, '/out', cookie)
+    ok(out.setCookies[0]!.startsWith('session=; Max-Age=0'))
+    const bad = await call(hono, '/read', 'session=e1xxxx.AAAA')
+    equal(bad.res.status, 200)
+    deepEqual(JSON.parse(bad.body), { isNew: true, count: null })
+    deepEqual(reasons, ['unknown-key'])
+  })
+})

@@ -1,0 +1,211 @@
+import { ConfigurationError, type InvalidReason, type SessionOptions, withSession } from 'sealed-session'
+import { deepEqual, describe, equal, ok, rejects, test, throws } from './harness.ts'
+import { counter, countSubtle, OLD_SECRET, request, SECRET, send, wrap } from './helpers.ts'
+
+describe('withSession', () => {
+  test('passes the runtime arguments (env, ctx) through untouched', async () => {
+    const env = { SESSION_SECRET: SECRET }
+    const ctx = { waitUntil() {} }
+    let seen: unknown[] = []
+    const fetch = withSession<Record<string, unknown>, [typeof env, typeof ctx]>(
+      (_req, _session, e, c) => {
+        seen = [e, c]
+        return new Response('ok')
+      },
+      (_req, e) => ({ secret: e.SESSION_SECRET }),
+    )
+    const res = await fetch(request(), env, ctx)
+    equal(await res.text(), 'ok')
+    equal(seen[0], env)
+    equal(seen[1], ctx)
+  })
+
+  test('options as a function read per request, with keys derived once for the same secret', async () => {
+    const secret = `fn-${crypto.randomUUID()}-0123456789abcdef`
+    const fetch = withSession<{ n: number }, [{ S: string }]>(
+      (_r, s) => {
+        s.set('n', (s.get('n') ?? 0) + 1)
+        return new Response(String(s.get('n')))
+      },
+      (_r, env) => ({ secret: env.S }),
+    )
+    let cookie: string | undefined
+    const counts = await countSubtle(async () => {
+      for (let i = 0; i < 5; i++) {
+        const res = await fetch(request('/', cookie), { S: secret })
+        cookie = res.headers.getSetCookie()[0]?.split(';')[0]
+      }
+    })
+    equal(counts.importKey, 1)
+    equal(counts.deriveKey, 1)
+  })
+
+  test('misconfiguration throws at setup with a stable code', () => {
+    const bad: [Partial<SessionOptions> & Record<string, unknown>, string][] = [
+      [{ secret: '' }, 'ERR_SECRET_INVALID'],
+      [{ secret: 'short' }, 'ERR_SECRET_INVALID'],
+      [{ secret: 'x'.repeat(31) }, 'ERR_SECRET_INVALID'],
+      [{ secret: 'a'.repeat(64) }, 'ERR_SECRET_INVALID'],
+      [{ secret: [] }, 'ERR_SECRET_INVALID'],
+      [{ secret: [SECRET, 'short'] }, 'ERR_SECRET_INVALID'],
+      [{ secret: 42 as unknown as string }, 'ERR_SECRET_INVALID'],
+      [{ secret: undefined as unknown as string }, 'ERR_SECRET_INVALID'],
+      [{ secret: 'change-me-to-32-or-more-random-characters' }, 'ERR_SECRET_INVALID'],
+      [{ secret: 'replace-this-with-a-long-random-secret-value' }, 'ERR_SECRET_INVALID'],
+      [{ secret: SECRET, maxAge: Number.NaN }, 'ERR_OPTION_INVALID'],
+      [{ secret: SECRET, maxAge: Infinity }, 'ERR_OPTION_INVALID'],
+      [{ secret: SECRET, maxAge: -1 }, 'ERR_OPTION_INVALID'],
+      [{ secret: SECRET, maxAge: 0 }, 'ERR_OPTION_INVALID'],
+      [{ secret: SECRET, idleTimeout: Number.NaN }, 'ERR_OPTION_INVALID'],
+      [{ secret: SECRET, idleTimeout: -5 }, 'ERR_OPTION_INVALID'],
+      [{ secret: SECRET, clockSkew: Infinity }, 'ERR_OPTION_INVALID'],
+      [{ secret: SECRET, clockSkew: -1 }, 'ERR_OPTION_INVALID'],
+      [{ secret: SECRET, clockSkew: Number.NaN }, 'ERR_OPTION_INVALID'],
+      [{ secret: SECRET, renewThreshold: 1.5 }, 'ERR_OPTION_INVALID'],
+      [{ secret: SECRET, renewThreshold: Number.NaN }, 'ERR_OPTION_INVALID'],
+      [{ secret: SECRET, maxAge: '60' as unknown as number }, 'ERR_OPTION_INVALID'],
+      [{ secret: SECRET, mode: 'plain' as 'signed' }, 'ERR_OPTION_INVALID'],
+      [{ secret: SECRET, now: 5 as unknown as () => number }, 'ERR_OPTION_INVALID'],
+      [
+        { secret: SECRET, serializer: {} as unknown as NonNullable<SessionOptions['serializer']> },
+        'ERR_OPTION_INVALID',
+      ],
+      [{ secret: SECRET, cookie: { name: 'a;b' } }, 'ERR_COOKIE_OPTION'],
+      [{ secret: SECRET, cookie: { name: '__Host-s', domain: 'example.com' } }, 'ERR_COOKIE_OPTION'],
+    ]
+    for (const [options, code] of bad) {
+      const error = throws(() => withSession(() => new Response(), options as SessionOptions), code)
+      ok(error instanceof ConfigurationError)
+      ok((error as Error).message.startsWith('sealed-session: '), 'messages name the library')
+    }
+    throws(() => withSession(() => new Response(), null as unknown as SessionOptions), 'ERR_OPTION_INVALID')
+  })
+
+  test('a byte secret of 32 bytes is accepted; equal secrets in one list are refused on first use', async () => {
+    const bytes = crypto.getRandomValues(new Uint8Array(32))
+    const { setCookies } = await send(counter({ secret: bytes }))
+    equal(setCookies.length, 1)
+    await rejects(send(counter({ secret: [SECRET, SECRET] })), 'ERR_SECRET_INVALID')
+  })
+
+  test('keeps the app’s own Set-Cookie headers and appends ours', async () => {
+    const app = wrap((_r, s) => {
+      s.set('a', 1)
+      const res = new Response('ok')
+      res.headers.append('set-cookie', 'theme=dark; Path=/')
+      res.headers.append('set-cookie', 'lang=en; Path=/')
+      return res
+    })
+    const { setCookies } = await send(app)
+    equal(setCookies.length, 3)
+    equal(setCookies[0], 'theme=dark; Path=/')
+    equal(setCookies[1], 'lang=en; Path=/')
+    ok(setCookies[2]!.startsWith('session='))
+  })
+
+  test('re-wraps a response with immutable headers (Response.redirect, a fetch() result) and keeps its headers', async () => {
+    const app = wrap((_r, s) => {
+      s.set('a', 1)
+      return Response.redirect('http://localhost/next', 303)
+    })
+    const { response, setCookies } = await send(app)
+    equal(response.status, 303)
+    equal(response.headers.get('location'), 'http://localhost/next')
+    equal(setCookies.length, 1)
+  })
+
+  test('adds Cache-Control: private when it sets a cookie, unless the app chose a policy', async () => {
+    const write = (headers: HeadersInit = {}) =>
+      wrap((_r, s) => {
+        s.set('a', 1)
+        return new Response('ok', { headers })
+      })
+    equal((await send(write())).response.headers.get('cache-control'), 'private')
+    equal(
+      (await send(write({ 'cache-control': 'no-store' }))).response.headers.get('cache-control'),
+      'no-store',
+    )
+    const { cookie } = await send(write())
+    const read = wrap(() => new Response('ok'))
+    equal(
+      (await send(read, cookie)).response.headers.get('cache-control'),
+      null,
+      'no cookie written, no header added',
+    )
+  })
+
+  test('a bad cookie is reported once to onInvalid, never logged, and never reaches the response', async () => {
+    const reasons: InvalidReason[] = []
+    const logged: unknown[] = []
+    const consoleMethods = ['log', 'info', 'warn', 'error', 'debug'] as const
+    const saved = consoleMethods.map((m) => console[m])
+    for (const m of consoleMethods) console[m] = (...args: unknown[]) => logged.push(args)
+    try {
+      const app = wrap((_r, s) => new Response(`new=${s.isNew}`), { onInvalid: (r) => reasons.push(r) })
+      const quiet = wrap((_r, s) => new Response(`new=${s.isNew}`))
+      for (const cookie of ['session=e1AAAA.garbage', 'session=', 'session=%ZZ', 'session="x"']) {
+        const sent = await send(app, cookie)
+        equal(sent.body, 'new=true')
+        equal(sent.response.status, 200)
+        deepEqual(sent.setCookies, [])
+        await send(quiet, cookie)
+      }
+    } finally {
+      consoleMethods.forEach((m, i) => {
+        console[m] = saved[i]!
+      })
+    }
+    deepEqual(reasons, ['unknown-key', 'malformed', 'malformed', 'malformed'])
+    deepEqual(logged, [])
+  })
+
+  test('an onInvalid hook that throws does not fail the request', async () => {
+    const app = wrap((_r, s) => new Response(`new=${s.isNew}`), {
+      onInvalid: () => {
+        throw new Error('hook broke')
+      },
+    })
+    equal((await send(app, 'session=junk')).body, 'new=true')
+  })
+
+  test('with duplicate cookies of our name, the first valid one wins and no reason is reported', async () => {
+    const reasons: InvalidReason[] = []
+    const { cookie } = await send(counter())
+    const app = counter({ onInvalid: (r) => reasons.push(r) })
+    equal((await send(app, `session=stale; other=1; ${cookie}`)).body, '2')
+    equal((await send(app, ['session=stale', cookie!])).body, '2', 'across Cookie header lines')
+    deepEqual(reasons, [])
+    const old = await send(counter({ secret: OLD_SECRET }))
+    equal((await send(app, `${old.cookie}; ${cookie}`)).body, '2', 'an unknown-key copy first')
+  })
+
+  test('an oversize cookie value is rejected before any crypto', async () => {
+    const reasons: InvalidReason[] = []
+    const app = counter({ onInvalid: (r) => reasons.push(r) })
+    await send(app)
+    const counts = await countSubtle(() => send(app, `session=e1AAAA.${'A'.repeat(5000)}`))
+    equal(counts.decrypt, 0)
+    deepEqual(reasons, ['oversize'])
+  })
+
+  test('a handler error propagates and writes nothing', async () => {
+    const app = wrap((_r, s) => {
+      s.set('a', 1)
+      throw new Error('app bug')
+    })
+    const error = await rejects(app(request()))
+    equal((error as Error).message, 'app bug')
+  })
+
+  test('many concurrent requests with different sessions never see each other’s data', async () => {
+    const app = wrap<{ who: number }>(async (req, s) => {
+      const who = Number(new URL(req.url).searchParams.get('who'))
+      if (!s.has('who')) s.set('who', who)
+      await Promise.resolve()
+      return new Response(String(s.get('who')))
+    })
+    const first = await Promise.all(Array.from({ length: 100 }, (_, i) => send(app, undefined, `/?who=${i}`)))
+    const second = await Promise.all(first.map((f, i) => send(app, f.cookie, `/?who=${-i}`)))
+    second.forEach((s, i) => equal(s.body, String(i)))
+  })
+})
