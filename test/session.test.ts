@@ -18,7 +18,6 @@ import {
 } from './helpers.ts'
 
 const SECOND = 1000
-const DAY = 86_400_000
 
 /** Seals an arbitrary body with valid crypto, to test what the session layer does with it. */
 async function forge(

@@ -206,6 +206,6 @@ describe('withSession', () => {
     })
     const first = await Promise.all(Array.from({ length: 100 }, (_, i) => send(app, undefined, `/?who=${i}`)))
     const second = await Promise.all(first.map((f, i) => send(app, f.cookie, `/?who=${-i}`)))
-    second.forEach((s, i) => equal(s.body, String(i)))
+    for (const [i, s] of second.entries()) equal(s.body, String(i))
   })
 })
