@@ -1,0 +1,103 @@
+// The demo servers the browser suite drives: one start command per runtime, each started on a
+// free loopback port with a fresh secret, and stopped (with everything it spawned) afterwards.
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { fileURLToPath } from 'node:url'
+
+export const root = fileURLToPath(new URL('../..', import.meta.url))
+const bin = (name) => `${root}node_modules/.bin/${name}`
+
+/**
+ * Runtimes whose demo example the suite runs, in order. Every example reads the same environment
+ * (PORT, HOST, SESSION_SECRET, SESSION_MAX_AGE, SESSION_COOKIE; see examples/app.ts).
+ * `needs` lists the files that must exist for the target to run.
+ */
+export const targets = {
+  node: { command: [bin('tsx'), 'examples/node/server.ts'], needs: [bin('tsx'), 'examples/node/server.ts'] },
+  bun: { command: [bin('bun'), 'examples/bun/server.ts'], needs: [bin('bun'), 'examples/bun/server.ts'] },
+}
+
+/** The first of `target.needs` that is missing, or undefined. */
+export function missing(target) {
+  return target.needs.find((file) => !existsSync(file.startsWith('/') ? file : `${root}${file}`))
+}
+
+/** A port the OS just reported free on 127.0.0.1 (the server binds it a moment later). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address()
+      probe.close(() => resolve(port))
+    })
+  })
+}
+
+const READY_MS = 30_000
+
+/** Servers started and not yet stopped, so an aborted run can still end them all. */
+const running = new Set()
+
+export function stopAll() {
+  return Promise.all([...running].map((stop) => stop()))
+}
+
+/**
+ * Starts `target` with `env` added to the demo's environment and resolves once it answers HTTP.
+ * The returned `stop()` ends the server's whole process group (tsx and bun start children).
+ */
+export async function startServer(target, env = {}) {
+  const port = await freePort()
+  const child = spawn(target.command[0], target.command.slice(1), {
+    cwd: root,
+    detached: true, // its own process group, so stop() reaches the grandchildren too
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      SESSION_SECRET: randomBytes(32).toString('base64'),
+      ...env,
+    },
+  })
+  let output = ''
+  child.stdout.on('data', (chunk) => (output += chunk))
+  child.stderr.on('data', (chunk) => (output += chunk))
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  let alive = true
+  exited.then(() => (alive = false))
+
+  const stop = async () => {
+    running.delete(stop)
+    if (!alive) return
+    try {
+      process.kill(-child.pid, 'SIGTERM')
+    } catch {
+      return // already gone
+    }
+    const timer = setTimeout(() => alive && process.kill(-child.pid, 'SIGKILL'), 3000)
+    await exited
+    clearTimeout(timer)
+  }
+
+  running.add(stop)
+
+  // Ready once /session answers; the demo writes no cookie for a request that carries none.
+  const origin = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + READY_MS
+  while (Date.now() < deadline) {
+    if (!alive) throw new Error(`${target.command.join(' ')} exited before answering:\n${output}`)
+    try {
+      const res = await fetch(`${origin}/session`)
+      if (res.ok) return { port, stop, output: () => output }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  await stop()
+  throw new Error(`${target.command.join(' ')} did not answer within ${READY_MS} ms:\n${output}`)
+}
