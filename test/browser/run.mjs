@@ -3,7 +3,7 @@
 // served on loopback by each runtime's example. Prints one line per check and a final
 // `N passed, N failed`; exits non-zero on failure.
 //
-//   node test/browser/run.mjs [target ...] [--filter text]     targets: node, bun (default: all)
+//   node test/browser/run.mjs [target ...] [--filter text]     targets: node, bun, workerd (default: all)
 //
 // Without /usr/bin/chromium (or CHROMIUM_PATH) the suite skips with the reason, or fails with CI=true.
 import { existsSync } from 'node:fs'
@@ -102,11 +102,11 @@ async function runTarget(name, target) {
           origins: { other: `http://127.0.0.1:${port}` },
         })
         counts.passed++
-        console.log(`ok   ${name.padEnd(5)} ${title} (${Math.round(performance.now() - t0)} ms)`)
+        console.log(`ok   ${name.padEnd(7)} ${title} (${Math.round(performance.now() - t0)} ms)`)
       } catch (error) {
         counts.failed++
         console.log(
-          `FAIL ${name.padEnd(5)} ${title}\n     ${String(error?.message ?? error).replace(/\n/g, '\n     ')}`,
+          `FAIL ${name.padEnd(7)} ${title}\n     ${String(error?.message ?? error).replace(/\n/g, '\n     ')}`,
         )
       } finally {
         await context.close().catch(() => {})

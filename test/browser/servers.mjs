@@ -10,13 +10,38 @@ export const root = fileURLToPath(new URL('../..', import.meta.url))
 const bin = (name) => `${root}node_modules/.bin/${name}`
 
 /**
- * Runtimes whose demo example the suite runs, in order. Every example reads the same environment
- * (PORT, HOST, SESSION_SECRET, SESSION_MAX_AGE, SESSION_COOKIE; see examples/app.ts).
+ * Runtimes whose demo example the suite runs, in order. Every example takes the same settings
+ * (PORT, HOST, SESSION_SECRET, SESSION_MAX_AGE, SESSION_COOKIE; see examples/app.ts): as
+ * environment variables, or for workerd as `--var` bindings. `command(settings)` is the argv;
  * `needs` lists the files that must exist for the target to run.
  */
 export const targets = {
-  node: { command: [bin('tsx'), 'examples/node/server.ts'], needs: [bin('tsx'), 'examples/node/server.ts'] },
-  bun: { command: [bin('bun'), 'examples/bun/server.ts'], needs: [bin('bun'), 'examples/bun/server.ts'] },
+  node: {
+    command: () => [bin('tsx'), 'examples/node/server.ts'],
+    needs: [bin('tsx'), 'examples/node/server.ts'],
+  },
+  bun: {
+    command: () => [bin('bun'), 'examples/bun/server.ts'],
+    needs: [bin('bun'), 'examples/bun/server.ts'],
+  },
+  workerd: {
+    command: ({ PORT, HOST, ...vars }) => [
+      bin('wrangler'),
+      'dev',
+      'examples/cloudflare/worker.ts',
+      '--ip',
+      HOST,
+      '--port',
+      PORT,
+      '--inspector-port',
+      '0', // several instances run at once; the default 9229 would clash
+      '--compatibility-date',
+      '2025-01-01',
+      '--show-interactive-dev-session=false',
+      ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
+    ],
+    needs: [bin('wrangler'), 'examples/cloudflare/worker.ts'],
+  },
 }
 
 /** The first of `target.needs` that is missing, or undefined. */
@@ -51,17 +76,18 @@ export function stopAll() {
  */
 export async function startServer(target, env = {}) {
   const port = await freePort()
-  const child = spawn(target.command[0], target.command.slice(1), {
+  const settings = {
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    SESSION_SECRET: randomBytes(32).toString('base64'),
+    ...env,
+  }
+  const [command, ...argv] = target.command(settings)
+  const child = spawn(command, argv, {
     cwd: root,
     detached: true, // its own process group, so stop() reaches the grandchildren too
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      SESSION_SECRET: randomBytes(32).toString('base64'),
-      ...env,
-    },
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', ...settings },
   })
   let output = ''
   child.stdout.on('data', (chunk) => (output += chunk))
@@ -89,7 +115,7 @@ export async function startServer(target, env = {}) {
   const origin = `http://127.0.0.1:${port}`
   const deadline = Date.now() + READY_MS
   while (Date.now() < deadline) {
-    if (!alive) throw new Error(`${target.command.join(' ')} exited before answering:\n${output}`)
+    if (!alive) throw new Error(`${command} exited before answering:\n${output}`)
     try {
       const res = await fetch(`${origin}/session`)
       if (res.ok) return { port, stop, output: () => output }
@@ -99,5 +125,5 @@ export async function startServer(target, env = {}) {
     await new Promise((r) => setTimeout(r, 100))
   }
   await stop()
-  throw new Error(`${target.command.join(' ')} did not answer within ${READY_MS} ms:\n${output}`)
+  throw new Error(`${command} did not answer within ${READY_MS} ms:\n${output}`)
 }
