@@ -105,9 +105,10 @@ async function runTarget(name, target) {
         console.log(`ok   ${name.padEnd(7)} ${title} (${Math.round(performance.now() - t0)} ms)`)
       } catch (error) {
         counts.failed++
-        console.log(
-          `FAIL ${name.padEnd(7)} ${title}\n     ${String(error?.message ?? error).replace(/\n/g, '\n     ')}`,
-        )
+        // The server's recent output usually says why a page failed (a stack trace on a 500).
+        const log = started[server].output().slice(-1500).trim()
+        const detail = `${error?.message ?? error}${log ? `\n--- ${name} server output (tail):\n${log}` : ''}`
+        console.log(`FAIL ${name.padEnd(7)} ${title}\n     ${detail.replace(/\n/g, '\n     ')}`)
       } finally {
         await context.close().catch(() => {})
       }

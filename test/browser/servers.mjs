@@ -71,8 +71,9 @@ export function stopAll() {
 }
 
 /**
- * Starts `target` with `env` added to the demo's environment and resolves once it answers HTTP.
- * The returned `stop()` ends the server's whole process group (tsx and bun start children).
+ * Starts `target` with `env` added to the demo's settings and resolves once it answers HTTP.
+ * `stop()` ends the server's whole process group (tsx, bun and wrangler start children);
+ * `output()` is what it printed so far, shown when a check fails.
  */
 export async function startServer(target, env = {}) {
   const port = await freePort()
@@ -92,9 +93,12 @@ export async function startServer(target, env = {}) {
   let output = ''
   child.stdout.on('data', (chunk) => (output += chunk))
   child.stderr.on('data', (chunk) => (output += chunk))
-  const exited = new Promise((resolve) => child.once('exit', resolve))
   let alive = true
-  exited.then(() => (alive = false))
+  const exited = new Promise((resolve) => child.once('exit', resolve)).then(() => (alive = false))
+  child.once('error', (error) => {
+    output += String(error)
+    alive = false // spawn failed: there is no process to wait for
+  })
 
   const stop = async () => {
     running.delete(stop)
@@ -104,7 +108,13 @@ export async function startServer(target, env = {}) {
     } catch {
       return // already gone
     }
-    const timer = setTimeout(() => alive && process.kill(-child.pid, 'SIGKILL'), 3000)
+    const timer = setTimeout(() => {
+      try {
+        if (alive) process.kill(-child.pid, 'SIGKILL')
+      } catch {
+        // exited meanwhile
+      }
+    }, 3000)
     await exited
     clearTimeout(timer)
   }
