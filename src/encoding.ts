@@ -54,7 +54,9 @@ export function base64urlDecode(text: string): Uint8Array<ArrayBuffer> | undefin
       if (c > 127 || DECODE[c] === -1) return undefined
     }
     try {
-      return nativeFrom(text, { alphabet: 'base64url', lastChunkHandling: 'strict' })
+      // 'strict' wants the last chunk padded (and checks its unused bits are zero); pad it here.
+      const padded = rem === 0 ? text : rem === 2 ? `${text}==` : `${text}=`
+      return nativeFrom(padded, { alphabet: 'base64url', lastChunkHandling: 'strict' })
     } catch {
       return undefined
     }

@@ -12,7 +12,7 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const args = process.argv.slice(2)
 const filterAt = args.indexOf('--filter')
 const filter = filterAt === -1 ? undefined : args.splice(filterAt, 2)[1]
-const wanted = args.length > 0 ? args : ['node']
+const wanted = args.length > 0 ? args : ['node', 'browser']
 
 /** Compiles test/all.ts with `sealed-session` resolved to the source (or, later, the built package). */
 async function compile(outfile) {
@@ -48,6 +48,8 @@ function exec(command, argv) {
 
 const runtimes = {
   node: (suite) => exec(process.execPath, ['test/runtimes/node.mjs', suite, ...(filter ? [filter] : [])]),
+  // Chromium end to end against the demo on each runtime; it ignores the compiled suite.
+  browser: () => exec(process.execPath, ['test/browser/run.mjs', ...(filter ? ['--filter', filter] : [])]),
 }
 
 const suite = await compile(`${root}.test-build/suite.js`)

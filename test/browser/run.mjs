@@ -1,0 +1,142 @@
+#!/usr/bin/env node
+// End-to-end: headless Chromium (the Debian package, never a downloaded browser) against the demo
+// served on loopback by each runtime's example. Prints one line per check and a final
+// `N passed, N failed`; exits non-zero on failure.
+//
+//   node test/browser/run.mjs [target ...] [--filter text]     targets: node, bun, workerd (default: all)
+//
+// Without /usr/bin/chromium (or CHROMIUM_PATH) the suite skips with the reason, or fails with CI=true.
+import { existsSync } from 'node:fs'
+import { checks } from './checks.mjs'
+import { missing, startServer, stopAll, targets } from './servers.mjs'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+]
+// The whole run, servers and browser included, is bounded; a hang fails rather than blocks CI.
+const DEADLINE_MS = 5 * 60_000
+const STEP_MS = 15_000
+
+const ci = process.env.CI === 'true'
+const args = process.argv.slice(2)
+const filterAt = args.indexOf('--filter')
+const filter = filterAt === -1 ? undefined : args.splice(filterAt, 2)[1]
+const wanted = args.length > 0 ? args : Object.keys(targets)
+const counts = { passed: 0, failed: 0 }
+
+/** A missing prerequisite: a failure under CI, a printed skip elsewhere. */
+function unavailable(what, reason) {
+  if (ci) {
+    counts.failed++
+    console.log(`FAIL ${what}: ${reason} (CI=true makes this a failure)`)
+  } else {
+    console.log(`skip ${what}: ${reason} (set CI=true to make this a failure)`)
+  }
+}
+
+let browser
+/** Stops the browser and every server; a timeout or a signal ends the run the same way. */
+function abort(reason) {
+  console.log(`FAIL browser suite ${reason}; stopping`)
+  counts.failed++
+  finish().finally(() => process.exit(1))
+}
+const watchdog = setTimeout(() => abort(`exceeded ${DEADLINE_MS / 1000} s`), DEADLINE_MS)
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => abort(`got ${signal}`))
+
+let finished = false
+async function finish() {
+  if (finished) return
+  finished = true
+  clearTimeout(watchdog)
+  await browser?.close().catch(() => {})
+  await stopAll()
+  console.log(`${counts.passed} passed, ${counts.failed} failed`)
+  process.exitCode = counts.failed > 0 ? 1 : 0
+}
+
+/** The demo instances every target runs; checks name the one they need. */
+const SERVERS = {
+  main: {},
+  short: { SESSION_MAX_AGE: '2' },
+  host: { SESSION_COOKIE: '__Host-session' },
+}
+const cookieName = (env) => env.SESSION_COOKIE ?? 'session'
+
+async function runTarget(name, target) {
+  const selected = checks.filter(([title]) => !filter || `${name} ${title}`.includes(filter))
+  const started = {}
+  try {
+    await Promise.all(
+      [...new Set(selected.map(([, server]) => server))].map(async (key) => {
+        started[key] = await startServer(target, SERVERS[key])
+      }),
+    )
+  } catch (error) {
+    counts.failed++
+    console.log(`FAIL ${name}: demo server did not start: ${error.message}`)
+    await Promise.all(Object.values(started).map((s) => s.stop()))
+    return
+  }
+  try {
+    for (const [title, server, check] of selected) {
+      const { port } = started[server]
+      const context = await browser.newContext()
+      context.setDefaultTimeout(STEP_MS)
+      const t0 = performance.now()
+      try {
+        await check({
+          browser,
+          context,
+          page: await context.newPage(),
+          url: `http://localhost:${port}/`,
+          cookie: cookieName(SERVERS[server]),
+          origins: { other: `http://127.0.0.1:${port}` },
+        })
+        counts.passed++
+        console.log(`ok   ${name.padEnd(7)} ${title} (${Math.round(performance.now() - t0)} ms)`)
+      } catch (error) {
+        counts.failed++
+        // The server's recent output usually says why a page failed (a stack trace on a 500).
+        const log = started[server].output().slice(-1500).trim()
+        const detail = `${error?.message ?? error}${log ? `\n--- ${name} server output (tail):\n${log}` : ''}`
+        console.log(`FAIL ${name.padEnd(7)} ${title}\n     ${detail.replace(/\n/g, '\n     ')}`)
+      } finally {
+        await context.close().catch(() => {})
+      }
+    }
+  } finally {
+    await Promise.all(Object.values(started).map((s) => s.stop()))
+  }
+}
+
+try {
+  const unknown = wanted.filter((t) => !(t in targets))
+  if (unknown.length > 0)
+    throw new Error(`unknown target ${unknown.join(', ')}; known: ${Object.keys(targets)}`)
+  if (!existsSync(CHROMIUM)) {
+    unavailable('browser suite', `no Chromium at ${CHROMIUM} (apt-get install chromium)`)
+  } else {
+    const { chromium } = await import('playwright-core')
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS })
+    console.log(`chromium ${browser.version()}`)
+    for (const name of wanted) {
+      const absent = missing(targets[name])
+      if (absent) unavailable(name, `${absent} not found`)
+      else await runTarget(name, targets[name])
+    }
+  }
+} catch (error) {
+  counts.failed++
+  console.log(`FAIL browser suite: ${error?.stack ?? error}`)
+} finally {
+  await finish()
+}

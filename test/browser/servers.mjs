@@ -1,0 +1,139 @@
+// The demo servers the browser suite drives: one start command per runtime, each started on a
+// free loopback port with a fresh secret, and stopped (with everything it spawned) afterwards.
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { fileURLToPath } from 'node:url'
+
+export const root = fileURLToPath(new URL('../..', import.meta.url))
+const bin = (name) => `${root}node_modules/.bin/${name}`
+
+/**
+ * Runtimes whose demo example the suite runs, in order. Every example takes the same settings
+ * (PORT, HOST, SESSION_SECRET, SESSION_MAX_AGE, SESSION_COOKIE; see examples/app.ts): as
+ * environment variables, or for workerd as `--var` bindings. `command(settings)` is the argv;
+ * `needs` lists the files that must exist for the target to run.
+ */
+export const targets = {
+  node: {
+    command: () => [bin('tsx'), 'examples/node/server.ts'],
+    needs: [bin('tsx'), 'examples/node/server.ts'],
+  },
+  bun: {
+    command: () => [bin('bun'), 'examples/bun/server.ts'],
+    needs: [bin('bun'), 'examples/bun/server.ts'],
+  },
+  workerd: {
+    command: ({ PORT, HOST, ...vars }) => [
+      bin('wrangler'),
+      'dev',
+      'examples/cloudflare/worker.ts',
+      '--ip',
+      HOST,
+      '--port',
+      PORT,
+      '--inspector-port',
+      '0', // several instances run at once; the default 9229 would clash
+      '--compatibility-date',
+      '2025-01-01',
+      '--show-interactive-dev-session=false',
+      ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
+    ],
+    needs: [bin('wrangler'), 'examples/cloudflare/worker.ts'],
+  },
+}
+
+/** The first of `target.needs` that is missing, or undefined. */
+export function missing(target) {
+  return target.needs.find((file) => !existsSync(file.startsWith('/') ? file : `${root}${file}`))
+}
+
+/** A port the OS just reported free on 127.0.0.1 (the server binds it a moment later). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address()
+      probe.close(() => resolve(port))
+    })
+  })
+}
+
+const READY_MS = 30_000
+
+/** Servers started and not yet stopped, so an aborted run can still end them all. */
+const running = new Set()
+
+export function stopAll() {
+  return Promise.all([...running].map((stop) => stop()))
+}
+
+/**
+ * Starts `target` with `env` added to the demo's settings and resolves once it answers HTTP.
+ * `stop()` ends the server's whole process group (tsx, bun and wrangler start children);
+ * `output()` is what it printed so far, shown when a check fails.
+ */
+export async function startServer(target, env = {}) {
+  const port = await freePort()
+  const settings = {
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    SESSION_SECRET: randomBytes(32).toString('base64'),
+    ...env,
+  }
+  const [command, ...argv] = target.command(settings)
+  const child = spawn(command, argv, {
+    cwd: root,
+    detached: true, // its own process group, so stop() reaches the grandchildren too
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', ...settings },
+  })
+  let output = ''
+  child.stdout.on('data', (chunk) => (output += chunk))
+  child.stderr.on('data', (chunk) => (output += chunk))
+  let alive = true
+  const exited = new Promise((resolve) => child.once('exit', resolve)).then(() => (alive = false))
+  child.once('error', (error) => {
+    output += String(error)
+    alive = false // spawn failed: there is no process to wait for
+  })
+
+  const stop = async () => {
+    running.delete(stop)
+    if (!alive) return
+    try {
+      process.kill(-child.pid, 'SIGTERM')
+    } catch {
+      return // already gone
+    }
+    const timer = setTimeout(() => {
+      try {
+        if (alive) process.kill(-child.pid, 'SIGKILL')
+      } catch {
+        // exited meanwhile
+      }
+    }, 3000)
+    await exited
+    clearTimeout(timer)
+  }
+
+  running.add(stop)
+
+  // Ready once /session answers; the demo writes no cookie for a request that carries none.
+  const origin = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + READY_MS
+  while (Date.now() < deadline) {
+    if (!alive) throw new Error(`${command} exited before answering:\n${output}`)
+    try {
+      const res = await fetch(`${origin}/session`)
+      if (res.ok) return { port, stop, output: () => output }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  await stop()
+  throw new Error(`${command} did not answer within ${READY_MS} ms:\n${output}`)
+}
