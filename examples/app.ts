@@ -73,15 +73,12 @@ async function route(request: Request, session: Session<DemoSession>): Promise<R
   if (pathname === '/grow') {
     // Store `bytes` characters; past the cookie limit the write fails and the old session stays.
     const bytes = Math.min(Number(searchParams.get('bytes') ?? 0) || 0, 1 << 20)
-    const previous = session.get('note')
     session.set('note', 'x'.repeat(bytes))
     try {
       await session.save()
     } catch (error) {
       if (error instanceof CookieTooLargeError) {
-        // Undo the change, or the wrapper's own commit after this handler fails the same way.
-        if (previous === undefined) session.delete('note')
-        else session.set('note', previous)
+        // Nothing is written for this request: the browser keeps its previous, valid cookie.
         return Response.json({ error: error.code, size: error.size, limit: error.limit }, { status: 413 })
       }
       throw error

@@ -51,6 +51,8 @@ export class Session<T extends SessionData = SessionData> {
   /** Bumped by every call that may change what is written; `save()` results are reused while equal. */
   #version = 0
   #saved: { version: number; text: string; cookies: string[] } | undefined
+  /** The version whose write `save()` reported as failed; the app has handled that error. */
+  #failedVersion = -1
 
   /** @internal Use {@link withSession} or the Hono middleware. */
   constructor(config: SessionConfig, ring: Keyring, hadCookie: boolean, loaded: Loaded | undefined) {
@@ -175,17 +177,26 @@ export class Session<T extends SessionData = SessionData> {
   /**
    * Seals the session now rather than after the handler returns, so a write error (such as
    * {@link CookieTooLargeError}) is thrown where you can catch it and answer accordingly.
-   * Changes made after `save()` are sealed again when the handler returns.
+   * After a failed `save()` nothing is written for this request (the browser keeps its previous
+   * cookie) unless the session is changed again. Changes made after a successful `save()` are
+   * sealed again when the handler returns.
    */
   async save(): Promise<void> {
     this.#saved = undefined
     const version = this.#version
-    const cookies = await this[COMMIT]()
+    let cookies: string[]
+    try {
+      cookies = await this[COMMIT]()
+    } catch (error) {
+      this.#failedVersion = version
+      throw error
+    }
     this.#saved = { version, text: this.#text(), cookies }
   }
 
   /** @internal The `Set-Cookie` values this session needs, possibly none. */
   async [COMMIT](): Promise<string[]> {
+    if (this.#failedVersion === this.#version) return []
     const saved = this.#saved
     if (saved !== undefined && saved.version === this.#version && saved.text === this.#text())
       return saved.cookies

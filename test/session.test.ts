@@ -564,7 +564,6 @@ describe('session', () => {
           try {
             await s.save()
           } catch (error) {
-            s.delete('x')
             return Response.json({ code: (error as CookieTooLargeError).code }, { status: 413 })
           }
         } else s.set('ok', true)
@@ -575,6 +574,18 @@ describe('session', () => {
       equal(big.response.status, 413)
       equal(JSON.parse(big.body).code, 'ERR_COOKIE_TOO_LARGE')
       deepEqual(big.setCookies, [], 'no half-written cookie: the browser keeps the old one')
+      equal(JSON.parse((await send(reader(), cookie)).body).data.ok, true, 'and the old one still works')
+    })
+
+    test('after a failed save(), changing the session again writes the new state', async () => {
+      const app = wrap(async (_r, s: Session) => {
+        s.set('x', 'a'.repeat(5000))
+        await s.save().catch(() => s.set('x', 'small'))
+        return new Response('ok')
+      })
+      const sent = await send(app)
+      equal(sent.setCookies.length, 1)
+      equal(JSON.parse((await send(reader(), sent.cookie)).body).data.x, 'small')
     })
   })
 })
