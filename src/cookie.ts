@@ -112,32 +112,58 @@ export function cookieSpec(options: CookieOptions = {}): CookieSpec {
 
 /**
  * `Set-Cookie` for `value`, living `maxAge` seconds (`undefined`: a browser-session cookie).
- * The value must be cookie-octets (our tokens are base64url and dots).
+ * The value must be cookie-octets (our tokens are base64url and dots). `name` defaults to the
+ * configured one; chunk cookies pass their own.
  */
-export function serializeCookie(spec: CookieSpec, value: string, maxAge: number | undefined): string {
+export function serializeCookie(
+  spec: CookieSpec,
+  value: string,
+  maxAge: number | undefined,
+  name = spec.name,
+): string {
   const age =
     maxAge === undefined ? '' : `; Max-Age=${Math.min(Math.max(0, Math.floor(maxAge)), MAX_AGE_CAP_SECONDS)}`
-  return `${spec.name}=${value}${age}${spec.attributes}`
+  return `${name}=${value}${age}${spec.attributes}`
 }
 
 /** `Set-Cookie` that deletes the cookie, with the same Path/Domain/Secure/Partitioned it was set with. */
-export function expireCookie(spec: CookieSpec): string {
-  return `${spec.name}=; Max-Age=0${spec.attributes}`
+export function expireCookie(spec: CookieSpec, name = spec.name): string {
+  return `${name}=; Max-Age=0${spec.attributes}`
+}
+
+/** Highest chunk cookie index: chunk cookies are `name.1` to `name.9`, one digit. */
+export const MAX_CHUNK_INDEX = 9
+
+/** What a `Cookie` header holds under our name. */
+export interface SessionCookies {
+  /** Values of `name`, in order, at most `limit` of them. */
+  readonly values: string[]
+  /**
+   * `chunks[i - 1]`: values of chunk cookie `name.i`, at most 2 of them (one is all a valid
+   * session has, so a second only needs to be seen). `undefined` when there are none.
+   */
+  readonly chunks: string[][] | undefined
+}
+
+/** The values of every cookie called `name` in `header`, in order, at most `limit` of them. */
+export function readCookie(header: string | null, name: string, limit: number): string[] {
+  return readSessionCookies(header, name, limit).values
 }
 
 /**
- * The values of every cookie called `name` in `header`, in order, at most `limit` of them.
+ * Our cookie `name` and its chunk cookies `name.1` to `name.9`, in one pass.
  *
  * Splits on ';' (RFC 6265bis section 5.4) and also on ',', because Fetch's `Headers.get()` joins
  * several `Cookie` header lines (HTTP/2 sends one per cookie) with ", ". Other cookies are never
  * decoded, so odd characters or broken %-encoding in them cannot throw. Linear in the header.
  */
-export function readCookie(header: string | null, name: string, limit: number): string[] {
-  const found: string[] = []
-  if (!header) return found
+export function readSessionCookies(header: string | null, name: string, limit: number): SessionCookies {
+  const values: string[] = []
+  let chunks: string[][] | undefined
+  if (!header) return { values, chunks }
   const n = header.length
   let start = 0
-  while (start < n && found.length < limit) {
+  while (start < n) {
     let end = start
     while (end < n) {
       const c = header.charCodeAt(end)
@@ -148,10 +174,19 @@ export function readCookie(header: string | null, name: string, limit: number): 
     while (i < end && (header.charCodeAt(i) === 32 || header.charCodeAt(i) === 9)) i++
     if (header.startsWith(name, i)) {
       let eq = i + name.length
+      let list: string[] | undefined = values.length < limit ? values : undefined
+      // `name.<digit>` followed by `=`: a chunk cookie.
+      const digit = header.charCodeAt(eq + 1) - 48
+      if (header.charCodeAt(eq) === 46 /* . */ && digit >= 1 && digit <= MAX_CHUNK_INDEX) {
+        eq += 2
+        chunks ??= Array.from({ length: MAX_CHUNK_INDEX }, () => [])
+        list = chunks[digit - 1]!.length < 2 ? chunks[digit - 1] : undefined
+      }
       while (eq < end && header.charCodeAt(eq) === 32) eq++
-      if (header.charCodeAt(eq) === 61 /* = */ && eq < end) found.push(header.slice(eq + 1, end).trim())
+      if (list && header.charCodeAt(eq) === 61 /* = */ && eq < end)
+        list.push(header.slice(eq + 1, end).trim())
     }
     start = end + 1
   }
-  return found
+  return { values, chunks }
 }

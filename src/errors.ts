@@ -34,22 +34,31 @@ export class ConfigurationError extends SealedSessionError {
 
 /**
  * Thrown when a sealed session does not fit in a cookie (name + value over 4096 bytes,
- * RFC 6265bis section 5.6). Nothing is written: the browser keeps its previous cookie.
+ * RFC 6265bis section 5.6), or, with the `chunks` option, in the most cookies it allows.
+ * Nothing is written: the browser keeps its previous cookie.
  */
 export class CookieTooLargeError extends SealedSessionError {
   declare readonly code: 'ERR_COOKIE_TOO_LARGE'
-  /** Bytes of `name=value` that would have been written. */
+  /** Bytes of `name=value` that would have been written (summed over cookies when chunked). */
   readonly size: number
-  /** The limit that was exceeded. */
+  /** The limit that was exceeded: 4096, or 4096 per allowed cookie when chunked. */
   readonly limit: number
+  /** How many cookies the session would need when split across cookies. */
+  readonly chunks: number
+  /** How many cookies are allowed (the `chunks` option; 1 when chunking is off). */
+  readonly maxChunks: number
 
-  constructor(size: number, limit: number) {
+  constructor(size: number, limit: number, chunks = 1, maxChunks = 1) {
     super(
       'ERR_COOKIE_TOO_LARGE',
-      `session cookie would be ${size} bytes, over the ${limit}-byte limit browsers enforce; store less in the session`,
+      maxChunks === 1
+        ? `session cookie would be ${size} bytes, over the ${limit}-byte limit browsers enforce; store less in the session, or enable the \`chunks\` or \`compress\` option`
+        : `session would need ${chunks} cookies (${size} bytes), over the cap of ${maxChunks} cookies (${limit} bytes); store less in the session`,
     )
     this.size = size
     this.limit = limit
+    this.chunks = chunks
+    this.maxChunks = maxChunks
   }
 }
 

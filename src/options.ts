@@ -2,6 +2,8 @@
 // configuration is found here, at setup, with a stable code; nothing is written into the
 // caller's object.
 
+import { DEFAULT_CHUNKS, MAX_CHUNKS } from './chunks.ts'
+import { canCompress } from './compression.ts'
 import { type CookieOptions, type CookieSpec, cookieSpec } from './cookie.ts'
 import { configError } from './errors.ts'
 import { type Mode, normalizeSecrets, type Secret } from './keys.ts'
@@ -23,6 +25,21 @@ export interface SessionOptions {
   mode?: Mode
   /** Cookie name and attributes. */
   cookie?: CookieOptions
+  /**
+   * Let a session larger than one 4 KB cookie span several: `name`, `name.1`, `name.2`, ...
+   * `true` allows 3 cookies (about 12 KB of `Cookie` header); a number from 1 to 10 sets the cap.
+   * Off by default: every request then carries the whole session, and servers and proxies cap
+   * request headers (Node 16 KiB in all, nginx and Apache 8 KiB per header line), refusing the
+   * request before your code runs.
+   */
+  chunks?: boolean | number
+  /**
+   * Compress the session with raw DEFLATE before sealing, when that makes the cookie smaller.
+   * Off by default. The cookie's length then depends on the content: do not enable it when the
+   * session holds secrets (CSRF tokens, API keys) next to data an attacker can influence.
+   * Compressed cookies are read whether or not this is set.
+   */
+  compress?: boolean
   /** Absolute lifetime in seconds from login (or `regenerate()`). Default 14 days. */
   maxAge?: number
   /** Seconds without a write after which the session ends. Default 3 days. */
@@ -50,6 +67,9 @@ export interface SessionConfig {
   readonly secrets: readonly Uint8Array[]
   readonly mode: Mode
   readonly cookie: CookieSpec
+  /** Most cookies a session may span; 1: no chunking. */
+  readonly maxChunks: number
+  readonly compress: boolean
   readonly maxAgeMs: number
   readonly idleMs: number
   readonly renewMs: number
@@ -103,6 +123,23 @@ export function resolveOptions(options: SessionOptions): SessionConfig {
       throw configError('ERR_OPTION_INVALID', `${name} must be a function`)
     }
   }
+  const { chunks = false, compress = false } = options
+  const maxChunks = chunks === true ? DEFAULT_CHUNKS : chunks === false ? 1 : chunks
+  if (!Number.isInteger(maxChunks) || maxChunks < 1 || maxChunks > MAX_CHUNKS) {
+    throw configError(
+      'ERR_OPTION_INVALID',
+      `chunks must be a boolean or an integer from 1 to ${MAX_CHUNKS}; got ${String(chunks)}`,
+    )
+  }
+  if (typeof compress !== 'boolean') {
+    throw configError('ERR_OPTION_INVALID', `compress must be a boolean; got ${String(compress)}`)
+  }
+  if (compress && !canCompress()) {
+    throw configError(
+      'ERR_OPTION_INVALID',
+      "compress: true needs CompressionStream('deflate-raw'), which this runtime lacks (older Node releases; Node 20.12+ has it)",
+    )
+  }
   const serializer = options.serializer ?? jsonSerializer
   if (typeof serializer?.stringify !== 'function' || typeof serializer.parse !== 'function') {
     throw configError('ERR_OPTION_INVALID', 'serializer must have stringify(value) and parse(text) functions')
@@ -111,6 +148,8 @@ export function resolveOptions(options: SessionOptions): SessionConfig {
     secrets: normalizeSecrets(options.secret),
     mode,
     cookie: cookieSpec(options.cookie),
+    maxChunks,
+    compress,
     maxAgeMs,
     idleMs,
     renewMs: idleMs * threshold,

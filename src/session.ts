@@ -1,8 +1,9 @@
 // Session state, free of any framework: load from a request, mutate, commit to Set-Cookie values.
 
-import { expireCookie, MAX_COOKIE_BYTES, readCookie, serializeCookie } from './cookie.ts'
+import { expireChunks, joinChunks, writeChunked } from './chunks.ts'
+import { expireCookie, readSessionCookies, type SessionCookies } from './cookie.ts'
 import { base64urlEncode, encoder, utf8Decode } from './encoding.ts'
-import { CookieTooLargeError, SerializationError } from './errors.ts'
+import { SerializationError } from './errors.ts'
 import { getKeyring, type Keyring, type SessionKey } from './keys.ts'
 import type { SessionConfig } from './options.ts'
 import { type InvalidReason, type Payload, SESSION_ID_BYTES, seal, unseal } from './token.ts'
@@ -39,6 +40,8 @@ export class Session<T extends SessionData = SessionData> {
   readonly #config: SessionConfig
   readonly #ring: Keyring
   readonly #hadCookie: boolean
+  /** The request's chunk cookies (`name.1`...), expired when no longer needed. */
+  readonly #chunks: SessionCookies['chunks']
   readonly #loaded: Loaded | undefined
   #data: T
   #flash: Flash | undefined
@@ -55,10 +58,17 @@ export class Session<T extends SessionData = SessionData> {
   #failedVersion = -1
 
   /** @internal Use {@link withSession} or the Hono middleware. */
-  constructor(config: SessionConfig, ring: Keyring, hadCookie: boolean, loaded: Loaded | undefined) {
+  constructor(
+    config: SessionConfig,
+    ring: Keyring,
+    hadCookie: boolean,
+    loaded: Loaded | undefined,
+    chunks?: SessionCookies['chunks'],
+  ) {
     this.#config = config
     this.#ring = ring
     this.#hadCookie = hadCookie
+    this.#chunks = chunks
     this.#loaded = loaded
     this.#data = (loaded?.data ?? {}) as T
     this.#flash = loaded?.flash
@@ -202,7 +212,10 @@ export class Session<T extends SessionData = SessionData> {
       return saved.cookies
     const config = this.#config
     const { cookie } = config
-    if (this.#destroyed) return this.#hadCookie ? [expireCookie(cookie)] : []
+    if (this.#destroyed) {
+      const chunks = expireChunks(cookie, this.#chunks)
+      return this.#hadCookie ? [expireCookie(cookie), ...chunks] : chunks
+    }
     const now = config.now()
     const loaded = this.#loaded
     const text = this.#text()
@@ -221,11 +234,12 @@ export class Session<T extends SessionData = SessionData> {
       this.#ring,
       config.mode,
       cookie.name,
+      undefined,
+      config.compress,
     )
-    const size = cookie.name.length + 1 + token.length
-    if (size > MAX_COOKIE_BYTES) throw new CookieTooLargeError(size, MAX_COOKIE_BYTES)
     const expiresAt = Math.min(this.#created + config.maxAgeMs, now + config.idleMs)
-    return [serializeCookie(cookie, token, cookie.sessionCookie ? undefined : (expiresAt - now) / 1000)]
+    const maxAge = cookie.sessionCookie ? undefined : (expiresAt - now) / 1000
+    return writeChunked(cookie, token, config.maxChunks, maxAge, this.#chunks)
   }
 
   #mutable(): T {
@@ -283,12 +297,14 @@ export async function loadSession<T extends SessionData>(
 ): Promise<Session<T>> {
   const ring = await getKeyring(config.secrets, config.mode)
   const { name } = config.cookie
-  const values = readCookie(request.headers.get('cookie'), name, MAX_CANDIDATES)
+  const { values, chunks } = readSessionCookies(request.headers.get('cookie'), name, MAX_CANDIDATES)
   let firstReason: InvalidReason | undefined
   for (const value of values) {
-    const result = await open(value, ring, config)
+    // Lengths and chunk names are checked here, before any decoding or crypto.
+    const joined = joinChunks(name, value, chunks, config.maxChunks)
+    const result = typeof joined === 'string' ? await open(joined, ring, config) : joined
     if ('reason' in result) firstReason ??= result.reason
-    else return new Session<T>(config, ring, true, result)
+    else return new Session<T>(config, ring, true, result, chunks)
   }
   if (firstReason !== undefined && config.onInvalid) {
     try {
@@ -297,7 +313,7 @@ export async function loadSession<T extends SessionData>(
       // A failing hook must not turn a bad cookie into a failed request.
     }
   }
-  return new Session<T>(config, ring, values.length > 0, undefined)
+  return new Session<T>(config, ring, values.length > 0, undefined, chunks)
 }
 
 async function open(
@@ -305,8 +321,6 @@ async function open(
   ring: Keyring,
   config: SessionConfig,
 ): Promise<Loaded | { reason: InvalidReason }> {
-  // Checked before any decoding or crypto: nothing longer can have come from us.
-  if (config.cookie.name.length + 1 + value.length > MAX_COOKIE_BYTES) return { reason: 'oversize' }
   const result = await unseal(value, ring, config.mode, config.cookie.name)
   if (!result.ok) return result
   const { payload } = result

@@ -9,7 +9,12 @@
 // milliseconds since the epoch, then a 12-byte random session id. body is the serialized data.
 // Binding the cookie name into the authenticated data stops a value being replayed under another
 // cookie name. Exactly one crypto.subtle call per seal and per unseal.
+//
+// Compressed tokens (opt-in) carry raw-DEFLATE bodies and say so with an uppercase mode letter
+// (`E1KKKK`, `S1KKKK`). The letter is part of the authenticated header, so the choice cannot be
+// flipped, and a body is inflated only after it authenticated, and only up to MAX_INFLATED_BYTES.
 
+import { deflate, inflate } from './compression.ts'
 import { base64urlDecode, base64urlEncode, encoder } from './encoding.ts'
 import type { Keyring, Mode, SessionKey } from './keys.ts'
 
@@ -20,6 +25,14 @@ export const SESSION_ID_BYTES = 12
 const IV_BYTES = 12
 const TAG_BYTES = 16
 const MODE_CHAR: Record<Mode, string> = { encrypted: 'e', signed: 's' }
+const PACKED_CHAR: Record<Mode, string> = { encrypted: 'E', signed: 'S' }
+/**
+ * The most a compressed body may inflate to. Bodies larger than this are never compressed, so
+ * every token this library writes can be read back; anything inflating further is refused.
+ */
+export const MAX_INFLATED_BYTES = 64 * 1024
+/** Below this, deflate saves a dozen bytes at most and is not worth a stream round trip. */
+export const MIN_COMPRESS_BYTES = 128
 
 /** What a token carries. Times are integer milliseconds since the epoch. */
 export interface Payload {
@@ -45,12 +58,17 @@ export type InvalidReason =
   | 'unknown-key'
   /** Authentication failed: tampered, forged, or moved from another cookie name. */
   | 'tampered'
-  /** Authentic, but the content is unusable: bad times, not UTF-8, not a data object. */
+  /**
+   * Authentic, but the content is unusable: bad times, not UTF-8, not a data object, or a
+   * compressed body that is not raw DEFLATE or inflates past `MAX_INFLATED_BYTES`.
+   */
   | 'payload'
   /** Past the absolute lifetime (`maxAge`). */
   | 'expired'
   /** Past the idle timeout (`idleTimeout`). */
   | 'idle'
+  /** A session split across cookies whose chunk cookies are missing, duplicated or extra. */
+  | 'chunks'
 
 export type UnsealResult =
   | { readonly ok: true; readonly payload: Payload; readonly key: SessionKey }
@@ -83,7 +101,8 @@ function readMeta(bytes: Uint8Array, body: Uint8Array): Payload {
 
 /**
  * Seals `payload` for cookie `name` with the keyring's newest key. `iv` exists for the frozen
- * test vectors only; real seals always draw a fresh random one.
+ * test vectors only; real seals always draw a fresh random one. With `compress`, the body is
+ * deflated when that makes the token shorter.
  */
 export async function seal(
   payload: Payload,
@@ -91,13 +110,25 @@ export async function seal(
   mode: Mode,
   name: string,
   iv: Uint8Array<ArrayBuffer> = crypto.getRandomValues(new Uint8Array(IV_BYTES)),
+  compress = false,
 ): Promise<string> {
   const { id, key } = ring.current
-  const header = MODE_CHAR[mode] + VERSION + id
+  let { body } = payload
+  let modeChar = MODE_CHAR[mode]
+  if (compress && body.length >= MIN_COMPRESS_BYTES && body.length <= MAX_INFLATED_BYTES) {
+    const packed = await deflate(body)
+    // Base64url rounds up to whole characters: compare encoded lengths, not byte counts.
+    const fixed = mode === 'encrypted' ? IV_BYTES + META_BYTES + TAG_BYTES : 0
+    if (encodedLength(fixed + packed.length) < encodedLength(fixed + body.length)) {
+      body = packed
+      modeChar = PACKED_CHAR[mode]
+    }
+  }
+  const header = modeChar + VERSION + id
   if (mode === 'encrypted') {
-    const plaintext = new Uint8Array(META_BYTES + payload.body.length)
+    const plaintext = new Uint8Array(META_BYTES + body.length)
     writeMeta(plaintext, 0, payload)
-    plaintext.set(payload.body, META_BYTES)
+    plaintext.set(body, META_BYTES)
     const sealed = await crypto.subtle.encrypt(
       { name: 'AES-GCM', iv, additionalData: encoder.encode(`${name}=${header}`) },
       key,
@@ -110,7 +141,7 @@ export async function seal(
   }
   const meta = new Uint8Array(META_BYTES)
   writeMeta(meta, 0, payload)
-  const signedPart = `${header}.${base64urlEncode(payload.body)}.${base64urlEncode(meta)}`
+  const signedPart = `${header}.${base64urlEncode(body)}.${base64urlEncode(meta)}`
   const mac = await crypto.subtle.sign('HMAC', key, encoder.encode(`${name}=${signedPart}`))
   return `${signedPart}.${base64urlEncode(new Uint8Array(mac))}`
 }
@@ -122,7 +153,9 @@ export async function seal(
 export async function unseal(token: string, ring: Keyring, mode: Mode, name: string): Promise<UnsealResult> {
   if (token.length <= HEADER_LENGTH || token.charCodeAt(HEADER_LENGTH) !== 46 /* . */)
     return fail('malformed')
-  const modeChar = token[0]
+  const letter = token[0]
+  const packed = letter === 'E' || letter === 'S'
+  const modeChar = packed ? letter.toLowerCase() : letter
   if (modeChar !== 'e' && modeChar !== 's') return fail('malformed')
   if (token[1] !== VERSION) return fail('version')
   if (modeChar !== MODE_CHAR[mode]) return fail('mode')
@@ -148,7 +181,7 @@ export async function unseal(token: string, ring: Keyring, mode: Mode, name: str
       return fail('tampered')
     }
     const pt = new Uint8Array(plaintext)
-    return { ok: true, payload: readMeta(pt, pt.subarray(META_BYTES)), key: sessionKey }
+    return opened(readMeta(pt, pt.subarray(META_BYTES)), sessionKey, packed)
   }
 
   const lastDot = token.lastIndexOf('.')
@@ -170,7 +203,19 @@ export async function unseal(token: string, ring: Keyring, mode: Mode, name: str
     valid = false
   }
   if (!valid) return fail('tampered')
-  return { ok: true, payload: readMeta(meta, body), key: sessionKey }
+  return opened(readMeta(meta, body), sessionKey, packed)
+}
+
+async function opened(payload: Payload, key: SessionKey, packed: boolean): Promise<UnsealResult> {
+  if (!packed) return { ok: true, payload, key }
+  const body = await inflate(payload.body, MAX_INFLATED_BYTES)
+  if (body === undefined) return fail('payload')
+  return { ok: true, payload: { ...payload, body }, key }
+}
+
+/** base64url characters for `n` bytes, unpadded. */
+function encodedLength(n: number): number {
+  return Math.ceil((n * 4) / 3)
 }
 
 function fail(reason: InvalidReason): UnsealResult {

@@ -2,6 +2,7 @@
 // imports. Keep this list in step with the files in test/.
 import './encoding.test.ts'
 import './token.test.ts'
+import './chunking.test.ts'
 import './cookie.test.ts'
 import './session.test.ts'
 import './with-session.test.ts'
