@@ -3,6 +3,7 @@
 import './encoding.test.ts'
 import './token.test.ts'
 import './chunking.test.ts'
+import './compression.test.ts'
 import './cookie.test.ts'
 import './session.test.ts'
 import './with-session.test.ts'
