@@ -20,6 +20,10 @@ export interface DemoConfig {
   /** Absolute lifetime in seconds (short values let tests watch a session expire). */
   maxAge?: number
   cookie?: CookieOptions
+  /** Let the session span several cookies (`/grow?bytes=10000` fits with 4). Off by default. */
+  chunks?: boolean | number
+  /** Deflate the session before sealing. Off by default. */
+  compress?: boolean
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
@@ -95,6 +99,8 @@ async function route(request: Request, session: Session<DemoSession>): Promise<R
 /** Builds the demo's fetch handler. Extra runtime arguments (env, ctx, info, server) pass through. */
 export function createApp(config: DemoConfig): (request: Request, ...rest: unknown[]) => Promise<Response> {
   const options: SessionOptions = { secret: config.secret, cookie: config.cookie ?? {} }
+  if (config.chunks !== undefined) options.chunks = config.chunks
+  if (config.compress !== undefined) options.compress = config.compress
   if (config.maxAge !== undefined) options.maxAge = config.maxAge
   if (config.maxAge !== undefined) options.idleTimeout = config.maxAge
   return withSession<DemoSession>(route, options)
@@ -105,6 +111,8 @@ export function createApp(config: DemoConfig): (request: Request, ...rest: unkno
  *   SESSION_SECRET   at least 32 bytes; without it a random development secret is generated
  *   SESSION_MAX_AGE  absolute lifetime in seconds (optional; short values let tests watch expiry)
  *   SESSION_COOKIE   cookie name (default "session"; try "__Host-session")
+ *   SESSION_CHUNKS   most cookies one session may span, or "true" for 3 (optional; off by default)
+ *   SESSION_COMPRESS "true" or "1" to deflate sessions before sealing (optional; off by default)
  */
 export function configFromEnv(get: (name: string) => string | undefined, log = console.log): DemoConfig {
   let secret = get('SESSION_SECRET')
@@ -114,9 +122,14 @@ export function configFromEnv(get: (name: string) => string | undefined, log = c
   }
   const maxAge = get('SESSION_MAX_AGE')
   const name = get('SESSION_COOKIE')
+  const chunks = get('SESSION_CHUNKS')
+  const compress = get('SESSION_COMPRESS')
   return {
     secret,
     ...(maxAge ? { maxAge: Number(maxAge) } : {}),
     ...(name ? { cookie: { name } } : {}),
+    // A bad value reaches the library as is, which refuses it at setup with ERR_OPTION_INVALID.
+    ...(chunks ? { chunks: chunks === 'true' ? true : chunks === 'false' ? false : Number(chunks) } : {}),
+    ...(compress ? { compress: compress === 'true' || compress === '1' } : {}),
   }
 }
