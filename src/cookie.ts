@@ -163,13 +163,15 @@ export function readSessionCookies(header: string | null, name: string, limit: n
   if (!header) return { values, chunks }
   const n = header.length
   let start = 0
+  // Next ';' and ',' at or after `start` (-1: none left), found with indexOf, which is much
+  // faster than a loop over characters on the long values of chunked sessions.
+  let semi = -2
+  let comma = -2
   while (start < n) {
-    let end = start
-    while (end < n) {
-      const c = header.charCodeAt(end)
-      if (c === 59 /* ; */ || c === 44 /* , */) break
-      end++
-    }
+    if (semi !== -1 && semi < start) semi = header.indexOf(';', start)
+    if (comma !== -1 && comma < start) comma = header.indexOf(',', start)
+    let end = semi === -1 ? n : semi
+    if (comma !== -1 && comma < end) end = comma
     let i = start
     while (i < end && (header.charCodeAt(i) === 32 || header.charCodeAt(i) === 9)) i++
     if (header.startsWith(name, i)) {
