@@ -137,7 +137,7 @@ export function resolveOptions(options: SessionOptions): SessionConfig {
   if (compress && !canCompress()) {
     throw configError(
       'ERR_OPTION_INVALID',
-      "compress: true needs CompressionStream('deflate-raw'), which this runtime lacks (older Node releases; Node 20.12+ has it)",
+      "compress: true needs CompressionStream('deflate-raw'), which this runtime lacks (Node 18, and Node 20 before 20.12)",
     )
   }
   const serializer = options.serializer ?? jsonSerializer
