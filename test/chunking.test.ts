@@ -1,9 +1,11 @@
+import { Hono } from 'hono'
 import {
   ConfigurationError,
   CookieTooLargeError,
   type InvalidReason,
   type SessionOptions,
 } from 'sealed-session'
+import { type SessionEnv, session } from 'sealed-session/hono'
 import { readSessionCookies } from '../src/cookie.ts'
 import { deepEqual, describe, equal, match, ok, rejects, test, throws } from './harness.ts'
 import { countSubtle, SECRET, send, wrap } from './helpers.ts'
@@ -378,6 +380,25 @@ describe('chunking', () => {
       const jar = await stored(app, 9000)
       const decoys = Array.from({ length: 5000 }, (_, i) => `session.${(i % 9) + 1}x=v; c${i}=v`).join('; ')
       equal(await readBack(app, `${decoys}; ${jar.header()}`), 9000)
+    })
+
+    test('through the Hono middleware: chunks written, read back, and cleared on shrink', async () => {
+      const hono = new Hono<SessionEnv<{ x: string }>>()
+      hono.use(session({ secret: SECRET, chunks: 3 }))
+      hono.get('/', (c) => {
+        const before = c.var.session.get('x')?.length ?? -1
+        const n = c.req.query('n')
+        if (n !== undefined) c.var.session.set('x', 'h'.repeat(Number(n)))
+        return c.text(String(before))
+      })
+      const handler = (r: Request) => Promise.resolve(hono.fetch(r))
+      const jar = new Jar().apply((await send(handler, undefined, '/?n=9000')).setCookies)
+      deepEqual(jar.names(), ['session', 'session.1', 'session.2'])
+      const shrink = await send(handler, jar.header(), '/?n=5')
+      equal(shrink.body, '9000')
+      jar.apply(shrink.setCookies)
+      deepEqual(jar.names(), ['session'])
+      equal((await send(handler, jar.header())).body, '5')
     })
 
     test('a chunked cookie is only read with the secret that sealed it', async () => {
