@@ -10,13 +10,19 @@
 const FORMAT = 'deflate-raw'
 const INFLATE_SLICE = 512
 
-/** Whether this runtime has `CompressionStream('deflate-raw')`. */
+/**
+ * Whether this runtime has `CompressionStream('deflate-raw')`. An unsupported format is a
+ * TypeError (Compression Streams standard); any other error is not about the format: Workers
+ * refuse to construct streams in global scope, where static options are often resolved.
+ */
 export function canCompress(): boolean {
+  if (typeof CompressionStream !== 'function' || typeof DecompressionStream !== 'function') return false
   try {
-    return typeof DecompressionStream === 'function' && new CompressionStream(FORMAT) !== undefined
-  } catch {
-    return false
+    new CompressionStream(FORMAT)
+  } catch (error) {
+    return !(error instanceof TypeError)
   }
+  return true
 }
 
 export async function deflate(bytes: Uint8Array): Promise<Uint8Array> {

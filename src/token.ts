@@ -116,10 +116,11 @@ export async function seal(
   let { body } = payload
   let modeChar = MODE_CHAR[mode]
   if (compress && body.length >= MIN_COMPRESS_BYTES && body.length <= MAX_INFLATED_BYTES) {
-    const packed = await deflate(body)
+    // Compression is only ever an optimisation: if it fails, the body goes out as it is.
+    const packed = await deflate(body).catch(() => undefined)
     // Base64url rounds up to whole characters: compare encoded lengths, not byte counts.
     const fixed = mode === 'encrypted' ? IV_BYTES + META_BYTES + TAG_BYTES : 0
-    if (encodedLength(fixed + packed.length) < encodedLength(fixed + body.length)) {
+    if (packed && encodedLength(fixed + packed.length) < encodedLength(fixed + body.length)) {
       body = packed
       modeChar = PACKED_CHAR[mode]
     }

@@ -89,6 +89,15 @@ function app(options: Partial<SessionOptions> = {}) {
   )
 }
 
+// Options resolved at module load, as static options usually are: on Workers that is global
+// scope, where constructing a CompressionStream throws (not a TypeError: the format is fine).
+let setupAtLoad: unknown
+try {
+  app()
+} catch (error) {
+  setupAtLoad = error
+}
+
 /**
  * Node 18, and Node 20 before 20.12, have no `deflate-raw`: there the documented behaviour is
  * checked instead. Anywhere else its absence fails.
@@ -344,6 +353,10 @@ describe('compression', () => {
       ok(right! < wrong!, `a right guess compresses better: ${right} < ${wrong}`)
       const [a, b] = await lengths(false)
       equal(a, b, 'without compression the length depends only on the size')
+    })
+
+    test('compress: true can be set up at module load (global scope on Workers)', () => {
+      equal(setupAtLoad, undefined)
     })
 
     test('compress must be a boolean', () => {
