@@ -311,7 +311,77 @@ export const checks = [
     'host',
     async ({ context, page, url, cookie }) => largestCookie({ context, page, url, cookie }),
   ],
+  // Big sessions: the `chunked` instance lets a session span 4 cookies (SESSION_CHUNKS=4).
+  [
+    'a 10,000-byte session is stored across 4 cookies and sent back whole',
+    'chunked',
+    async ({ context, page, url, cookie }) => {
+      await visit(page, url)
+      const grow = await inPage(page, '/grow?bytes=10000')
+      assert.deepEqual([grow.status, JSON.parse(grow.text)], [200, { stored: 10000 }])
+      const stored = await chunkJar(context, cookie)
+      assert.deepEqual(Object.keys(stored), [cookie, `${cookie}.1`, `${cookie}.2`, `${cookie}.3`])
+      let total = 0
+      for (const c of Object.values(stored)) {
+        assert.ok(c.name.length + c.value.length <= 4096, `${c.name} within 4096 bytes`)
+        assert.deepEqual([c.httpOnly, c.sameSite, c.path], [true, 'Lax', '/'])
+        total += c.name.length + 1 + c.value.length
+      }
+      assert.match(stored[cookie].value, /^3~e1/)
+      assert.ok(total > 13_000, `${total} bytes of cookies`)
+      const seen = await sessionJson(page)
+      assert.deepEqual([seen.isNew, seen.data.note.length], [false, 10_000], 'all four sent back')
+      // Navigations carry all four too, and the counter keeps counting.
+      assert.equal((await visit(page, url)).count, 2)
+      assert.equal((await visit(page, url)).count, 3)
+    },
+  ],
+  [
+    'a shrinking session expires its stale chunk cookies; logout clears them all',
+    'chunked',
+    async ({ context, page, url, cookie }) => {
+      await visit(page, url)
+      const names = async () => Object.keys(await chunkJar(context, cookie))
+      assert.equal((await inPage(page, '/grow?bytes=10000')).status, 200)
+      assert.equal((await names()).length, 4)
+      assert.equal((await inPage(page, '/grow?bytes=4000')).status, 200)
+      assert.deepEqual(await names(), [cookie, `${cookie}.1`])
+      assert.equal((await sessionJson(page)).data.note.length, 4000)
+      assert.equal((await inPage(page, '/grow?bytes=10')).status, 200)
+      assert.deepEqual(await names(), [cookie])
+      assert.equal((await sessionJson(page)).data.note.length, 10)
+      assert.equal((await inPage(page, '/grow?bytes=10000')).status, 200)
+      await inPage(page, '/logout', { method: 'POST', redirect: 'manual' })
+      assert.deepEqual(await names(), [], 'logout expired every chunk cookie')
+      assert.equal((await sessionJson(page)).isNew, true)
+    },
+  ],
+  [
+    'past the cap of 4 cookies: 413, nothing written, the chunked session stays',
+    'chunked',
+    async ({ context, page, url, cookie }) => {
+      await visit(page, url)
+      assert.equal((await inPage(page, '/grow?bytes=10000')).status, 200)
+      const values = async () => Object.values(await chunkJar(context, cookie)).map((c) => c.value)
+      const before = await values()
+      assert.equal(before.length, 4)
+      const res = await inPage(page, '/grow?bytes=20000')
+      assert.equal(res.status, 413)
+      assert.equal(JSON.parse(res.text).error, 'ERR_COOKIE_TOO_LARGE')
+      assert.deepEqual(await values(), before)
+      assert.equal((await sessionJson(page)).data.note.length, 10_000)
+    },
+  ],
 ]
+
+/** Our cookie and its chunk cookies (`name.1` to `name.9`) in the jar, by name, in order. */
+async function chunkJar(context, name) {
+  const ours = (await context.cookies()).filter(
+    (c) =>
+      c.name === name || (c.name.startsWith(`${name}.`) && /^[1-9]$/.test(c.name.slice(name.length + 1))),
+  )
+  return Object.fromEntries(ours.sort((a, b) => (a.name < b.name ? -1 : 1)).map((c) => [c.name, c]))
+}
 
 async function largestCookie({ context, page, url, cookie }) {
   await visit(page, url)

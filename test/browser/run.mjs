@@ -68,6 +68,7 @@ const SERVERS = {
   main: {},
   short: { SESSION_MAX_AGE: '2' },
   host: { SESSION_COOKIE: '__Host-session' },
+  chunked: { SESSION_CHUNKS: '4' },
 }
 const cookieName = (env) => env.SESSION_COOKIE ?? 'session'
 
