@@ -1,81 +1,264 @@
 #!/usr/bin/env node
-// `npm test` after lint and type-check: compiles the suite once, runs it on each runtime, and
-// prints a summary per runtime and a final `N passed, N failed` line.
+// `npm test` after lint and type-check: compiles the suite once, runs it unchanged on every
+// runtime (test/runtimes/*: Node 18, 20, 22 and 24, Deno, Bun, workerd with and without
+// nodejs_compat), then again against the packed tarball instead of src/, then the examples and
+// the browser suite. Prints a summary per runtime and a final `N passed, N failed`; exits non-zero
+// on any failure. A runtime that cannot be started fails under CI=true and is skipped, with the
+// reason, elsewhere.
 //
-//   node test/run.mjs [runtime ...] [--filter text]
-import { spawn } from 'node:child_process'
-import { mkdirSync } from 'node:fs'
+//   node test/run.mjs [target | group ...] [--filter text]
+//   groups: source, package, all (default); `node` is this Node on the source suite (quick loop)
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
+import { PACKAGE_DIR, preparePackage } from './package.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
+const ci = process.env.CI === 'true'
 const args = process.argv.slice(2)
 const filterAt = args.indexOf('--filter')
 const filter = filterAt === -1 ? undefined : args.splice(filterAt, 2)[1]
-const wanted = args.length > 0 ? args : ['node', 'browser']
+const filterArgs = filter ? [filter] : []
 
-/** Compiles test/all.ts with `sealed-session` resolved to the source (or, later, the built package). */
-async function compile(outfile) {
-  mkdirSync(`${root}.test-build`, { recursive: true })
-  await build({
-    entryPoints: [`${root}test/all.ts`],
-    outfile,
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    mainFields: ['module', 'main'],
-    conditions: ['worker', 'browser'],
-    logLevel: 'warning',
-    // package.json says sideEffects: false (true of src/), but test files register tests on import.
-    ignoreAnnotations: true,
-    alias: { 'sealed-session/hono': `${root}src/hono.ts`, 'sealed-session': `${root}src/index.ts` },
-  })
-  return outfile
+const bin = (name) => `${root}node_modules/.bin/${name}`
+const runner = (name) => `${root}test/runtimes/${name}.mjs`
+// Node binaries live in runtimes/ with their own lockfile: each links a .bin/node that would
+// replace the system Node for every npm script if it were a dependency of the project.
+const nodeAt = (major) => `${root}runtimes/node_modules/node${major}/bin/node`
+const NODE_MAJORS = [18, 20, 22, 24]
+
+/** The compiled suite for one build of the library (src/ or the packed tarball). */
+const SOURCE = {
+  dir: `${root}.test-build`,
+  suite: `${root}.test-build/suite.js`,
+  noWebcrypto: `${root}.test-build/no-webcrypto.js`,
+  worker: `${root}.test-build/suite.js`,
+}
+const PACKAGE = {
+  dir: PACKAGE_DIR,
+  suite: `${PACKAGE_DIR}/suite.js`,
+  noWebcrypto: `${PACKAGE_DIR}/no-webcrypto.js`,
+  worker: `${PACKAGE_DIR}/worker-suite.js`,
 }
 
-function exec(command, argv) {
+/** One run of a suite per runtime and configuration; `needs` are files that must exist first. */
+function suiteTargets(b, packaged) {
+  // Package mode asks the runtime where `sealed-session` resolved; Node 18 needs a flag for that.
+  const resolveFlag = packaged ? ['--experimental-import-meta-resolve'] : []
+  const targets = {
+    // Node 18, three ways: the global-WebCrypto flag, the README's one-line shim, and neither
+    // (setup must then fail with ERR_NO_WEBCRYPTO; test/no-webcrypto.ts).
+    node18: {
+      needs: [nodeAt(18)],
+      argv: [nodeAt(18), '--experimental-global-webcrypto', ...resolveFlag, runner('node'), b.suite],
+    },
+    'node18-shim': { needs: [nodeAt(18)], argv: [nodeAt(18), ...resolveFlag, runner('node-shim'), b.suite] },
+    'node18-no-webcrypto': { needs: [nodeAt(18)], argv: [nodeAt(18), runner('node'), b.noWebcrypto] },
+  }
+  for (const major of NODE_MAJORS.slice(1)) {
+    targets[`node${major}`] = { needs: [nodeAt(major)], argv: [nodeAt(major), runner('node'), b.suite] }
+  }
+  targets.deno = {
+    needs: [bin('deno')],
+    argv: [
+      bin('deno'),
+      'run',
+      '--no-prompt',
+      '--node-modules-dir=manual',
+      `--allow-read=${b.dir}`,
+      '--allow-env=CI',
+      runner('deno'),
+      b.suite,
+    ],
+  }
+  targets.bun = { needs: [bin('bun')], argv: [bin('bun'), 'run', runner('bun'), b.suite] }
+  targets.workerd = { needs: [bin('workerd')], argv: [process.execPath, runner('workerd'), b.worker] }
+  targets['workerd-nodejs_compat'] = {
+    needs: [bin('workerd')],
+    argv: [process.execPath, runner('workerd'), b.worker, '--flag', 'nodejs_compat'],
+  }
+  for (const t of Object.values(targets)) t.argv.push(...filterArgs)
+  return targets
+}
+
+const targets = {
+  node: { argv: [process.execPath, runner('node'), SOURCE.suite, ...filterArgs], build: 'source' },
+  ...withBuild(suiteTargets(SOURCE, false), 'source', ''),
+  pack: { argv: [process.execPath, 'test/package.mjs', '--prepared', ...flagFilter()], build: 'package' },
+  ...withBuild(suiteTargets(PACKAGE, true), 'package', 'package/'),
+  // The demo as each runtime's example serves it, driven over HTTP with a cookie jar.
+  examples: { argv: [process.execPath, 'test/examples.mjs', ...flagFilter()], timeout: 300_000 },
+  // Chromium end to end against the demo on each runtime; it ignores the compiled suite.
+  browser: { argv: [process.execPath, 'test/browser/run.mjs', ...flagFilter()], timeout: 360_000 },
+}
+
+function withBuild(group, buildName, prefix) {
+  return Object.fromEntries(
+    Object.entries(group).map(([k, v]) => [`${prefix}${k}`, { ...v, build: buildName }]),
+  )
+}
+function flagFilter() {
+  return filter ? ['--filter', filter] : []
+}
+
+const groups = {
+  source: Object.keys(suiteTargets(SOURCE, false)),
+  package: ['pack', ...Object.keys(suiteTargets(PACKAGE, true)).map((k) => `package/${k}`)],
+}
+groups.all = [...groups.source, ...groups.package, 'examples', 'browser']
+const wanted = (args.length > 0 ? args : ['all']).flatMap((a) => groups[a] ?? [a])
+for (const name of wanted) {
+  if (!targets[name]) throw new Error(`unknown target ${name}; known: ${Object.keys(targets).join(', ')}`)
+}
+
+// --- builds ------------------------------------------------------------------------------------
+
+const BUILD_OPTIONS = {
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  target: 'es2022',
+  mainFields: ['module', 'main'],
+  conditions: ['workerd', 'worker', 'browser'],
+  logLevel: 'warning',
+  // Left for the runtime to refuse: workerd without nodejs_compat fails on any `node:` import,
+  // which is the proof that nothing in the library leans on Node.
+  external: ['node:*'],
+  // package.json says sideEffects: false (true of src/), but test files register tests on import.
+  ignoreAnnotations: true,
+}
+
+function compile(entry, outfile, options) {
+  return build({ ...BUILD_OPTIONS, entryPoints: [`${root}test/${entry}`], outfile, ...options })
+}
+
+async function compileSource() {
+  mkdirSync(SOURCE.dir, { recursive: true })
+  const alias = { 'sealed-session/hono': `${root}src/hono.ts`, 'sealed-session': `${root}src/index.ts` }
+  await compile('all.ts', SOURCE.suite, { alias })
+  await compile('no-webcrypto.ts', SOURCE.noWebcrypto, { alias })
+}
+
+async function compilePackage() {
+  preparePackage()
+  // Node, Deno and Bun resolve `sealed-session` themselves, from the unpacked tarball.
+  const external = [...BUILD_OPTIONS.external, 'sealed-session', 'sealed-session/hono']
+  await compile('package-entry.ts', PACKAGE.suite, { external })
+  await compile('no-webcrypto.ts', PACKAGE.noWebcrypto, { external })
+  // workerd has no node_modules: bundle the package as wrangler would, through its exports map
+  // from the consumer's directory, and tell the suite which files that picked.
+  const probe = await build({
+    ...BUILD_OPTIONS,
+    stdin: { contents: "import 'sealed-session'\nimport 'sealed-session/hono'", resolveDir: PACKAGE_DIR },
+    write: false,
+    metafile: true,
+    absWorkingDir: root,
+  })
+  const resolved = probe.metafile.inputs['<stdin>'].imports.map((i) => `${root}${i.path}`)
+  await compile('package-entry.ts', PACKAGE.worker, {
+    alias: { 'sealed-session': resolved[0], 'sealed-session/hono': resolved[1] },
+    define: { PACKAGE_BUNDLED_FROM: JSON.stringify(resolved) },
+  })
+}
+
+/** Installs runtimes/ (the Node binaries) when a pinned version is missing. */
+function ensureNodeBinaries() {
+  const { dependencies } = JSON.parse(readFileSync(`${root}runtimes/package.json`, 'utf8'))
+  const stale = Object.entries(dependencies).some(([alias, spec]) => {
+    const manifest = `${root}runtimes/node_modules/${alias}/package.json`
+    return (
+      !existsSync(manifest) || JSON.parse(readFileSync(manifest, 'utf8')).version !== spec.split('@').pop()
+    )
+  })
+  if (!stale) return
+  console.log('installing the Node binaries in runtimes/ (npm install --prefix runtimes)')
+  spawnSync('npm', ['install', '--prefix', `${root}runtimes`, '--no-audit', '--no-fund'], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  })
+}
+
+// --- running -----------------------------------------------------------------------------------
+
+const RUN_MS = 180_000
+
+function exec([command, ...argv], timeout = RUN_MS) {
   return new Promise((resolve) => {
-    const child = spawn(command, argv, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: process.env })
+    const child = spawn(command, argv, {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: process.env,
+      detached: true, // its own process group, so a timeout also ends what it started
+    })
     let out = ''
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      try {
+        process.kill(-child.pid, 'SIGKILL')
+      } catch {
+        // already gone
+      }
+    }, timeout)
     child.stdout.on('data', (chunk) => {
       out += chunk
       process.stdout.write(chunk)
     })
-    child.on('close', (code) => resolve({ code, out }))
+    child.on('error', (error) => {
+      out += `\n${error}`
+    })
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      if (timedOut) console.log(`FAIL timed out after ${timeout / 1000} s`)
+      resolve({ code: timedOut ? 1 : code, out })
+    })
   })
 }
 
-const runtimes = {
-  node: (suite) => exec(process.execPath, ['test/runtimes/node.mjs', suite, ...(filter ? [filter] : [])]),
-  // Chromium end to end against the demo on each runtime; it ignores the compiled suite.
-  browser: () => exec(process.execPath, ['test/browser/run.mjs', ...(filter ? ['--filter', filter] : [])]),
-}
+const builds = new Set(wanted.map((n) => targets[n].build).filter(Boolean))
+if (builds.has('source')) await compileSource()
+if (builds.has('package')) await compilePackage()
+if (wanted.some((n) => targets[n].needs?.some((f) => f.startsWith(`${root}runtimes/`)))) ensureNodeBinaries()
 
-const suite = await compile(`${root}.test-build/suite.js`)
-const totals = { passed: 0, failed: 0 }
+const totals = { passed: 0, failed: 0, skipped: 0 }
 const summary = []
 for (const name of wanted) {
-  const runner = runtimes[name]
-  if (!runner) throw new Error(`unknown runtime ${name}; known: ${Object.keys(runtimes).join(', ')}`)
+  const target = targets[name]
   console.log(`\n=== ${name}`)
-  const { code, out } = await runner(suite)
-  const counts = /(\d+) passed, (\d+) failed/.exec(
-    out
-      .split('\n')
-      .reverse()
-      .find((l) => /passed, \d+ failed/.test(l)) ?? '',
-  )
+  const absent = target.needs?.find((f) => !existsSync(f))
+  if (absent) {
+    const reason = `${absent} is missing`
+    if (ci) {
+      console.log(`FAIL ${name}: ${reason} (CI=true makes this a failure)`)
+      totals.failed++
+      summary.push(`${name.padEnd(30)} 0 passed, 1 failed (${reason})`)
+    } else {
+      console.log(`skip ${name}: ${reason} (set CI=true to make this a failure)`)
+      totals.skipped++
+      summary.push(`${name.padEnd(30)} skipped (${reason})`)
+    }
+    continue
+  }
+  const { code, out } = await exec(target.argv, target.timeout)
+  const last = out
+    .split('\n')
+    .reverse()
+    .find((l) => /\d+ passed, \d+ failed/.test(l))
+  const counts = /(\d+) passed, (\d+) failed/.exec(last ?? '')
   const passed = counts ? Number(counts[1]) : 0
   const failed = counts ? Number(counts[2]) : 0
-  // A runner that died without a summary counts as one failure.
-  const dead = code !== 0 && failed === 0 ? 1 : 0
+  // A runner that died without a summary, or passed nothing, counts as one failure.
+  const dead = (code !== 0 && failed === 0) || passed + failed === 0 ? 1 : 0
+  const runtime = /^(.+?): \d+ passed/.exec(last ?? '')?.[1]
   totals.passed += passed
   totals.failed += failed + dead
   summary.push(
-    `${name.padEnd(14)} ${passed} passed, ${failed + dead} failed${dead ? ' (runner exited abnormally)' : ''}`,
+    `${name.padEnd(30)} ${passed} passed, ${failed + dead} failed${dead ? ' (runner exited abnormally)' : ''}${runtime ? `  [${runtime}]` : ''}`,
   )
 }
 console.log(`\n=== summary\n${summary.join('\n')}`)
-console.log(`${totals.passed} passed, ${totals.failed} failed`)
+console.log(
+  `${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`,
+)
 process.exitCode = totals.failed > 0 ? 1 : 0

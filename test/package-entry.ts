@@ -1,0 +1,21 @@
+// The suite's entry when it runs against the packed tarball (what `npm pack` would publish)
+// instead of src/: test/run.mjs compiles it with `sealed-session` left for the runtime to resolve
+// from an unpacked tarball's node_modules (Node, Deno, Bun), or bundled from there by esbuild
+// through the package's `exports` map (workerd, as wrangler would). A runtime that quietly
+// resolved the name elsewhere (Bun reads tsconfig `paths`, Node resolves a package's own name to
+// the repository) would test the wrong code, so one more test says where the name went.
+import { match, test } from './harness.ts'
+
+export { run } from './all.ts'
+
+/** Set by esbuild `define` when the package is bundled: the files the names resolved to. */
+declare const PACKAGE_BUNDLED_FROM: readonly [string, string] | undefined
+
+test('package › sealed-session and sealed-session/hono load from the packed tarball', () => {
+  const [main, hono] =
+    typeof PACKAGE_BUNDLED_FROM === 'undefined'
+      ? [import.meta.resolve('sealed-session'), import.meta.resolve('sealed-session/hono')]
+      : PACKAGE_BUNDLED_FROM
+  match(main, /\/node_modules\/sealed-session\/dist\/index\.js$/)
+  match(hono, /\/node_modules\/sealed-session\/dist\/hono\.js$/)
+})

@@ -1,0 +1,266 @@
+#!/usr/bin/env node
+// The built package, as `npm pack` would publish it: built, packed, unpacked into
+// .test-build/package/node_modules/sealed-session (where test/run.mjs runs the whole suite
+// against it on every runtime), and checked here: the files it holds, ESM with explicit `.js`
+// imports and nothing outside itself, publint, arethetypeswrong (ESM-only profile: there is no
+// CommonJS build, by choice), a TypeScript consumer, and jsr.json through `deno publish --dry-run`.
+//
+//   node test/package.mjs [--prepared] [--filter text]    --prepared: check the last unpacked build
+import { spawnSync } from 'node:child_process'
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+export const root = fileURLToPath(new URL('..', import.meta.url))
+/** Holds node_modules/sealed-session (the unpacked tarball) and a consumer project around it. */
+export const PACKAGE_DIR = `${root}.test-build/package`
+const INSTALLED = `${PACKAGE_DIR}/node_modules/sealed-session`
+const bin = (name) => `${root}node_modules/.bin/${name}`
+
+function sh(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', ...options })
+  if (result.error) throw result.error
+  return result
+}
+
+function must(command, args, options) {
+  const result = sh(command, args, options)
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} exited ${result.status}\n${result.stdout}${result.stderr}`)
+  }
+  return result
+}
+
+/**
+ * `npm run build`, `npm pack`, and the tarball unpacked as an installed dependency of a small
+ * consumer project, which has its own package.json (so Node does not resolve `sealed-session` to
+ * this repository by its own name) and its own tsconfig.json (so Bun does not apply the root
+ * tsconfig's `paths`, which point at src/).
+ */
+export function preparePackage() {
+  must('npm', ['run', '--silent', 'build'])
+  rmSync(PACKAGE_DIR, { recursive: true, force: true })
+  mkdirSync(INSTALLED, { recursive: true })
+  const [packed] = JSON.parse(
+    must('npm', ['pack', '--json', '--pack-destination', PACKAGE_DIR], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).stdout,
+  )
+  const tarball = `${PACKAGE_DIR}/${packed.filename}`
+  must('tar', ['-xzf', tarball, '-C', INSTALLED, '--strip-components=1'])
+  symlinkSync(realpathSync(`${root}node_modules/hono`), `${PACKAGE_DIR}/node_modules/hono`)
+  writeFileSync(
+    `${PACKAGE_DIR}/package.json`,
+    `${JSON.stringify({ name: 'sealed-session-consumer', private: true, type: 'module', dependencies: { 'sealed-session': '*', hono: '*' } }, null, 2)}\n`,
+  )
+  writeFileSync(`${PACKAGE_DIR}/tsconfig.json`, `${JSON.stringify(consumerTsconfig('NodeNext'), null, 2)}\n`)
+  return { dir: PACKAGE_DIR, installed: INSTALLED, tarball, files: packed.files.map((f) => f.path) }
+}
+
+function consumerTsconfig(resolution) {
+  return {
+    compilerOptions: {
+      target: 'ES2022',
+      module: resolution === 'NodeNext' ? 'NodeNext' : 'ESNext',
+      moduleResolution: resolution,
+      lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+      types: [],
+      strict: true,
+      exactOptionalPropertyTypes: true,
+      skipLibCheck: false,
+      noEmit: true,
+    },
+    files: ['consumer.ts'],
+  }
+}
+
+// A consumer written against the published types only; `@ts-expect-error` lines prove the
+// generics do constrain, so a types file that silently became `any` fails.
+const CONSUMER = `import { Hono } from 'hono'
+import {
+  ConfigurationError,
+  type ConfigurationErrorCode,
+  CookieTooLargeError,
+  type InvalidReason,
+  type Session,
+  type SessionOptions,
+  withSession,
+} from 'sealed-session'
+import { type SessionEnv, session } from 'sealed-session/hono'
+
+const options: SessionOptions = {
+  secret: crypto.getRandomValues(new Uint8Array(32)),
+  onInvalid: (reason: InvalidReason) => void reason,
+}
+
+export const counter = withSession<{ count: number }>((_request, s: Session<{ count: number }>) => {
+  const count: number = (s.get('count') ?? 0) + 1
+  s.set('count', count)
+  return new Response(String(count))
+}, options)
+
+withSession<{ count: number }>((_request, s) => {
+  // @ts-expect-error count is a number
+  s.set('count', 'one')
+  return new Response()
+}, options)
+
+export const worker = withSession<{ user: string }, [{ SECRET: string }, unknown]>(
+  (_request, s, env) => new Response(s.get('user') ?? env.SECRET.slice(0, 0)),
+  (_request, env) => ({ secret: env.SECRET }),
+)
+
+const app = new Hono<SessionEnv<{ user: string }>>()
+app.use(session({ secret: 'consumer-secret-0123456789-abcdefghijklmnop' }))
+app.get('/', (c) => {
+  // @ts-expect-error user is a string
+  c.var.session.set('user', 1)
+  return c.text(c.var.session.get('user') ?? 'nobody')
+})
+export { app }
+
+export function describe(error: unknown): string {
+  if (error instanceof CookieTooLargeError) return \`\${error.code} \${error.size}/\${error.limit}\`
+  if (error instanceof ConfigurationError) {
+    const code: ConfigurationErrorCode = error.code
+    return code
+  }
+  return 'other'
+}
+`
+
+/** Each check throws to fail; its name is what passed. */
+function checks(pkg) {
+  const manifest = JSON.parse(readFileSync(`${pkg.installed}/package.json`, 'utf8'))
+  const targets = Object.values(manifest.exports).flatMap((t) =>
+    typeof t === 'string' ? [t] : Object.values(t),
+  )
+  return {
+    'the tarball holds only package.json, docs and dist/*.js + *.d.ts': () => {
+      const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/[\w-]+\.(js|d\.ts))$/
+      const stray = pkg.files.filter((f) => !allowed.test(f))
+      if (stray.length > 0) throw new Error(`not allow-listed: ${stray.join(', ')}`)
+      for (const need of ['package.json', 'README.md', 'LICENSE']) {
+        if (!pkg.files.includes(need)) throw new Error(`missing ${need}`)
+      }
+    },
+    'every exports target (types and code) is in the tarball': () => {
+      const missing = targets.filter((t) => !pkg.files.includes(t.replace(/^\.\//, '')))
+      if (missing.length > 0) throw new Error(`missing: ${missing.join(', ')}`)
+      if (manifest.type !== 'module') throw new Error('package.json type is not "module"')
+    },
+    'dist is self-contained ESM: relative `.js` imports only, no dependency, no node: module': async () => {
+      const { build } = await import('esbuild')
+      const entries = targets.filter((t) => t.endsWith('.js')).map((t) => `${pkg.installed}/${t}`)
+      const { metafile } = await build({
+        entryPoints: entries,
+        bundle: true,
+        write: false,
+        outdir: '/nowhere',
+        format: 'esm',
+        platform: 'neutral',
+        metafile: true,
+        logLevel: 'silent',
+        absWorkingDir: pkg.installed,
+      })
+      const bad = []
+      for (const [file, input] of Object.entries(metafile.inputs)) {
+        if (!file.startsWith('dist/')) bad.push(`${file} is outside dist/`)
+        for (const i of input.imports) {
+          if (!/^\.\.?\/[\w./-]+\.js$/.test(i.original ?? '')) bad.push(`${file} imports ${i.original}`)
+        }
+      }
+      if (bad.length > 0) throw new Error(bad.join('\n'))
+    },
+    'publint finds nothing (not even a suggestion)': async () => {
+      const { publint } = await import('publint')
+      const { formatMessage } = await import('publint/utils')
+      const { messages } = await publint({ pkgDir: pkg.installed, level: 'suggestion', pack: false })
+      if (messages.length > 0) {
+        throw new Error(
+          messages.map((m) => `${m.type}: ${formatMessage(m, manifest, { color: false })}`).join('\n'),
+        )
+      }
+    },
+    'arethetypeswrong: clean under the ESM-only profile (no CommonJS build, by choice)': () => {
+      const attw = sh(bin('attw'), [
+        pkg.tarball,
+        '--profile',
+        'esm-only',
+        '--no-definitely-typed',
+        '--no-color',
+      ])
+      if (attw.status !== 0) throw new Error(attw.stdout + attw.stderr)
+    },
+    'a TypeScript consumer type-checks against the published .d.ts (NodeNext and Bundler, skipLibCheck off)':
+      () => {
+        writeFileSync(`${pkg.dir}/consumer.ts`, CONSUMER)
+        writeFileSync(`${pkg.dir}/tsconfig.bundler.json`, JSON.stringify(consumerTsconfig('Bundler')))
+        for (const config of ['tsconfig.json', 'tsconfig.bundler.json']) {
+          const tsc = sh(bin('tsc'), ['-p', `${pkg.dir}/${config}`])
+          if (tsc.status !== 0) throw new Error(`${config}:\n${tsc.stdout}${tsc.stderr}`)
+        }
+      },
+    'jsr.json: deno publish --dry-run accepts it; same version and entry points as package.json': () => {
+      const jsr = JSON.parse(readFileSync(`${root}jsr.json`, 'utf8'))
+      if (jsr.version !== manifest.version) throw new Error(`jsr ${jsr.version} != npm ${manifest.version}`)
+      const npmEntries = Object.keys(manifest.exports).filter((k) => k !== './package.json')
+      if (JSON.stringify(Object.keys(jsr.exports)) !== JSON.stringify(npmEntries)) {
+        throw new Error(`jsr exports ${Object.keys(jsr.exports)} != npm exports ${npmEntries}`)
+      }
+      const deno = sh(bin('deno'), ['publish', '--dry-run', '--allow-dirty'], {
+        env: { ...process.env, NO_COLOR: '1' },
+      })
+      const out = deno.stdout + deno.stderr
+      if (deno.status !== 0) throw new Error(out)
+      const published = [...out.matchAll(/file:\/\/(\S+) \(/g)].map((m) => m[1].replace(root, ''))
+      const stray = published.filter(
+        (f) => !/^(src\/[\w-]+\.ts|README\.md|LICENSE|CHANGELOG\.md|jsr\.json)$/.test(f),
+      )
+      if (published.length === 0 || stray.length > 0) throw new Error(`unexpected files: ${stray}\n${out}`)
+    },
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2)
+  const filterAt = args.indexOf('--filter')
+  const filter = filterAt === -1 ? undefined : args[filterAt + 1]
+  let pkg
+  if (args.includes('--prepared')) {
+    const files = []
+    const walk = (dir, prefix) => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(`${dir}/${e.name}`, `${prefix}${e.name}/`)
+        else files.push(`${prefix}${e.name}`)
+      }
+    }
+    walk(INSTALLED, '')
+    const tarball = readdirSync(PACKAGE_DIR).find((f) => f.endsWith('.tgz'))
+    pkg = { dir: PACKAGE_DIR, installed: INSTALLED, tarball: `${PACKAGE_DIR}/${tarball}`, files }
+  } else {
+    pkg = preparePackage()
+  }
+  let passed = 0
+  let failed = 0
+  for (const [name, check] of Object.entries(checks(pkg))) {
+    if (filter && !name.includes(filter)) continue
+    try {
+      await check()
+      passed++
+      console.log(`ok   package › ${name}`)
+    } catch (error) {
+      failed++
+      console.log(`FAIL package › ${name}\n  ${String(error?.message ?? error).replaceAll('\n', '\n  ')}`)
+    }
+  }
+  console.log(`${passed} passed, ${failed} failed`)
+  process.exitCode = failed > 0 ? 1 : 0
+}

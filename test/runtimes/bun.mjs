@@ -1,0 +1,9 @@
+// Runs a compiled suite on Bun: bun run test/runtimes/bun.mjs <absolute suite.js> [filter]
+// `bun run`, not `bun test`: the suite is its own runner with its own counts, and `bun run` is how
+// an app runs in production (`bun test` adds its own globals and NODE_ENV=test).
+const [, , suite, filter] = process.argv
+const { run } = await import(suite)
+const runtime = `bun ${Bun.version}`
+const result = await run(console.log, { runtime, ci: process.env.CI === 'true', filter })
+console.log(`${runtime}: ${result.passed} passed, ${result.failed} failed`)
+process.exitCode = result.failed > 0 ? 1 : 0

@@ -1,0 +1,63 @@
+// Runs a compiled suite inside workerd (through miniflare), as a Worker whose fetch runs the suite
+// and answers with the results as JSON. The compatibility date is wrangler.toml's.
+//   node test/runtimes/workerd.mjs <absolute suite.js> [filter] [--flag nodejs_compat]
+// Without nodejs_compat workerd has no `node:` module at all, so a pass there proves nothing the
+// suite reaches leans on Node; the runner also checks that the flag really changes that.
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname } from 'node:path'
+import { Miniflare } from 'miniflare'
+
+const args = process.argv.slice(2)
+const flags = []
+for (let i = args.indexOf('--flag'); i !== -1; i = args.indexOf('--flag'))
+  flags.push(...args.splice(i, 2).slice(1))
+const [suite, filter] = args
+const root = new URL('../..', import.meta.url)
+const date = /^compatibility_date\s*=\s*"([\d-]+)"/m.exec(
+  readFileSync(new URL('wrangler.toml', root), 'utf8'),
+)[1]
+const version = createRequire(import.meta.url)('workerd/package.json').version
+
+const worker = `import { run } from './${suite.split('/').pop()}'
+export default {
+  async fetch(request) {
+    const options = await request.json()
+    const lines = []
+    const result = await run((line) => lines.push(line), options)
+    const spec = 'node:buffer' // a variable, so only the runtime (not miniflare) resolves it
+    const nodeModules = await import(spec).then(() => true, () => false)
+    return Response.json({ ...result, lines, nodeModules })
+  },
+}`
+const runtime = `workerd ${version} (${date}${flags.map((f) => `, ${f}`).join('')})`
+const dir = dirname(suite)
+const mf = new Miniflare({
+  modulesRoot: dir,
+  modules: [
+    { type: 'ESModule', path: `${dir}/runner-worker.js`, contents: worker },
+    { type: 'ESModule', path: suite, contents: readFileSync(suite, 'utf8') },
+  ],
+  compatibilityDate: date,
+  compatibilityFlags: flags,
+})
+try {
+  const response = await mf.dispatchFetch('http://localhost/', {
+    method: 'POST',
+    body: JSON.stringify({ runtime, ci: process.env.CI === 'true', filter }),
+  })
+  const result = await response.json()
+  for (const line of result.lines) console.log(line)
+  const wantNode = flags.includes('nodejs_compat')
+  if (result.nodeModules === wantNode) result.passed++
+  else {
+    result.failed++
+    console.log(
+      `FAIL workerd › node: modules are ${wantNode ? '' : 'un'}available as flagged (got the opposite)`,
+    )
+  }
+  console.log(`${runtime}: ${result.passed} passed, ${result.failed} failed`)
+  process.exitCode = result.failed > 0 ? 1 : 0
+} finally {
+  await mf.dispose()
+}
