@@ -1,5 +1,6 @@
-// The demo on Cloudflare Workers: `wrangler dev examples/cloudflare/worker.ts`.
-// Bindings: SESSION_SECRET (a secret), SESSION_MAX_AGE, SESSION_COOKIE (see ../app.ts).
+// The demo on Cloudflare Workers: `npx wrangler dev` from the repository root (wrangler.toml's
+// `main` is this file). Bindings: SESSION_SECRET (a secret: .dev.vars locally, `wrangler secret
+// put` in production), SESSION_MAX_AGE, SESSION_COOKIE (see ../app.ts).
 import { configFromEnv, createApp } from '../app.ts'
 
 type Env = Record<string, string | undefined>
