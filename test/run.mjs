@@ -183,6 +183,19 @@ function ensureNodeBinaries() {
 
 const RUN_MS = 180_000
 
+/** The running target's process group, ended with us on Ctrl-C (it does not share our group). */
+let current
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    try {
+      if (current) process.kill(-current, 'SIGTERM')
+    } catch {
+      // already gone
+    }
+    process.exit(130)
+  })
+}
+
 function exec([command, ...argv], timeout = RUN_MS) {
   return new Promise((resolve) => {
     const child = spawn(command, argv, {
@@ -191,6 +204,7 @@ function exec([command, ...argv], timeout = RUN_MS) {
       env: process.env,
       detached: true, // its own process group, so a timeout also ends what it started
     })
+    current = child.pid
     let out = ''
     let timedOut = false
     const timer = setTimeout(() => {
