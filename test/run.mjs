@@ -73,9 +73,10 @@ function suiteTargets(b, packaged) {
     ],
   }
   targets.bun = { needs: [bin('bun')], argv: [bin('bun'), 'run', runner('bun'), b.suite] }
-  targets.workerd = { needs: [bin('workerd')], argv: [process.execPath, runner('workerd'), b.worker] }
+  const miniflare = `${root}node_modules/miniflare/package.json`
+  targets.workerd = { needs: [miniflare], argv: [process.execPath, runner('workerd'), b.worker] }
   targets['workerd-nodejs_compat'] = {
-    needs: [bin('workerd')],
+    needs: [miniflare],
     argv: [process.execPath, runner('workerd'), b.worker, '--flag', 'nodejs_compat'],
   }
   for (const t of Object.values(targets)) t.argv.push(...filterArgs)

@@ -17,7 +17,9 @@ const root = new URL('../..', import.meta.url)
 const date = /^compatibility_date\s*=\s*"([\d-]+)"/m.exec(
   readFileSync(new URL('wrangler.toml', root), 'utf8'),
 )[1]
-const version = createRequire(import.meta.url)('workerd/package.json').version
+// The workerd that miniflare itself runs, wherever npm placed it.
+const require = createRequire(import.meta.url)
+const version = createRequire(require.resolve('miniflare'))('workerd/package.json').version
 
 const worker = `import { run } from './${suite.split('/').pop()}'
 export default {
