@@ -168,9 +168,10 @@ function ensureNodeBinaries() {
   const { dependencies } = JSON.parse(readFileSync(`${root}runtimes/package.json`, 'utf8'))
   const stale = Object.entries(dependencies).some(([alias, spec]) => {
     const manifest = `${root}runtimes/node_modules/${alias}/package.json`
-    return (
-      !existsSync(manifest) || JSON.parse(readFileSync(manifest, 'utf8')).version !== spec.split('@').pop()
-    )
+    // Some of these packages spell their version with a leading "v".
+    const installed =
+      existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).version.replace(/^v/, '')
+    return installed !== spec.split('@').pop()
   })
   if (!stale) return
   console.log('installing the Node binaries in runtimes/ (npm install --prefix runtimes)')
