@@ -49,7 +49,7 @@ const examples = {
       '--config',
       'examples/deno/deno.json',
       '--allow-net=127.0.0.1',
-      '--allow-env=PORT,HOST,SESSION_SECRET,SESSION_MAX_AGE,SESSION_COOKIE',
+      '--allow-env=PORT,HOST,SESSION_*',
       'examples/deno/main.ts',
     ],
     needs: [bin('deno'), 'examples/deno/main.ts'],

@@ -1,5 +1,5 @@
 // The demo on Deno: from this folder, `deno task start`, then open http://localhost:8787
-// Environment: SESSION_SECRET, SESSION_MAX_AGE, SESSION_COOKIE (see ../app.ts), PORT, HOST.
+// Environment: the SESSION_* settings (see ../app.ts), PORT, HOST.
 // deno.json maps `sealed-session` to this repository's src/; an app of yours maps it to the package.
 import { configFromEnv, createApp } from '../app.ts'
 
