@@ -27,16 +27,13 @@ export const targets = {
   workerd: {
     command: ({ PORT, HOST, ...vars }) => [
       bin('wrangler'),
-      'dev',
-      'examples/cloudflare/worker.ts',
+      'dev', // the root wrangler.toml names the entry and the compatibility date
       '--ip',
       HOST,
       '--port',
       PORT,
       '--inspector-port',
       '0', // several instances run at once; the default 9229 would clash
-      '--compatibility-date',
-      '2025-01-01',
       '--show-interactive-dev-session=false',
       ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
     ],
