@@ -10,5 +10,6 @@ import './with-session.test.ts'
 import './hono.test.ts'
 import './serializer.test.ts'
 import './cache.test.ts'
+import './cost.test.ts'
 
 export { run } from './harness.ts'
