@@ -344,6 +344,11 @@ function runtimeTable(results: Record<string, PortableResult | { error: string }
       return `${n} ${us(f?.ns)} µs`
     })
     .join(', ')
+  if (ok.includes('workerd')) {
+    skipped.push(
+      '- workerd: the cookie-session scheme needs node:crypto; workerd runs here without nodejs_compat',
+    )
+  }
   return [
     codec,
     '',
