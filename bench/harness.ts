@@ -8,6 +8,8 @@
 // the candidate and its anchors saw the same machine; the reported ratio is the median over rounds,
 // and the reported time per operation is the median of the candidate's batches.
 
+import { countSubtle } from '../test/helpers.ts'
+
 export interface Case {
   readonly id: string
   /** One operation. Awaited, so synchronous and asynchronous candidates are timed the same way. */
@@ -131,41 +133,7 @@ export function nsPerOp(samples: Samples, id: string): number {
   return median(samples.times.get(id) ?? [])
 }
 
-const SUBTLE_METHODS = [
-  'encrypt',
-  'decrypt',
-  'sign',
-  'verify',
-  'importKey',
-  'exportKey',
-  'deriveKey',
-  'deriveBits',
-  'digest',
-  'generateKey',
-  'wrapKey',
-  'unwrapKey',
-] as const
-
-/** Counts `crypto.subtle` calls made while `fn` runs (a deterministic cost, unlike time). */
+/** crypto.subtle calls made while `fn` runs (a deterministic cost, unlike time). */
 export async function countSubtleCalls(fn: () => unknown): Promise<number> {
-  const subtle = crypto.subtle as unknown as Record<string, (...args: unknown[]) => unknown>
-  let calls = 0
-  for (const m of SUBTLE_METHODS) {
-    const original = subtle[m]
-    if (typeof original !== 'function') continue
-    Object.defineProperty(subtle, m, {
-      configurable: true,
-      writable: true,
-      value: (...args: unknown[]) => {
-        calls++
-        return original.apply(crypto.subtle, args)
-      },
-    })
-  }
-  try {
-    await fn()
-  } finally {
-    for (const m of SUBTLE_METHODS) delete subtle[m]
-  }
-  return calls
+  return (await countSubtle(async () => fn())).total
 }
