@@ -45,7 +45,7 @@ const SECTIONS = ['codec', 'requests', 'traffic', 'bytes', 'bundle', 'runtimes']
 type Section = (typeof SECTIONS)[number]
 const only = new Set((value('only')?.split(',') ?? SECTIONS) as Section[])
 const wantedRuntimes = value('runtimes')?.split(',') ?? ['bun', 'deno', 'workerd']
-const timing = quick ? { rounds: 5, batchMs: 5 } : { rounds: 21, batchMs: 10 }
+const timing = quick ? { rounds: 5, batchMs: 5 } : { rounds: 31, batchMs: 8 }
 const remoteTiming = quick ? { rounds: 3, batchMs: 5 } : { rounds: 15, batchMs: 10 }
 const bin = (name: string) => join(root, 'node_modules', '.bin', name)
 
@@ -414,7 +414,7 @@ function targets(r: Results): string {
   if (r.codec && r.requests) {
     const peers = [
       ...r.codec.facts
-        .filter((f) => !f.id.startsWith('ours') && f.id !== 'floor')
+        .filter((f) => !f.id.startsWith('ours') && !f.id.startsWith('floor'))
         .map((f) => ({ id: f.id, bytes: f.bytes as Partial<Record<Size, number>> })),
       ...r.requests.facts
         .filter((a) => !['bare', 'floor', 'ours', 'ours-cache'].includes(a.id))
