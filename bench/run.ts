@@ -5,6 +5,7 @@
 //   npm run bench -- --only codec,requests,traffic,bytes,bundle,runtimes
 //   npm run bench -- --runtimes bun,deno,workerd
 //   npm run bench -- --json results.json --readme   (also rewrite the README's results block)
+//   npm run bench -- --from results.json --readme   (tables from an earlier run, nothing measured)
 //
 // Times are medians over interleaved rounds (bench/harness.ts); each ratio is taken between a
 // candidate's batch and the floor's batch right beside it, so machine noise mostly cancels.
@@ -64,9 +65,13 @@ const label = (id: string, app = false) => LABELS.get(app ? `app:${id}` : id) ??
 const x = (r: number | undefined) => (r === undefined || !Number.isFinite(r) ? '–' : `${r.toFixed(2)}x`)
 const us = (ns: number | undefined) => (ns === undefined ? '–' : (ns / 1000).toFixed(1))
 
+/** A Markdown table padded the way the formatter (Biome) writes it, so the README stays formatted. */
 function table(head: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(' | ')} |`
-  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n')
+  const width = (text: string) => [...text].length
+  const widths = head.map((h, i) => Math.max(3, width(h), ...rows.map((r) => width(r[i] ?? ''))))
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => c + ' '.repeat(widths[i]! - width(c))).join(' | ')} |`
+  return [line(head), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map(line)].join('\n')
 }
 
 // --- the machine -----------------------------------------------------------------------------
@@ -421,14 +426,18 @@ function targets(r: Results): string {
         .map((a) => ({ id: `app:${a.id}`, bytes: a.bytes })),
     ]
     const ours = r.codec.facts.find((f) => f.id === 'ours')!
-    const cells = SIZES.map((s) => {
-      const smaller = peers.filter((p) => (p.bytes[s] ?? Number.POSITIVE_INFINITY) < ours.bytes[s])
-      return `${s}: ${ours.bytes[s]}${smaller.length ? ` (smaller: ${smaller.map((p) => `${p.id.startsWith('app:') ? label(p.id.slice(4), true) : label(p.id)} ${p.bytes[s]}`).join(', ')})` : ''}`
-    })
-    const met = SIZES.every((s) =>
-      peers.every((p) => (p.bytes[s] ?? Number.POSITIVE_INFINITY) >= ours.bytes[s]),
+    const name = (id: string) => (id.startsWith('app:') ? label(id.slice(4), true) : label(id))
+    const bytes = (b: Partial<Record<Size, number>>) => SIZES.map((s) => b[s] ?? '–').join(' / ')
+    const smaller = peers.filter((p) =>
+      SIZES.some((s) => (p.bytes[s] ?? Number.POSITIVE_INFINITY) < ours.bytes[s]),
     )
-    rows.push(['the smallest cookie of all peers (encrypted mode)', cells.join('; '), verdict(met)])
+    const cells = [bytes(ours.bytes), ...smaller.map((p) => `smaller: ${name(p.id)} ${bytes(p.bytes)}`)]
+    const met = smaller.length === 0
+    rows.push([
+      'the smallest cookie of all peers (encrypted mode; 56 B / 1 KB / 3 KB)',
+      cells.join('; '),
+      verdict(met),
+    ])
   }
   if (r.bundle) {
     for (const id of ['ours', 'ours-app']) {
@@ -441,30 +450,32 @@ function targets(r: Results): string {
 
 // --- main ------------------------------------------------------------------------------------
 
-const results: Results = {}
+const from = value('from')
+// --from results.json: print (and with --readme, write) the tables of an earlier --json run.
+const results: Results = from ? JSON.parse(readFileSync(from, 'utf8')) : {}
 const out: string[] = [...machine(), '']
 const step = (name: string) => process.stderr.write(`bench: ${name}\n`)
 
-if (only.has('codec') || only.has('bytes')) {
+if (!from && (only.has('codec') || only.has('bytes'))) {
   step('codecs')
   results.codec = await codecSection(CODEC_ENTRIES, timing)
 }
-if (only.has('requests') || only.has('bytes')) {
+if (!from && (only.has('requests') || only.has('bytes'))) {
   step('requests')
   results.requests = await requestSection([...APPS, OURS_CACHED], timing, ['56 B', '3 KB'])
 }
-if (only.has('traffic')) {
+if (!from && only.has('traffic')) {
   step('read-mostly traffic')
   results.traffic = await trafficSection(
     [...APPS.filter((a) => a.id === 'bare' || a.id === 'floor' || a.id === 'ours'), OURS_CACHED],
     timing,
   )
 }
-if (only.has('bundle')) {
+if (!from && only.has('bundle')) {
   step('bundle sizes')
   results.bundle = await bundleSizes()
 }
-if (only.has('runtimes')) {
+if (!from && only.has('runtimes')) {
   step(`runtimes (${wantedRuntimes.join(', ')})`)
   results.runtimes = await runtimes()
 }
