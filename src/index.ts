@@ -1,3 +1,4 @@
+export { TokenCache, type TokenCacheOptions } from './cache.ts'
 export type { CookieOptions, Priority, SameSite } from './cookie.ts'
 export {
   ConfigurationError,

@@ -85,8 +85,14 @@ function describe(value: unknown): string {
 const MAX_CACHED_KEYRINGS = 16
 const keyrings = new Map<string, Promise<Keyring>>()
 
+// The same list (one configuration's) asks on every request: remember its answer by identity, so
+// the per-request path skips building the string key.
+const bySecrets = new WeakMap<readonly Uint8Array[], { mode: Mode; ring: Promise<Keyring> }>()
+
 /** Returns the keyring for these secrets, deriving it once; concurrent callers share one promise. */
 export function getKeyring(secrets: readonly Uint8Array[], mode: Mode): Promise<Keyring> {
+  const known = bySecrets.get(secrets)
+  if (known?.mode === mode) return known.ring
   let cacheKey = mode
   for (const s of secrets) cacheKey += `.${base64urlEncode(s)}`
   let ring = keyrings.get(cacheKey)
@@ -94,9 +100,13 @@ export function getKeyring(secrets: readonly Uint8Array[], mode: Mode): Promise<
     if (keyrings.size >= MAX_CACHED_KEYRINGS) keyrings.delete(keyrings.keys().next().value as string)
     ring = deriveKeyring(secrets, mode)
     keyrings.set(cacheKey, ring)
-    // A failed derivation must not poison the cache for later requests.
-    ring.catch(() => keyrings.delete(cacheKey))
   }
+  bySecrets.set(secrets, { mode, ring })
+  // A failed derivation must not poison either cache for later requests.
+  ring.catch(() => {
+    if (keyrings.get(cacheKey) === ring) keyrings.delete(cacheKey)
+    if (bySecrets.get(secrets)?.ring === ring) bySecrets.delete(secrets)
+  })
   return ring
 }
 

@@ -2,6 +2,7 @@
 // configuration is found here, at setup, with a stable code; nothing is written into the
 // caller's object.
 
+import type { TokenCache } from './cache.ts'
 import { DEFAULT_CHUNKS, MAX_CHUNKS } from './chunks.ts'
 import { canCompress } from './compression.ts'
 import { type CookieOptions, type CookieSpec, cookieSpec } from './cookie.ts'
@@ -61,6 +62,13 @@ export interface SessionOptions {
    * Nothing is logged by default. The reason is for your logs only; never echo it to the client.
    */
   onInvalid?: (reason: InvalidReason, request: Request) => void
+  /**
+   * A {@link TokenCache}: tokens this process sealed or authenticated are remembered, so the same
+   * cookie coming back skips its decrypt (or HMAC verify). Lifetimes are still checked and the
+   * data still parsed afresh on every request. Off by default: it keeps recent sessions' data in
+   * memory between requests. See the README, "Verified-token cache".
+   */
+  tokenCache?: TokenCache
 }
 
 export interface SessionConfig {
@@ -77,6 +85,7 @@ export interface SessionConfig {
   readonly now: () => number
   readonly serializer: Serializer
   readonly onInvalid: ((reason: InvalidReason, request: Request) => void) | undefined
+  readonly tokenCache: TokenCache | undefined
 }
 
 const DAY = 24 * 60 * 60
@@ -144,6 +153,10 @@ export function resolveOptions(options: SessionOptions): SessionConfig {
   if (typeof serializer?.stringify !== 'function' || typeof serializer.parse !== 'function') {
     throw configError('ERR_OPTION_INVALID', 'serializer must have stringify(value) and parse(text) functions')
   }
+  const { tokenCache } = options
+  if (tokenCache !== undefined && typeof (tokenCache as Partial<TokenCache> | null)?.get !== 'function') {
+    throw configError('ERR_OPTION_INVALID', 'tokenCache must be a TokenCache (`new TokenCache()`)')
+  }
   return Object.freeze({
     secrets: normalizeSecrets(options.secret),
     mode,
@@ -157,5 +170,6 @@ export function resolveOptions(options: SessionOptions): SessionConfig {
     now: options.now ?? Date.now,
     serializer,
     onInvalid: options.onInvalid,
+    tokenCache,
   })
 }

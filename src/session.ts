@@ -16,8 +16,11 @@ export const MAX_CANDIDATES = 4
 
 type Flash = Record<string, unknown>
 
+/** What a session needs from an opened token (its body is parsed into data). */
+type Opened = Pick<Payload, 'created' | 'touched' | 'sid'>
+
 interface Loaded {
-  payload: Payload
+  payload: Opened
   key: SessionKey
   data: SessionData
   flash: Flash | undefined
@@ -239,7 +242,16 @@ export class Session<T extends SessionData = SessionData> {
     )
     const expiresAt = Math.min(this.#created + config.maxAgeMs, now + config.idleMs)
     const maxAge = cookie.sessionCookie ? undefined : (expiresAt - now) / 1000
-    return writeChunked(cookie, token, config.maxChunks, maxAge, this.#chunks)
+    const cookies = writeChunked(cookie, token, config.maxChunks, maxAge, this.#chunks)
+    // The browser sends this token back next: remembered, it opens without a decrypt.
+    config.tokenCache?.set(this.#ring, cookie.name, token, {
+      created: this.#created,
+      touched: now,
+      sid: this.#sid,
+      key: this.#ring.current,
+      text,
+    })
+    return cookies
   }
 
   #mutable(): T {
@@ -316,19 +328,32 @@ export async function loadSession<T extends SessionData>(
   return new Session<T>(config, ring, values.length > 0, undefined, chunks)
 }
 
-async function open(
+/** @internal Unseals one cookie value and checks it: lifetimes, UTF-8, data shape. Exported for the benchmark. */
+export async function open(
   value: string,
   ring: Keyring,
   config: SessionConfig,
 ): Promise<Loaded | { reason: InvalidReason }> {
-  const result = await unseal(value, ring, config.mode, config.cookie.name)
-  if (!result.ok) return result
-  const { payload } = result
+  const { name } = config.cookie
+  const cache = config.tokenCache
+  // A hit stands for the decrypt/verify only: everything below still runs on every request.
+  const hit = cache?.get(ring, name, value)
+  let payload: Opened
+  let key: SessionKey
+  if (hit !== undefined) {
+    payload = hit
+    key = hit.key
+  } else {
+    const result = await unseal(value, ring, config.mode, name)
+    if (!result.ok) return result
+    payload = result.payload
+    key = result.key
+  }
   const now = config.now()
   if (payload.created > payload.touched || payload.touched > now + config.skewMs) return { reason: 'payload' }
   if (now >= payload.created + config.maxAgeMs) return { reason: 'expired' }
   if (now >= payload.touched + config.idleMs) return { reason: 'idle' }
-  const text = utf8Decode(payload.body)
+  const text = hit?.text ?? utf8Decode((payload as Payload).body)
   if (text === undefined) return { reason: 'payload' }
   let parsed: unknown
   try {
@@ -336,11 +361,21 @@ async function open(
   } catch {
     return { reason: 'payload' }
   }
-  if (isRecord(parsed)) return { payload, key: result.key, data: parsed, flash: undefined, text }
-  if (Array.isArray(parsed) && parsed.length === 2 && isRecord(parsed[0]) && isRecord(parsed[1])) {
-    return { payload, key: result.key, data: parsed[0], flash: parsed[1], text }
+  let loaded: Loaded
+  if (isRecord(parsed)) loaded = { payload, key, data: parsed, flash: undefined, text }
+  else if (Array.isArray(parsed) && parsed.length === 2 && isRecord(parsed[0]) && isRecord(parsed[1])) {
+    loaded = { payload, key, data: parsed[0], flash: parsed[1], text }
+  } else return { reason: 'payload' }
+  if (cache && hit === undefined) {
+    cache.set(ring, name, value, {
+      created: payload.created,
+      touched: payload.touched,
+      sid: payload.sid,
+      key,
+      text,
+    })
   }
-  return { reason: 'payload' }
+  return loaded
 }
 
 /** The `Set-Cookie` values a session needs after the handler ran; may throw write errors. */

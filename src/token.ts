@@ -76,27 +76,57 @@ export type UnsealResult =
 
 const MAX_UINT48 = 2 ** 48
 
+// Plain byte arithmetic rather than a DataView: no view object and no tuple arrays per call.
 function writeMeta(target: Uint8Array, offset: number, p: Payload): void {
-  const view = new DataView(target.buffer, target.byteOffset + offset, META_BYTES)
-  for (const [at, ms] of [
-    [0, p.created],
-    [6, p.touched],
-  ] as const) {
-    if (!Number.isInteger(ms) || ms < 0 || ms >= MAX_UINT48) throw new RangeError(`invalid time ${ms}`)
-    view.setUint16(at, Math.floor(ms / 2 ** 32))
-    view.setUint32(at + 2, ms >>> 0)
-  }
+  writeUint48(target, offset, p.created)
+  writeUint48(target, offset + 6, p.touched)
   target.set(p.sid, offset + 12)
 }
 
+function writeUint48(target: Uint8Array, at: number, ms: number): void {
+  if (!Number.isInteger(ms) || ms < 0 || ms >= MAX_UINT48) throw new RangeError(`invalid time ${ms}`)
+  const high = Math.floor(ms / 2 ** 32)
+  target[at] = high >>> 8
+  target[at + 1] = high & 255
+  target[at + 2] = ms >>> 24
+  target[at + 3] = (ms >>> 16) & 255
+  target[at + 4] = (ms >>> 8) & 255
+  target[at + 5] = ms & 255
+}
+
+function readUint48(b: Uint8Array, at: number): number {
+  return (
+    ((b[at] as number) * 256 + (b[at + 1] as number)) * 2 ** 32 +
+    ((b[at + 2] as number) * 2 ** 24 +
+      (b[at + 3] as number) * 2 ** 16 +
+      (b[at + 4] as number) * 256 +
+      (b[at + 5] as number))
+  )
+}
+
 function readMeta(bytes: Uint8Array, body: Uint8Array): Payload {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, META_BYTES)
   return {
-    created: view.getUint16(0) * 2 ** 32 + view.getUint32(2),
-    touched: view.getUint16(6) * 2 ** 32 + view.getUint32(8),
+    created: readUint48(bytes, 0),
+    touched: readUint48(bytes, 6),
     sid: bytes.subarray(12, META_BYTES),
     body,
   }
+}
+
+/**
+ * The additional data `<name>=<header>`. Both are ASCII (the name is an RFC 9110 token, checked at
+ * setup), so the bytes are the character codes: cheaper than a TextEncoder call on every seal and
+ * unseal. Anything else still goes through UTF-8.
+ */
+function additionalData(name: string, header: string): Uint8Array<ArrayBuffer> {
+  const text = `${name}=${header}`
+  const out = new Uint8Array(text.length)
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c > 127) return encoder.encode(text)
+    out[i] = c
+  }
+  return out
 }
 
 /**
@@ -131,7 +161,7 @@ export async function seal(
     writeMeta(plaintext, 0, payload)
     plaintext.set(body, META_BYTES)
     const sealed = await crypto.subtle.encrypt(
-      { name: 'AES-GCM', iv, additionalData: encoder.encode(`${name}=${header}`) },
+      { name: 'AES-GCM', iv, additionalData: additionalData(name, header) },
       key,
       plaintext,
     )
@@ -173,7 +203,7 @@ export async function unseal(token: string, ring: Keyring, mode: Mode, name: str
         {
           name: 'AES-GCM',
           iv: bytes.subarray(0, IV_BYTES),
-          additionalData: encoder.encode(`${name}=${header}`),
+          additionalData: additionalData(name, header),
         },
         sessionKey.key,
         bytes.subarray(IV_BYTES),
@@ -207,8 +237,13 @@ export async function unseal(token: string, ring: Keyring, mode: Mode, name: str
   return opened(readMeta(meta, body), sessionKey, packed)
 }
 
-async function opened(payload: Payload, key: SessionKey, packed: boolean): Promise<UnsealResult> {
-  if (!packed) return { ok: true, payload, key }
+// Not async when there is nothing to inflate: returning a plain object from unseal saves the
+// extra promise hops of returning another async function's promise.
+function opened(payload: Payload, key: SessionKey, packed: boolean): UnsealResult | Promise<UnsealResult> {
+  return packed ? inflated(payload, key) : { ok: true, payload, key }
+}
+
+async function inflated(payload: Payload, key: SessionKey): Promise<UnsealResult> {
   const body = await inflate(payload.body, MAX_INFLATED_BYTES)
   if (body === undefined) return fail('payload')
   return { ok: true, payload: { ...payload, body }, key }

@@ -8,5 +8,8 @@ import './cookie.test.ts'
 import './session.test.ts'
 import './with-session.test.ts'
 import './hono.test.ts'
+import './serializer.test.ts'
+import './cache.test.ts'
+import './cost.test.ts'
 
 export { run } from './harness.ts'

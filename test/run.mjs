@@ -92,6 +92,8 @@ const targets = {
   examples: { argv: [process.execPath, 'test/examples.mjs', ...flagFilter()], timeout: 300_000 },
   // Chromium end to end against the demo on each runtime; it ignores the compiled suite.
   browser: { argv: [process.execPath, 'test/browser/run.mjs', ...flagFilter()], timeout: 360_000 },
+  // Bundle size of the core entry against its ceiling (bench/bundle.ts); Node only.
+  size: { argv: [process.execPath, '--import', 'tsx', 'bench/bundle.ts', '--check'], timeout: 60_000 },
 }
 
 function withBuild(group, buildName, prefix) {
@@ -107,7 +109,7 @@ const groups = {
   source: Object.keys(suiteTargets(SOURCE, false)),
   package: ['pack', ...Object.keys(suiteTargets(PACKAGE, true)).map((k) => `package/${k}`)],
 }
-groups.all = [...groups.source, ...groups.package, 'examples', 'browser']
+groups.all = [...groups.source, ...groups.package, 'size', 'examples', 'browser']
 const wanted = (args.length > 0 ? args : ['all']).flatMap((a) => groups[a] ?? [a])
 for (const name of wanted) {
   if (!targets[name]) throw new Error(`unknown target ${name}; known: ${Object.keys(targets).join(', ')}`)

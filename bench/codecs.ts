@@ -1,0 +1,195 @@
+// Every candidate as a codec: session data -> cookie value -> session data. Portable: the same
+// module runs on Node, Bun, Deno and workerd. Node-only candidates live in codecs-node.ts.
+
+import { parseSigned, serializeSigned } from 'hono/utils/cookie'
+import { sealData, unsealData } from 'iron-session'
+import * as iron from 'iron-webcrypto'
+import { EncryptJWT, jwtDecrypt, jwtVerify, SignJWT } from 'jose'
+import { base64urlDecode, base64urlEncode, encoder } from '../src/encoding.ts'
+import { getKeyring, type Mode } from '../src/keys.ts'
+import { resolveOptions } from '../src/options.ts'
+import { open } from '../src/session.ts'
+import { SESSION_ID_BYTES, seal } from '../src/token.ts'
+import { type Data, NAME, SECRET } from './data.ts'
+
+export interface Codec {
+  readonly id: string
+  /** The cookie value(s) for `data`, as `name=value` pairs joined by '; ' when there are several. */
+  seal(data: Data): Promise<string>
+  /** The data back from what `seal` returned; throws when it does not verify. */
+  unseal(sealed: string): Promise<unknown>
+}
+
+export type CodecFactory = () => Promise<Codec>
+
+const FOURTEEN_DAYS = 14 * 24 * 60 * 60
+/** 32 key bytes for the candidates that take a raw key rather than a password. */
+export const RAW_KEY = encoder.encode(SECRET).slice(0, 32)
+
+function value(pair: string): string {
+  return pair.slice(pair.indexOf('=') + 1)
+}
+
+/**
+ * The floor: one AES-GCM `encrypt` / `decrypt` with a key imported once, around JSON and
+ * base64url. It uses this library's base64url helpers, so the gap between the floor and the
+ * library is the library's own work (metadata, additional data, strict checks), not encoding.
+ */
+export function floor(): Promise<Codec> {
+  return floorCodec(false)
+}
+
+/**
+ * The floor plus 14 bytes of additional data, as this library's format binds the cookie name:
+ * how much of the gap to the floor is the additional data alone (on Node 20 each extra member of
+ * the algorithm parameters costs a few microseconds of WebIDL conversion).
+ */
+export function floorWithAad(): Promise<Codec> {
+  return floorCodec(true)
+}
+
+async function floorCodec(withAad: boolean): Promise<Codec> {
+  const key = await crypto.subtle.importKey('raw', RAW_KEY, 'AES-GCM', false, ['encrypt', 'decrypt'])
+  const decoder = new TextDecoder()
+  const aad = encoder.encode(`${NAME}=e1AAAA`)
+  const params = (iv: Uint8Array<ArrayBuffer>): AesGcmParams =>
+    withAad ? { name: 'AES-GCM', iv, additionalData: aad } : { name: 'AES-GCM', iv }
+  return {
+    id: withAad ? 'floor-aad' : 'floor',
+    async seal(data) {
+      const iv = crypto.getRandomValues(new Uint8Array(12))
+      const ct = await crypto.subtle.encrypt(params(iv), key, encoder.encode(JSON.stringify(data)))
+      const out = new Uint8Array(12 + ct.byteLength)
+      out.set(iv)
+      out.set(new Uint8Array(ct), 12)
+      return `${NAME}=${base64urlEncode(out)}`
+    },
+    async unseal(sealed) {
+      const bytes = base64urlDecode(value(sealed))
+      if (bytes === undefined) throw new Error('malformed')
+      const pt = await crypto.subtle.decrypt(params(bytes.subarray(0, 12)), key, bytes.subarray(12))
+      return JSON.parse(decoder.decode(pt))
+    },
+  }
+}
+
+/**
+ * This library, exactly as a session reads and writes: the strict serializer and `seal` on the
+ * way out, `open` (unseal, lifetimes, UTF-8, parse) on the way in.
+ */
+export function ours(mode: Mode): CodecFactory {
+  return async () => {
+    const config = resolveOptions({ secret: SECRET, mode, cookie: { name: NAME } })
+    const ring = await getKeyring(config.secrets, mode)
+    const sid = crypto.getRandomValues(new Uint8Array(SESSION_ID_BYTES))
+    return {
+      id: mode === 'encrypted' ? 'ours' : 'ours-signed',
+      async seal(data) {
+        const now = config.now()
+        const body = encoder.encode(config.serializer.stringify(data))
+        return `${NAME}=${await seal({ created: now, touched: now, sid, body }, ring, mode, NAME)}`
+      },
+      async unseal(sealed) {
+        const loaded = await open(value(sealed), ring, config)
+        if ('reason' in loaded) throw new Error(loaded.reason)
+        return loaded.data
+      },
+    }
+  }
+}
+
+export async function ironSession(): Promise<Codec> {
+  return {
+    id: 'iron-session',
+    seal: async (data) => `${NAME}=${await sealData(data, { password: SECRET, ttl: FOURTEEN_DAYS })}`,
+    async unseal(sealed) {
+      let failed = false
+      const data = await unsealData(value(sealed), {
+        password: SECRET,
+        ttl: FOURTEEN_DAYS,
+        onUnsealError: () => {
+          failed = true
+        },
+      })
+      if (failed) throw new Error('invalid')
+      return data
+    },
+  }
+}
+
+export async function ironWebcrypto(): Promise<Codec> {
+  const options = { ...iron.defaults, ttl: FOURTEEN_DAYS * 1000 }
+  return {
+    id: 'iron-webcrypto',
+    seal: async (data) => `${NAME}=${await iron.seal(data, SECRET, options)}`,
+    unseal: (sealed) => iron.unseal(value(sealed), SECRET, options),
+  }
+}
+
+/** jose JWE, `dir` + A256GCM, with a CryptoKey imported once (jose's fastest use). */
+export async function joseJwe(): Promise<Codec> {
+  const key = await crypto.subtle.importKey('raw', RAW_KEY, 'AES-GCM', false, ['encrypt', 'decrypt'])
+  return {
+    id: 'jose-jwe',
+    async seal(data) {
+      const jwe = await new EncryptJWT(data)
+        .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
+        .setIssuedAt()
+        .setExpirationTime('14d')
+        .encrypt(key)
+      return `${NAME}=${jwe}`
+    },
+    unseal: async (sealed) => (await jwtDecrypt(value(sealed), key)).payload,
+  }
+}
+
+/** jose JWS HS256 (signed, readable), with a CryptoKey imported once. */
+export async function joseHs256(): Promise<Codec> {
+  const key = await crypto.subtle.importKey('raw', RAW_KEY, { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+    'verify',
+  ])
+  return {
+    id: 'jose-hs256',
+    async seal(data) {
+      const jws = await new SignJWT(data)
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuedAt()
+        .setExpirationTime('14d')
+        .sign(key)
+      return `${NAME}=${jws}`
+    },
+    unseal: async (sealed) => (await jwtVerify(value(sealed), key)).payload,
+  }
+}
+
+/** Hono's signed cookies (`setSignedCookie` / `getSignedCookie` without the Context), JSON inside. */
+export async function honoSigned(): Promise<Codec> {
+  return {
+    id: 'hono-signed',
+    seal: async (data) => (await serializeSigned(NAME, JSON.stringify(data), SECRET)).split(';')[0]!,
+    async unseal(sealed) {
+      const found = (await parseSigned(sealed, SECRET, NAME))[NAME]
+      if (typeof found !== 'string') throw new Error('invalid')
+      return JSON.parse(found)
+    },
+  }
+}
+
+export interface CodecEntry {
+  readonly id: string
+  readonly label: string
+  readonly factory: CodecFactory
+}
+
+export const CODECS: readonly CodecEntry[] = [
+  { id: 'floor', label: 'floor: one AES-GCM call, key imported once', factory: floor },
+  { id: 'floor-aad', label: 'floor + 14 bytes of additional data', factory: floorWithAad },
+  { id: 'ours', label: 'sealed-session (encrypted)', factory: ours('encrypted') },
+  { id: 'ours-signed', label: 'sealed-session (signed)', factory: ours('signed') },
+  { id: 'jose-jwe', label: 'jose JWE dir+A256GCM', factory: joseJwe },
+  { id: 'jose-hs256', label: 'jose JWS HS256', factory: joseHs256 },
+  { id: 'hono-signed', label: 'Hono signed cookie', factory: honoSigned },
+  { id: 'iron-session', label: 'iron-session', factory: ironSession },
+  { id: 'iron-webcrypto', label: 'iron-webcrypto', factory: ironWebcrypto },
+]

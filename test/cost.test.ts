@@ -1,0 +1,89 @@
+// Deterministic costs, asserted exactly (timings belong to `npm run bench`, never to tests):
+// crypto.subtle calls per request through the Hono middleware, with and without the token cache,
+// and cookie bytes for the benchmark's fixture sessions.
+import { Hono } from 'hono'
+import { TokenCache } from 'sealed-session'
+import { type SessionEnv, session } from 'sealed-session/hono'
+import { deepEqual, describe, equal, test } from './harness.ts'
+import { countSubtle } from './helpers.ts'
+
+const fresh = (): string => `cost-${crypto.randomUUID()}-0123456789abcdef`
+
+/** The benchmark's request app: `/inc` reads and increments a counter, `/read` only reads it. */
+function app(options: Parameters<typeof session>[0]) {
+  const hono = new Hono<SessionEnv<Record<string, unknown>>>()
+  hono.use(session(options))
+  hono.get('/set', (c) => {
+    c.var.session.replace(JSON.parse(c.req.query('data') ?? '{}'))
+    return c.text('ok')
+  })
+  hono.get('/read', (c) => c.text(String(c.var.session.get('count') ?? 0)))
+  hono.get('/inc', (c) => {
+    const count = ((c.var.session.get('count') as number | undefined) ?? 0) + 1
+    c.var.session.set('count', count)
+    return c.text(String(count))
+  })
+  return async (path: string, cookie?: string) => {
+    const res = await hono.fetch(
+      new Request(`http://localhost${path}`, { headers: cookie ? { cookie } : {} }),
+    )
+    return { writes: res.headers.getSetCookie().length, cookie: res.headers.getSetCookie()[0]?.split(';')[0] }
+  }
+}
+
+/** crypto.subtle calls for one request. */
+async function calls(run: () => Promise<unknown>): Promise<number> {
+  return (await countSubtle(run)).total
+}
+
+describe('cost', () => {
+  test('Hono middleware: new 1, unchanged 1, changed 2, rotated 2 subtle calls; unchanged is not re-sealed', async () => {
+    const secret = fresh()
+    const fetch = app({ secret })
+    await fetch('/read') // keys derived once, before counting
+    let cookie: string | undefined
+    equal(await calls(async () => ({ cookie } = await fetch('/inc'))), 1, 'new: no read, one seal')
+    let writes = -1
+    equal(await calls(async () => ({ writes } = await fetch('/read', cookie))), 1, 'unchanged: one open')
+    equal(writes, 0, 'an unchanged session writes no cookie')
+    equal(await calls(() => fetch('/inc', cookie)), 2, 'changed: open + seal')
+    const newer = fresh()
+    const rotatedApp = app({ secret: [newer, secret] })
+    await rotatedApp('/read')
+    equal(
+      await calls(async () => ({ writes } = await rotatedApp('/read', cookie))),
+      2,
+      'rotated: open + re-seal',
+    )
+    equal(writes, 1)
+  })
+
+  test('with a TokenCache: unchanged 0, changed 1 (the seal), new 1', async () => {
+    const fetch = app({ secret: fresh(), tokenCache: new TokenCache() })
+    await fetch('/read')
+    let cookie: string | undefined
+    equal(await calls(async () => ({ cookie } = await fetch('/inc'))), 1)
+    equal(await calls(() => fetch('/read', cookie)), 0)
+    equal(await calls(async () => ({ cookie } = await fetch('/inc', cookie))), 1)
+    equal(await calls(() => fetch('/inc', cookie)), 1)
+  })
+
+  test('cookie bytes: name=value for the benchmark fixtures is 8 + 7 + ceil(4/3 (52 + JSON bytes))', async () => {
+    const small = { user: 'ada@example.com', role: 'admin', count: 123456 }
+    equal(JSON.stringify(small).length, 56)
+    const sizes: number[] = []
+    for (const mode of ['encrypted', 'signed'] as const) {
+      const fetch = app({ secret: fresh(), mode })
+      for (const bytes of [56, 1024, 3000]) {
+        // `,"pad":"` and `"` add 9 bytes to the 56.
+        const data = bytes === 56 ? small : { ...small, pad: 'p'.repeat(bytes - 65) }
+        equal(JSON.stringify(data).length, bytes)
+        const { cookie } = await fetch(`/set?data=${encodeURIComponent(JSON.stringify(data))}`)
+        sizes.push(cookie!.length)
+      }
+    }
+    // Encrypted: iv 12 + meta 24 + tag 16 = 52 bytes around the data. Signed: the data, meta and
+    // HMAC encoded separately: 8 + 7 + ceil(4/3 n) + 1 + 32 + 1 + 43.
+    deepEqual(sizes, [159, 1450, 4085, 167, 1458, 4092])
+  })
+})
