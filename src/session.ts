@@ -325,9 +325,11 @@ async function open(
   if (!result.ok) return result
   const { payload } = result
   const now = config.now()
-  if (payload.created > payload.touched || payload.touched > now + config.skewMs) return { reason: 'payload' }
-  if (now >= payload.created + config.maxAgeMs) return { reason: 'expired' }
-  if (now >= payload.touched + config.idleMs) return { reason: 'idle' }
+  // Each check passes only on a true comparison, so a clock returning NaN fails closed.
+  if (!(payload.created <= payload.touched && payload.touched <= now + config.skewMs))
+    return { reason: 'payload' }
+  if (!(now < payload.created + config.maxAgeMs)) return { reason: 'expired' }
+  if (!(now < payload.touched + config.idleMs)) return { reason: 'idle' }
   const text = utf8Decode(payload.body)
   if (text === undefined) return { reason: 'payload' }
   let parsed: unknown
