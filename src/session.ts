@@ -116,7 +116,12 @@ export class Session<T extends SessionData = SessionData> {
   }
 
   set<K extends keyof T & string>(key: K, value: T[K]): void {
-    this.#mutable()[key] = value
+    const data = this.#mutable()
+    // Assigning '__proto__' would replace the data object's prototype (and make it unwritable);
+    // store it as the ordinary key JSON.parse reads it back as.
+    if (key === '__proto__')
+      Object.defineProperty(data, key, { value, enumerable: true, configurable: true, writable: true })
+    else data[key] = value
   }
 
   has(key: keyof T & string): boolean {
