@@ -8,5 +8,6 @@ import './cookie.test.ts'
 import './session.test.ts'
 import './with-session.test.ts'
 import './hono.test.ts'
+import './security-cases.test.ts'
 
 export { run } from './harness.ts'
