@@ -9,5 +9,6 @@ import './session.test.ts'
 import './with-session.test.ts'
 import './hono.test.ts'
 import './security-cases.test.ts'
+import './properties.test.ts'
 
 export { run } from './harness.ts'
