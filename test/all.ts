@@ -10,5 +10,6 @@ import './with-session.test.ts'
 import './hono.test.ts'
 import './security-cases.test.ts'
 import './properties.test.ts'
+import './fuzz.test.ts'
 
 export { run } from './harness.ts'

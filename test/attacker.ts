@@ -241,7 +241,7 @@ export class Rng {
     return this.u32() / 2 ** 32 < p
   }
 
-  pick<T>(items: readonly T[]): T {
+  pick<T>(items: ArrayLike<T>): T {
     return items[this.int(items.length)]!
   }
 }
