@@ -11,5 +11,6 @@ import './hono.test.ts'
 import './security-cases.test.ts'
 import './properties.test.ts'
 import './fuzz.test.ts'
+import './concurrency.test.ts'
 
 export { run } from './harness.ts'
