@@ -12,7 +12,7 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const args = process.argv.slice(2)
 const filterAt = args.indexOf('--filter')
 const filter = filterAt === -1 ? undefined : args.splice(filterAt, 2)[1]
-const wanted = args.length > 0 ? args : ['node', 'browser']
+const wanted = args.length > 0 ? args : ['node', 'browser', 'soak']
 
 /** Compiles test/all.ts with `sealed-session` resolved to the source (or, later, the built package). */
 async function compile(outfile) {
@@ -50,6 +50,8 @@ const runtimes = {
   node: (suite) => exec(process.execPath, ['test/runtimes/node.mjs', suite, ...(filter ? [filter] : [])]),
   // Chromium end to end against the demo on each runtime; it ignores the compiled suite.
   browser: () => exec(process.execPath, ['test/browser/run.mjs', ...(filter ? ['--filter', filter] : [])]),
+  // The Node demo under 15 s of load from this machine's loopback (npm run soak: 120 s).
+  soak: () => exec(process.execPath, ['test/soak.mjs', '--seconds', '15']),
 }
 
 const suite = await compile(`${root}.test-build/suite.js`)
