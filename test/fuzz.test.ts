@@ -120,7 +120,8 @@ function mutate(rng: Rng, s: string, pool: readonly string[]): string {
         : s.slice(0, i) + String.fromCharCode(c) + s.slice(i + 1)
     }
     case 4: // duplicate a cookie
-      return pairs.toSpliced(rng.int(pairs.length + 1), 0, rng.pick(pairs)).join('; ')
+      pairs.splice(rng.int(pairs.length + 1), 0, rng.pick(pairs))
+      return pairs.join('; ')
     case 5: {
       // swap two cookies
       const i = rng.int(pairs.length)
@@ -162,13 +163,9 @@ function mutate(rng: Rng, s: string, pool: readonly string[]): string {
       return pairs.join('; ')
     }
     case 10: // splice in a value from another session, or another target altogether
-      return pairs
-        .toSpliced(
-          rng.int(pairs.length),
-          1,
-          `${rng.pick(['session', 'session.1', 'session.2', 'session.3'])}=${rng.pick(pool)}`,
-        )
-        .join('; ')
+      pairs[rng.int(pairs.length)] =
+        `${rng.pick(['session', 'session.1', 'session.2', 'session.3'])}=${rng.pick(pool)}`
+      return pairs.join('; ')
     case 11: // the standard base64 alphabet, or padding
       return rng.chance(0.5)
         ? s.replaceAll('-', '+').replaceAll('_', '/')

@@ -5,11 +5,11 @@
 import { assertNoPoisoning, restoreGlobals } from '@fast-check/poisoning'
 import { describe, test } from './harness.ts'
 
-// Runtime I/O state that changes as the runtime works, not through the suite: Deno creates
+// Runtime state that changes as the runtime works, not through the suite: Deno creates
 // console._stdout on the first write, Bun updates process.stdin and
-// PerformanceObserver.supportedEntryTypes. Objects also reachable from other globals (the
-// built-in prototypes) stay checked.
-const options = { ignoredRootRegex: /^(?:console|process|PerformanceObserver)$/ }
+// PerformanceObserver.supportedEntryTypes, workerd fills navigator.languages. Objects also
+// reachable from other globals (the built-in prototypes) stay checked.
+const options = { ignoredRootRegex: /^(?:console|process|PerformanceObserver|navigator)$/ }
 
 describe('poisoning', () => {
   test('after the whole suite, no global or built-in prototype was changed, added or removed', () => {
