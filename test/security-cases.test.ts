@@ -426,8 +426,6 @@ describe('SECURITY-CASES', () => {
       deepEqual((await maxAgeOf(options, first.cookie)).ages, [2600])
       // Chunk cookies carry the same Max-Age.
       t.set(T0)
-      const big = await maxAgeOf({ ...options, chunks: 4 })
-      ok(big.ages.length === 1)
       const { setCookies } = await send(
         wrap(
           (_r, s) => {
