@@ -119,7 +119,7 @@ export function resolveOptions(options: SessionOptions): SessionConfig {
   }
   const maxAgeMs = seconds(options.maxAge, 14 * DAY, 'maxAge')
   const idleMs = Math.min(seconds(options.idleTimeout, 3 * DAY, 'idleTimeout'), maxAgeMs)
-  const threshold = options.renewThreshold ?? 0.5
+  const threshold = options.renewThreshold === undefined ? 0.5 : options.renewThreshold
   if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1)) {
     throw configError(
       'ERR_OPTION_INVALID',

@@ -119,7 +119,12 @@ export class Session<T extends SessionData = SessionData> {
   }
 
   set<K extends keyof T & string>(key: K, value: T[K]): void {
-    this.#mutable()[key] = value
+    const data = this.#mutable()
+    // Assigning '__proto__' would replace the data object's prototype (and make it unwritable);
+    // store it as the ordinary key JSON.parse reads it back as.
+    if (key === '__proto__')
+      Object.defineProperty(data, key, { value, enumerable: true, configurable: true, writable: true })
+    else data[key] = value
   }
 
   has(key: keyof T & string): boolean {
@@ -350,9 +355,11 @@ export async function open(
     key = result.key
   }
   const now = config.now()
-  if (payload.created > payload.touched || payload.touched > now + config.skewMs) return { reason: 'payload' }
-  if (now >= payload.created + config.maxAgeMs) return { reason: 'expired' }
-  if (now >= payload.touched + config.idleMs) return { reason: 'idle' }
+  // Each check passes only on a true comparison, so a clock returning NaN fails closed.
+  if (!(payload.created <= payload.touched && payload.touched <= now + config.skewMs))
+    return { reason: 'payload' }
+  if (!(now < payload.created + config.maxAgeMs)) return { reason: 'expired' }
+  if (!(now < payload.touched + config.idleMs)) return { reason: 'idle' }
   const text = hit?.text ?? utf8Decode((payload as Payload).body)
   if (text === undefined) return { reason: 'payload' }
   let parsed: unknown

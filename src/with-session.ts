@@ -82,6 +82,9 @@ export function applySetCookies(response: Response, cookies: readonly string[]):
   try {
     res.headers.append('set-cookie', cookies[0]!)
   } catch {
+    // A network error (Response.error(), status 0) or a 101 upgrade cannot be re-created; it
+    // cannot carry a cookie either, so it goes out as it is and the browser keeps its cookie.
+    if (response.status < 200 || response.status > 599) return response
     res = new Response(response.body, response)
     res.headers.append('set-cookie', cookies[0]!)
   }

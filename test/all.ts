@@ -1,5 +1,8 @@
 // The conformance suite: every test file, compiled into one module that each runtime's runner
 // imports. Keep this list in step with the files in test/.
+// First: snapshots every global, for the poisoning check that runs last.
+import './warm-globals.ts'
+import '@fast-check/poisoning'
 import './encoding.test.ts'
 import './token.test.ts'
 import './chunking.test.ts'
@@ -11,5 +14,11 @@ import './hono.test.ts'
 import './serializer.test.ts'
 import './cache.test.ts'
 import './cost.test.ts'
+import './security-cases.test.ts'
+import './properties.test.ts'
+import './fuzz.test.ts'
+import './concurrency.test.ts'
+// Last: compares every global with the snapshot taken above.
+import './poisoning.test.ts'
 
 export { run } from './harness.ts'

@@ -27,7 +27,12 @@ export function test(name: string, fn: TestFn): void {
 }
 
 /** Facts about the run, set by the runtime's runner before tests execute. */
-export const env: { runtime: string; ci: boolean } = { runtime: 'unknown', ci: false }
+/** `full`: run the heavy property and fuzz counts (set by test/run.mjs for one Node target in CI). */
+export const env: { runtime: string; ci: boolean; full: boolean } = {
+  runtime: 'unknown',
+  ci: false,
+  full: false,
+}
 
 export interface RunResult {
   passed: number
@@ -38,10 +43,11 @@ export interface RunResult {
 /** Runs every registered test in order; `log` receives one line per failure. */
 export async function run(
   log: (line: string) => void,
-  options: { runtime: string; ci: boolean; filter?: string | undefined },
+  options: { runtime: string; ci: boolean; full?: boolean; filter?: string | undefined },
 ): Promise<RunResult> {
   env.runtime = options.runtime
   env.ci = options.ci
+  env.full = options.full ?? false
   const { filter } = options
   const result: RunResult = { passed: 0, failed: 0, failures: [] }
   for (const c of cases) {

@@ -57,7 +57,13 @@ function suiteTargets(b, packaged) {
     'node18-no-webcrypto': { needs: [nodeAt(18)], argv: [nodeAt(18), runner('node'), b.noWebcrypto] },
   }
   for (const major of NODE_MAJORS.slice(1)) {
-    targets[`node${major}`] = { needs: [nodeAt(major)], argv: [nodeAt(major), runner('node'), b.suite] }
+    targets[`node${major}`] = {
+      needs: [nodeAt(major)],
+      argv: [nodeAt(major), runner('node'), b.suite],
+      // The full property and fuzz counts (10,000 runs, 100,000 inputs) run once, on the Node CI
+      // uses, from source; every other target runs the same properties with fewer cases.
+      full: major === 20 && !packaged,
+    }
   }
   targets.deno = {
     needs: [bin('deno')],
@@ -84,7 +90,11 @@ function suiteTargets(b, packaged) {
 }
 
 const targets = {
-  node: { argv: [process.execPath, runner('node'), SOURCE.suite, ...filterArgs], build: 'source' },
+  node: {
+    argv: [process.execPath, runner('node'), SOURCE.suite, ...filterArgs],
+    build: 'source',
+    full: true,
+  },
   ...withBuild(suiteTargets(SOURCE, false), 'source', ''),
   pack: { argv: [process.execPath, 'test/package.mjs', '--prepared', ...flagFilter()], build: 'package' },
   ...withBuild(suiteTargets(PACKAGE, true), 'package', 'package/'),
@@ -94,6 +104,8 @@ const targets = {
   browser: { argv: [process.execPath, 'test/browser/run.mjs', ...flagFilter()], timeout: 360_000 },
   // Bundle size of the core entry against its ceiling (bench/bundle.ts); Node only.
   size: { argv: [process.execPath, '--import', 'tsx', 'bench/bundle.ts', '--check'], timeout: 60_000 },
+  // The Node demo under 15 s of load from a second process on loopback (npm run soak: 120 s).
+  soak: { argv: [process.execPath, 'test/soak.mjs', '--seconds', '15'], timeout: 120_000 },
 }
 
 function withBuild(group, buildName, prefix) {
@@ -109,7 +121,7 @@ const groups = {
   source: Object.keys(suiteTargets(SOURCE, false)),
   package: ['pack', ...Object.keys(suiteTargets(PACKAGE, true)).map((k) => `package/${k}`)],
 }
-groups.all = [...groups.source, ...groups.package, 'size', 'examples', 'browser']
+groups.all = [...groups.source, ...groups.package, 'size', 'examples', 'browser', 'soak']
 const wanted = (args.length > 0 ? args : ['all']).flatMap((a) => groups[a] ?? [a])
 for (const name of wanted) {
   if (!targets[name]) throw new Error(`unknown target ${name}; known: ${Object.keys(targets).join(', ')}`)
@@ -200,12 +212,12 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   })
 }
 
-function exec([command, ...argv], timeout = RUN_MS) {
+function exec([command, ...argv], timeout = RUN_MS, extraEnv = {}) {
   return new Promise((resolve) => {
     const child = spawn(command, argv, {
       cwd: root,
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: process.env,
+      env: { ...process.env, ...extraEnv },
       detached: true, // its own process group, so a timeout also ends what it started
     })
     current = child.pid
@@ -258,7 +270,11 @@ for (const name of wanted) {
     }
     continue
   }
-  const { code, out } = await exec(target.argv, target.timeout)
+  const { code, out } = await exec(
+    target.argv,
+    target.timeout,
+    target.full ? { SEALED_SESSION_FULL_RUNS: '1' } : {},
+  )
   const last = out
     .split('\n')
     .reverse()

@@ -4,6 +4,8 @@ import { pathToFileURL } from 'node:url'
 const [, , suite, filter] = process.argv
 const { run } = await import(pathToFileURL(suite).href)
 const runtime = `node ${process.version}`
-const result = await run(console.log, { runtime, ci: process.env.CI === 'true', filter })
+const ci = process.env.CI === 'true'
+const full = ci && process.env.SEALED_SESSION_FULL_RUNS === '1'
+const result = await run(console.log, { runtime, ci, full, filter })
 console.log(`${runtime}: ${result.passed} passed, ${result.failed} failed`)
 process.exitCode = result.failed > 0 ? 1 : 0
