@@ -163,11 +163,23 @@ describe('review findings', () => {
           },
         ],
         ['rejects', () => Promise.reject(new Error('hook'))],
-        ['async throws', async () => Promise.reject(new Error('hook'))],
+        [
+          'async throws',
+          async () => {
+            throw new Error('hook')
+          },
+        ],
+        [
+          'async throws later',
+          async () => {
+            await new Promise((resolve) => setTimeout(resolve, 0))
+            throw new Error('hook')
+          },
+        ],
         ['hangs', () => new Promise(() => {})],
       ]
       for (const [what, onInvalid] of hooks) {
-        const app = visits({ onInvalid })
+        const app = visits({ onInvalid, now: () => T0 })
         const junk = await send(app, 'session=junk', '/read')
         const none = await send(app, undefined, '/read')
         equal(junk.response.status, 200, what)
