@@ -74,6 +74,8 @@ function suiteTargets(b, packaged) {
       '--node-modules-dir=manual',
       `--allow-read=${b.dir}`,
       '--allow-env=CI',
+      // A full GC for the retained-memory test (test/cache.test.ts); not a permission.
+      '--v8-flags=--expose-gc',
       runner('deno'),
       b.suite,
     ],
