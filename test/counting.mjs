@@ -5,11 +5,12 @@
 // - A target that exits 0 having only skipped counts as one skip, with the first reason.
 // - Under CI=true every skip is a failure, whatever the target itself decided.
 // - A target that passed nothing and skipped nothing, or exited non-zero without counting a
-//   failure (it died), counts as one failure.
+//   failure (it died), counts as one failure; except under --filter, where a target that exits 0
+//   having run nothing just had nothing matching.
 // test/counting.test.mjs checks these rules and the browser suite's skip end to end.
 
 /** What one target's exit code and output count for: totals and a summary line. */
-export function countTarget(code, out, ci) {
+export function countTarget(code, out, ci, filtered = false) {
   const lines = out.split('\n')
   const last = lines.findLast((l) => /\d+ passed, \d+ failed/.test(l))
   const counts = /(\d+) passed, (\d+) failed(?:, (\d+) skipped)?/.exec(last ?? '')
@@ -20,6 +21,9 @@ export function countTarget(code, out, ci) {
     .replace(/ \(set CI=true to make this a failure\)$/, '')
   const runtime = /^(.+?): \d+ passed/.exec(last ?? '')?.[1]
   const tail = runtime ? `  [${runtime}]` : ''
+  if (code === 0 && passed + failed + skipped === 0 && filtered) {
+    return { passed: 0, failed: 0, skipped: 0, text: `nothing matched the filter${tail}` }
+  }
   if (code === 0 && passed + failed === 0 && skipped > 0 && !ci) {
     return { passed: 0, failed: 0, skipped: 1, text: `skipped (${reason ?? 'no reason given'})` }
   }

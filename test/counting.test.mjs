@@ -34,6 +34,11 @@ check('a runner that died, or ran nothing, is one failure', () => {
   assert.deepEqual(totals(countTarget(1, '4 passed, 0 failed\n', false)), [4, 1, 0])
 })
 
+check('under --filter, a runner with nothing matching counts nothing; one that died still fails', () => {
+  assert.deepEqual(totals(countTarget(0, 'node v20.1.0: 0 passed, 0 failed\n', true, true)), [0, 0, 0])
+  assert.deepEqual(totals(countTarget(1, 'Error: boom\n', false, true)), [0, 1, 0])
+})
+
 check('outside CI a runner that only skipped is one skip, with its reason', () => {
   const counted = countTarget(0, `${SKIP}\n0 passed, 0 failed, 1 skipped\n`, false)
   assert.deepEqual(totals(counted), [0, 0, 1])

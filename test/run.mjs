@@ -281,7 +281,7 @@ for (const name of wanted) {
     target.timeout,
     target.full ? { SEALED_SESSION_FULL_RUNS: '1' } : {},
   )
-  const counted = countTarget(code, out, ci)
+  const counted = countTarget(code, out, ci, filter !== undefined)
   totals.passed += counted.passed
   totals.failed += counted.failed
   totals.skipped += counted.skipped
