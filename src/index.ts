@@ -10,6 +10,15 @@ export {
 } from './errors.ts'
 export type { Mode, Secret } from './keys.ts'
 export type { SessionOptions } from './options.ts'
+export {
+  createSealer,
+  type Sealer,
+  type SealOptions,
+  seal,
+  type Unsealed,
+  type UnsealReason,
+  unseal,
+} from './seal.ts'
 export type { Serializer } from './serializer.ts'
 export { Session, type SessionData } from './session.ts'
 export type { InvalidReason } from './token.ts'

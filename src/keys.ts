@@ -3,12 +3,16 @@
 // Each secret goes through HKDF-SHA-256 (RFC 5869) once, with an `info` label per mode, so the
 // encrypted and signed modes never share a key even when they share a secret. A second label
 // derives a 3-byte key id that tokens carry, so a reader picks the key by id instead of trying
-// every configured key.
+// every configured key. One-off tokens (seal.ts) get labels of their own, so a session cookie and a
+// one-off token never open as each other even under the same secret.
 
 import { base64urlEncode, encoder } from './encoding.ts'
 import { configError } from './errors.ts'
 
 export type Mode = 'encrypted' | 'signed'
+
+/** @internal What a keyring is for: a session mode, or `seal` for one-off tokens (AES-GCM). */
+export type KeyUse = Mode | 'seal'
 
 /** A secret: a string (UTF-8 bytes) or raw bytes, at least 32 bytes either way. */
 export type Secret = string | Uint8Array
@@ -36,11 +40,12 @@ export const PUBLISHED_SECRETS: ReadonlySet<string> = new Set([
 ])
 
 const SALT = encoder.encode('sealed-session')
-const INFO = {
-  encrypted: encoder.encode('sealed-session v1 aes-256-gcm'),
-  signed: encoder.encode('sealed-session v1 hmac-sha-256'),
-  encryptedId: encoder.encode('sealed-session v1 key id aes-256-gcm'),
-  signedId: encoder.encode('sealed-session v1 key id hmac-sha-256'),
+// HKDF `info` is `sealed-session v1 <label>` for the key and `sealed-session v1 key id <label>` for
+// its id (docs/FORMAT.md). Encoded when a key is derived, which happens once per secret list.
+const LABEL: Record<KeyUse, string> = {
+  encrypted: 'aes-256-gcm',
+  signed: 'hmac-sha-256',
+  seal: 'seal aes-256-gcm',
 }
 
 /** Checks and normalises `secret` at setup. Newest secret first. */
@@ -103,13 +108,13 @@ const keyrings = new Map<string, Promise<Keyring>>()
 
 // The same list (one configuration's) asks on every request: remember its answer by identity, so
 // the per-request path skips building the string key.
-const bySecrets = new WeakMap<readonly Uint8Array[], { mode: Mode; ring: Promise<Keyring> }>()
+const bySecrets = new WeakMap<readonly Uint8Array[], { mode: KeyUse; ring: Promise<Keyring> }>()
 
 /** Returns the keyring for these secrets, deriving it once; concurrent callers share one promise. */
-export function getKeyring(secrets: readonly Uint8Array[], mode: Mode): Promise<Keyring> {
+export function getKeyring(secrets: readonly Uint8Array[], mode: KeyUse): Promise<Keyring> {
   const known = bySecrets.get(secrets)
   if (known?.mode === mode) return known.ring
-  let cacheKey = mode
+  let cacheKey: string = mode
   for (const s of secrets) cacheKey += `.${base64urlEncode(s)}`
   let ring = keyrings.get(cacheKey)
   if (ring !== undefined) {
@@ -130,7 +135,7 @@ export function getKeyring(secrets: readonly Uint8Array[], mode: Mode): Promise<
   return ring
 }
 
-async function deriveKeyring(secrets: readonly Uint8Array[], mode: Mode): Promise<Keyring> {
+async function deriveKeyring(secrets: readonly Uint8Array[], mode: KeyUse): Promise<Keyring> {
   const keys = await Promise.all(secrets.map((s) => deriveKey(s, mode)))
   const byId = new Map<string, SessionKey>()
   for (const k of keys) {
@@ -145,24 +150,28 @@ async function deriveKeyring(secrets: readonly Uint8Array[], mode: Mode): Promis
   return { current: keys[0]!, byId }
 }
 
-async function deriveKey(secret: Uint8Array, mode: Mode): Promise<SessionKey> {
+async function deriveKey(secret: Uint8Array, mode: KeyUse): Promise<SessionKey> {
   const subtle = crypto.subtle
   const ikm = await subtle.importKey('raw', secret as BufferSource, 'HKDF', false, [
     'deriveKey',
     'deriveBits',
   ])
-  const hkdf = (info: Uint8Array) => ({ name: 'HKDF', hash: 'SHA-256', salt: SALT, info }) as HkdfParams
+  const hkdf = (label: string) =>
+    ({
+      name: 'HKDF',
+      hash: 'SHA-256',
+      salt: SALT,
+      info: encoder.encode(`sealed-session v1 ${label}`),
+    }) as HkdfParams
+  const label = LABEL[mode]
   const [key, idBits] = await Promise.all([
-    mode === 'encrypted'
-      ? subtle.deriveKey(hkdf(INFO.encrypted), ikm, { name: 'AES-GCM', length: 256 }, false, [
-          'encrypt',
-          'decrypt',
-        ])
-      : subtle.deriveKey(hkdf(INFO.signed), ikm, { name: 'HMAC', hash: 'SHA-256', length: 256 }, false, [
+    mode === 'signed'
+      ? subtle.deriveKey(hkdf(label), ikm, { name: 'HMAC', hash: 'SHA-256', length: 256 }, false, [
           'sign',
           'verify',
-        ]),
-    subtle.deriveBits(hkdf(mode === 'encrypted' ? INFO.encryptedId : INFO.signedId), ikm, 24),
+        ])
+      : subtle.deriveKey(hkdf(label), ikm, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']),
+    subtle.deriveBits(hkdf(`key id ${label}`), ikm, 24),
   ])
   return { id: base64urlEncode(new Uint8Array(idBits)), key }
 }

@@ -9,13 +9,18 @@ import { match, test } from './harness.ts'
 export { run } from './all.ts'
 
 /** Set by esbuild `define` when the package is bundled: the files the names resolved to. */
-declare const PACKAGE_BUNDLED_FROM: readonly [string, string] | undefined
+declare const PACKAGE_BUNDLED_FROM: readonly [string, string, string] | undefined
 
-test('package › sealed-session and sealed-session/hono load from the packed tarball', () => {
-  const [main, hono] =
+test('package › sealed-session, sealed-session/hono and sealed-session/seal load from the packed tarball', () => {
+  const [main, hono, seal] =
     typeof PACKAGE_BUNDLED_FROM === 'undefined'
-      ? [import.meta.resolve('sealed-session'), import.meta.resolve('sealed-session/hono')]
+      ? [
+          import.meta.resolve('sealed-session'),
+          import.meta.resolve('sealed-session/hono'),
+          import.meta.resolve('sealed-session/seal'),
+        ]
       : PACKAGE_BUNDLED_FROM
   match(main, /\/node_modules\/sealed-session\/dist\/index\.js$/)
   match(hono, /\/node_modules\/sealed-session\/dist\/hono\.js$/)
+  match(seal, /\/node_modules\/sealed-session\/dist\/seal\.js$/)
 })

@@ -94,6 +94,7 @@ import {
   withSession,
 } from 'sealed-session'
 import { type SessionEnv, session } from 'sealed-session/hono'
+import { createSealer, type Unsealed, unseal } from 'sealed-session/seal'
 
 const options: SessionOptions = {
   secret: crypto.getRandomValues(new Uint8Array(32)),
@@ -125,6 +126,15 @@ app.get('/', (c) => {
   return c.text(c.var.session.get('user') ?? 'nobody')
 })
 export { app }
+
+const links = createSealer<{ email: string }>({ secret: 'consumer-secret-0123456789-abcdefghijklmnop', purpose: 'magic-link' })
+export async function follow(token: string | null): Promise<string> {
+  // @ts-expect-error email is a string
+  await links.seal({ email: 1 })
+  const result: Unsealed<{ email: string }> = await links.unseal(token)
+  const other = await unseal<number>(token, { secret: 'consumer-secret-0123456789-abcdefghijklmnop', purpose: 'x' })
+  return result.ok ? result.data.email : other.ok ? String(other.data) : other.reason
+}
 
 export function describe(error: unknown): string {
   if (error instanceof CookieTooLargeError) return \`\${error.code} \${error.size}/\${error.limit}\`

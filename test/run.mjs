@@ -156,7 +156,11 @@ function compile(entry, outfile, options) {
 
 async function compileSource() {
   mkdirSync(SOURCE.dir, { recursive: true })
-  const alias = { 'sealed-session/hono': `${root}src/hono.ts`, 'sealed-session': `${root}src/index.ts` }
+  const alias = {
+    'sealed-session/hono': `${root}src/hono.ts`,
+    'sealed-session/seal': `${root}src/seal.ts`,
+    'sealed-session': `${root}src/index.ts`,
+  }
   await compile('all.ts', SOURCE.suite, { alias })
   await compile('no-webcrypto.ts', SOURCE.noWebcrypto, { alias })
 }
@@ -164,21 +168,28 @@ async function compileSource() {
 async function compilePackage() {
   preparePackage()
   // Node, Deno and Bun resolve `sealed-session` themselves, from the unpacked tarball.
-  const external = [...BUILD_OPTIONS.external, 'sealed-session', 'sealed-session/hono']
+  const external = [...BUILD_OPTIONS.external, 'sealed-session', 'sealed-session/hono', 'sealed-session/seal']
   await compile('package-entry.ts', PACKAGE.suite, { external })
   await compile('no-webcrypto.ts', PACKAGE.noWebcrypto, { external })
   // workerd has no node_modules: bundle the package as wrangler would, through its exports map
   // from the consumer's directory, and tell the suite which files that picked.
   const probe = await build({
     ...BUILD_OPTIONS,
-    stdin: { contents: "import 'sealed-session'\nimport 'sealed-session/hono'", resolveDir: PACKAGE_DIR },
+    stdin: {
+      contents: "import 'sealed-session'\nimport 'sealed-session/hono'\nimport 'sealed-session/seal'",
+      resolveDir: PACKAGE_DIR,
+    },
     write: false,
     metafile: true,
     absWorkingDir: root,
   })
   const resolved = probe.metafile.inputs['<stdin>'].imports.map((i) => `${root}${i.path}`)
   await compile('package-entry.ts', PACKAGE.worker, {
-    alias: { 'sealed-session': resolved[0], 'sealed-session/hono': resolved[1] },
+    alias: {
+      'sealed-session': resolved[0],
+      'sealed-session/hono': resolved[1],
+      'sealed-session/seal': resolved[2],
+    },
     define: { PACKAGE_BUNDLED_FROM: JSON.stringify(resolved) },
   })
 }
