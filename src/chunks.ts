@@ -17,7 +17,7 @@ import {
   serializeCookie,
 } from './cookie.ts'
 import { CookieTooLargeError } from './errors.ts'
-import type { InvalidReason } from './token.ts'
+import { fail, type Result } from './token.ts'
 
 /** The most cookies one session may span: `name` and the one-digit chunk names. */
 export const MAX_CHUNKS = MAX_CHUNK_INDEX + 1
@@ -91,7 +91,7 @@ export function joinChunks(
   value: string,
   present: SessionCookies['chunks'],
   maxChunks: number,
-): string | { reason: InvalidReason } {
+): Result<{ token: string }> {
   if (name.length + 1 + value.length > MAX_COOKIE_BYTES) return fail('oversize')
   const count = chunkCount(value)
   if (count === 0) {
@@ -99,7 +99,7 @@ export function joinChunks(
     // off, chunk names are someone else's (a stray a sibling subdomain set, another session
     // called `name.1`): ignored entirely.
     return maxChunks === 1 || present === undefined || present.every((p) => p.length === 0)
-      ? value
+      ? { ok: true, token: value }
       : fail('chunks')
   }
   if (value.length === 2) return fail('malformed')
@@ -117,15 +117,11 @@ export function joinChunks(
     if (name.length + 3 + piece.length > MAX_COOKIE_BYTES) return fail('oversize')
     token += piece
   }
-  return token
+  return { ok: true, token }
 }
 
 /** How many chunk cookies a `name` cookie value says follow it (`N~...`); 0 for a whole token. */
 export function chunkCount(value: string): number {
   const count = value.charCodeAt(0) - 48
   return count >= 1 && count <= MAX_CHUNK_INDEX && value.charCodeAt(1) === TILDE ? count : 0
-}
-
-function fail(reason: InvalidReason): { reason: InvalidReason } {
-  return { reason }
 }

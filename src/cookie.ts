@@ -2,7 +2,7 @@
 // Parsing is lenient (other cookies are skipped, never decoded); serializing is strict, and every
 // option is checked once, at setup, so the per-request path only concatenates strings.
 
-import { configError } from './errors.ts'
+import { checkKeys, configError } from './errors.ts'
 
 export type SameSite = 'Strict' | 'Lax' | 'None'
 export type Priority = 'Low' | 'Medium' | 'High'
@@ -63,7 +63,21 @@ function pick<T extends string>(value: unknown, allowed: readonly T[], what: str
 }
 
 /** Validates cookie options at setup; throws `ERR_COOKIE_OPTION` with the rule that was broken. */
+const COOKIE_KEYS = [
+  'name',
+  'path',
+  'domain',
+  'httpOnly',
+  'secure',
+  'sameSite',
+  'partitioned',
+  'priority',
+  'sessionCookie',
+] as const satisfies readonly (keyof CookieOptions)[]
+
 export function cookieSpec(options: CookieOptions = {}): CookieSpec {
+  if (typeof options !== 'object' || options === null) bad('cookie must be an object of cookie options')
+  checkKeys(options, COOKIE_KEYS, 'cookie.')
   const {
     name = 'session',
     path = '/',

@@ -106,14 +106,8 @@ function describe(value: unknown): string {
 export const MAX_CACHED_KEYRINGS = 1024
 const keyrings = new Map<string, Promise<Keyring>>()
 
-// The same list (one configuration's) asks on every request: remember its answer by identity, so
-// the per-request path skips building the string key.
-const bySecrets = new WeakMap<readonly Uint8Array[], { mode: KeyUse; ring: Promise<Keyring> }>()
-
 /** Returns the keyring for these secrets, deriving it once; concurrent callers share one promise. */
 export function getKeyring(secrets: readonly Uint8Array[], mode: KeyUse): Promise<Keyring> {
-  const known = bySecrets.get(secrets)
-  if (known?.mode === mode) return known.ring
   let cacheKey: string = mode
   for (const s of secrets) cacheKey += `.${base64urlEncode(s)}`
   let ring = keyrings.get(cacheKey)
@@ -126,13 +120,30 @@ export function getKeyring(secrets: readonly Uint8Array[], mode: KeyUse): Promis
     ring = deriveKeyring(secrets, mode)
     keyrings.set(cacheKey, ring)
   }
-  bySecrets.set(secrets, { mode, ring })
-  // A failed derivation must not poison either cache for later requests.
+  // A failed derivation must not poison the cache for later requests.
   ring.catch(() => {
     if (keyrings.get(cacheKey) === ring) keyrings.delete(cacheKey)
-    if (bySecrets.get(secrets)?.ring === ring) bySecrets.delete(secrets)
   })
   return ring
+}
+
+/**
+ * The keyring of one configuration, derived on first use and then held: the per-request path asks
+ * for it without building any cache key. A failed derivation is not held, so a later call tries
+ * again.
+ */
+export function keyringOf(secrets: readonly Uint8Array[], use: KeyUse): () => Promise<Keyring> {
+  let ring: Promise<Keyring> | undefined
+  return () => {
+    if (ring === undefined) {
+      const pending = getKeyring(secrets, use)
+      ring = pending
+      pending.catch(() => {
+        if (ring === pending) ring = undefined
+      })
+    }
+    return ring
+  }
 }
 
 async function deriveKeyring(secrets: readonly Uint8Array[], mode: KeyUse): Promise<Keyring> {

@@ -6,7 +6,7 @@ import type { TokenCache } from './cache.ts'
 import { DEFAULT_CHUNKS, MAX_CHUNKS } from './chunks.ts'
 import { canCompress } from './compression.ts'
 import { type CookieOptions, type CookieSpec, cookieSpec, MAX_AGE_CAP_SECONDS } from './cookie.ts'
-import { configError } from './errors.ts'
+import { checkKeys, configError } from './errors.ts'
 import { type Mode, normalizeSecrets, type Secret } from './keys.ts'
 import { jsonSerializer, type Serializer } from './serializer.ts'
 import type { InvalidReason } from './token.ts'
@@ -61,9 +61,10 @@ export interface SessionOptions {
    * Called when a request carried a session cookie that could not be used, with a stable reason.
    * Nothing is logged by default. The reason is for your logs only; never echo it to the client.
    * The request does not wait for it, and a throw or a rejected promise from it is ignored: a
-   * failing hook never changes the response.
+   * failing hook never changes the response. `request` is the `Request` the session was loaded
+   * from, or `undefined` when a store loaded it from `Headers` or a Cookie header string.
    */
-  onInvalid?: (reason: InvalidReason, request: Request) => unknown
+  onInvalid?: (reason: InvalidReason, request: Request | undefined) => unknown
   /**
    * A {@link TokenCache}: tokens this process sealed or authenticated are remembered, so the same
    * cookie coming back skips its decrypt (or HMAC verify). Lifetimes are still checked and the
@@ -82,15 +83,19 @@ export interface SessionConfig {
   readonly compress: boolean
   readonly maxAgeMs: number
   readonly idleMs: number
-  readonly renewMs: number
+  /** Part of the idle timeout left below which an unchanged session is re-sealed. */
+  readonly renewThreshold: number
   readonly skewMs: number
   readonly now: () => number
   readonly serializer: Serializer
-  readonly onInvalid: ((reason: InvalidReason, request: Request) => unknown) | undefined
+  readonly onInvalid: ((reason: InvalidReason, request: Request | undefined) => unknown) | undefined
   readonly tokenCache: TokenCache | undefined
 }
 
 const DAY = 24 * 60 * 60
+
+/** Whether this runtime compresses, probed once (a stream per probe is not free). */
+let compressionAvailable: boolean | undefined
 
 function seconds(value: unknown, fallback: number, name: string, allowZero = false): number {
   if (value === undefined) return fallback * 1000
@@ -111,11 +116,67 @@ function seconds(value: unknown, fallback: number, name: string, allowZero = fal
   return value * 1000
 }
 
+const OPTION_KEYS = [
+  'secret',
+  'mode',
+  'cookie',
+  'chunks',
+  'compress',
+  'maxAge',
+  'idleTimeout',
+  'renewThreshold',
+  'clockSkew',
+  'now',
+  'serializer',
+  'onInvalid',
+  'tokenCache',
+] as const satisfies readonly (keyof SessionOptions)[]
+
+/**
+ * A string that is equal for two options objects exactly when they configure the same thing,
+ * so an options function that returns a new object per request (`(req, env) => ({ secret:
+ * env.SESSION_SECRET })`) is validated once per distinct configuration. Functions and objects
+ * count by identity; byte secrets by content.
+ */
+export function fingerprint(options: unknown): string {
+  if (typeof options !== 'object' || options === null) return String(options)
+  let out = ''
+  for (const key of Object.keys(options)) {
+    const value = (options as Record<string, unknown>)[key]
+    out += `${key}:`
+    if (key === 'cookie') out += fingerprint(value)
+    else if (key === 'secret') out += secretPrint(value)
+    else out += typeof value === 'object' || typeof value === 'function' ? identity(value) : String(value)
+    out += ';'
+  }
+  return out
+}
+
+function secretPrint(secret: unknown): string {
+  if (typeof secret === 'string') return `s${secret.length}:${secret}`
+  if (secret instanceof Uint8Array) return `b${secret.join(',')}`
+  if (Array.isArray(secret)) return `[${secret.map(secretPrint).join('|')}]`
+  return identity(secret)
+}
+
+const ids = new WeakMap<object, number>()
+let nextId = 0
+function identity(value: unknown): string {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return String(value)
+  let id = ids.get(value)
+  if (id === undefined) {
+    id = ++nextId
+    ids.set(value, id)
+  }
+  return `#${id}`
+}
+
 /** Validates `options` once; throws a {@link ConfigurationError} naming the problem. */
 export function resolveOptions(options: SessionOptions): SessionConfig {
   if (typeof options !== 'object' || options === null) {
     throw configError('ERR_OPTION_INVALID', 'options must be an object with at least a `secret`')
   }
+  checkKeys(options, OPTION_KEYS, '')
   if (typeof globalThis.crypto?.subtle?.encrypt !== 'function') {
     throw configError(
       'ERR_NO_WEBCRYPTO',
@@ -153,7 +214,7 @@ export function resolveOptions(options: SessionOptions): SessionConfig {
   if (typeof compress !== 'boolean') {
     throw configError('ERR_OPTION_INVALID', `compress must be a boolean; got ${String(compress)}`)
   }
-  if (compress && !canCompress()) {
+  if (compress && !(compressionAvailable ??= canCompress())) {
     throw configError(
       'ERR_OPTION_INVALID',
       "compress: true needs CompressionStream('deflate-raw'), which this runtime lacks (Node 18, and Node 20 before 20.12)",
@@ -175,7 +236,7 @@ export function resolveOptions(options: SessionOptions): SessionConfig {
     compress,
     maxAgeMs,
     idleMs,
-    renewMs: idleMs * threshold,
+    renewThreshold: threshold,
     skewMs,
     now: options.now ?? Date.now,
     serializer,

@@ -39,9 +39,9 @@
 
 import { base64urlDecode, base64urlEncode, encoder, utf8Decode } from './encoding.ts'
 import { configError, SerializationError } from './errors.ts'
-import { getKeyring, normalizeSecrets, type Secret } from './keys.ts'
+import { keyringOf, normalizeSecrets, type Secret } from './keys.ts'
 import { jsonSerializer } from './serializer.ts'
-import { takeSealIv } from './testing.ts'
+import { takeIv } from './testing.ts'
 
 const HEADER_LENGTH = 6
 const IV_BYTES = 12
@@ -150,6 +150,7 @@ export function createSealer<T = unknown>(options: SealOptions): Sealer<T> {
     throw configError('ERR_NO_WEBCRYPTO', 'globalThis.crypto.subtle is missing (Node 18: see the README)')
   }
   const secrets = normalizeSecrets(secret)
+  const keyring = keyringOf(secrets, 'seal')
   const ttlMs = Math.ceil(ttl * 1000)
   const additionalData = (header: string) => encoder.encode(header + purpose)
 
@@ -165,9 +166,9 @@ export function createSealer<T = unknown>(options: SealOptions): Sealer<T> {
       view.setUint16(0, expiresAt / 2 ** 32)
       view.setUint32(2, expiresAt >>> 0)
       plaintext.set(body, EXPIRY_BYTES)
-      const { id, key } = (await getKeyring(secrets, 'seal')).current
+      const { id, key } = (await keyring()).current
       const header = `t1${id}`
-      const iv = takeSealIv()
+      const iv = takeIv()
       const sealed = new Uint8Array(
         await crypto.subtle.encrypt(
           { name: 'AES-GCM', iv, additionalData: additionalData(header) },
@@ -193,7 +194,7 @@ export function createSealer<T = unknown>(options: SealOptions): Sealer<T> {
       if (token[0] !== 't' || token[HEADER_LENGTH] !== '.') return fail('malformed')
       if (token[1] !== '1') return fail('version')
       const header = token.slice(0, HEADER_LENGTH)
-      const entry = (await getKeyring(secrets, 'seal')).byId.get(header.slice(2))
+      const entry = (await keyring()).byId.get(header.slice(2))
       if (!entry) return fail('unknown-key')
       const bytes = base64urlDecode(token.slice(HEADER_LENGTH + 1))
       if (!bytes || bytes.length < IV_BYTES + EXPIRY_BYTES + TAG_BYTES) return fail('malformed')

@@ -4,6 +4,30 @@
 
 import { SerializationError } from './errors.ts'
 
+/** A value the default (JSON) serializer stores and reads back unchanged. */
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly JsonValue[]
+  | { readonly [key: string]: JsonValue }
+
+/**
+ * `T` when the default serializer stores it faithfully, with `never` at every property it would
+ * not (a `Date`, a `Map`, a function, a `bigint`...), so `T extends Json<T>` fails to compile for
+ * such data. Properties may be optional: JSON drops `undefined` in objects.
+ */
+export type Json<T> = unknown extends T
+  ? T // `unknown` (or `any`): not known to be anything else, so not refused
+  : T extends string | number | boolean | null | undefined
+    ? T
+    : T extends bigint | symbol | ((...args: never[]) => unknown)
+      ? never
+      : T extends readonly unknown[]
+        ? { [I in keyof T]: Json<T[I]> }
+        : { [K in keyof T]: K extends string ? Json<T[K]> : never }
+
 /** Turns session data into text and back. `parse` may throw; a throw means "no session". */
 export interface Serializer {
   stringify(value: unknown): string

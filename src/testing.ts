@@ -4,16 +4,17 @@
 let nextIv: Uint8Array<ArrayBuffer> | undefined
 
 /**
- * @internal TEST ONLY. Makes the next `seal()` use `iv` (12 bytes) instead of a fresh random one,
- * so the frozen vectors in test/seal-vectors.json can be reproduced byte for byte. Applies once.
- * Reusing an IV with the same key breaks AES-GCM; never call this outside the test suite.
+ * @internal TEST ONLY. Makes the next AES-GCM seal (a session token or a one-off token) use `iv`
+ * (12 bytes) instead of a fresh random one, so the frozen vectors in test/ can be reproduced byte
+ * for byte. Applies once. Reusing an IV with the same key breaks AES-GCM; never call this outside
+ * the test suite.
  */
-export function setNextSealIvForTests(iv: Uint8Array<ArrayBuffer>): void {
+export function setNextIvForTests(iv: Uint8Array<ArrayBuffer>): void {
   nextIv = iv
 }
 
 /** @internal The IV for one seal: the test override if one is set (used up), else 12 random bytes. */
-export function takeSealIv(): Uint8Array<ArrayBuffer> {
+export function takeIv(): Uint8Array<ArrayBuffer> {
   const iv = nextIv ?? crypto.getRandomValues(new Uint8Array(12))
   nextIv = undefined
   return iv

@@ -61,7 +61,7 @@ describe('chunking', () => {
           ...Array.from({ length: cookies - 1 }, (_, i) => `session.${i + 1}`),
         ])
         for (const [name, value] of jar.entries()) ok(name.length + 1 + value.length <= 4096, name)
-        match(jar.get('session')!, new RegExp(`^${cookies - 1}~${mode === 'signed' ? 's' : 'e'}1`))
+        match(jar.get('session')!, new RegExp(`^${cookies - 1}~${mode === 'signed' ? 's' : 'e'}2`))
         equal(await readBack(app, jar.header()), n)
         equal(await readBack(app, jar.lines()), n, 'one Cookie header line per cookie, as HTTP/2 sends')
       })
@@ -84,7 +84,7 @@ describe('chunking', () => {
       const chunked = await send(sized(), undefined, '/?n=2900')
       equal(chunked.setCookies.length, 1)
       equal(cookieLength(chunked.setCookies[0]!), cookieLength(plain.setCookies[0]!))
-      match(chunked.setCookies[0]!, /^session=e1/)
+      match(chunked.setCookies[0]!, /^session=e2/)
     })
 
     test('name + value of exactly 4096 bytes stays one cookie; 4097 becomes two', async () => {
@@ -188,7 +188,9 @@ describe('chunking', () => {
       equal(await readBack(app, swapped.header()), -1)
       // The header order of cookies is irrelevant; only the names place the pieces.
       equal(await readBack(app, a.lines().reverse()), 9000)
-      deepEqual(reasons, ['tampered'])
+      // Depending on where the pieces end, the joined token is not canonical base64url or fails its tag.
+      equal(reasons.length, 1)
+      ok(reasons[0] === 'tampered' || reasons[0] === 'malformed', reasons[0])
     })
 
     test('a missing, duplicated or extra chunk, before any crypto', async () => {
@@ -307,7 +309,7 @@ describe('chunking', () => {
       const jar = await stored(app, 9000)
       const { setCookies } = await send(app, jar.header(), '/?n=10')
       equal(setCookies.length, 3)
-      match(setCookies[0]!, /^session=e1/)
+      match(setCookies[0]!, /^session=e2/)
       for (const [i, line] of setCookies.slice(1).entries()) {
         equal(line, `session.${i + 1}=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax`)
       }

@@ -6,7 +6,7 @@ import { SerializationError } from 'sealed-session'
 import { createSealer, type SealOptions, seal, type UnsealReason, unseal } from 'sealed-session/seal'
 import { base64urlDecode, base64urlEncode } from '../src/encoding.ts'
 import { createSealer as createSealerFromSource } from '../src/seal.ts'
-import { setNextSealIvForTests } from '../src/testing.ts'
+import { setNextIvForTests } from '../src/testing.ts'
 import { expectEmpty, probe } from './attacker.ts'
 import { deepEqual, describe, equal, match, ok, rejects, test, throws } from './harness.ts'
 import { countSubtle, OLD_SECRET, OTHER_SECRET, SECRET, send, T0, wrap } from './helpers.ts'
@@ -85,7 +85,7 @@ describe('seal', () => {
         ttl: v.ttl,
         now: () => v.now,
       })
-      setNextSealIvForTests(base64urlDecode(v.iv)!)
+      setNextIvForTests(base64urlDecode(v.iv)!)
       equal(await sealer.seal(v.data), v.token, v.purpose)
       const opened = await unseal(v.token, { secret: v.secret, purpose: v.purpose, now: () => v.now })
       ok(opened.ok, `${v.purpose} opens`)
@@ -96,7 +96,7 @@ describe('seal', () => {
 
   test('the test IV hook applies to one seal only', async () => {
     const sealer = createSealerFromSource(options())
-    setNextSealIvForTests(new Uint8Array(12))
+    setNextIvForTests(new Uint8Array(12))
     const fixed = await sealer.seal(1)
     const next = await sealer.seal(1)
     ok(fixed.startsWith(`${fixed.slice(0, 7)}AAAAAAAAAAAAAAAA`))
@@ -244,8 +244,9 @@ describe('seal', () => {
     const { cookie } = await send(app)
     const value = cookie!.slice(cookie!.indexOf('=') + 1)
     equal(await reason(value), 'malformed')
-    // Same secret, but sessions derive other keys with other ids: no key of ours answers.
-    equal(await reason(`t${value.slice(1)}`), 'unknown-key')
+    // Same secret, but sessions derive other keys with other ids: no key of ours answers. (The
+    // session format's version is 2, so the one-off reader first sees an unknown version.)
+    equal(await reason(`t1${value.slice(2)}`), 'unknown-key')
   })
 
   test('a one-off token given to a session (same secret, withSession) is an empty session', async () => {
@@ -399,7 +400,7 @@ describe('seal', () => {
       throws(() => createSealer(options({ secret: secret as string })), 'ERR_SECRET_INVALID')
       await rejects(seal(1, options({ secret: secret as string })), 'ERR_SECRET_INVALID')
     }
-    await rejects(createSealer(options({ secret: [SECRET, SECRET] })).seal(1), 'ERR_SECRET_INVALID')
+    throws(() => createSealer(options({ secret: [SECRET, SECRET] })), 'ERR_SECRET_INVALID')
   })
 
   test('exactly one crypto.subtle call per seal and per unseal once keys are derived', async () => {

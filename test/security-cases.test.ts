@@ -23,7 +23,7 @@ import { session as honoSession, type SessionEnv } from 'sealed-session/hono'
 import { canCompress } from '../src/compression.ts'
 import { base64urlDecode, base64urlEncode } from '../src/encoding.ts'
 import { getKeyring, normalizeSecrets, PUBLISHED_SECRETS } from '../src/keys.ts'
-import { MAX_CANDIDATES } from '../src/session.ts'
+import { MAX_CANDIDATES } from '../src/store.ts'
 import { ANY_REASON, craft, expectEmpty, expectValid, meta, probe, silenced } from './attacker.ts'
 import { deepEqual, describe, env, equal, match, notEqual, ok, rejects, test, throws } from './harness.ts'
 import {
@@ -208,7 +208,7 @@ describe('SECURITY-CASES', () => {
         const { setCookies } = await send(p.app, old)
         equal(setCookies.length, 1, 're-sealed')
         const resealed = setCookies[0]!.split(';')[0]!
-        ok(cookieValue(resealed).startsWith(`${mode[0]}1${await keyId(mode)}.`), 'with the newest key id')
+        ok(cookieValue(resealed).startsWith(`${mode[0]}2${await keyId(mode)}.`), 'with the newest key id')
         const newestOnly = probe({ mode })
         deepEqual((await expectValid(newestOnly, resealed)).data, { user: 'ada', n: 1 })
         deepEqual((await send(p.app, resealed)).setCookies, [], 'and then left alone')
@@ -229,7 +229,7 @@ describe('SECURITY-CASES', () => {
       test(`${mode}: unknown format version`, async () => {
         const p = probe({ mode })
         const tok = await token(mode)
-        for (const v of ['0', '2', '9', 'a', 'V', '-', '_']) {
+        for (const v of ['0', '3', '9', 'a', 'V', '-', '_']) {
           const forged = `${tok[0]}${v}${tok.slice(2)}`
           const counts = await countSubtle(() => expectEmpty(p, `session=${forged}`, 'version'))
           equal(counts.total, 0, 'refused before crypto')
@@ -842,7 +842,7 @@ describe('SECURITY-CASES', () => {
       equal(sent.setCookies.length, 3)
       equal(sent.setCookies[0], 'theme=dark; Path=/')
       equal(sent.setCookies[1], 'lang=en; Path=/')
-      match(sent.setCookies[2]!, /^session=e1/)
+      match(sent.setCookies[2]!, /^session=e2/)
       // Immutable headers: Response.redirect() and Response.error()-like guards cannot be
       // appended to; the wrapper re-wraps the response instead of crashing.
       const immutable = wrap((_r, s) => {
@@ -853,7 +853,7 @@ describe('SECURITY-CASES', () => {
       equal(redirect.response.status, 303)
       equal(redirect.response.headers.get('location'), 'http://localhost/next')
       equal(redirect.setCookies.length, 1)
-      match(redirect.setCookies[0]!, /^session=e1/)
+      match(redirect.setCookies[0]!, /^session=e2/)
       // A network error cannot be re-created (status 0): it goes out as a network error.
       const failed = wrap((_r, s) => {
         s.set('n', 1)
