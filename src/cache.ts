@@ -8,11 +8,13 @@
 // old entry misses. Only successes are remembered. Everything that depends on the clock or on the
 // configuration (lifetimes, clock skew, parsing into data) still runs on every hit, and each hit
 // parses fresh objects, so nothing is shared between requests. Memory is capped by entries and by
-// an estimate of bytes, least recently used out first. Why it is off by default: README,
+// an estimate of bytes, least recently used out first; every string kept is a copy, so the cap
+// bounds what is really retained (see `detach`). Why it is off by default: README,
 // "Verified-token cache".
 //
 // Nothing imports this file but the public entry, so an app that does not use it does not ship it.
 
+import { encoder } from './encoding.ts'
 import { configError } from './errors.ts'
 import type { Keyring, SessionKey } from './keys.ts'
 
@@ -34,9 +36,24 @@ export interface Verified {
 }
 
 interface Entry {
+  /** The map key, detached from any request's memory (see `detach`). */
+  readonly key: string
   readonly ring: Keyring
   readonly verified: Verified
   readonly size: number
+}
+
+// Not fatal, and keeping a leading U+FEFF: it copies whatever a well-formed string holds.
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
+
+/**
+ * A copy of `text` that shares no storage with it. Engines make slices and concatenations that
+ * point into their source (V8's sliced and cons strings, JSC's substrings and ropes), so a token
+ * cut from a Cookie header keeps the whole header alive. A round trip through UTF-8 builds a new
+ * string on every engine. Lone surrogates become U+FFFD, as `seal()` encodes them anyway.
+ */
+function detach(text: string): string {
+  return decoder.decode(encoder.encode(text))
 }
 
 // Per entry beyond its strings: the map slot, the entry objects, the 12-byte id.
@@ -85,32 +102,33 @@ export class TokenCache {
 
   /** @internal What `token` under cookie `name` was verified to hold with `ring`, with its own id copy. */
   get(ring: Keyring, name: string, token: string): Verified | undefined {
-    const key = `${name}=${token}`
-    const entry = this.#map.get(key)
+    const entry = this.#map.get(`${name}=${token}`)
     if (entry === undefined || entry.ring !== ring) {
       this.misses++
       return undefined
     }
     this.hits++
-    // Most recently used goes last; eviction takes from the front.
-    this.#map.delete(key)
-    this.#map.set(key, entry)
+    // Most recently used goes last; eviction takes from the front. Under the stored key: the one
+    // just built may point into this request's Cookie header.
+    this.#map.delete(entry.key)
+    this.#map.set(entry.key, entry)
     return { ...entry.verified, sid: entry.verified.sid.slice() }
   }
 
   /** @internal */
   set(ring: Keyring, name: string, token: string, verified: Verified): void {
-    // A new string: the token may be a slice that would keep a whole Cookie header alive.
-    const key = `${name}=${token}`
     // Strings counted at two bytes a character, the worst case for the engine's representation.
-    const size = 2 * (key.length + verified.text.length) + ENTRY_OVERHEAD
+    const size = 2 * (name.length + 1 + token.length + verified.text.length) + ENTRY_OVERHEAD
     if (size > this.#bytes) return
+    const key = detach(`${name}=${token}`)
     this.#delete(key)
     const map = this.#map
     while (map.size >= this.#entries || this.#used + size > this.#bytes) {
       this.#delete(map.keys().next().value as string)
     }
-    map.set(key, { ring, verified: { ...verified, sid: verified.sid.slice() }, size })
+    // The text too: a custom serializer may return a string that points into request memory.
+    const copy = { ...verified, sid: verified.sid.slice(), text: detach(verified.text) }
+    map.set(key, { key, ring, verified: copy, size })
     this.#used += size
   }
 

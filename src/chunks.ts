@@ -93,13 +93,19 @@ export function joinChunks(
   maxChunks: number,
 ): string | { reason: InvalidReason } {
   if (name.length + 1 + value.length > MAX_COOKIE_BYTES) return fail('oversize')
-  const count = value.charCodeAt(0) - 48
-  if (!(count >= 1 && count <= MAX_CHUNK_INDEX)) {
-    // A whole token; any chunk cookie beside it is a leftover.
-    return present === undefined || present.every((p) => p.length === 0) ? value : fail('chunks')
+  const count = chunkCount(value)
+  if (count === 0) {
+    // A whole token. With chunking on, a chunk cookie beside it is our leftover. With chunking
+    // off, chunk names are someone else's (a stray a sibling subdomain set, another session
+    // called `name.1`): ignored entirely.
+    return maxChunks === 1 || present === undefined || present.every((p) => p.length === 0)
+      ? value
+      : fail('chunks')
   }
-  if (value.charCodeAt(1) !== TILDE || value.length === 2) return fail('malformed')
-  if (count >= maxChunks) return fail('oversize')
+  if (value.length === 2) return fail('malformed')
+  // With chunking turned off since, a session written in chunks still reads (and is rewritten
+  // as one cookie), so turning the option off logs nobody out.
+  if (maxChunks > 1 && count >= maxChunks) return fail('oversize')
   if (present === undefined) return fail('chunks')
   for (let i = 1; i <= MAX_CHUNK_INDEX; i++) {
     if (present[i - 1]!.length !== (i <= count ? 1 : 0)) return fail('chunks')
@@ -112,6 +118,12 @@ export function joinChunks(
     token += piece
   }
   return token
+}
+
+/** How many chunk cookies a `name` cookie value says follow it (`N~...`); 0 for a whole token. */
+export function chunkCount(value: string): number {
+  const count = value.charCodeAt(0) - 48
+  return count >= 1 && count <= MAX_CHUNK_INDEX && value.charCodeAt(1) === TILDE ? count : 0
 }
 
 function fail(reason: InvalidReason): { reason: InvalidReason } {

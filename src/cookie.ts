@@ -153,9 +153,12 @@ export function readCookie(header: string | null, name: string, limit: number): 
 /**
  * Our cookie `name` and its chunk cookies `name.1` to `name.9`, in one pass.
  *
- * Splits on ';' (RFC 6265bis section 5.4) and also on ',', because Fetch's `Headers.get()` joins
- * several `Cookie` header lines (HTTP/2 sends one per cookie) with ", ". Other cookies are never
- * decoded, so odd characters or broken %-encoding in them cannot throw. Linear in the header.
+ * Pairs are split on ';' only (RFC 6265bis section 5.4). A cookie value may contain ',' and
+ * browsers send it unchanged, so splitting on ',' would let anyone who can set any cookie for the
+ * site smuggle `prefs=x,__Host-session=<token>` past the prefix rules. Several `Cookie` header
+ * lines (HTTP/2 crumbs) must reach us joined with "; " (RFC 9113 section 8.2.3), as HTTP/2
+ * servers do. Other cookies are never decoded, so odd characters or
+ * broken %-encoding in them cannot throw. Linear in the header.
  */
 export function readSessionCookies(header: string | null, name: string, limit: number): SessionCookies {
   const values: string[] = []
@@ -163,15 +166,10 @@ export function readSessionCookies(header: string | null, name: string, limit: n
   if (!header) return { values, chunks }
   const n = header.length
   let start = 0
-  // Next ';' and ',' at or after `start` (-1: none left), found with indexOf, which is much
-  // faster than a loop over characters on the long values of chunked sessions.
-  let semi = -2
-  let comma = -2
   while (start < n) {
-    if (semi !== -1 && semi < start) semi = header.indexOf(';', start)
-    if (comma !== -1 && comma < start) comma = header.indexOf(',', start)
-    let end = semi === -1 ? n : semi
-    if (comma !== -1 && comma < end) end = comma
+    // indexOf is much faster than a loop over characters on the long values of chunked sessions.
+    let end = header.indexOf(';', start)
+    if (end === -1) end = n
     let i = start
     while (i < end && (header.charCodeAt(i) === 32 || header.charCodeAt(i) === 9)) i++
     if (header.startsWith(name, i)) {

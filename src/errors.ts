@@ -72,6 +72,22 @@ export class SerializationError extends SealedSessionError {
   }
 }
 
+/**
+ * Thrown when a session is changed or saved after its response was committed: the `Set-Cookie`
+ * headers have gone out, so the change could never reach the browser. Save before streaming a
+ * body or handing work to `ctx.waitUntil`: `await session.save()` inside the handler.
+ */
+export class SessionCommittedError extends SealedSessionError {
+  declare readonly code: 'ERR_SESSION_COMMITTED'
+
+  constructor(action: string) {
+    super(
+      'ERR_SESSION_COMMITTED',
+      `cannot ${action}: the response carrying this session was already committed; change the session before the handler returns (await session.save() before streaming)`,
+    )
+  }
+}
+
 /** @internal */
 export function configError(code: ConfigurationErrorCode, message: string): ConfigurationError {
   return new ConfigurationError(code, message)

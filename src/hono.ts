@@ -2,7 +2,7 @@
 
 import type { Context, MiddlewareHandler } from 'hono'
 import type { SessionOptions } from './options.ts'
-import { commitSession, loadSession, type Session, type SessionData } from './session.ts'
+import { abandonSession, commitSession, loadSession, type Session, type SessionData } from './session.ts'
 import { applySetCookies, configResolver } from './with-session.ts'
 
 /** Hono `Env` fragment that types `c.var.session`. */
@@ -36,9 +36,15 @@ export function session<T extends SessionData = SessionData>(
     const s = await loadSession<T>(c.req.raw, resolve(c))
     c.set('session', s)
     await next()
-    const cookies = await commitSession(s as Session)
-    if (cookies.length === 0) return
-    const res = applySetCookies(c.res, cookies)
+    // Hono turned a thrown error into its error response: what the handler changed before
+    // throwing is not written, as with withSession.
+    if (c.error) {
+      abandonSession(s as Session)
+      return
+    }
+    const commit = await commitSession(s as Session)
+    if (commit.cookies.length === 0) return
+    const res = applySetCookies(c.res, commit)
     // Re-wrapped (immutable headers): hand Hono the new response. Clearing first stops Hono's
     // setter from merging the old headers back over ours.
     if (res !== c.res) {

@@ -6,6 +6,7 @@ export {
   CookieTooLargeError,
   SealedSessionError,
   SerializationError,
+  SessionCommittedError,
 } from './errors.ts'
 export type { Mode, Secret } from './keys.ts'
 export type { SessionOptions } from './options.ts'

@@ -47,7 +47,7 @@ const INFO = {
 export function normalizeSecrets(secret: unknown): Uint8Array[] {
   const list = Array.isArray(secret) ? secret : [secret]
   if (list.length === 0) throw configError('ERR_SECRET_INVALID', '`secret` is an empty list')
-  return list.map((s: unknown, i) => {
+  const secrets = list.map((s: unknown, i) => {
     const where = Array.isArray(secret) ? `secret[${i}]` : '`secret`'
     let bytes: Uint8Array
     if (typeof s === 'string') {
@@ -59,7 +59,9 @@ export function normalizeSecrets(secret: unknown): Uint8Array[] {
       }
       bytes = encoder.encode(s)
     } else if (s instanceof Uint8Array) {
-      bytes = s.slice()
+      // A copy in a buffer of its own: a Node, Bun or Deno Buffer's slice() is a view, and an app
+      // that wipes or reuses its buffer after setup must not change the key.
+      bytes = new Uint8Array(s)
     } else {
       throw configError('ERR_SECRET_INVALID', `${where} must be a string or a Uint8Array, got ${describe(s)}`)
     }
@@ -74,15 +76,29 @@ export function normalizeSecrets(secret: unknown): Uint8Array[] {
     }
     return bytes
   })
+  for (let i = 1; i < secrets.length; i++) {
+    for (let j = 0; j < i; j++) {
+      if (equalBytes(secrets[i]!, secrets[j]!)) {
+        throw configError('ERR_SECRET_INVALID', `secret[${i}] equals secret[${j}]; remove one`)
+      }
+    }
+  }
+  return secrets
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i])
 }
 
 function describe(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value
 }
 
-// Cache: at most a few secret lists live at once (a Worker's env secret, a rotation in progress).
-// Keyed by mode and the secrets' base64url form; the secrets are in memory anyway.
-const MAX_CACHED_KEYRINGS = 16
+// Cache: one keyring per secret list and mode, keyed by the secrets' base64url form (the secrets
+// are in memory anyway). Sized for multi-tenant apps whose options function returns one secret
+// per tenant: the 1,024 most recently used stay derived (a keyring is a few hundred bytes), and
+// an app with more tenants than that re-derives only for the least recently seen.
+export const MAX_CACHED_KEYRINGS = 1024
 const keyrings = new Map<string, Promise<Keyring>>()
 
 // The same list (one configuration's) asks on every request: remember its answer by identity, so
@@ -96,7 +112,11 @@ export function getKeyring(secrets: readonly Uint8Array[], mode: Mode): Promise<
   let cacheKey = mode
   for (const s of secrets) cacheKey += `.${base64urlEncode(s)}`
   let ring = keyrings.get(cacheKey)
-  if (ring === undefined) {
+  if (ring !== undefined) {
+    // Most recently used last; eviction takes the oldest from the front.
+    keyrings.delete(cacheKey)
+    keyrings.set(cacheKey, ring)
+  } else {
     if (keyrings.size >= MAX_CACHED_KEYRINGS) keyrings.delete(keyrings.keys().next().value as string)
     ring = deriveKeyring(secrets, mode)
     keyrings.set(cacheKey, ring)

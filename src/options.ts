@@ -5,7 +5,7 @@
 import type { TokenCache } from './cache.ts'
 import { DEFAULT_CHUNKS, MAX_CHUNKS } from './chunks.ts'
 import { canCompress } from './compression.ts'
-import { type CookieOptions, type CookieSpec, cookieSpec } from './cookie.ts'
+import { type CookieOptions, type CookieSpec, cookieSpec, MAX_AGE_CAP_SECONDS } from './cookie.ts'
 import { configError } from './errors.ts'
 import { type Mode, normalizeSecrets, type Secret } from './keys.ts'
 import { jsonSerializer, type Serializer } from './serializer.ts'
@@ -41,9 +41,9 @@ export interface SessionOptions {
    * Compressed cookies are read whether or not this is set.
    */
   compress?: boolean
-  /** Absolute lifetime in seconds from login (or `regenerate()`). Default 14 days. */
+  /** Absolute lifetime in seconds from login (or `regenerate()`), at most 400 days. Default 14 days. */
   maxAge?: number
-  /** Seconds without a write after which the session ends. Default 3 days. */
+  /** Seconds without a write after which the session ends, at most 400 days. Default 3 days. */
   idleTimeout?: number
   /**
    * Rolling renewal: an unchanged session is re-sealed (pushing the idle deadline forward) only
@@ -60,8 +60,10 @@ export interface SessionOptions {
   /**
    * Called when a request carried a session cookie that could not be used, with a stable reason.
    * Nothing is logged by default. The reason is for your logs only; never echo it to the client.
+   * The request does not wait for it, and a throw or a rejected promise from it is ignored: a
+   * failing hook never changes the response.
    */
-  onInvalid?: (reason: InvalidReason, request: Request) => void
+  onInvalid?: (reason: InvalidReason, request: Request) => unknown
   /**
    * A {@link TokenCache}: tokens this process sealed or authenticated are remembered, so the same
    * cookie coming back skips its decrypt (or HMAC verify). Lifetimes are still checked and the
@@ -84,7 +86,7 @@ export interface SessionConfig {
   readonly skewMs: number
   readonly now: () => number
   readonly serializer: Serializer
-  readonly onInvalid: ((reason: InvalidReason, request: Request) => void) | undefined
+  readonly onInvalid: ((reason: InvalidReason, request: Request) => unknown) | undefined
   readonly tokenCache: TokenCache | undefined
 }
 
@@ -96,6 +98,14 @@ function seconds(value: unknown, fallback: number, name: string, allowZero = fal
     throw configError(
       'ERR_OPTION_INVALID',
       `${name} must be a finite number of seconds above 0; got ${String(value)}`,
+    )
+  }
+  // Express cookie-session and iron-session take milliseconds: 86_400_000 meant as a day would
+  // be a 2.7-year session here. Nothing longer than a browser keeps a cookie makes sense.
+  if (value > MAX_AGE_CAP_SECONDS) {
+    throw configError(
+      'ERR_OPTION_INVALID',
+      `${name} is ${value} seconds, over the 400-day (${MAX_AGE_CAP_SECONDS} s) limit browsers keep cookies; lifetimes are in seconds, not milliseconds`,
     )
   }
   return value * 1000

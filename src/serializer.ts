@@ -10,11 +10,20 @@ export interface Serializer {
   parse(text: string): unknown
 }
 
-function describe(value: object): string {
-  return (
-    (Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null)?.constructor?.name ??
-    'object'
-  )
+/** A value's kind for an error message: `null`, `an array`, `a Map`, `a string`... */
+export function describe(value: unknown): string {
+  if (value === null) return 'null'
+  if (typeof value !== 'object') return `a ${typeof value}`
+  if (Array.isArray(value)) return 'an array'
+  const name = (Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null)?.constructor?.name
+  return `a ${name ?? 'object'}`
+}
+
+/** An object JSON round-trips as itself: its prototype is `Object.prototype` or `null`. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false
+  const proto = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
 }
 
 function where(key: string | number): string {
@@ -34,6 +43,8 @@ function check(value: unknown, key: string | number, ancestors: object[]): void 
     case 'number':
       if (!Number.isFinite(value))
         throw new SerializationError(`cannot store ${value} at ${where(key)}: JSON turns it into null`)
+      if (Object.is(value, -0))
+        throw new SerializationError(`cannot store -0 at ${where(key)}: JSON turns it into 0`)
       return
     case 'object':
       break
@@ -44,14 +55,16 @@ function check(value: unknown, key: string | number, ancestors: object[]): void 
   if (ancestors.includes(value))
     throw new SerializationError(`cannot store a cycle at ${where(key)}: JSON cannot carry it`)
   const isArray = Array.isArray(value)
-  if (!isArray) {
-    const proto = Object.getPrototypeOf(value)
-    if (proto !== Object.prototype && proto !== null) {
-      throw new SerializationError(
-        `cannot store a ${describe(value)} at ${where(key)}: JSON would not bring it back; store plain objects, arrays, strings, finite numbers, booleans and null`,
-      )
-    }
+  if (!isArray && !isPlainObject(value)) {
+    throw new SerializationError(
+      `cannot store ${describe(value)} at ${where(key)}: JSON would not bring it back; store plain objects, arrays, strings, finite numbers, booleans and null`,
+    )
   }
+  // JSON.stringify skips symbol keys: the property would silently vanish.
+  if (
+    Object.getOwnPropertySymbols(value).some((sym) => Object.prototype.propertyIsEnumerable.call(value, sym))
+  )
+    throw new SerializationError(`cannot store a symbol-keyed property at ${where(key)}: JSON drops it`)
   // JSON.stringify would store what toJSON returns instead of the value.
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function')
     throw new SerializationError(`cannot store an object with a toJSON method at ${where(key)}`)

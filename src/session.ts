@@ -1,11 +1,12 @@
 // Session state, free of any framework: load from a request, mutate, commit to Set-Cookie values.
 
-import { expireChunks, joinChunks, writeChunked } from './chunks.ts'
+import { chunkCount, expireChunks, joinChunks, writeChunked } from './chunks.ts'
 import { expireCookie, readSessionCookies, type SessionCookies } from './cookie.ts'
 import { base64urlEncode, encoder, utf8Decode } from './encoding.ts'
-import { SerializationError } from './errors.ts'
+import { configError, SerializationError, SessionCommittedError } from './errors.ts'
 import { getKeyring, type Keyring, type SessionKey } from './keys.ts'
 import type { SessionConfig } from './options.ts'
+import { describe, isPlainObject } from './serializer.ts'
 import { type InvalidReason, type Payload, SESSION_ID_BYTES, seal, unseal } from './token.ts'
 
 /** The shape of session data: a plain object of JSON-compatible values (with the default serializer). */
@@ -27,7 +28,16 @@ interface Loaded {
   text: string
 }
 
+/** What a session needs written: `explicit` when the app changed it, not for a renewal or re-key. */
+export interface Commit {
+  readonly cookies: string[]
+  readonly explicit: boolean
+}
+
+const NOTHING: Commit = { cookies: [], explicit: false }
+
 const COMMIT: unique symbol = Symbol('commit')
+const CLOSE: unique symbol = Symbol('close')
 
 /**
  * A request's session. Read and change it in your handler; the wrapper writes the cookie after
@@ -50,13 +60,17 @@ export class Session<T extends SessionData = SessionData> {
   #flash: Flash | undefined
   #sid: Uint8Array
   #created: number
+  /** When the session was last written (or, new or regenerated, began). */
+  #touched: number
   #destroyed = false
+  /** Set once the response is committed: later changes could never reach the browser. */
+  #closed = false
   #regenerated = false
   /** Set when data may differ from what was loaded: the text comparison at commit decides. */
   #maybeChanged = false
   /** Bumped by every call that may change what is written; `save()` results are reused while equal. */
   #version = 0
-  #saved: { version: number; text: string; cookies: string[] } | undefined
+  #saved: { version: number; text: string; commit: Commit } | undefined
   /** The version whose write `save()` reported as failed; the app has handled that error. */
   #failedVersion = -1
 
@@ -76,7 +90,9 @@ export class Session<T extends SessionData = SessionData> {
     this.#data = (loaded?.data ?? {}) as T
     this.#flash = loaded?.flash
     this.#sid = loaded?.payload.sid ?? newSessionId()
-    this.#created = loaded?.payload.created ?? config.now()
+    // Whole milliseconds; checked as a time only when written (writeTime), so reading never throws.
+    this.#created = loaded?.payload.created ?? Math.floor(config.now())
+    this.#touched = loaded?.payload.touched ?? this.#created
   }
 
   /** Random session id (16 base64url characters); changes on {@link regenerate}. */
@@ -106,8 +122,7 @@ export class Session<T extends SessionData = SessionData> {
 
   /** When this session ends unless written again: the earlier of absolute and idle expiry, in ms. */
   get expiresAt(): number {
-    const touched = this.#loaded?.payload.touched ?? this.#created
-    return Math.min(this.#created + this.#config.maxAgeMs, touched + this.#config.idleMs)
+    return Math.min(this.#created + this.#config.maxAgeMs, this.#touched + this.#config.idleMs)
   }
 
   get<K extends keyof T & string>(key: K): T[K] | undefined {
@@ -132,11 +147,13 @@ export class Session<T extends SessionData = SessionData> {
   }
 
   delete(key: keyof T & string): void {
+    this.#assertOpen('delete()')
     if (Object.hasOwn(this.#data, key)) delete this.#mutable()[key]
   }
 
   /** Removes all data (the session itself, its id and lifetime, stay). */
   clear(): void {
+    this.#assertOpen('clear()')
     this.#data = {} as T
     this.#touch()
   }
@@ -147,8 +164,15 @@ export class Session<T extends SessionData = SessionData> {
     return { ...this.#data }
   }
 
-  /** Replaces all data with a shallow copy of `data`. */
+  /**
+   * Replaces all data with a shallow copy of `data`, which must be a plain object.
+   * @throws {SerializationError} for anything else (an array, a string, `null`, a `Map`...).
+   */
   replace(data: T): void {
+    this.#assertOpen('replace()')
+    if (!isPlainObject(data)) {
+      throw new SerializationError(`replace() takes a plain object of session data; got ${describe(data)}`)
+    }
     this.#data = { ...data }
     this.#touch()
   }
@@ -160,6 +184,7 @@ export class Session<T extends SessionData = SessionData> {
   flash<V = unknown>(key: string): V | undefined
   flash(key: string, value: unknown): void
   flash(key: string, ...value: [unknown?]): unknown {
+    this.#assertOpen('flash()')
     this.#touch()
     if (value.length > 0) {
       this.#revive()
@@ -174,6 +199,7 @@ export class Session<T extends SessionData = SessionData> {
 
   /** Ends the session: clears the data and expires the cookie. Setting data afterwards starts a new one. */
   destroy(): void {
+    this.#assertOpen('destroy()')
     this.#data = {} as T
     this.#flash = undefined
     this.#destroyed = true
@@ -185,11 +211,13 @@ export class Session<T extends SessionData = SessionData> {
    * login and on any privilege change, so an id seen before login is worthless after it.
    */
   regenerate(): void {
+    this.#assertOpen('regenerate()')
     this.#destroyed = false
     this.#regenerated = true
     this.#touch()
     this.#sid = newSessionId()
-    this.#created = this.#config.now()
+    this.#created = writeTime(this.#config)
+    this.#touched = this.#created
   }
 
   /**
@@ -198,68 +226,87 @@ export class Session<T extends SessionData = SessionData> {
    * After a failed `save()` nothing is written for this request (the browser keeps its previous
    * cookie) unless the session is changed again. Changes made after a successful `save()` are
    * sealed again when the handler returns.
+   *
+   * @throws {CookieTooLargeError} when the session outgrows its cookie (or cookies).
+   * @throws {SerializationError} when the data cannot be stored faithfully.
+   * @throws {SessionCommittedError} after the response was committed (`ERR_SESSION_COMMITTED`).
    */
   async save(): Promise<void> {
+    this.#assertOpen('save()')
     this.#saved = undefined
     const version = this.#version
-    let cookies: string[]
+    let commit: Commit
     try {
-      cookies = await this[COMMIT]()
+      commit = await this[COMMIT]()
     } catch (error) {
       this.#failedVersion = version
       throw error
     }
-    this.#saved = { version, text: this.#text(), cookies }
+    this.#saved = { version, text: this.#text(), commit }
   }
 
   /** @internal The `Set-Cookie` values this session needs, possibly none. */
-  async [COMMIT](): Promise<string[]> {
-    if (this.#failedVersion === this.#version) return []
+  async [COMMIT](): Promise<Commit> {
+    if (this.#failedVersion === this.#version) return NOTHING
     const saved = this.#saved
     if (saved !== undefined && saved.version === this.#version && saved.text === this.#text())
-      return saved.cookies
+      return saved.commit
     const config = this.#config
     const { cookie } = config
     if (this.#destroyed) {
       const chunks = expireChunks(cookie, this.#chunks)
-      return this.#hadCookie ? [expireCookie(cookie), ...chunks] : chunks
+      return { cookies: this.#hadCookie ? [expireCookie(cookie), ...chunks] : chunks, explicit: true }
     }
-    const now = config.now()
     const loaded = this.#loaded
     const text = this.#text()
     const changed = this.#changed(text)
-    if (loaded === undefined) {
-      if (!changed) return []
-    } else if (
+    if (loaded === undefined && !changed) return NOTHING
+    const now = writeTime(config)
+    if (
+      loaded !== undefined &&
       !changed &&
       loaded.key.id === this.#ring.current.id &&
       loaded.payload.touched + config.idleMs - now >= config.renewMs
     ) {
-      return []
+      return NOTHING
     }
+    // Readers require created <= touched. `created` may come from a server whose clock runs up to
+    // clockSkew ahead of this one, or from this clock before it stepped back: never seal a
+    // `touched` before it, or every server would refuse the cookie.
+    const touched = Math.max(now, this.#created)
     const token = await seal(
-      { created: this.#created, touched: now, sid: this.#sid, body: encoder.encode(text) },
+      { created: this.#created, touched, sid: this.#sid, body: encoder.encode(text) },
       this.#ring,
       config.mode,
       cookie.name,
       undefined,
       config.compress,
     )
-    const expiresAt = Math.min(this.#created + config.maxAgeMs, now + config.idleMs)
+    const expiresAt = Math.min(this.#created + config.maxAgeMs, touched + config.idleMs)
     const maxAge = cookie.sessionCookie ? undefined : (expiresAt - now) / 1000
     const cookies = writeChunked(cookie, token, config.maxChunks, maxAge, this.#chunks)
     // The browser sends this token back next: remembered, it opens without a decrypt.
     config.tokenCache?.set(this.#ring, cookie.name, token, {
       created: this.#created,
-      touched: now,
+      touched,
       sid: this.#sid,
       key: this.#ring.current,
       text,
     })
-    return cookies
+    return { cookies, explicit: changed }
+  }
+
+  /** @internal The response is committed (or abandoned): from now on changes throw. */
+  [CLOSE](): void {
+    this.#closed = true
+  }
+
+  #assertOpen(action: string): void {
+    if (this.#closed) throw new SessionCommittedError(action)
   }
 
   #mutable(): T {
+    this.#assertOpen('set()')
     this.#revive()
     this.#touch()
     return this.#data
@@ -299,6 +346,18 @@ export class Session<T extends SessionData = SessionData> {
 
 const EMPTY_TEXT = '{}'
 
+/**
+ * The clock as whole milliseconds for sealing: `now()` may be fractional
+ * (`performance.timeOrigin + performance.now()`), and a clock that is not a time is the app's bug.
+ */
+function writeTime(config: SessionConfig): number {
+  const now = Math.floor(config.now())
+  if (!(now >= 0 && now < 2 ** 48)) {
+    throw configError('ERR_OPTION_INVALID', `now() must return milliseconds since the epoch; got ${now}`)
+  }
+  return now
+}
+
 function newSessionId(): Uint8Array {
   return crypto.getRandomValues(new Uint8Array(SESSION_ID_BYTES))
 }
@@ -314,7 +373,10 @@ export async function loadSession<T extends SessionData>(
 ): Promise<Session<T>> {
   const ring = await getKeyring(config.secrets, config.mode)
   const { name } = config.cookie
-  const { values, chunks } = readSessionCookies(request.headers.get('cookie'), name, MAX_CANDIDATES)
+  const read = readSessionCookies(request.headers.get('cookie'), name, MAX_CANDIDATES)
+  const { values } = read
+  // The chunk cookies a write may expire: with chunking off, only those our own cookie names.
+  const chunks = config.maxChunks > 1 || values.some((v) => chunkCount(v) > 0) ? read.chunks : undefined
   let firstReason: InvalidReason | undefined
   for (const value of values) {
     // Lengths and chunk names are checked here, before any decoding or crypto.
@@ -323,15 +385,30 @@ export async function loadSession<T extends SessionData>(
     if ('reason' in result) firstReason ??= result.reason
     else return new Session<T>(config, ring, true, result, chunks)
   }
-  if (firstReason !== undefined && config.onInvalid) {
-    try {
-      config.onInvalid(firstReason, request)
-    } catch {
-      // A failing hook must not turn a bad cookie into a failed request.
-    }
-  }
+  if (firstReason !== undefined && config.onInvalid) report(config.onInvalid, firstReason, request)
   return new Session<T>(config, ring, values.length > 0, undefined, chunks)
 }
+
+/**
+ * Calls the `onInvalid` hook without waiting for it. Neither a throw nor a rejected promise may
+ * turn a bad cookie into a failed request, or reach the process as an unhandled rejection.
+ */
+function report(
+  hook: NonNullable<SessionConfig['onInvalid']>,
+  reason: InvalidReason,
+  request: Request,
+): void {
+  try {
+    const result = hook(reason, request)
+    if (typeof (result as PromiseLike<void> | null)?.then === 'function') {
+      ;(result as PromiseLike<void>).then(undefined, ignore)
+    }
+  } catch {
+    // Ignored: see above.
+  }
+}
+
+function ignore(): void {}
 
 /** @internal Unseals one cookie value and checks it: lifetimes, UTF-8, data shape. Exported for the benchmark. */
 export async function open(
@@ -385,7 +462,19 @@ export async function open(
   return loaded
 }
 
-/** The `Set-Cookie` values a session needs after the handler ran; may throw write errors. */
-export function commitSession(session: Session<SessionData>): Promise<string[]> {
-  return session[COMMIT]()
+/**
+ * What a session needs written after the handler ran; may throw write errors. Either way the
+ * session is closed: changes after this throw {@link SessionCommittedError}.
+ */
+export async function commitSession(session: Session<SessionData>): Promise<Commit> {
+  try {
+    return await session[COMMIT]()
+  } finally {
+    session[CLOSE]()
+  }
+}
+
+/** Closes a session whose handler failed: nothing is written, and later changes throw. */
+export function abandonSession(session: Session<SessionData>): void {
+  session[CLOSE]()
 }

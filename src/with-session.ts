@@ -1,7 +1,14 @@
 // withSession: wraps any Fetch-API handler `(request, ...rest) => Response`.
 
 import { resolveOptions, type SessionConfig, type SessionOptions } from './options.ts'
-import { commitSession, loadSession, type Session, type SessionData } from './session.ts'
+import {
+  abandonSession,
+  type Commit,
+  commitSession,
+  loadSession,
+  type Session,
+  type SessionData,
+} from './session.ts'
 
 /** A handler that receives the session after the request, then whatever the runtime passes. */
 export type SessionHandler<T extends SessionData, Rest extends unknown[]> = (
@@ -46,7 +53,15 @@ export function withSession<T extends SessionData = SessionData, Rest extends un
   const resolve = configResolver(options)
   return async function sealedSession(request: Request, ...rest: Rest): Promise<Response> {
     const session = await loadSession<T>(request, resolve(request, ...rest))
-    const response = await handler(request, session, ...rest)
+    let response: unknown
+    try {
+      response = await handler(request, session, ...rest)
+      assertResponse(response)
+    } catch (error) {
+      // Whatever the handler changed before failing is not written.
+      abandonSession(session as Session)
+      throw error
+    }
     return applySetCookies(response, await commitSession(session as Session))
   }
 }
@@ -71,13 +86,33 @@ export function configResolver<Args extends unknown[]>(
   }
 }
 
+/** @internal A handler must answer with a `Response`, changed session or not. */
+export function assertResponse(value: unknown): asserts value is Response {
+  if (!(value instanceof Response)) {
+    throw new TypeError(
+      `sealed-session: the handler must return a Response; got ${value === null ? 'null' : typeof value}`,
+    )
+  }
+}
+
+// `public` or `s-maxage` (RFC 9111 sections 5.2.2.9 and 5.2.2.10) let a shared cache store the
+// response and hand it, Set-Cookie and all, to other users.
+const SHARED_CACHEABLE = /(?:^|,)\s*(?:public|s-maxage\s*=)/i
+
 /**
  * Appends `Set-Cookie` values (never replacing the app's own) and marks the response
  * `Cache-Control: private` unless the app chose a policy. A response with immutable headers, such
  * as a `fetch()` result, is re-wrapped first.
+ *
+ * On a response the app made shared-cacheable (`public`, `s-maxage`), an implicit re-seal (rolling
+ * renewal, a key rotation) is not attached at all: a later request renews. A change the app made
+ * itself is attached, and the response made `private`.
  */
-export function applySetCookies(response: Response, cookies: readonly string[]): Response {
+export function applySetCookies(response: Response, { cookies, explicit }: Commit): Response {
   if (cookies.length === 0) return response
+  const cacheControl = response.headers.get('cache-control')
+  const shared = cacheControl !== null && SHARED_CACHEABLE.test(cacheControl)
+  if (shared && !explicit) return response
   let res = response
   try {
     res.headers.append('set-cookie', cookies[0]!)
@@ -90,6 +125,6 @@ export function applySetCookies(response: Response, cookies: readonly string[]):
   }
   for (let i = 1; i < cookies.length; i++) res.headers.append('set-cookie', cookies[i]!)
   // A shared cache must never hand one user's session cookie to another.
-  if (!res.headers.has('cache-control')) res.headers.set('cache-control', 'private')
+  if (cacheControl === null || shared) res.headers.set('cache-control', 'private')
   return res
 }

@@ -247,27 +247,47 @@ describe('chunking', () => {
       )
       const capped = sized({ chunks: 3, onInvalid: (r) => reasons.push(r) })
       const counts = await countSubtle(async () => {
-        // Not a digit and `~`: read as a whole token, so the chunk cookies beside it are leftovers.
+        // Not a digit from 1 to 9 and `~`: read as a whole token, so the chunk cookies beside it
+        // are leftovers.
         for (const bad of [`0~${body}`, `~${body}`, `a~${body}`, `2-${body}`, '2~']) {
           equal(await readBack(app, a.with('session', bad).header()), -1, bad.slice(0, 4))
         }
         equal(await readBack(capped, extended.header()), -1, 'over the cap of 3')
       })
       equal(counts.decrypt, 0)
-      deepEqual(reasons, ['chunks', 'chunks', 'chunks', 'malformed', 'malformed', 'oversize'])
+      deepEqual(reasons, ['chunks', 'chunks', 'chunks', 'chunks', 'malformed', 'oversize'])
     })
 
-    test('an oversized chunk, or a chunked cookie under a configuration without chunking', async () => {
+    test('an oversized chunk is refused before any crypto', async () => {
       const { app, a, reasons } = await twoSessions()
-      const { reasons: offReasons, onInvalid } = recorder()
-      const off = sized({ chunks: false, onInvalid })
       const counts = await countSubtle(async () => {
         equal(await readBack(app, a.with('session.1', `${a.get('session.1')}A`).header()), -1)
-        equal(await readBack(off, a.header()), -1)
       })
       equal(counts.decrypt, 0)
       deepEqual(reasons, ['oversize'])
-      deepEqual(offReasons, ['oversize'])
+    })
+
+    test('a chunked session still reads once chunking is turned off, so nobody is logged out', async () => {
+      const { a } = await twoSessions()
+      const { reasons, onInvalid } = recorder()
+      const off = sized({ chunks: false, onInvalid })
+      equal(await readBack(off, a.header()), 9000)
+      deepEqual(reasons, [])
+    })
+
+    test('with chunking off, chunk names are other cookies: a stray `session.1` neither breaks nor is expired', async () => {
+      const { reasons, onInvalid } = recorder()
+      const off = sized({ chunks: false, onInvalid })
+      const jar = await stored(off, 100)
+      const stray = `${jar.header()}; session.1=set-by-a-sibling-subdomain; session.2=x`
+      equal(await readBack(off, stray), 100)
+      deepEqual(reasons, [])
+      const { setCookies } = await send(off, stray, '/?n=200')
+      deepEqual(
+        setCookies.map((c) => c.split('=')[0]),
+        ['session'],
+        'only our cookie is written; the strays are not ours to expire',
+      )
     })
 
     test('a chunk moved to another cookie name: the name is bound into the token', async () => {
@@ -383,7 +403,7 @@ describe('chunking', () => {
 
     test('readSessionCookies collects our name and one-digit chunk names in one pass', () => {
       const header =
-        'a=1; session=s; session.1=one; session.12=no; session.2 = two; xsession.3=no; session.1=again; session.1=third, session.9=nine'
+        'a=1; session=s; session.1=one; session.12=no; session.2 = two; xsession.3=no; session.1=again; session.1=third; session.9=nine'
       const { values, chunks } = readSessionCookies(header, 'session', 4)
       deepEqual(values, ['s'])
       deepEqual(chunks?.slice(0, 3), [['one', 'again'], ['two'], []])

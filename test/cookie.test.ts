@@ -21,11 +21,14 @@ describe('cookie', () => {
       deepEqual(readCookie('session=1; session=2; session=3; session=4; session=5', 'session', 2), ['1', '2'])
     })
 
-    test('handles several Cookie header lines joined by Headers with ", "', () => {
-      const headers = new Headers()
-      headers.append('cookie', 'a=1')
-      headers.append('cookie', 'session=tok')
-      deepEqual(readCookie(headers.get('cookie'), 'session', 4), ['tok'])
+    test('several Cookie header lines joined with "; " (RFC 9113 section 8.2.3) are read as one', () => {
+      deepEqual(readCookie(['a=1', 'session=tok', 'b=2'].join('; '), 'session', 4), ['tok'])
+    })
+
+    test('splits pairs on ";" only: a "," belongs to the value it stands in (RFC 6265bis section 5.4)', () => {
+      deepEqual(readCookie('prefs=x,session=smuggled', 'session', 4), [])
+      deepEqual(readCookie('prefs=x, session=smuggled; session=real', 'session', 4), ['real'])
+      deepEqual(readCookie('session=a,b', 'session', 4), ['a,b'])
     })
 
     test('never decodes or throws on other cookies with odd characters or broken %-encoding', () => {

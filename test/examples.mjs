@@ -3,7 +3,8 @@
 // its environment (bindings for workerd), then driven over HTTP with a cookie jar: the counter,
 // login/logout with the flash message, /session, a tampered cookie and an oversized write. Also
 // builds the Worker as `wrangler deploy` would, offline, reports its size, and serves that bundle.
-// Prints one line per check and a final `N passed, N failed`.
+// Prints one line per check and a final `N passed, N failed, N skipped` (an example whose runtime
+// is missing is skipped, or fails with CI=true).
 //
 //   node test/examples.mjs [example ...] [--filter text]
 //   examples: node, deno, bun, workerd, workerd-bundle (default: all)
@@ -214,7 +215,7 @@ const args = process.argv.slice(2)
 const filterAt = args.indexOf('--filter')
 const filter = filterAt === -1 ? undefined : args.splice(filterAt, 2)[1]
 const wanted = args.length > 0 ? args : Object.keys(examples)
-const counts = { passed: 0, failed: 0 }
+const counts = { passed: 0, failed: 0, skipped: 0 }
 const pass = (name) => {
   counts.passed++
   console.log(`ok   ${name}`)
@@ -239,7 +240,10 @@ for (const name of wanted) {
   const absent = missing(example)
   if (absent) {
     if (ci) fail(name, `${absent} is missing (CI=true makes this a failure)`)
-    else console.log(`skip ${name}: ${absent} is missing (set CI=true to make this a failure)`)
+    else {
+      counts.skipped++
+      console.log(`skip ${name}: ${absent} is missing (set CI=true to make this a failure)`)
+    }
     continue
   }
   if (example.build) {
@@ -276,5 +280,5 @@ for (const name of wanted) {
 
 clearTimeout(watchdog)
 await stopAll()
-console.log(`${counts.passed} passed, ${counts.failed} failed`)
+console.log(`${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`)
 process.exitCode = counts.failed > 0 ? 1 : 0

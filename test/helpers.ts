@@ -27,10 +27,13 @@ export function clock(start = T0): Clock {
   }
 }
 
-/** A request to `path` carrying `cookie` (one header line per array entry, as HTTP/2 may send). */
+/**
+ * A request to `path` carrying `cookie`. An array stands for several `Cookie` header lines (HTTP/2
+ * crumbs), which reach a Fetch handler joined with "; " (RFC 9113 section 8.2.3).
+ */
 export function request(path = '/', cookie?: string | readonly string[], init: RequestInit = {}): Request {
   const headers = new Headers(init.headers)
-  for (const line of typeof cookie === 'string' ? [cookie] : (cookie ?? [])) headers.append('cookie', line)
+  if (cookie !== undefined) headers.set('cookie', typeof cookie === 'string' ? cookie : cookie.join('; '))
   return new Request(`http://localhost${path}`, { ...init, headers })
 }
 
@@ -93,7 +96,8 @@ const SUBTLE_METHODS = [
   'deriveBits',
   'digest',
 ] as const
-export type SubtleCounts = Record<(typeof SUBTLE_METHODS)[number] | 'total', number>
+type SubtleMethod = (typeof SUBTLE_METHODS)[number]
+export type SubtleCounts = Record<SubtleMethod | 'total', number>
 
 /** Counts crypto.subtle calls made while `fn` runs. */
 export async function countSubtle(fn: () => Promise<unknown>): Promise<SubtleCounts> {
@@ -119,6 +123,53 @@ export async function countSubtle(fn: () => Promise<unknown>): Promise<SubtleCou
   return counts
 }
 
+/** Runs `fn` while `crypto.subtle[method]` rejects with `error` (a fake for a failing runtime). */
+export async function failing(method: SubtleMethod, error: Error, fn: () => Promise<unknown>): Promise<void> {
+  const subtle = crypto.subtle as unknown as Record<string, unknown>
+  const own = Object.getOwnPropertyDescriptor(subtle, method)
+  Object.defineProperty(subtle, method, {
+    configurable: true,
+    writable: true,
+    value: () => Promise.reject(error),
+  })
+  try {
+    await fn()
+  } finally {
+    if (own) Object.defineProperty(subtle, method, own)
+    else delete subtle[method]
+  }
+}
+
 export function bytes(text: string): Uint8Array {
   return new TextEncoder().encode(text)
+}
+
+/** Counts unhandled promise rejections by whatever hook this runtime offers; null when none. */
+export function watchUnhandled(): (() => number) | null {
+  const g = globalThis as {
+    addEventListener?: (type: string, fn: (e: Event) => void) => void
+    removeEventListener?: (type: string, fn: (e: Event) => void) => void
+    process?: {
+      on?: (type: string, fn: () => void) => void
+      off?: (type: string, fn: () => void) => void
+    }
+  }
+  let count = 0
+  const onEvent = (e: Event) => {
+    count++
+    e.preventDefault()
+  }
+  const onProcess = () => {
+    count++
+  }
+  const useEvents = typeof g.addEventListener === 'function'
+  const useProcess = typeof g.process?.on === 'function'
+  if (!useEvents && !useProcess) return null
+  if (useEvents) g.addEventListener!('unhandledrejection', onEvent)
+  if (useProcess) g.process!.on!('unhandledRejection', onProcess)
+  return () => {
+    if (useEvents) g.removeEventListener?.('unhandledrejection', onEvent)
+    if (useProcess) g.process!.off?.('unhandledRejection', onProcess)
+    return count
+  }
 }

@@ -118,7 +118,8 @@ function modelCookies(header: string | null, name: string, limit: number) {
   const chunks: string[][] = Array.from({ length: 9 }, () => [])
   let anyChunk = false
   if (!header) return { values, chunks: undefined }
-  for (const raw of header.split(/[;,]/)) {
+  // Pairs are split on ';' only (RFC 6265bis section 5.4): a ',' belongs to a value.
+  for (const raw of header.split(';')) {
     const segment = raw.replace(/^[ \t]*/, '')
     if (!segment.startsWith(name)) continue
     let rest = segment.slice(name.length)
@@ -139,7 +140,9 @@ function modelCookies(header: string | null, name: string, limit: number) {
 describe('properties', () => {
   test('seal/unseal round trip for arbitrary JSON data, including non-ASCII, in every configuration', async () => {
     const apps = configs().map(pair)
-    const data = fc.dictionary(text, fc.jsonValue({ maxDepth: 3, stringUnit: 'binary' }), { maxKeys: 8 })
+    // jsonValue may hold -0, which JSON writes as 0 and the strict serializer refuses.
+    const json = fc.jsonValue({ maxDepth: 3, stringUnit: 'binary' }).map((v) => JSON.parse(JSON.stringify(v)))
+    const data = fc.dictionary(text, json, { maxKeys: 8 })
     await check(
       'round trip',
       fc.asyncProperty(fc.nat(apps.length - 1), data, async (which, value) => {

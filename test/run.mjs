@@ -2,9 +2,10 @@
 // `npm test` after lint and type-check: compiles the suite once, runs it unchanged on every
 // runtime (test/runtimes/*: Node 18, 20, 22 and 24, Deno, Bun, workerd with and without
 // nodejs_compat), then again against the packed tarball instead of src/, then the examples and
-// the browser suite. Prints a summary per runtime and a final `N passed, N failed`; exits non-zero
-// on any failure. A runtime that cannot be started fails under CI=true and is skipped, with the
-// reason, elsewhere.
+// the browser suite. Prints a summary per runtime and a final `N passed, N failed, N skipped`;
+// exits non-zero on any failure. A runtime that cannot be started fails under CI=true and is
+// skipped, with the reason, elsewhere.
+// How a target's output is counted (and how a target reports a skip): test/counting.mjs.
 //
 //   node test/run.mjs [target | group ...] [--filter text]
 //   groups: source, package, all (default); `node` is this Node on the source suite (quick loop)
@@ -12,6 +13,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
+import { countTarget } from './counting.mjs'
 import { PACKAGE_DIR, preparePackage } from './package.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -74,6 +76,8 @@ function suiteTargets(b, packaged) {
       '--node-modules-dir=manual',
       `--allow-read=${b.dir}`,
       '--allow-env=CI',
+      // A full GC for the retained-memory test (test/cache.test.ts); not a permission.
+      '--v8-flags=--expose-gc',
       runner('deno'),
       b.suite,
     ],
@@ -102,6 +106,8 @@ const targets = {
   examples: { argv: [process.execPath, 'test/examples.mjs', ...flagFilter()], timeout: 300_000 },
   // Chromium end to end against the demo on each runtime; it ignores the compiled suite.
   browser: { argv: [process.execPath, 'test/browser/run.mjs', ...flagFilter()], timeout: 360_000 },
+  // How this script counts each target's output, and the browser suite's skip without Chromium.
+  counting: { argv: [process.execPath, 'test/counting.test.mjs'], timeout: 60_000 },
   // Bundle size of the core entry against its ceiling (bench/bundle.ts); Node only.
   size: { argv: [process.execPath, '--import', 'tsx', 'bench/bundle.ts', '--check'], timeout: 60_000 },
   // The Node demo under 15 s of load from a second process on loopback (npm run soak: 120 s).
@@ -121,7 +127,7 @@ const groups = {
   source: Object.keys(suiteTargets(SOURCE, false)),
   package: ['pack', ...Object.keys(suiteTargets(PACKAGE, true)).map((k) => `package/${k}`)],
 }
-groups.all = [...groups.source, ...groups.package, 'size', 'examples', 'browser', 'soak']
+groups.all = ['counting', ...groups.source, ...groups.package, 'size', 'examples', 'browser', 'soak']
 const wanted = (args.length > 0 ? args : ['all']).flatMap((a) => groups[a] ?? [a])
 for (const name of wanted) {
   if (!targets[name]) throw new Error(`unknown target ${name}; known: ${Object.keys(targets).join(', ')}`)
@@ -275,24 +281,12 @@ for (const name of wanted) {
     target.timeout,
     target.full ? { SEALED_SESSION_FULL_RUNS: '1' } : {},
   )
-  const last = out
-    .split('\n')
-    .reverse()
-    .find((l) => /\d+ passed, \d+ failed/.test(l))
-  const counts = /(\d+) passed, (\d+) failed/.exec(last ?? '')
-  const passed = counts ? Number(counts[1]) : 0
-  const failed = counts ? Number(counts[2]) : 0
-  // A runner that died without a summary, or passed nothing, counts as one failure.
-  const dead = (code !== 0 && failed === 0) || passed + failed === 0 ? 1 : 0
-  const runtime = /^(.+?): \d+ passed/.exec(last ?? '')?.[1]
-  totals.passed += passed
-  totals.failed += failed + dead
-  summary.push(
-    `${name.padEnd(30)} ${passed} passed, ${failed + dead} failed${dead ? ' (runner exited abnormally)' : ''}${runtime ? `  [${runtime}]` : ''}`,
-  )
+  const counted = countTarget(code, out, ci, filter !== undefined)
+  totals.passed += counted.passed
+  totals.failed += counted.failed
+  totals.skipped += counted.skipped
+  summary.push(`${name.padEnd(30)} ${counted.text}`)
 }
 console.log(`\n=== summary\n${summary.join('\n')}`)
-console.log(
-  `${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`,
-)
+console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`)
 process.exitCode = totals.failed > 0 ? 1 : 0

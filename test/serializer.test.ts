@@ -16,7 +16,7 @@ test('serializer: accepts plain data and writes exactly what JSON.stringify writ
   const bare = Object.assign(Object.create(null) as Record<string, unknown>, { a: [1, 'x', null] })
   const values: unknown[] = [
     {},
-    { a: 1, b: 'two', c: true, d: null, e: [1, [2, [3]]], f: { g: { h: -0 } } },
+    { a: 1, b: 'two', c: true, d: null, e: [1, [2, [3]]], f: { g: { h: 0 } } },
     { skipped: undefined, kept: 1 },
     { same: shared, again: shared, list: [shared, shared] },
     bare,
@@ -48,6 +48,11 @@ test('serializer: refuses what JSON would change, at any depth', () => {
     [{ a: { toJSON: () => 'replaced' } }, 'own toJSON'],
     [Object.defineProperty({ a: 1 }, 'toJSON', { value: () => ({}), enumerable: false }), 'hidden toJSON'],
     [{ a: Object.assign([1], { toJSON: () => 'x' }) }, 'array with toJSON'],
+    // JSON writes -0 as 0 and skips symbol keys: the value would come back different.
+    [{ a: { b: -0 } }, '-0'],
+    [{ a: [1, -0] }, '-0 in an array'],
+    [{ a: { [Symbol('s')]: 1, b: 2 } }, 'symbol-keyed property'],
+    [{ a: Object.assign([1], { [Symbol('s')]: 1 }) }, 'symbol-keyed property on an array'],
   ]
   for (const [value, why] of cases) refused(value, why)
 })

@@ -1,6 +1,6 @@
 import { ConfigurationError, type InvalidReason, type SessionOptions, withSession } from 'sealed-session'
 import { deepEqual, describe, equal, ok, rejects, test, throws } from './harness.ts'
-import { counter, countSubtle, OLD_SECRET, request, SECRET, send, wrap } from './helpers.ts'
+import { counter, countSubtle, OLD_SECRET, OTHER_SECRET, request, SECRET, send, wrap } from './helpers.ts'
 
 describe('withSession', () => {
   test('passes the runtime arguments (env, ctx) through untouched', async () => {
@@ -81,11 +81,17 @@ describe('withSession', () => {
     throws(() => withSession(() => new Response(), null as unknown as SessionOptions), 'ERR_OPTION_INVALID')
   })
 
-  test('a byte secret of 32 bytes is accepted; equal secrets in one list are refused on first use', async () => {
+  test('a byte secret of 32 bytes is accepted; equal secrets in one list are refused at setup', async () => {
     const bytes = crypto.getRandomValues(new Uint8Array(32))
     const { setCookies } = await send(counter({ secret: bytes }))
     equal(setCookies.length, 1)
-    await rejects(send(counter({ secret: [SECRET, SECRET] })), 'ERR_SECRET_INVALID')
+    throws(() => counter({ secret: [SECRET, SECRET] }), 'ERR_SECRET_INVALID')
+    // A string and its own UTF-8 bytes are the same key.
+    throws(
+      () => counter({ secret: [OTHER_SECRET, new TextEncoder().encode(OTHER_SECRET)] }),
+      'ERR_SECRET_INVALID',
+    )
+    throws(() => counter({ secret: [bytes, SECRET, bytes.slice()] }), 'ERR_SECRET_INVALID')
   })
 
   test('keeps the app’s own Set-Cookie headers and appends ours', async () => {

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // End-to-end: headless Chromium (the Debian package, never a downloaded browser) against the demo
 // served on loopback by each runtime's example. Prints one line per check and a final
-// `N passed, N failed`; exits non-zero on failure.
+// `N passed, N failed, N skipped`; exits non-zero on failure.
 //
 //   node test/browser/run.mjs [target ...] [--filter text]     targets: node, bun, workerd (default: all)
 //
-// Without /usr/bin/chromium (or CHROMIUM_PATH) the suite skips with the reason, or fails with CI=true.
+// Without /usr/bin/chromium (or CHROMIUM_PATH) the suite skips with the reason (a `skip …` line,
+// exit 0: test/run.mjs counts it as skipped), or fails with CI=true. Chromium is looked for before
+// anything is started.
 import { existsSync } from 'node:fs'
 import { checks } from './checks.mjs'
 import { missing, startServer, stopAll, targets } from './servers.mjs'
@@ -30,7 +32,7 @@ const args = process.argv.slice(2)
 const filterAt = args.indexOf('--filter')
 const filter = filterAt === -1 ? undefined : args.splice(filterAt, 2)[1]
 const wanted = args.length > 0 ? args : Object.keys(targets)
-const counts = { passed: 0, failed: 0 }
+const counts = { passed: 0, failed: 0, skipped: 0 }
 
 /** A missing prerequisite: a failure under CI, a printed skip elsewhere. */
 function unavailable(what, reason) {
@@ -38,6 +40,7 @@ function unavailable(what, reason) {
     counts.failed++
     console.log(`FAIL ${what}: ${reason} (CI=true makes this a failure)`)
   } else {
+    counts.skipped++
     console.log(`skip ${what}: ${reason} (set CI=true to make this a failure)`)
   }
 }
@@ -59,7 +62,7 @@ async function finish() {
   clearTimeout(watchdog)
   await browser?.close().catch(() => {})
   await stopAll()
-  console.log(`${counts.passed} passed, ${counts.failed} failed`)
+  console.log(`${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`)
   process.exitCode = counts.failed > 0 ? 1 : 0
 }
 

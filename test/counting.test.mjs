@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+// The counting protocol of test/counting.mjs, and the fresh-machine case end to end: without
+// Chromium, `node test/run.mjs browser` reports a skip and exits 0, and fails under CI=true. Node
+// only, no browser and no server (the browser suite looks for Chromium before starting anything).
+//   node test/counting.test.mjs
+import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { countTarget } from './counting.mjs'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const counts = { passed: 0, failed: 0 }
+function check(name, fn) {
+  try {
+    fn()
+    counts.passed++
+    console.log(`ok   ${name}`)
+  } catch (error) {
+    counts.failed++
+    console.log(`FAIL ${name}\n  ${String(error?.message ?? error).replaceAll('\n', '\n  ')}`)
+  }
+}
+const totals = ({ passed, failed, skipped }) => [passed, failed, skipped]
+const SKIP = 'skip bun: node_modules/.bin/bun is missing (set CI=true to make this a failure)'
+
+check('a runner that passed and failed is counted as it says', () => {
+  assert.deepEqual(totals(countTarget(0, 'node v20.1.0: 5 passed, 0 failed\n', false)), [5, 0, 0])
+  assert.deepEqual(totals(countTarget(1, 'x\n3 passed, 2 failed\n', false)), [3, 2, 0])
+})
+
+check('a runner that died, or ran nothing, is one failure', () => {
+  assert.deepEqual(totals(countTarget(1, 'Error: boom\n', false)), [0, 1, 0])
+  assert.deepEqual(totals(countTarget(0, '0 passed, 0 failed\n', false)), [0, 1, 0])
+  assert.deepEqual(totals(countTarget(1, '4 passed, 0 failed\n', false)), [4, 1, 0])
+})
+
+check('under --filter, a runner with nothing matching counts nothing; one that died still fails', () => {
+  assert.deepEqual(totals(countTarget(0, 'node v20.1.0: 0 passed, 0 failed\n', true, true)), [0, 0, 0])
+  assert.deepEqual(totals(countTarget(1, 'Error: boom\n', false, true)), [0, 1, 0])
+})
+
+check('outside CI a runner that only skipped is one skip, with its reason', () => {
+  const counted = countTarget(0, `${SKIP}\n0 passed, 0 failed, 1 skipped\n`, false)
+  assert.deepEqual(totals(counted), [0, 0, 1])
+  assert.equal(counted.text, 'skipped (bun: node_modules/.bin/bun is missing)')
+  assert.deepEqual(totals(countTarget(0, `${SKIP}\n4 passed, 0 failed, 1 skipped\n`, false)), [4, 0, 1])
+})
+
+check('under CI=true every skip is a failure, even one the runner let pass', () => {
+  assert.deepEqual(totals(countTarget(0, `${SKIP}\n0 passed, 0 failed, 1 skipped\n`, true)), [0, 1, 0])
+  assert.deepEqual(totals(countTarget(0, `${SKIP}\n4 passed, 0 failed, 1 skipped\n`, true)), [4, 1, 0])
+})
+
+/** `node test/run.mjs browser` with no Chromium, CI=true or unset. */
+function browserWithoutChromium(ci) {
+  const env = { ...process.env, CHROMIUM_PATH: `${root}no-such-dir/chromium` }
+  delete env.CI
+  if (ci) env.CI = 'true'
+  const run = spawnSync(process.execPath, ['test/run.mjs', 'browser'], { cwd: root, env, encoding: 'utf8' })
+  const lines = run.stdout.trim().split('\n')
+  return { status: run.status, summary: lines.find((l) => l.startsWith('browser ')), last: lines.at(-1) }
+}
+
+check('without Chromium and CI, npm test counts the browser suite as skipped and passes', () => {
+  const run = browserWithoutChromium(false)
+  assert.equal(run.last, '0 passed, 0 failed, 1 skipped')
+  assert.match(run.summary ?? '', /^browser +skipped \(browser suite: no Chromium at /)
+  assert.equal(run.status, 0)
+})
+
+check('without Chromium under CI=true, the browser suite is a failure', () => {
+  const run = browserWithoutChromium(true)
+  assert.equal(run.last, '0 passed, 1 failed, 0 skipped')
+  assert.equal(run.status, 1)
+})
+
+console.log(`${counts.passed} passed, ${counts.failed} failed`)
+process.exitCode = counts.failed > 0 ? 1 : 0
