@@ -20,7 +20,7 @@ export type JsonValue =
  */
 export type Json<T> = unknown extends T
   ? T // `unknown` (or `any`): not known to be anything else, so not refused
-  : T extends string | number | boolean | null | undefined
+  : T extends JsonValue | undefined
     ? T
     : T extends bigint | symbol | ((...args: never[]) => unknown)
       ? never
