@@ -8,6 +8,7 @@ import { base64urlDecode, base64urlEncode } from '../src/encoding.ts'
 import { createSealer as createSealerFromSource } from '../src/seal.ts'
 import { setNextIvForTests } from '../src/testing.ts'
 import { expectEmpty, probe } from './attacker.ts'
+import { formatKey } from './format-keys.ts'
 import { deepEqual, describe, equal, match, ok, rejects, test, throws } from './harness.ts'
 import { countSubtle, OLD_SECRET, OTHER_SECRET, SECRET, send, T0, wrap } from './helpers.ts'
 import vectors from './seal-vectors.json' with { type: 'json' }
@@ -27,36 +28,9 @@ async function reason(token: unknown, extra: Partial<SealOptions> = {}): Promise
   return result.ok ? 'ok' : result.reason
 }
 
-/** The keys of docs/FORMAT.md "One-off tokens", derived here without the library. */
-async function formatKeys(secret: string, usages: KeyUsage[]) {
-  const ikm = await crypto.subtle.importKey('raw', te.encode(secret), 'HKDF', false, [
-    'deriveKey',
-    'deriveBits',
-  ])
-  const hkdf = (info: string) => ({
-    name: 'HKDF',
-    hash: 'SHA-256',
-    salt: te.encode('sealed-session'),
-    info: te.encode(info),
-  })
-  const id = base64urlEncode(
-    new Uint8Array(
-      await crypto.subtle.deriveBits(hkdf('sealed-session v1 key id seal aes-256-gcm'), ikm, 24),
-    ),
-  )
-  const key = await crypto.subtle.deriveKey(
-    hkdf('sealed-session v1 seal aes-256-gcm'),
-    ikm,
-    { name: 'AES-GCM', length: 256 },
-    false,
-    usages,
-  )
-  return { id, key }
-}
-
 /** A token written from docs/FORMAT.md alone, carrying any plaintext bytes after the expiry. */
 async function forge(body: Uint8Array, expiresAt: number, purpose = 'magic-link'): Promise<string> {
-  const { id, key } = await formatKeys(SECRET, ['encrypt'])
+  const { id, key } = await formatKey(SECRET, 'seal aes-256-gcm', ['encrypt'])
   const header = `t1${id}`
   const plaintext = new Uint8Array(6 + body.length)
   new DataView(plaintext.buffer).setUint16(0, Math.floor(expiresAt / 2 ** 32))
@@ -105,7 +79,7 @@ describe('seal', () => {
 
   test('vectors follow docs/FORMAT.md: an independent WebCrypto reader opens them', async () => {
     for (const v of vectors) {
-      const { id, key } = await formatKeys(v.secret, ['decrypt'])
+      const { id, key } = await formatKey(v.secret, 'seal aes-256-gcm', ['decrypt'])
       const header = `t1${id}`
       ok(v.token.startsWith(`${header}.`), 'header is t, version 1, key id')
       match(v.token, /^[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]+$/)

@@ -2,6 +2,7 @@ import { base64urlDecode, base64urlEncode } from '../src/encoding.ts'
 import { getKeyring, type Mode, normalizeSecrets } from '../src/keys.ts'
 import { setNextIvForTests } from '../src/testing.ts'
 import { type Payload, seal, unseal } from '../src/token.ts'
+import { formatKey } from './format-keys.ts'
 import { deepEqual, describe, equal, ok, test } from './harness.ts'
 import { bytes, OTHER_SECRET, SECRET, T0 } from './helpers.ts'
 import vectors from './vectors.json' with { type: 'json' }
@@ -87,32 +88,13 @@ describe('token', () => {
       ...vectorsV1.map((v) => ({ ...v, version: 1 })),
     ]
     for (const v of all) {
-      const ikm = await crypto.subtle.importKey('raw', te.encode(v.secret), 'HKDF', false, [
-        'deriveKey',
-        'deriveBits',
-      ])
-      const hkdf = (info: string) => ({
-        name: 'HKDF',
-        hash: 'SHA-256',
-        salt: te.encode('sealed-session'),
-        info: te.encode(info),
-      })
       const alg = v.mode === 'encrypted' ? 'aes-256-gcm' : 'hmac-sha-256'
-      const id = base64urlEncode(
-        new Uint8Array(await crypto.subtle.deriveBits(hkdf(`sealed-session v1 key id ${alg}`), ikm, 24)),
-      )
+      const { id, key } = await formatKey(v.secret, alg, [v.mode === 'encrypted' ? 'decrypt' : 'verify'])
       const header = `${v.mode === 'encrypted' ? 'e' : 's'}${v.version}${id}`
       ok(v.token.startsWith(`${header}.`), 'header is mode, version, key id')
       let meta: Uint8Array
       let body: Uint8Array
       if (v.mode === 'encrypted') {
-        const key = await crypto.subtle.deriveKey(
-          hkdf(`sealed-session v1 ${alg}`),
-          ikm,
-          { name: 'AES-GCM', length: 256 },
-          false,
-          ['decrypt'],
-        )
         const raw = base64urlDecode(v.token.slice(7))!
         const pt = new Uint8Array(
           await crypto.subtle.decrypt(
@@ -126,13 +108,6 @@ describe('token', () => {
         meta = pt.subarray(0, metaLength)
         body = pt.subarray(metaLength)
       } else {
-        const key = await crypto.subtle.deriveKey(
-          hkdf(`sealed-session v1 ${alg}`),
-          ikm,
-          { name: 'HMAC', hash: 'SHA-256', length: 256 },
-          false,
-          ['verify'],
-        )
         const parts = v.token.split('.')
         equal(parts.length, 4)
         const signedPart = parts.slice(0, 3).join('.')
