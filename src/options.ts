@@ -3,8 +3,8 @@
 // caller's object.
 
 import type { TokenCache } from './cache.ts'
-import { DEFAULT_CHUNKS, MAX_CHUNKS } from './chunks.ts'
-import { canCompress } from './compression.ts'
+import type { Chunking } from './chunks.ts'
+import type { Compression } from './compression.ts'
 import { type CookieOptions, type CookieSpec, cookieSpec, MAX_AGE_CAP_SECONDS } from './cookie.ts'
 import { checkKeys, configError } from './errors.ts'
 import { type Mode, normalizeSecrets, type Secret } from './keys.ts'
@@ -27,20 +27,17 @@ export interface SessionOptions {
   /** Cookie name and attributes. */
   cookie?: CookieOptions
   /**
-   * Let a session larger than one 4 KB cookie span several: `name`, `name.1`, `name.2`, ...
-   * `true` allows 3 cookies (about 12 KB of `Cookie` header); a number from 1 to 10 sets the cap.
-   * Off by default: every request then carries the whole session, and servers and proxies cap
-   * request headers (Node 16 KiB in all, nginx and Apache 8 KiB per header line), refusing the
-   * request before your code runs.
+   * `chunking(n)` from `sealed-session/chunks`: let a session larger than one 4 KB cookie span up
+   * to `n` cookies, `name`, `name.1`, `name.2`... Off by default; chunked sessions are read (and
+   * rewritten as one cookie) whether or not this is set.
    */
-  chunks?: boolean | number
+  chunks?: Chunking | undefined
   /**
-   * Compress the session with raw DEFLATE before sealing, when that makes the cookie smaller.
-   * Off by default. The cookie's length then depends on the content: do not enable it when the
-   * session holds secrets (CSRF tokens, API keys) next to data an attacker can influence.
-   * Compressed cookies are read whether or not this is set.
+   * `compression()` from `sealed-session/compression`: deflate the session before sealing when
+   * that makes the cookie shorter. Off by default; compressed cookies are read whether or not
+   * this is set. Read its caveat about secrets next to attacker-influenced data.
    */
-  compress?: boolean
+  compress?: Compression | undefined
   /** Absolute lifetime in seconds from login (or `regenerate()`), at most 400 days. Default 14 days. */
   maxAge?: number
   /** Seconds without a write after which the session ends, at most 400 days. Default 3 days. */
@@ -80,7 +77,8 @@ export interface SessionConfig {
   readonly cookie: CookieSpec
   /** Most cookies a session may span; 1: no chunking. */
   readonly maxChunks: number
-  readonly compress: boolean
+  readonly chunks: Chunking | undefined
+  readonly compress: Compression | undefined
   readonly maxAgeMs: number
   readonly idleMs: number
   /** Part of the idle timeout left below which an unchanged session is re-sealed. */
@@ -93,9 +91,6 @@ export interface SessionConfig {
 }
 
 const DAY = 24 * 60 * 60
-
-/** Whether this runtime compresses, probed once (a stream per probe is not free). */
-let compressionAvailable: boolean | undefined
 
 function seconds(value: unknown, fallback: number, name: string, allowZero = false): number {
   if (value === undefined) return fallback * 1000
@@ -203,22 +198,12 @@ export function resolveOptions(options: SessionOptions): SessionConfig {
       throw configError('ERR_OPTION_INVALID', `${name} must be a function`)
     }
   }
-  const { chunks = false, compress = false } = options
-  const maxChunks = chunks === true ? DEFAULT_CHUNKS : chunks === false ? 1 : chunks
-  if (!Number.isInteger(maxChunks) || maxChunks < 1 || maxChunks > MAX_CHUNKS) {
-    throw configError(
-      'ERR_OPTION_INVALID',
-      `chunks must be a boolean or an integer from 1 to ${MAX_CHUNKS}; got ${String(chunks)}`,
-    )
+  const { chunks, compress } = options
+  if (chunks !== undefined && typeof chunks?.write !== 'function') {
+    throw configError('ERR_OPTION_INVALID', 'chunks must be chunking(n) from sealed-session/chunks')
   }
-  if (typeof compress !== 'boolean') {
-    throw configError('ERR_OPTION_INVALID', `compress must be a boolean; got ${String(compress)}`)
-  }
-  if (compress && !(compressionAvailable ??= canCompress())) {
-    throw configError(
-      'ERR_OPTION_INVALID',
-      "compress: true needs CompressionStream('deflate-raw'), which this runtime lacks (Node 18, and Node 20 before 20.12)",
-    )
+  if (compress !== undefined && typeof compress?.pack !== 'function') {
+    throw configError('ERR_OPTION_INVALID', 'compress must be compression() from sealed-session/compression')
   }
   const serializer = options.serializer ?? jsonSerializer
   if (typeof serializer?.stringify !== 'function' || typeof serializer.parse !== 'function') {
@@ -232,7 +217,8 @@ export function resolveOptions(options: SessionOptions): SessionConfig {
     secrets: normalizeSecrets(options.secret),
     mode,
     cookie: cookieSpec(options.cookie),
-    maxChunks,
+    maxChunks: chunks?.max ?? 1,
+    chunks,
     compress,
     maxAgeMs,
     idleMs,
