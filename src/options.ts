@@ -94,21 +94,19 @@ const DAY = 24 * 60 * 60
 
 function seconds(value: unknown, fallback: number, name: string, allowZero = false): number {
   if (value === undefined) return fallback * 1000
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (value === 0 && !allowZero)) {
-    throw configError(
-      'ERR_OPTION_INVALID',
-      `${name} must be a finite number of seconds above 0; got ${String(value)}`,
-    )
+  if (typeof value !== 'number' || !(value > 0 || (allowZero && value === 0))) {
+    throw invalid(`${name} must be seconds above 0; got ${String(value)}`)
   }
   // Express cookie-session and iron-session take milliseconds: 86_400_000 meant as a day would
   // be a 2.7-year session here. Nothing longer than a browser keeps a cookie makes sense.
-  if (value > MAX_AGE_CAP_SECONDS) {
-    throw configError(
-      'ERR_OPTION_INVALID',
-      `${name} is ${value} seconds, over the 400-day (${MAX_AGE_CAP_SECONDS} s) limit browsers keep cookies; lifetimes are in seconds, not milliseconds`,
-    )
+  if (!(value <= MAX_AGE_CAP_SECONDS)) {
+    throw invalid(`${name} is over 400 days; lifetimes are in seconds, not milliseconds`)
   }
   return value * 1000
+}
+
+function invalid(message: string) {
+  return configError('ERR_OPTION_INVALID', message)
 }
 
 const OPTION_KEYS = [
@@ -168,50 +166,42 @@ function identity(value: unknown): string {
 
 /** Validates `options` once; throws a {@link ConfigurationError} naming the problem. */
 export function resolveOptions(options: SessionOptions): SessionConfig {
-  if (typeof options !== 'object' || options === null) {
-    throw configError('ERR_OPTION_INVALID', 'options must be an object with at least a `secret`')
-  }
+  if (typeof options !== 'object' || options === null) throw invalid('options must be an object')
   checkKeys(options, OPTION_KEYS, '')
   if (typeof globalThis.crypto?.subtle?.encrypt !== 'function') {
     throw configError(
       'ERR_NO_WEBCRYPTO',
-      'globalThis.crypto.subtle is missing. On Node 18 start node with --experimental-global-webcrypto, ' +
-        "or run `globalThis.crypto ??= (await import('node:crypto')).webcrypto` before using sealed-session",
+      "globalThis.crypto.subtle is missing: on Node 18 run node with --experimental-global-webcrypto, or `globalThis.crypto ??= (await import('node:crypto')).webcrypto`",
     )
   }
+  const { renewThreshold = 0.5, chunks, compress } = options
   const mode = options.mode ?? 'encrypted'
-  if (mode !== 'encrypted' && mode !== 'signed') {
-    throw configError('ERR_OPTION_INVALID', `mode must be 'encrypted' or 'signed'; got ${String(mode)}`)
-  }
+  const serializer = options.serializer ?? jsonSerializer
+  if (mode !== 'encrypted' && mode !== 'signed')
+    throw invalid(`mode must be 'encrypted' or 'signed'; got ${mode}`)
   const maxAgeMs = seconds(options.maxAge, 14 * DAY, 'maxAge')
   const idleMs = Math.min(seconds(options.idleTimeout, 3 * DAY, 'idleTimeout'), maxAgeMs)
-  const threshold = options.renewThreshold === undefined ? 0.5 : options.renewThreshold
-  if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1)) {
-    throw configError(
-      'ERR_OPTION_INVALID',
-      `renewThreshold must be a number from 0 to 1; got ${String(threshold)}`,
-    )
+  if (typeof renewThreshold !== 'number' || !(renewThreshold >= 0 && renewThreshold <= 1)) {
+    throw invalid(`renewThreshold must be from 0 to 1; got ${String(renewThreshold)}`)
   }
   const skewMs = seconds(options.clockSkew, 60, 'clockSkew', true)
-  for (const name of ['now', 'onInvalid'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'function') {
-      throw configError('ERR_OPTION_INVALID', `${name} must be a function`)
+  // Each optional option that must have a function (at `key`, or be one), and what to pass.
+  for (const [name, key, what] of [
+    ['now', '', 'a function'],
+    ['onInvalid', '', 'a function'],
+    ['serializer', 'parse', 'stringify and parse functions'],
+    ['serializer', 'stringify', 'stringify and parse functions'],
+    ['tokenCache', 'get', 'a TokenCache'],
+    ['chunks', 'write', 'chunking(n) from sealed-session/chunks'],
+    ['compress', 'pack', 'compression() from sealed-session/compression'],
+  ] as const) {
+    const value: unknown = name === 'serializer' ? serializer : options[name]
+    if (
+      value !== undefined &&
+      typeof (key ? (value as Record<string, unknown> | null)?.[key] : value) !== 'function'
+    ) {
+      throw invalid(`${name} must be ${what}`)
     }
-  }
-  const { chunks, compress } = options
-  if (chunks !== undefined && typeof chunks?.write !== 'function') {
-    throw configError('ERR_OPTION_INVALID', 'chunks must be chunking(n) from sealed-session/chunks')
-  }
-  if (compress !== undefined && typeof compress?.pack !== 'function') {
-    throw configError('ERR_OPTION_INVALID', 'compress must be compression() from sealed-session/compression')
-  }
-  const serializer = options.serializer ?? jsonSerializer
-  if (typeof serializer?.stringify !== 'function' || typeof serializer.parse !== 'function') {
-    throw configError('ERR_OPTION_INVALID', 'serializer must have stringify(value) and parse(text) functions')
-  }
-  const { tokenCache } = options
-  if (tokenCache !== undefined && typeof (tokenCache as Partial<TokenCache> | null)?.get !== 'function') {
-    throw configError('ERR_OPTION_INVALID', 'tokenCache must be a TokenCache (`new TokenCache()`)')
   }
   return Object.freeze({
     secrets: normalizeSecrets(options.secret),
@@ -222,11 +212,11 @@ export function resolveOptions(options: SessionOptions): SessionConfig {
     compress,
     maxAgeMs,
     idleMs,
-    renewThreshold: threshold,
+    renewThreshold,
     skewMs,
     now: options.now ?? Date.now,
     serializer,
     onInvalid: options.onInvalid,
-    tokenCache,
+    tokenCache: options.tokenCache,
   })
 }

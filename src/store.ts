@@ -287,10 +287,7 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
   async function write(session: Session<SessionData>, snapshot: Snapshot): Promise<Commit> {
     const origin = origins.get(session)
     if (origin === undefined) {
-      throw configError(
-        'ERR_OPTION_INVALID',
-        'this session was loaded by another store; commit it with its own',
-      )
+      throw configError('ERR_OPTION_INVALID', 'commit a session with the store that loaded it')
     }
     if (snapshot.destroyed) {
       const chunks = expireChunks(cookie, origin.chunks)
@@ -463,7 +460,7 @@ function writeOne(
 function writeTime(config: SessionConfig): number {
   const now = Math.floor(config.now())
   if (!(now >= 0 && now < 2 ** 48)) {
-    throw configError('ERR_OPTION_INVALID', `now() must return milliseconds since the epoch; got ${now}`)
+    throw configError('ERR_OPTION_INVALID', `now() must return ms since the epoch; got ${now}`)
   }
   return now
 }
@@ -494,7 +491,7 @@ function claim(source: CookieSource, store: SessionStore<SessionData>): void {
     if (mine === theirs || isChunkOf(mine, theirs) || isChunkOf(theirs, mine)) {
       throw configError(
         'ERR_COOKIE_OPTION',
-        `two sessions on one request use colliding cookie names ${JSON.stringify(theirs)} and ${JSON.stringify(mine)}; give each session a name that is neither the other's nor its chunk name (name.1 to name.9)`,
+        `cookie names ${theirs} and ${mine} collide on one request (the same, or name and name.1 to .9)`,
       )
     }
   }
