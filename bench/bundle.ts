@@ -153,17 +153,17 @@ export const CORE_TARGET = 3 * 1024
  * plus a little room, so growth is a decision rather than an accident. Lower it as the core
  * shrinks toward CORE_TARGET.
  */
-export const CORE_CEILING = 9400
+export const CORE_CEILING = 11008
 
 /**
  * What an app importing only `seal` and `unseal` may ship, min+gzip, checked like CORE_CEILING.
  * The target is iron-webcrypto's seal + unseal (2,491 B); not met: the strict JSON serializer,
  * secret checks and canonical base64url (shared with sessions) alone are about 1.5 KB.
  */
-export const SEAL_CEILING = 3456
+export const SEAL_CEILING = 3480
 
 /** What an app using `withSession` with default options may ship, min+gzip. */
-export const APP_CEILING = 10400
+export const APP_CEILING = 9856
 export const SEAL_TARGET = 2491
 
 /** The code only opt-in features need, and the marker that shows it is in a bundle. */
