@@ -8,6 +8,8 @@ import {
   type SessionOptions,
   withSession,
 } from 'sealed-session'
+import { chunking } from 'sealed-session/chunks'
+import { compression } from 'sealed-session/compression'
 
 export interface DemoSession {
   count: number
@@ -104,8 +106,11 @@ async function route(request: Request, session: Session<DemoSession, DemoFlash>)
 /** Builds the demo's fetch handler. Extra runtime arguments (env, ctx, info, server) pass through. */
 export function createApp(config: DemoConfig): (request: Request, ...rest: unknown[]) => Promise<Response> {
   const options: SessionOptions = { secret: config.secret, cookie: config.cookie ?? {} }
-  if (config.chunks !== undefined) options.chunks = config.chunks
-  if (config.compress !== undefined) options.compress = config.compress
+  // Opt-in features are imports: an app that never turns them on ships none of their code.
+  const { chunks, compress } = config
+  if (chunks !== undefined && chunks !== false)
+    options.chunks = chunks === true ? chunking() : chunking(chunks)
+  if (compress) options.compress = compression()
   if (config.maxAge !== undefined) options.maxAge = config.maxAge
   if (config.maxAge !== undefined) options.idleTimeout = config.maxAge
   return withSession(route, options)

@@ -2,6 +2,7 @@
 // letter). The committed file froze format v1, still read; regenerating now writes v2. DEFLATE output differs between runtimes' zlib builds, so these freeze what a
 // reader must open, not what every sealer must produce.
 //   npx tsx scripts/make-compressed-vectors.ts > test/vectors-compressed.json
+import { compression } from '../src/compression.ts'
 import { base64urlEncode } from '../src/encoding.ts'
 import { getKeyring, normalizeSecrets } from '../src/keys.ts'
 import { setNextIvForTests } from '../src/testing.ts'
@@ -27,7 +28,7 @@ for (const [i, c] of cases.entries()) {
   const touched = created + 1000 * i
   const body = new TextEncoder().encode(c.body)
   setNextIvForTests(iv)
-  const token = await seal({ created, touched, sid, body }, ring, c.mode, c.name, true)
+  const token = await seal({ created, touched, sid, body }, ring, c.mode, c.name, compression())
   if (token[0] !== token[0]!.toUpperCase()) throw new Error(`case ${i} did not compress`)
   out.push({ ...c, secret, created, touched, sid: base64urlEncode(sid), iv: base64urlEncode(iv), token })
 }

@@ -52,8 +52,8 @@ export class CookieTooLargeError extends SealedSessionError {
     super(
       'ERR_COOKIE_TOO_LARGE',
       maxChunks === 1
-        ? `session cookie would be ${size} bytes, over the ${limit}-byte limit browsers enforce; store less in the session, or enable the \`chunks\` or \`compress\` option`
-        : `session would need ${chunks} cookies (${size} bytes), over the cap of ${maxChunks} cookies (${limit} bytes); store less in the session`,
+        ? `session cookie would be ${size} bytes, over ${limit}; store less, or enable the \`chunks\` or \`compress\` option`
+        : `session would need ${chunks} cookies (${size} bytes), over the cap of ${maxChunks} cookies; store less`,
     )
     this.size = size
     this.limit = limit
@@ -83,7 +83,7 @@ export class SessionCommittedError extends SealedSessionError {
   constructor(action: string) {
     super(
       'ERR_SESSION_COMMITTED',
-      `cannot ${action}: the response carrying this session was already committed; change the session before the handler returns (await session.save() before streaming)`,
+      `cannot ${action}: the response was already committed (await session.save() before streaming)`,
     )
   }
 }

@@ -51,15 +51,15 @@ const LABEL: Record<KeyUse, string> = {
 /** Checks and normalises `secret` at setup. Newest secret first. */
 export function normalizeSecrets(secret: unknown): Uint8Array[] {
   const list = Array.isArray(secret) ? secret : [secret]
-  if (list.length === 0) throw configError('ERR_SECRET_INVALID', '`secret` is an empty list')
+  if (list.length === 0) throw configError('ERR_SECRET_INVALID', 'secret is an empty list')
   const secrets = list.map((s: unknown, i) => {
-    const where = Array.isArray(secret) ? `secret[${i}]` : '`secret`'
+    const where = Array.isArray(secret) ? `secret[${i}]` : 'secret'
     let bytes: Uint8Array
     if (typeof s === 'string') {
       if (PUBLISHED_SECRETS.has(s)) {
         throw configError(
           'ERR_SECRET_INVALID',
-          `${where} is an example secret from the documentation; generate your own, e.g. \`openssl rand -base64 32\``,
+          `${where} is an example from the docs; generate your own: openssl rand -base64 32`,
         )
       }
       bytes = encoder.encode(s)
@@ -68,16 +68,16 @@ export function normalizeSecrets(secret: unknown): Uint8Array[] {
       // that wipes or reuses its buffer after setup must not change the key.
       bytes = new Uint8Array(s)
     } else {
-      throw configError('ERR_SECRET_INVALID', `${where} must be a string or a Uint8Array, got ${describe(s)}`)
+      throw configError('ERR_SECRET_INVALID', `${where} must be a string or Uint8Array; got ${describe(s)}`)
     }
     if (bytes.length < MIN_SECRET_BYTES) {
       throw configError(
         'ERR_SECRET_INVALID',
-        `${where} is ${bytes.length} bytes; at least ${MIN_SECRET_BYTES} are required (e.g. \`openssl rand -base64 32\`)`,
+        `${where} is ${bytes.length} bytes, under ${MIN_SECRET_BYTES}: openssl rand -base64 32`,
       )
     }
     if (bytes.every((b) => b === bytes[0])) {
-      throw configError('ERR_SECRET_INVALID', `${where} is one repeated character; use random bytes`)
+      throw configError('ERR_SECRET_INVALID', `${where} is one repeated byte; use random bytes`)
     }
     return bytes
   })
@@ -151,10 +151,7 @@ async function deriveKeyring(secrets: readonly Uint8Array[], mode: KeyUse): Prom
   const byId = new Map<string, SessionKey>()
   for (const k of keys) {
     if (byId.has(k.id)) {
-      throw configError(
-        'ERR_SECRET_INVALID',
-        'two configured secrets are equal or share a key id; remove one',
-      )
+      throw configError('ERR_SECRET_INVALID', 'two secrets share a key id; remove one')
     }
     byId.set(k.id, k)
   }

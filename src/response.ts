@@ -13,7 +13,7 @@ export const NOTHING: Commit = Object.freeze({ cookies: [], explicit: false }) a
 export function assertResponse(value: unknown): asserts value is Response {
   if (!(value instanceof Response)) {
     throw new TypeError(
-      `sealed-session: the handler must return a Response; got ${value === null ? 'null' : typeof value}`,
+      `sealed-session: the handler must return a Response; got ${value === null ? null : typeof value}`,
     )
   }
 }

@@ -211,7 +211,7 @@ export class Session<
    */
   replace(data: Data): void {
     if (!isPlainObject(data)) {
-      throw new SerializationError(`replace() takes a plain object of session data; got ${describe(data)}`)
+      throw new SerializationError(`replace() takes a plain object; got ${describe(data)}`)
     }
     this.#mutable('replace()')
     this.#data = { ...data }
@@ -276,7 +276,7 @@ export class Session<
       if (typeof value !== 'number' || !(value >= 1 && value * 1000 <= limitMs)) {
         throw configError(
           'ERR_OPTION_INVALID',
-          `setLifetime: ${name} must be seconds from 1 to the configured ${name} (${limitMs / 1000}); got ${String(value)}`,
+          `setLifetime: ${name} must be 1 to ${limitMs / 1000} seconds; got ${String(value)}`,
         )
       }
       return Math.floor(value)

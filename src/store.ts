@@ -2,10 +2,17 @@
 // the keys, the token codec, chunking and the token cache; a Session is state only. Any framework
 // that gives access to the Cookie header and a way to add Set-Cookie headers can use it.
 
-import { chunkCount, expireChunks, joinChunks, writeChunked } from './chunks.ts'
-import { expireCookie, readSessionCookies, type SessionCookies } from './cookie.ts'
+import { chunkCount, expireChunks, joinChunks } from './chunk-read.ts'
+import {
+  type CookieSpec,
+  expireCookie,
+  MAX_COOKIE_BYTES,
+  readSessionCookies,
+  type SessionCookies,
+  serializeCookie,
+} from './cookie.ts'
 import { encoder, utf8Decode } from './encoding.ts'
-import { configError } from './errors.ts'
+import { CookieTooLargeError, configError } from './errors.ts'
 import { type Keyring, keyringOf, type SessionKey } from './keys.ts'
 import { fingerprint, resolveOptions, type SessionConfig, type SessionOptions } from './options.ts'
 import { applySetCookies, assertResponse, type Commit, NOTHING } from './response.ts'
@@ -280,10 +287,7 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
   async function write(session: Session<SessionData>, snapshot: Snapshot): Promise<Commit> {
     const origin = origins.get(session)
     if (origin === undefined) {
-      throw configError(
-        'ERR_OPTION_INVALID',
-        'this session was loaded by another store; commit it with its own',
-      )
+      throw configError('ERR_OPTION_INVALID', 'commit a session with the store that loaded it')
     }
     if (snapshot.destroyed) {
       const chunks = expireChunks(cookie, origin.chunks)
@@ -316,7 +320,7 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
     const expiresAt = Math.min(created + maxAgeMs, touched + idleMs)
     const persistent = lifetime === undefined ? !cookie.sessionCookie : lifetime.persistent
     const maxAge = persistent ? (expiresAt - now) / 1000 : undefined
-    const cookies = writeChunked(cookie, token, config.maxChunks, maxAge, origin.chunks)
+    const cookies = (config.chunks?.write ?? writeOne)(cookie, token, maxAge, origin.chunks)
     // The browser sends this token back next: remembered, it opens without a decrypt.
     cache?.set(keys, name, token, { created, touched, sid, lifetime, key: keys.current, text })
     return { cookies, explicit: changed }
@@ -431,11 +435,32 @@ export function storeResolver<Args extends unknown[]>(
   }
 }
 
+/**
+ * `Set-Cookie` values writing `token` in one cookie and expiring any chunk cookies the request
+ * carried (a session written in chunks is rewritten whole once chunking is off).
+ * @throws {CookieTooLargeError} when it does not fit; nothing is written then.
+ */
+function writeOne(
+  spec: CookieSpec,
+  token: string,
+  maxAge: number | undefined,
+  present: SessionCookies['chunks'],
+): string[] {
+  const { name } = spec
+  const size = name.length + 1 + token.length
+  if (size > MAX_COOKIE_BYTES) {
+    // How many cookies chunking would need: each holds a piece after `name.N=` (or `name=N~`).
+    const pieces = Math.ceil(token.length / (MAX_COOKIE_BYTES - name.length - 3))
+    throw new CookieTooLargeError(size, MAX_COOKIE_BYTES, pieces)
+  }
+  return [serializeCookie(spec, token, maxAge), ...expireChunks(spec, present)]
+}
+
 /** The clock as whole milliseconds for sealing; a clock that is not a time is the app's bug. */
 function writeTime(config: SessionConfig): number {
   const now = Math.floor(config.now())
   if (!(now >= 0 && now < 2 ** 48)) {
-    throw configError('ERR_OPTION_INVALID', `now() must return milliseconds since the epoch; got ${now}`)
+    throw configError('ERR_OPTION_INVALID', `now() must return ms since the epoch; got ${now}`)
   }
   return now
 }
@@ -466,7 +491,7 @@ function claim(source: CookieSource, store: SessionStore<SessionData>): void {
     if (mine === theirs || isChunkOf(mine, theirs) || isChunkOf(theirs, mine)) {
       throw configError(
         'ERR_COOKIE_OPTION',
-        `two sessions on one request use colliding cookie names ${JSON.stringify(theirs)} and ${JSON.stringify(mine)}; give each session a name that is neither the other's nor its chunk name (name.1 to name.9)`,
+        `cookie names ${theirs} and ${mine} collide on one request (the same, or name and name.1 to .9)`,
       )
     }
   }

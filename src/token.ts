@@ -16,7 +16,8 @@
 // (`E1KKKK`, `S1KKKK`). The letter is part of the authenticated header, so the choice cannot be
 // flipped, and a body is inflated only after it authenticated, and only up to MAX_INFLATED_BYTES.
 
-import { deflate, inflate } from './compression.ts'
+import type { Compression } from './compression.ts'
+import { inflate } from './deflate.ts'
 import { base64urlDecode, base64urlEncode, encoder } from './encoding.ts'
 import type { Keyring, Mode, SessionKey } from './keys.ts'
 import { takeIv } from './testing.ts'
@@ -41,8 +42,6 @@ const PACKED_CHAR: Record<Mode, string> = { encrypted: 'E', signed: 'S' }
  * every token this library writes can be read back; anything inflating further is refused.
  */
 export const MAX_INFLATED_BYTES = 64 * 1024
-/** Below this, deflate saves a dozen bytes at most and is not worth a stream round trip. */
-export const MIN_COMPRESS_BYTES = 128
 
 /**
  * A session's own lifetime, chosen at login ("remember me"), sealed in the token (format v2):
@@ -216,20 +215,17 @@ export async function seal(
   ring: Keyring,
   mode: Mode,
   name: string,
-  compress = false,
+  compress?: Compression,
 ): Promise<string> {
   const { id, key } = ring.current
   let { body } = payload
   let modeChar = MODE_CHAR[mode]
-  if (compress && body.length >= MIN_COMPRESS_BYTES && body.length <= MAX_INFLATED_BYTES) {
-    // Compression is only ever an optimisation: if it fails, the body goes out as it is.
-    const packed = await deflate(body).catch(() => undefined)
-    // Base64url rounds up to whole characters: compare encoded lengths, not byte counts.
-    const fixed = mode === 'encrypted' ? IV_BYTES + metaLength(payload) + TAG_BYTES : 0
-    if (packed && encodedLength(fixed + packed.length) < encodedLength(fixed + body.length)) {
-      body = packed
-      modeChar = PACKED_CHAR[mode]
-    }
+  const packed =
+    compress &&
+    (await compress.pack(body, mode === 'encrypted' ? IV_BYTES + metaLength(payload) + TAG_BYTES : 0))
+  if (packed) {
+    body = packed
+    modeChar = PACKED_CHAR[mode]
   }
   const header = modeChar + VERSION + id
   const metaLen = metaLength(payload)
@@ -347,11 +343,6 @@ async function inflated(payload: Payload, key: SessionKey): Promise<Result<Opene
   const body = await inflate(payload.body, MAX_INFLATED_BYTES)
   if (body === undefined) return fail('payload')
   return { ok: true, payload: { ...payload, body }, key }
-}
-
-/** base64url characters for `n` bytes, unpadded. */
-function encodedLength(n: number): number {
-  return Math.ceil((n * 4) / 3)
 }
 
 // One frozen object per reason: a failure allocates nothing.

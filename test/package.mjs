@@ -93,6 +93,8 @@ import {
   type SessionOptions,
   withSession,
 } from 'sealed-session'
+import { chunking } from 'sealed-session/chunks'
+import { compression } from 'sealed-session/compression'
 import { type SessionEnv, session } from 'sealed-session/hono'
 import { createSealer, type Unsealed, unseal } from 'sealed-session/seal'
 
@@ -112,6 +114,11 @@ withSession<{ count: number }>((_request, s) => {
   s.set('count', 'one')
   return new Response()
 }, options)
+
+export const big = withSession(() => new Response(), { ...options, chunks: chunking(4), compress: compression() })
+
+// @ts-expect-error the features are opt-in imports, no longer booleans (0.1 had chunks: true)
+withSession(() => new Response(), { ...options, chunks: true, compress: true })
 
 export const worker = withSession<{ user: string }, [{ SECRET: string }, unknown]>(
   (_request, s, env) => new Response(s.get('user') ?? env.SECRET.slice(0, 0)),
