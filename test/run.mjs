@@ -104,6 +104,8 @@ const targets = {
   ...withBuild(suiteTargets(PACKAGE, true), 'package', 'package/'),
   // The demo as each runtime's example serves it, driven over HTTP with a cookie jar.
   examples: { argv: [process.execPath, 'test/examples.mjs', ...flagFilter()], timeout: 300_000 },
+  // Each framework's example, built with its own tools and served by its own server.
+  frameworks: { argv: [process.execPath, 'test/frameworks.mjs', ...flagFilter()], timeout: 1_200_000 },
   // Chromium end to end against the demo on each runtime; it ignores the compiled suite.
   browser: { argv: [process.execPath, 'test/browser/run.mjs', ...flagFilter()], timeout: 360_000 },
   // How this script counts each target's output, and the browser suite's skip without Chromium.

@@ -13,7 +13,8 @@ const bin = (name) => `${root}node_modules/.bin/${name}`
  * Runtimes whose demo example the suite runs, in order. Every example takes the same settings
  * (PORT, HOST, SESSION_SECRET, SESSION_MAX_AGE, SESSION_COOKIE; see examples/app.ts): as
  * environment variables, or for workerd as `--var` bindings. `command(settings)` is the argv;
- * `needs` lists the files that must exist for the target to run.
+ * `needs` lists the files that must exist for the target to run; `cwd`, a folder under the root to
+ * start it in.
  */
 export const targets = {
   node: {
@@ -82,7 +83,7 @@ export async function startServer(target, env = {}) {
   }
   const [command, ...argv] = target.command(settings)
   const child = spawn(command, argv, {
-    cwd: root,
+    cwd: target.cwd ? `${root}${target.cwd}` : root,
     detached: true, // its own process group, so stop() reaches the grandchildren too
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', ...settings },
