@@ -10,7 +10,7 @@
 //   node test/frameworks.mjs [framework ...] [--filter text]
 import { spawnSync } from 'node:child_process'
 import { missing, root, startServer, stopAll } from './browser/servers.mjs'
-import { Client, checks } from './demo-checks.mjs'
+import { Client, checks, expect } from './demo-checks.mjs'
 
 const ci = process.env.CI === 'true'
 const SETTINGS = { SESSION_COOKIE: 'demo_sid', SESSION_MAX_AGE: '600' }
@@ -21,7 +21,108 @@ const DEADLINE_MS = 20 * 60_000
  * name → { dir, build: argv run in dir, command(settings): argv run in dir, needs, checks? }.
  * `checks` are extra [title, async (client) => {}] pairs run after the demo's, on the same server.
  */
-export const frameworks = {}
+export const frameworks = {
+  // h3 and Elysia come from the root's devDependencies: their examples are plain folders, and each
+  // reaches the built package by its own name (Node and Bun resolve a package's name from inside it
+  // through its `exports`); their tsconfig.json has no `paths`, so neither tsx nor Bun maps it to src/.
+  h3: {
+    dir: 'examples/h3',
+    build: ['node', '-e', ''], // nothing to build: tsx runs server.ts; the runner builds dist/
+    command: () => [`${root}node_modules/.bin/tsx`, 'server.ts'],
+    needs: ['node_modules/h3/package.json', 'node_modules/.bin/tsx'],
+    checks: [
+      builtPackage('h3'),
+      typeChecks('h3'),
+      plainValueCarriesCookie(),
+      throwingRouteWritesNothing(),
+      [
+        'h3: a route answering with a Response gets the cookie on it; two middlewares on one key are refused',
+        async () => {
+          const { H3 } = await import('h3')
+          const { session } = await import('sealed-session/h3')
+          const secret = 'frameworks-check-secret-0123456789abcdef'
+          const app = new H3().use(session({ secret }))
+          app.get('/', (event) => {
+            event.context.session.set('n', 1)
+            return new Response('ok', { status: 201 })
+          })
+          const res = await app.fetch(new Request('http://localhost/'))
+          expect(
+            res.status === 201 && res.headers.getSetCookie().length === 1,
+            `${res.status} ${[...res.headers]}`,
+          )
+          let refused
+          const twice = new H3({ onError: (error) => void (refused = error.cause ?? error) })
+          twice
+            .use(session({ secret, cookie: { name: 'a' } }))
+            .use(session({ secret, cookie: { name: 'b' } }))
+          twice.get('/', () => 'unreachable')
+          await twice.fetch(new Request('http://localhost/'))
+          expect(refused?.code === 'ERR_OPTION_INVALID', `two middlewares on one key: ${refused}`)
+        },
+      ],
+    ],
+  },
+  elysia: {
+    dir: 'examples/elysia',
+    build: ['node', '-e', ''], // nothing to build: Bun runs server.ts; the runner builds dist/
+    command: () => [`${root}node_modules/.bin/bun`, 'server.ts'],
+    needs: ['node_modules/elysia/package.json', 'node_modules/.bin/bun'],
+    checks: [
+      builtPackage('elysia'),
+      typeChecks('elysia'),
+      plainValueCarriesCookie(),
+      throwingRouteWritesNothing(),
+    ],
+  },
+}
+
+/** The example printed where its adapter came from: the built package, as users install it. */
+function builtPackage(name) {
+  return [
+    `${name}: the example loads sealed-session/${name} from the built package (dist/), not src/`,
+    async (_client, server) => {
+      const from = new RegExp(`sealed-session/${name} from file://${root}dist/${name}\\.js`)
+      expect(from.test(server.output()), `not loaded from dist/:\n${server.output()}`)
+    },
+  ]
+}
+
+/** tsc on the example against the built .d.ts: the session is typed in the handler's context. */
+function typeChecks(name) {
+  return [
+    `${name}: the example type-checks against the built .d.ts (a typed session in the context)`,
+    () => run([`${root}node_modules/.bin/tsc`, '-p', `examples/${name}`], root, `tsc -p examples/${name}`),
+  ]
+}
+
+function plainValueCarriesCookie() {
+  return [
+    'a route answering with a plain object (/grow) still gets the cookie, and Cache-Control: private',
+    async (c) => {
+      const r = await c.request('/grow?bytes=10')
+      expect(r.response.status === 200 && JSON.parse(r.body).stored === 10, `${r.response.status} ${r.body}`)
+      expect(
+        r.setCookies.length === 1 && r.setCookies[0].startsWith('demo_sid='),
+        `Set-Cookie: ${r.setCookies}`,
+      )
+      expect(r.response.headers.get('cache-control') === 'private', 'cache-control is not private')
+    },
+  ]
+}
+
+function throwingRouteWritesNothing() {
+  return [
+    'a route that throws after changing the session answers 500 and writes nothing',
+    async (c) => {
+      const before = (await c.page()).count
+      const r = await c.request('/fail')
+      expect(r.response.status === 500 && r.setCookies.length === 0, `${r.response.status} ${r.setCookies}`)
+      const after = (await c.page()).count
+      expect(after === before + 1, `count ${after} after ${before}: the failed change was written`)
+    },
+  ]
+}
 
 const args = process.argv.slice(2)
 const filterAt = args.indexOf('--filter')
