@@ -35,7 +35,8 @@ type Resolved<R> = { decorator: {}; store: {}; derive: {}; resolve: R }
  * Session plugin for Elysia: `session` in every later handler's context, typed as
  * `Session<Data, Flash>`. After the handler, the session is committed: onto the `Response` it
  * returned, or through `set.headers` for any other value. When the handler throws, nothing is
- * written.
+ * written. A handler that also sets a cookie through Elysia's own jar (`cookie.name.value = ...`)
+ * should return a `Response`: for other values Elysia's jar replaces `set.headers['set-cookie']`.
  *
  * @example
  * ```ts
