@@ -33,9 +33,10 @@ export interface SealedSessionOptions {
  *
  * @example
  * ```ts
- * // src/middleware.ts
+ * // src/middleware.ts (SESSION_SECRET: an `access: 'secret'` field of astro.config's env.schema)
+ * import { SESSION_SECRET } from 'astro:env/server'
  * import { sealedSession } from 'sealed-session/astro'
- * export const onRequest = sealedSession({ secret: import.meta.env.SESSION_SECRET })
+ * export const onRequest = sealedSession({ secret: SESSION_SECRET })
  *
  * // src/env.d.ts
  * declare namespace App {
