@@ -22,6 +22,55 @@ const DEADLINE_MS = 20 * 60_000
  * `checks` are extra [title, async (client) => {}] pairs run after the demo's, on the same server.
  */
 export const frameworks = {
+  astro: {
+    dir: 'examples/astro',
+    build: ['env', 'ASTRO_TELEMETRY_DISABLED=1', 'node_modules/.bin/astro', 'build'],
+    command: () => [process.execPath, './dist/server/entry.mjs'], // HOST and PORT from the env
+    needs: [
+      'examples/astro/node_modules/.bin/astro',
+      'examples/astro/node_modules/@astrojs/node/package.json',
+    ],
+    checks: [
+      [
+        'a page that changes the session in its frontmatter sends its Set-Cookie',
+        async (c) => {
+          const fresh = new Client(c.origin)
+          const p = await fresh.request('/streaming')
+          expect(p.response.status === 200 && /id="page"[^>]*>frontmatter</.test(p.body), p.body)
+          expect(p.setCookies.length === 1 && p.setCookies[0].startsWith('demo_sid='), `${p.setCookies}`)
+          const { body } = await fresh.request('/session')
+          expect(JSON.parse(body).data.page === 'frontmatter', body)
+        },
+      ],
+      [
+        'a component that changes the session once the body streams gets ERR_SESSION_COMMITTED',
+        async (c) => {
+          const fresh = new Client(c.origin)
+          const p = await fresh.request('/streaming')
+          expect(/id="late"[^>]*>ERR_SESSION_COMMITTED</.test(p.body), p.body)
+          const { body } = await fresh.request('/session')
+          expect(JSON.parse(body).data.late === undefined, `the late write was stored: ${body}`)
+        },
+      ],
+      [
+        "the example type-checks against Astro's types (sequence, App.Locals) after its build",
+        async () =>
+          run([`${root}node_modules/.bin/tsc`, '--noEmit', '-p', '.'], `${root}examples/astro`, 'tsc'),
+      ],
+      [
+        'a form post with a foreign Origin is refused (403) and sets no cookie',
+        async (c) => {
+          const fresh = new Client(c.origin)
+          const r = await fresh.request('/login', {
+            method: 'POST',
+            headers: { origin: 'https://attacker.example' },
+            body: new URLSearchParams({ user: 'mallory' }),
+          })
+          expect(r.response.status === 403 && r.setCookies.length === 0, `status ${r.response.status}`)
+        },
+      ],
+    ],
+  },
   // h3 and Elysia come from the root's devDependencies: their examples are plain folders, and each
   // reaches the built package by its own name (Node and Bun resolve a package's name from inside it
   // through its `exports`); their tsconfig.json has no `paths`, so neither tsx nor Bun maps it to src/.

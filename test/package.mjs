@@ -95,6 +95,7 @@ import {
 } from 'sealed-session'
 import { chunking } from 'sealed-session/chunks'
 import { compression } from 'sealed-session/compression'
+import { sealedSession } from 'sealed-session/astro'
 import { type SessionEnv, session } from 'sealed-session/hono'
 import { createSealer, type Unsealed, unseal } from 'sealed-session/seal'
 
@@ -142,6 +143,12 @@ export async function follow(token: string | null): Promise<string> {
   const other = await unseal<number>(token, { secret: 'consumer-secret-0123456789-abcdefghijklmnop', purpose: 'x' })
   return result.ok ? result.data.email : other.ok ? String(other.data) : other.reason
 }
+
+// Astro's APIContext, as far as the middleware reads it: the package carries no Astro types.
+type AstroContext = { request: Request; locals: { sealedSession?: Session<{ user: string }> }; isPrerendered: boolean }
+export const onRequest = sealedSession<AstroContext>({ secret: 'consumer-secret-0123456789-abcdefghijklmnop' })
+// @ts-expect-error the locals key is a string
+sealedSession(options, { key: 1 })
 
 export function describe(error: unknown): string {
   if (error instanceof CookieTooLargeError) return \`\${error.code} \${error.size}/\${error.limit}\`

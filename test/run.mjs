@@ -169,6 +169,7 @@ async function compileSource() {
   mkdirSync(SOURCE.dir, { recursive: true })
   const alias = {
     'sealed-session/hono': `${root}src/hono.ts`,
+    'sealed-session/astro': `${root}src/astro.ts`,
     'sealed-session/seal': `${root}src/seal.ts`,
     'sealed-session/compression': `${root}src/compression.ts`,
     'sealed-session/chunks': `${root}src/chunks.ts`,
@@ -181,7 +182,7 @@ async function compileSource() {
 }
 
 /** The package's subpath exports besides the main entry, in the order tests see them resolved. */
-const SUBPATHS = ['hono', 'seal', 'compression', 'chunks', 'h3', 'elysia']
+const SUBPATHS = ['hono', 'seal', 'compression', 'chunks', 'h3', 'elysia', 'astro']
 
 async function compilePackage() {
   preparePackage()
