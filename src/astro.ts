@@ -77,11 +77,9 @@ export function sealedSession<Context extends AstroContext>(
       discard(s) // nothing the failed page changed is written, as with withSession
       throw error
     }
-    // The page body may still be rendering: apply() has taken its snapshot by now, so close the
-    // session at once; a change while it seals would otherwise be lost without an error.
-    const applied = store.apply(s, response)
-    discard(s)
-    return applied
+    // The page body may still be rendering: apply() closes the session as it takes its snapshot,
+    // so a later change throws SessionCommittedError.
+    return store.apply(s, response)
   }
 }
 

@@ -358,13 +358,15 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
     },
 
     async apply(session, response) {
-      let commit: Commit
+      // Closed as soon as the snapshot is taken, not once sealed: a body still rendering (Astro,
+      // a stream) may change the session meanwhile, and that change must throw, not vanish.
+      let pending: Promise<Commit> | Commit
       try {
-        commit = await commitOf(session)
+        pending = commitOf(session)
       } finally {
         session[CLOSE]()
       }
-      return applySetCookies(response, commit)
+      return applySetCookies(response, await pending)
     },
 
     handle(handler) {
