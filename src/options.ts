@@ -8,6 +8,7 @@ import type { Compression } from './compression.ts'
 import { type CookieOptions, type CookieSpec, cookieSpec, MAX_AGE_CAP_SECONDS } from './cookie.ts'
 import { checkKeys, configError } from './errors.ts'
 import { type Mode, normalizeSecrets, type Secret } from './keys.ts'
+import type { LegacyReader } from './legacy/reader.ts'
 import { jsonSerializer, type Serializer } from './serializer.ts'
 import type { InvalidReason } from './token.ts'
 
@@ -69,6 +70,17 @@ export interface SessionOptions {
    * memory between requests. See the README, "Verified-token cache".
    */
   tokenCache?: TokenCache
+  /**
+   * Readers of the session cookie of the library this one replaces, so the switch logs nobody
+   * out: `cookieSession()` from `sealed-session/legacy/cookie-session`, `iron()` from
+   * `sealed-session/legacy/iron`, `reactRouter()` from `sealed-session/legacy/react-router`.
+   * When a request carries no valid session of ours, each reader in turn tries its own cookie,
+   * with that library's checks; the first that opens gives the session (`isNew` false), which the
+   * response re-seals in this library's format while expiring the old cookie(s). Make the
+   * readers once, outside an options function. See docs/migrating/.
+   * @default []
+   */
+  legacy?: readonly LegacyReader[]
 }
 
 export interface SessionConfig {
@@ -88,6 +100,7 @@ export interface SessionConfig {
   readonly serializer: Serializer
   readonly onInvalid: ((reason: InvalidReason, request: Request | undefined) => unknown) | undefined
   readonly tokenCache: TokenCache | undefined
+  readonly legacy: readonly LegacyReader[]
 }
 
 const DAY = 24 * 60 * 60
@@ -123,6 +136,7 @@ const OPTION_KEYS = [
   'serializer',
   'onInvalid',
   'tokenCache',
+  'legacy',
 ] as const satisfies readonly (keyof SessionOptions)[]
 
 /**
@@ -203,6 +217,10 @@ export function resolveOptions(options: SessionOptions): SessionConfig {
       throw invalid(`${name} must be ${what}`)
     }
   }
+  const { legacy = [] } = options
+  if (!Array.isArray(legacy) || !legacy.every((r) => typeof r?.read === 'function')) {
+    throw invalid('legacy must be a list of readers from sealed-session/legacy/*')
+  }
   return Object.freeze({
     secrets: normalizeSecrets(options.secret),
     mode,
@@ -218,5 +236,6 @@ export function resolveOptions(options: SessionOptions): SessionConfig {
     serializer,
     onInvalid: options.onInvalid,
     tokenCache: options.tokenCache,
+    legacy,
   })
 }

@@ -27,7 +27,7 @@ import {
   type Snapshot,
   VERSION,
 } from './session.ts'
-import { fail, type InvalidReason, type Result, seal, unseal } from './token.ts'
+import { fail, type InvalidReason, type Result, SESSION_ID_BYTES, seal, unseal } from './token.ts'
 
 /** How many cookies with our name are tried (stale copies under other paths/domains can coexist). */
 export const MAX_CANDIDATES = 4
@@ -103,6 +103,8 @@ interface Origin {
   /** The request's chunk cookies that a write may expire. */
   readonly chunks: SessionCookies['chunks']
   readonly hadCookie: boolean
+  /** For a session read by a `legacy` reader: `Set-Cookie` values expiring the old cookie(s). */
+  readonly legacy?: readonly string[]
 }
 
 /** The last `save()` of a session: reused while the session is unchanged, or failed. */
@@ -290,7 +292,8 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
       throw configError('ERR_OPTION_INVALID', 'commit a session with the store that loaded it')
     }
     if (snapshot.destroyed) {
-      const chunks = expireChunks(cookie, origin.chunks)
+      // The old library's cookies go too, or the next request would open them again.
+      const chunks = [...expireChunks(cookie, origin.chunks), ...(origin.legacy ?? [])]
       return { cookies: origin.hadCookie ? [expireCookie(cookie), ...chunks] : chunks, explicit: true }
     }
     const { changed, created, lifetime, text } = snapshot
@@ -321,9 +324,44 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
     const persistent = lifetime === undefined ? !cookie.sessionCookie : lifetime.persistent
     const maxAge = persistent ? (expiresAt - now) / 1000 : undefined
     const cookies = (config.chunks?.write ?? writeOne)(cookie, token, maxAge, origin.chunks)
+    if (origin.legacy) cookies.push(...origin.legacy)
     // The browser sends this token back next: remembered, it opens without a decrypt.
     cache?.set(keys, name, token, { created, touched, sid, lifetime, key: keys.current, text })
     return { cookies, explicit: changed }
+  }
+
+  /**
+   * The session the first `legacy` reader opens, to be re-sealed in our format. It is not new,
+   * and unchanged as far as the app can tell; its key id matches no key, so the commit re-seals
+   * it as it would a session sealed with a retired key: an implicit write.
+   */
+  async function fromLegacy(
+    header: string | null,
+    chunks: SessionCookies['chunks'],
+    hadCookie: boolean,
+  ): Promise<Result<{ session: Session<SessionData> }> | undefined> {
+    let reason: InvalidReason | undefined
+    for (const reader of config.legacy) {
+      const read = await reader.read(header, config.now())
+      if (read?.ok === false) reason ??= read.reason
+      if (!read?.ok) continue
+      const { data, flash } = read
+      let text: unknown
+      try {
+        text = config.serializer.stringify(flash ? [data, flash] : data)
+      } catch {}
+      if (typeof text !== 'string') {
+        reason ??= 'legacy-payload'
+        continue
+      }
+      const now = Math.floor(config.now())
+      const sid = crypto.getRandomValues(new Uint8Array(SESSION_ID_BYTES))
+      const loaded = { created: now, touched: now, sid, lifetime: undefined, data, flash, text }
+      // A legacy cookie under our own name is replaced by our write: expiring it would delete ours.
+      const legacy = read.expire.filter((c) => !c.startsWith(`${name}=`))
+      return { ok: true, session: newSession(loaded, { keyId: '', touched: now, chunks, hadCookie, legacy }) }
+    }
+    return reason === undefined ? undefined : fail(reason)
   }
 
   const store: SessionStore<SessionData> = {
@@ -332,7 +370,8 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
     async load(source) {
       const keys = await keyring()
       claim(source, store)
-      const read = readSessionCookies(cookieHeader(source), name, MAX_CANDIDATES)
+      const header = cookieHeader(source)
+      const read = readSessionCookies(header, name, MAX_CANDIDATES)
       const { values } = read
       // The chunk cookies a write may expire: with chunking off, only those our own cookie names.
       const chunks = config.maxChunks > 1 || values.some((v) => chunkCount(v) > 0) ? read.chunks : undefined
@@ -346,6 +385,11 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
           return newSession(loaded, { keyId, touched: loaded.touched, chunks, hadCookie: true })
         }
         firstReason ??= result.reason
+      }
+      if (config.legacy.length > 0) {
+        const found = await fromLegacy(header, chunks, values.length > 0)
+        if (found?.ok) return found.session
+        firstReason ??= found?.reason
       }
       if (firstReason !== undefined && config.onInvalid) {
         report(config.onInvalid, firstReason, source instanceof Request ? source : undefined)

@@ -107,6 +107,20 @@ export type InvalidReason =
   | 'idle'
   /** A session split across cookies whose chunk cookies are missing, duplicated or extra. */
   | 'chunks'
+  /**
+   * A `legacy` reader's cookie is not in that library's format (or is signed where it must be:
+   * a cookie-session value without its `.sig` cookie).
+   */
+  | 'legacy-malformed'
+  /**
+   * A `legacy` reader's cookie failed that library's MAC with every configured key (tampered,
+   * forged, or made with a key or password id no longer configured).
+   */
+  | 'legacy-tampered'
+  /** A `legacy` reader's cookie is past the expiry it carries (iron-session's seal). */
+  | 'legacy-expired'
+  /** A `legacy` reader's cookie authenticated, but its data is not a JSON object. */
+  | 'legacy-payload'
 
 const MAX_UINT48 = 2 ** 48
 

@@ -175,6 +175,9 @@ async function compileSource() {
     'sealed-session/chunks': `${root}src/chunks.ts`,
     'sealed-session/h3': `${root}src/h3.ts`,
     'sealed-session/elysia': `${root}src/elysia.ts`,
+    'sealed-session/legacy/cookie-session': `${root}src/legacy/cookie-session.ts`,
+    'sealed-session/legacy/iron': `${root}src/legacy/iron.ts`,
+    'sealed-session/legacy/react-router': `${root}src/legacy/react-router.ts`,
     'sealed-session': `${root}src/index.ts`,
   }
   await compile('all.ts', SOURCE.suite, { alias })
@@ -182,7 +185,18 @@ async function compileSource() {
 }
 
 /** The package's subpath exports besides the main entry, in the order tests see them resolved. */
-const SUBPATHS = ['hono', 'seal', 'compression', 'chunks', 'h3', 'elysia', 'astro']
+const SUBPATHS = [
+  'hono',
+  'seal',
+  'compression',
+  'chunks',
+  'h3',
+  'elysia',
+  'astro',
+  'legacy/cookie-session',
+  'legacy/iron',
+  'legacy/react-router',
+]
 
 async function compilePackage() {
   preparePackage()
