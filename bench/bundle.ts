@@ -43,6 +43,21 @@ export const BUNDLES: readonly BundleEntry[] = [
     source: `export { withSession } from '${root}src/index.ts'; export { chunking } from '${root}src/chunks.ts'`,
   },
   {
+    id: 'ours-app-legacy-cookie-session',
+    label: 'sealed-session, withSession + legacy cookieSession()',
+    source: `export { withSession } from '${root}src/index.ts'; export { cookieSession } from '${root}src/legacy/cookie-session.ts'`,
+  },
+  {
+    id: 'ours-app-legacy-iron',
+    label: 'sealed-session, withSession + legacy iron()',
+    source: `export { withSession } from '${root}src/index.ts'; export { iron } from '${root}src/legacy/iron.ts'`,
+  },
+  {
+    id: 'ours-app-legacy-react-router',
+    label: 'sealed-session, withSession + legacy reactRouter()',
+    source: `export { withSession } from '${root}src/index.ts'; export { reactRouter } from '${root}src/legacy/react-router.ts'`,
+  },
+  {
     id: 'ours-hono',
     label: 'sealed-session/hono',
     source: `export * from '${root}src/hono.ts'`,
@@ -153,7 +168,8 @@ export const CORE_TARGET = 3 * 1024
  * plus a little room, so growth is a decision rather than an accident. Lower it as the core
  * shrinks toward CORE_TARGET.
  */
-export const CORE_CEILING = 11008
+// Raised by 128 B for the `legacy` hook (issue 14).
+export const CORE_CEILING = 11136
 
 /**
  * What an app importing only `seal` and `unseal` may ship, min+gzip, checked like CORE_CEILING.
@@ -162,14 +178,35 @@ export const CORE_CEILING = 11008
  */
 export const SEAL_CEILING = 3480
 
-/** What an app using `withSession` with default options may ship, min+gzip. */
-export const APP_CEILING = 9856
+/**
+ * What an app using `withSession` with default options may ship, min+gzip. Raised by 64 B for
+ * the `legacy` hook (issue 14, about 155 B: the readers themselves are opt-in subpaths).
+ */
+export const APP_CEILING = 9920
 export const SEAL_TARGET = 2491
 
 /** The code only opt-in features need, and the marker that shows it is in a bundle. */
 const OPT_IN = [
-  { feature: 'compression()', file: 'src/compression.ts', marker: /\bCompressionStream\b/ },
-  { feature: 'chunking()', file: 'src/chunks.ts', marker: /~\$\{/ },
+  {
+    feature: 'compression()',
+    id: 'ours-app-compress',
+    file: 'src/compression.ts',
+    marker: /\bCompressionStream\b/,
+  },
+  { feature: 'chunking()', id: 'ours-app-chunks', file: 'src/chunks.ts', marker: /~\$\{/ },
+  {
+    feature: 'cookieSession()',
+    id: 'ours-app-legacy-cookie-session',
+    file: 'src/legacy/cookie-session.ts',
+    marker: /\.sig\b/,
+  },
+  { feature: 'iron()', id: 'ours-app-legacy-iron', file: 'src/legacy/iron.ts', marker: /Fe26\.2/ },
+  {
+    feature: 'reactRouter()',
+    id: 'ours-app-legacy-react-router',
+    file: 'src/legacy/react-router.ts',
+    marker: /__flash_/,
+  },
 ]
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -194,8 +231,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     // feature's file nor its marker (deflate's CompressionStream, the `N~` of a chunked cookie),
     // and an app that turns it on has both, so the markers are known to work.
     const app = sizes.get('ours-app')!
-    for (const { feature, file, marker } of OPT_IN) {
-      const withIt = sizes.get(feature === 'chunking()' ? 'ours-app-chunks' : 'ours-app-compress')!
+    for (const { feature, id, file, marker } of OPT_IN) {
+      const withIt = sizes.get(id)!
       const has = (s: BundleSize) => s.inputs.includes(file) || marker.test(s.text)
       results.push([!has(app), `an app using withSession without ${feature} ships none of its code`])
       results.push([

@@ -218,9 +218,8 @@ export function resolveOptions(options: SessionOptions): SessionConfig {
     }
   }
   const { legacy = [] } = options
-  if (!Array.isArray(legacy) || !legacy.every((r) => typeof r?.read === 'function')) {
-    throw invalid('legacy must be a list of readers from sealed-session/legacy/*')
-  }
+  if (!legacy.every?.((r) => typeof r?.read === 'function'))
+    throw invalid('legacy takes sealed-session/legacy/* readers')
   return Object.freeze({
     secrets: normalizeSecrets(options.secret),
     mode,

@@ -27,7 +27,7 @@ import {
   type Snapshot,
   VERSION,
 } from './session.ts'
-import { fail, type InvalidReason, type Result, SESSION_ID_BYTES, seal, unseal } from './token.ts'
+import { fail, type InvalidReason, type Result, seal, unseal } from './token.ts'
 
 /** How many cookies with our name are tried (stale copies under other paths/domains can coexist). */
 export const MAX_CANDIDATES = 4
@@ -330,40 +330,6 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
     return { cookies, explicit: changed }
   }
 
-  /**
-   * The session the first `legacy` reader opens, to be re-sealed in our format. It is not new,
-   * and unchanged as far as the app can tell; its key id matches no key, so the commit re-seals
-   * it as it would a session sealed with a retired key: an implicit write.
-   */
-  async function fromLegacy(
-    header: string | null,
-    chunks: SessionCookies['chunks'],
-    hadCookie: boolean,
-  ): Promise<Result<{ session: Session<SessionData> }> | undefined> {
-    let reason: InvalidReason | undefined
-    for (const reader of config.legacy) {
-      const read = await reader.read(header, config.now())
-      if (read?.ok === false) reason ??= read.reason
-      if (!read?.ok) continue
-      const { data, flash } = read
-      let text: unknown
-      try {
-        text = config.serializer.stringify(flash ? [data, flash] : data)
-      } catch {}
-      if (typeof text !== 'string') {
-        reason ??= 'legacy-payload'
-        continue
-      }
-      const now = Math.floor(config.now())
-      const sid = crypto.getRandomValues(new Uint8Array(SESSION_ID_BYTES))
-      const loaded = { created: now, touched: now, sid, lifetime: undefined, data, flash, text }
-      // A legacy cookie under our own name is replaced by our write: expiring it would delete ours.
-      const legacy = read.expire.filter((c) => !c.startsWith(`${name}=`))
-      return { ok: true, session: newSession(loaded, { keyId: '', touched: now, chunks, hadCookie, legacy }) }
-    }
-    return reason === undefined ? undefined : fail(reason)
-  }
-
   const store: SessionStore<SessionData> = {
     cookieName: name,
 
@@ -386,10 +352,23 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
         }
         firstReason ??= result.reason
       }
-      if (config.legacy.length > 0) {
-        const found = await fromLegacy(header, chunks, values.length > 0)
-        if (found?.ok) return found.session
-        firstReason ??= found?.reason
+      // No valid session of ours: the first `legacy` reader that opens its own cookie gives the
+      // session, not new and unchanged to the app. Its key id matches no key, so the commit
+      // re-seals it as it would one sealed with a retired key: an implicit write.
+      for (const reader of config.legacy) {
+        const found = await reader.read(header, config)
+        if (found?.ok) {
+          const { loaded, expire: legacy } = found
+          return newSession(loaded, {
+            keyId: '',
+            touched: loaded.touched,
+            chunks,
+            hadCookie: values.length > 0,
+            legacy,
+          })
+        }
+        // A legacy cookie under our name is "malformed" to us: its reader says more.
+        if (found && (firstReason ?? 'malformed') === 'malformed') firstReason = found.reason
       }
       if (firstReason !== undefined && config.onInvalid) {
         report(config.onInvalid, firstReason, source instanceof Request ? source : undefined)

@@ -110,6 +110,8 @@ const targets = {
   browser: { argv: [process.execPath, 'test/browser/run.mjs', ...flagFilter()], timeout: 360_000 },
   // How this script counts each target's output, and the browser suite's skip without Chromium.
   counting: { argv: [process.execPath, 'test/counting.test.mjs'], timeout: 60_000 },
+  // The legacy readers against the real cookie-session, iron-session and react-router (Node only).
+  legacy: { argv: [process.execPath, '--import', 'tsx', 'test/legacy-real.mjs'], timeout: 60_000 },
   // Bundle size of the core entry against its ceiling (bench/bundle.ts); Node only.
   size: { argv: [process.execPath, '--import', 'tsx', 'bench/bundle.ts', '--check'], timeout: 60_000 },
   // The Node demo under 15 s of load from a second process on loopback (npm run soak: 120 s).
@@ -133,6 +135,7 @@ groups.all = [
   'counting',
   ...groups.source,
   ...groups.package,
+  'legacy',
   'size',
   'examples',
   'frameworks',

@@ -37,6 +37,7 @@ import {
   type LegacyCookieOptions,
   type LegacyReader,
   legacySpec,
+  opened,
   secretBytes,
   verifyAny,
 } from './reader.ts'
@@ -94,7 +95,7 @@ export function cookieSession(options: CookieSessionOptions): LegacyReader {
   const expire = [expireCookie(spec), expireCookie(spec, sigName)]
 
   return {
-    async read(header) {
+    async read(header, config) {
       let value = firstCookie(header, name)
       // cookie-session treats an empty value (its own deletion) as no session.
       if (!value) return undefined
@@ -117,7 +118,7 @@ export function cookieSession(options: CookieSessionOptions): LegacyReader {
         if (!(key in Object.prototype) && !RESERVED.has(key))
           data[key] = (parsed as Record<string, unknown>)[key]
       }
-      return { ok: true, data, flash: undefined, expire }
+      return opened(config, data, undefined, expire)
     },
   }
 }

@@ -37,6 +37,7 @@ import {
   type LegacyCookieOptions,
   type LegacyReader,
   legacySpec,
+  opened,
   percentDecode,
 } from './reader.ts'
 
@@ -97,7 +98,8 @@ export function iron(options: IronOptions): LegacyReader {
   }
 
   return {
-    async read(header, now) {
+    async read(header, config) {
+      const now = config.now()
       const cookie = (name: string) => percentDecode(firstCookie(header, name) ?? '')
       // As iron-session reads it: the whole cookie, or else the chunks up to the first gap.
       let value = cookie(cookieName)
@@ -155,7 +157,12 @@ export function iron(options: IronOptions): LegacyReader {
       } catch {}
       const data = text === undefined ? undefined : jsonObject(text)
       if (data === undefined) return fail('legacy-payload')
-      return { ok: true, data, flash: undefined, expire: present.map((n) => expireCookie(spec, n)) }
+      return opened(
+        config,
+        data,
+        undefined,
+        present.map((n) => expireCookie(spec, n)),
+      )
     },
   }
 }

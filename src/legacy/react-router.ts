@@ -37,6 +37,7 @@ import {
   type LegacyCookieOptions,
   type LegacyReader,
   legacySpec,
+  opened,
   percentDecode,
   secretBytes,
   verifyAny,
@@ -79,7 +80,7 @@ export function reactRouter(options: ReactRouterOptions): LegacyReader {
   const expire = [expireCookie(spec)]
 
   return {
-    async read(header) {
+    async read(header, config) {
       const cookie = firstCookie(header, name)
       // React Router's own deletion writes an empty value: no session.
       if (!cookie) return undefined
@@ -107,7 +108,7 @@ export function reactRouter(options: ReactRouterOptions): LegacyReader {
           writable: true,
         })
       }
-      return { ok: true, data, flash, expire }
+      return opened(config, data, flash, expire)
     },
   }
 }

@@ -4,7 +4,9 @@
 
 import { type CookieSpec, cookieSpec, readCookie } from '../cookie.ts'
 import { configError } from '../errors.ts'
-import type { Result } from '../token.ts'
+import type { SessionConfig } from '../options.ts'
+import type { Loaded } from '../session.ts'
+import { fail, type Result, SESSION_ID_BYTES } from '../token.ts'
 
 /**
  * A reader of another library's session cookie, for the `legacy` option of
@@ -15,19 +17,43 @@ import type { Result } from '../token.ts'
 export interface LegacyReader {
   /**
    * @internal Opens this library's cookie in `header` with that library's checks: `undefined`
-   * when the request carries none, a failure with its reason, or the data and the `Set-Cookie`
-   * values that expire the old cookie(s). `now`: the store's clock, ms.
+   * when the request carries none, a failure with its reason, or the session as the store
+   * loads it and the `Set-Cookie` values that expire the old cookie(s).
    */
-  readonly read: (header: string | null, now: number) => Promise<LegacyResult | undefined>
+  readonly read: (header: string | null, config: SessionConfig) => Promise<LegacyResult | undefined>
 }
 
 /** @internal What a legacy reader found. */
 export type LegacyResult = Result<{
-  readonly data: Record<string, unknown>
-  readonly flash: Record<string, unknown> | undefined
+  readonly loaded: Loaded
   /** `Set-Cookie` values deleting the old cookie(s), with the path and domain they were set with. */
   readonly expire: readonly string[]
 }>
+
+/**
+ * The session a reader opened, for the store: created now with a new id, its data serialized
+ * as the store's serializer does, so it reads as unchanged. `expire` leaves out a cookie under
+ * the store's own name: the store's write replaces it, and expiring it would delete ours.
+ */
+export function opened(
+  config: SessionConfig,
+  data: Record<string, unknown>,
+  flash: Record<string, unknown> | undefined,
+  expire: readonly string[],
+): LegacyResult {
+  let text: unknown
+  try {
+    text = config.serializer.stringify(flash ? [data, flash] : data)
+  } catch {}
+  if (typeof text !== 'string') return fail('legacy-payload')
+  const now = Math.floor(config.now())
+  const sid = crypto.getRandomValues(new Uint8Array(SESSION_ID_BYTES))
+  return {
+    ok: true,
+    loaded: { created: now, touched: now, sid, lifetime: undefined, data, flash, text },
+    expire: expire.filter((c) => !c.startsWith(`${config.cookie.name}=`)),
+  }
+}
 
 /** Where the old library set its cookie: a deletion must name the same path and domain. */
 export interface LegacyCookieOptions {
