@@ -261,7 +261,7 @@ function checks(pkg) {
       if (deno.status !== 0) throw new Error(out)
       const published = [...out.matchAll(/file:\/\/(\S+) \(/g)].map((m) => m[1].replace(root, ''))
       const stray = published.filter(
-        (f) => !/^(src\/[\w-]+\.ts|README\.md|LICENSE|CHANGELOG\.md|jsr\.json)$/.test(f),
+        (f) => !/^(src\/(?:legacy\/)?[\w-]+\.ts|README\.md|LICENSE|CHANGELOG\.md|jsr\.json)$/.test(f),
       )
       if (published.length === 0 || stray.length > 0) throw new Error(`unexpected files: ${stray}\n${out}`)
     },
