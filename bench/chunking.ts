@@ -5,7 +5,9 @@
 //   npm run bench:big            (tsx bench/chunking.ts)
 //   npm run bench:big -- --quick (fewer rounds, for a smoke run)
 //   bun bench/chunking.ts   ·   deno run -A bench/chunking.ts
-import { joinChunks, writeChunked } from '../src/chunks.ts'
+import { joinChunks } from '../src/chunk-read.ts'
+import { chunking, writeChunked } from '../src/chunks.ts'
+import { compression } from '../src/compression.ts'
 import { cookieSpec, readSessionCookies } from '../src/cookie.ts'
 import { type SessionOptions, withSession } from '../src/index.ts'
 
@@ -155,8 +157,8 @@ console.log('| session JSON | bytes | plain: cookies / bytes | compressed: cooki
 console.log('| --- | ---: | ---: | ---: | ---: |')
 for (const [label, data] of sizes) {
   const json = JSON.stringify({ ...data, v: '0' }).length
-  const plain = await write(app(data, { chunks: 4 }))
-  const packed = await write(app(data, { chunks: 4, compress: true }))
+  const plain = await write(app(data, { chunks: chunking(4) }))
+  const packed = await write(app(data, { chunks: chunking(4), compress: compression() }))
   const saved = `${Math.round((1 - packed.bytes / plain.bytes) * 100)}%`
   console.log(
     `| ${label} realistic | ${json} | ${plain.cookies} / ${plain.bytes} | ${packed.cookies} / ${packed.bytes} | ${saved} |`,
@@ -169,12 +171,12 @@ console.log(
 )
 const scenarios: [string, Record<string, unknown>, Partial<SessionOptions>][] = [
   ['1 KB, one cookie (baseline)', sizes[0][1], {}],
-  ['1 KB, compressed', sizes[0][1], { compress: true }],
-  ['2.9 KB, one cookie', sized(2900), { chunks: 4 }],
-  ['3 KB, 2 chunks', sizes[1][1], { chunks: 4 }],
-  ['3 KB, compressed (1 cookie)', sizes[1][1], { chunks: 4, compress: true }],
-  ['10 KB, 4 chunks', sizes[2][1], { chunks: 4 }],
-  ['10 KB, compressed', sizes[2][1], { chunks: 4, compress: true }],
+  ['1 KB, compressed', sizes[0][1], { compress: compression() }],
+  ['2.9 KB, one cookie', sized(2900), { chunks: chunking(4) }],
+  ['3 KB, 2 chunks', sizes[1][1], { chunks: chunking(4) }],
+  ['3 KB, compressed (1 cookie)', sizes[1][1], { chunks: chunking(4), compress: compression() }],
+  ['10 KB, 4 chunks', sizes[2][1], { chunks: chunking(4) }],
+  ['10 KB, compressed', sizes[2][1], { chunks: chunking(4), compress: compression() }],
 ]
 const BATCH = quick ? 50 : 300
 const ROUNDS = quick ? 3 : 9

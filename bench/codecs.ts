@@ -6,10 +6,8 @@ import { sealData, unsealData } from 'iron-session'
 import * as iron from 'iron-webcrypto'
 import { EncryptJWT, jwtDecrypt, jwtVerify, SignJWT } from 'jose'
 import { base64urlDecode, base64urlEncode, encoder } from '../src/encoding.ts'
-import { getKeyring, type Mode } from '../src/keys.ts'
-import { resolveOptions } from '../src/options.ts'
-import { open } from '../src/session.ts'
-import { SESSION_ID_BYTES, seal } from '../src/token.ts'
+import type { Mode } from '../src/keys.ts'
+import { createSessionStore } from '../src/store.ts'
 import { type Data, NAME, SECRET } from './data.ts'
 
 export interface Codec {
@@ -74,25 +72,23 @@ async function floorCodec(withAad: boolean): Promise<Codec> {
 }
 
 /**
- * This library, exactly as a session reads and writes: the strict serializer and `seal` on the
- * way out, `open` (unseal, lifetimes, UTF-8, parse) on the way in.
+ * This library, exactly as a session reads and writes, through the public store: the strict
+ * serializer and the seal on the way out, the unseal, lifetimes, UTF-8 and parse on the way in.
  */
 export function ours(mode: Mode): CodecFactory {
   return async () => {
-    const config = resolveOptions({ secret: SECRET, mode, cookie: { name: NAME } })
-    const ring = await getKeyring(config.secrets, mode)
-    const sid = crypto.getRandomValues(new Uint8Array(SESSION_ID_BYTES))
+    const store = createSessionStore<Data>({ secret: SECRET, mode, cookie: { name: NAME } })
     return {
       id: mode === 'encrypted' ? 'ours' : 'ours-signed',
       async seal(data) {
-        const now = config.now()
-        const body = encoder.encode(config.serializer.stringify(data))
-        return `${NAME}=${await seal({ created: now, touched: now, sid, body }, ring, mode, NAME)}`
+        const session = await store.load(null)
+        session.replace(data)
+        return (await store.commit(session))[0]!.split(';')[0]!
       },
       async unseal(sealed) {
-        const loaded = await open(value(sealed), ring, config)
-        if ('reason' in loaded) throw new Error(loaded.reason)
-        return loaded.data
+        const session = await store.load(sealed)
+        if (session.isNew) throw new Error('not a session')
+        return session.data as Data
       },
     }
   }

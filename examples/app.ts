@@ -8,11 +8,18 @@ import {
   type SessionOptions,
   withSession,
 } from 'sealed-session'
+import { chunking } from 'sealed-session/chunks'
+import { compression } from 'sealed-session/compression'
 
-export interface DemoSession extends Record<string, unknown> {
+export interface DemoSession {
   count: number
   user: string
   note: string
+}
+
+/** Flash messages, typed like the data. */
+export interface DemoFlash {
+  notice: string
 }
 
 export interface DemoConfig {
@@ -28,7 +35,7 @@ export interface DemoConfig {
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
-function page(session: Session<DemoSession>, notice: string | undefined): Response {
+function page(session: Session<DemoSession, DemoFlash>, notice: string | undefined): Response {
   const user = session.get('user')
   const body = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>sealed-session demo</title>
@@ -51,7 +58,7 @@ ${
 
 const redirect = (to = '/') => new Response(null, { status: 303, headers: { location: to } })
 
-async function route(request: Request, session: Session<DemoSession>): Promise<Response> {
+async function route(request: Request, session: Session<DemoSession, DemoFlash>): Promise<Response> {
   const { pathname, searchParams } = new URL(request.url)
   if (request.method === 'POST' && pathname === '/login') {
     const form = await request.formData()
@@ -91,7 +98,7 @@ async function route(request: Request, session: Session<DemoSession>): Promise<R
   }
   if (pathname === '/') {
     session.set('count', (session.get('count') ?? 0) + 1)
-    return page(session, session.flash<string>('notice'))
+    return page(session, session.flash('notice'))
   }
   return new Response('Not found', { status: 404 })
 }
@@ -99,11 +106,14 @@ async function route(request: Request, session: Session<DemoSession>): Promise<R
 /** Builds the demo's fetch handler. Extra runtime arguments (env, ctx, info, server) pass through. */
 export function createApp(config: DemoConfig): (request: Request, ...rest: unknown[]) => Promise<Response> {
   const options: SessionOptions = { secret: config.secret, cookie: config.cookie ?? {} }
-  if (config.chunks !== undefined) options.chunks = config.chunks
-  if (config.compress !== undefined) options.compress = config.compress
+  // Opt-in features are imports: an app that never turns them on ships none of their code.
+  const { chunks, compress } = config
+  if (chunks !== undefined && chunks !== false)
+    options.chunks = chunks === true ? chunking() : chunking(chunks)
+  if (compress) options.compress = compression()
   if (config.maxAge !== undefined) options.maxAge = config.maxAge
   if (config.maxAge !== undefined) options.idleTimeout = config.maxAge
-  return withSession<DemoSession>(route, options)
+  return withSession(route, options)
 }
 
 /**

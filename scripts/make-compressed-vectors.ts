@@ -1,9 +1,11 @@
-// Regenerates test/vectors-compressed.json: tokens with raw-DEFLATE bodies (format v1, uppercase
-// mode letter). DEFLATE output differs between runtimes' zlib builds, so these freeze what a
+// Regenerates test/vectors-compressed.json: tokens with raw-DEFLATE bodies (uppercase mode
+// letter). The committed file froze format v1, still read; regenerating now writes v2. DEFLATE output differs between runtimes' zlib builds, so these freeze what a
 // reader must open, not what every sealer must produce.
 //   npx tsx scripts/make-compressed-vectors.ts > test/vectors-compressed.json
+import { compression } from '../src/compression.ts'
 import { base64urlEncode } from '../src/encoding.ts'
 import { getKeyring, normalizeSecrets } from '../src/keys.ts'
+import { setNextIvForTests } from '../src/testing.ts'
 import { seal } from '../src/token.ts'
 
 const secret = 'vector-secret-do-not-use-0123456789abcdefghij'
@@ -25,7 +27,8 @@ for (const [i, c] of cases.entries()) {
   const created = 1767225600000 + i
   const touched = created + 1000 * i
   const body = new TextEncoder().encode(c.body)
-  const token = await seal({ created, touched, sid, body }, ring, c.mode, c.name, iv, true)
+  setNextIvForTests(iv)
+  const token = await seal({ created, touched, sid, body }, ring, c.mode, c.name, compression())
   if (token[0] !== token[0]!.toUpperCase()) throw new Error(`case ${i} did not compress`)
   out.push({ ...c, secret, created, touched, sid: base64urlEncode(sid), iv: base64urlEncode(iv), token })
 }

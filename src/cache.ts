@@ -17,6 +17,7 @@
 import { encoder } from './encoding.ts'
 import { configError } from './errors.ts'
 import type { Keyring, SessionKey } from './keys.ts'
+import type { Lifetime } from './token.ts'
 
 export interface TokenCacheOptions {
   /** Most tokens remembered. Default 1000. */
@@ -30,6 +31,7 @@ export interface Verified {
   readonly created: number
   readonly touched: number
   readonly sid: Uint8Array
+  readonly lifetime: Lifetime | undefined
   readonly key: SessionKey
   /** The body as text, before parsing. */
   readonly text: string

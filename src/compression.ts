@@ -1,84 +1,69 @@
-// Raw DEFLATE (RFC 1951) through the Compression Streams standard, the one codec every target
-// runtime ships (Workers, Deno, Bun, Node 20.12+/21.2+, browsers). Bytes in, bytes out.
-//
-// Inflating is bounded: the output is counted as it streams and the stream is cancelled once it
-// passes `limit`. The input is fed in small slices because some implementations (Deno's) expand a
-// whole written chunk in one step; raw DEFLATE expands at most ~1032:1, so a 512-byte slice can
-// never produce more than ~530 KB before the count is checked. (Each slice costs Node a zlib
-// thread-pool round trip, so they are not smaller.)
+/**
+ * Opt-in compression of session cookies: `compress: compression()`. Only apps that import this
+ * subpath ship the deflate code; every app reads compressed cookies, so turning compression off
+ * logs nobody out.
+ *
+ * @example
+ * ```ts
+ * import { withSession } from 'sealed-session'
+ * import { compression } from 'sealed-session/compression'
+ *
+ * export default { fetch: withSession(handler, { secret: env.SECRET, compress: compression() }) }
+ * ```
+ *
+ * @module
+ */
 
-const FORMAT = 'deflate-raw'
-const INFLATE_SLICE = 512
+import { canCompress, deflate } from './deflate.ts'
+import { configError } from './errors.ts'
+import { MAX_INFLATED_BYTES } from './token.ts'
+
+/** Below this, deflate saves a dozen bytes at most and is not worth a stream round trip. */
+export const MIN_COMPRESS_BYTES = 128
+
+/** What `compression()` returns: pass it as the `compress` option. */
+export interface Compression {
+  /**
+   * @internal The deflated body, or `undefined` when that would not shorten a token whose other
+   * parts take `overhead` bytes (before base64url).
+   */
+  readonly pack: (body: Uint8Array, overhead: number) => Promise<Uint8Array | undefined>
+}
+
+let made: Compression | undefined
 
 /**
- * Whether this runtime has `CompressionStream('deflate-raw')`. An unsupported format is a
- * TypeError (Compression Streams standard); any other error is not about the format: Workers
- * refuse to construct streams in global scope, where static options are often resolved.
+ * Compress the session with raw DEFLATE before sealing, when that makes the cookie shorter. The
+ * cookie's length then depends on the content: do not use it when the session holds secrets
+ * (CSRF tokens, API keys) next to data an attacker can influence.
+ *
+ * Returns the same object every time, so an options function may call it per request.
+ * @throws {ConfigurationError} `ERR_OPTION_INVALID` when the runtime lacks
+ *   `CompressionStream('deflate-raw')` (Node 18, and Node 20 before 20.12).
  */
-export function canCompress(): boolean {
-  if (typeof CompressionStream !== 'function' || typeof DecompressionStream !== 'function') return false
-  try {
-    new CompressionStream(FORMAT)
-  } catch (error) {
-    return !(error instanceof TypeError)
+export function compression(): Compression {
+  if (made) return made
+  if (!canCompress()) {
+    throw configError(
+      'ERR_OPTION_INVALID',
+      "compression() needs CompressionStream('deflate-raw'): Node 20.12+",
+    )
   }
-  return true
+  made = Object.freeze({ pack })
+  return made
 }
 
-export async function deflate(bytes: Uint8Array): Promise<Uint8Array> {
-  const stream = new CompressionStream(FORMAT)
-  const writer = stream.writable.getWriter()
-  // Settled through the readable side; errors there surface from collect().
-  writer.write(bytes as Uint8Array<ArrayBuffer>).catch(ignore)
-  writer.close().catch(ignore)
-  return (await collect(stream.readable.getReader(), Number.POSITIVE_INFINITY))!
+async function pack(body: Uint8Array, overhead: number): Promise<Uint8Array | undefined> {
+  if (body.length < MIN_COMPRESS_BYTES || body.length > MAX_INFLATED_BYTES) return undefined
+  // Compression is only ever an optimisation: if it fails, the body goes out as it is.
+  const packed = await deflate(body).catch(() => undefined)
+  // Base64url rounds up to whole characters: compare encoded lengths, not byte counts.
+  return packed && encodedLength(overhead + packed.length) < encodedLength(overhead + body.length)
+    ? packed
+    : undefined
 }
 
-/** The inflated bytes, or `undefined` when `bytes` is not raw DEFLATE or inflates past `limit`. */
-export async function inflate(bytes: Uint8Array, limit: number): Promise<Uint8Array | undefined> {
-  let stream: DecompressionStream
-  try {
-    stream = new DecompressionStream(FORMAT)
-  } catch {
-    return undefined
-  }
-  const writer = stream.writable.getWriter()
-  // Queued at once; the transform takes the next slice only when its output has been read.
-  for (let i = 0; i < bytes.length; i += INFLATE_SLICE) {
-    writer.write(bytes.subarray(i, i + INFLATE_SLICE) as Uint8Array<ArrayBuffer>).catch(ignore)
-  }
-  writer.close().catch(ignore)
-  try {
-    return await collect(stream.readable.getReader(), limit)
-  } catch {
-    return undefined
-  }
+/** base64url characters for `n` bytes, unpadded. */
+function encodedLength(n: number): number {
+  return Math.ceil((n * 4) / 3)
 }
-
-async function collect(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  limit: number,
-): Promise<Uint8Array | undefined> {
-  const parts: Uint8Array[] = []
-  let total = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    total += value.length
-    if (total > limit) {
-      reader.cancel().catch(ignore)
-      return undefined
-    }
-    parts.push(value)
-  }
-  if (parts.length === 1) return parts[0]!
-  const out = new Uint8Array(total)
-  let offset = 0
-  for (const part of parts) {
-    out.set(part, offset)
-    offset += part.length
-  }
-  return out
-}
-
-function ignore(): void {}

@@ -2,7 +2,7 @@
 // Parsing is lenient (other cookies are skipped, never decoded); serializing is strict, and every
 // option is checked once, at setup, so the per-request path only concatenates strings.
 
-import { configError } from './errors.ts'
+import { checkKeys, configError } from './errors.ts'
 
 export type SameSite = 'Strict' | 'Lax' | 'None'
 export type Priority = 'Low' | 'Medium' | 'High'
@@ -59,11 +59,25 @@ function bad(message: string): never {
 
 function pick<T extends string>(value: unknown, allowed: readonly T[], what: string): T {
   const found = allowed.find((a) => typeof value === 'string' && a.toLowerCase() === value.toLowerCase())
-  return found ?? bad(`cookie ${what} must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}`)
+  return found ?? bad(`cookie ${what} must be one of ${allowed}; got ${JSON.stringify(value)}`)
 }
 
 /** Validates cookie options at setup; throws `ERR_COOKIE_OPTION` with the rule that was broken. */
+const COOKIE_KEYS = [
+  'name',
+  'path',
+  'domain',
+  'httpOnly',
+  'secure',
+  'sameSite',
+  'partitioned',
+  'priority',
+  'sessionCookie',
+] as const satisfies readonly (keyof CookieOptions)[]
+
 export function cookieSpec(options: CookieOptions = {}): CookieSpec {
+  if (typeof options !== 'object' || options === null) bad('cookie must be an object of cookie options')
+  checkKeys(options, COOKIE_KEYS, 'cookie.')
   const {
     name = 'session',
     path = '/',
@@ -74,10 +88,10 @@ export function cookieSpec(options: CookieOptions = {}): CookieSpec {
     sessionCookie = false,
   } = options
   if (typeof name !== 'string' || !TOKEN.test(name)) {
-    bad(`cookie name ${JSON.stringify(name)} is not an RFC 9110 token (letters, digits, !#$%&'*+-.^_\`|~)`)
+    bad(`cookie name ${JSON.stringify(name)} is not an RFC 9110 token`)
   }
   if (typeof path !== 'string' || !PATH.test(path)) {
-    bad(`cookie path ${JSON.stringify(path)} must start with '/' and contain no ';' or control characters`)
+    bad(`cookie path ${JSON.stringify(path)} must start with / and hold no ; or controls`)
   }
   if (domain !== undefined && (typeof domain !== 'string' || domain.length > 253 || !DOMAIN.test(domain))) {
     bad(`cookie domain ${JSON.stringify(domain)} is not a host name`)
@@ -90,11 +104,9 @@ export function cookieSpec(options: CookieOptions = {}): CookieSpec {
 
   // RFC 6265bis section 4.1.3: cookie name prefixes.
   const lower = name.toLowerCase()
-  if (lower.startsWith('__secure-') && !secure) bad(`a __Secure- cookie (${name}) requires secure: true`)
-  if (lower.startsWith('__host-')) {
-    if (!secure) bad(`a __Host- cookie (${name}) requires secure: true`)
-    if (path !== '/') bad(`a __Host- cookie (${name}) requires path '/'`)
-    if (domain !== undefined) bad(`a __Host- cookie (${name}) must not set a domain`)
+  if (lower.startsWith('__secure-') && !secure) bad('a __Secure- cookie requires secure: true')
+  if (lower.startsWith('__host-') && (!secure || path !== '/' || domain !== undefined)) {
+    bad("a __Host- cookie requires secure: true, path '/' and no domain")
   }
   // RFC 6265bis section 5.6.7 and CHIPS: SameSite=None and Partitioned are refused without Secure.
   if (sameSite === 'None' && !secure) bad('sameSite: None requires secure: true')

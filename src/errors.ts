@@ -52,8 +52,8 @@ export class CookieTooLargeError extends SealedSessionError {
     super(
       'ERR_COOKIE_TOO_LARGE',
       maxChunks === 1
-        ? `session cookie would be ${size} bytes, over the ${limit}-byte limit browsers enforce; store less in the session, or enable the \`chunks\` or \`compress\` option`
-        : `session would need ${chunks} cookies (${size} bytes), over the cap of ${maxChunks} cookies (${limit} bytes); store less in the session`,
+        ? `session cookie would be ${size} bytes, over ${limit}; store less, or enable the \`chunks\` or \`compress\` option`
+        : `session would need ${chunks} cookies (${size} bytes), over the cap of ${maxChunks} cookies; store less`,
     )
     this.size = size
     this.limit = limit
@@ -83,9 +83,39 @@ export class SessionCommittedError extends SealedSessionError {
   constructor(action: string) {
     super(
       'ERR_SESSION_COMMITTED',
-      `cannot ${action}: the response carrying this session was already committed; change the session before the handler returns (await session.save() before streaming)`,
+      `cannot ${action}: the response was already committed (await session.save() before streaming)`,
     )
   }
+}
+
+/**
+ * Refuses keys that are not options (`maxage`, `cookie.naem`): silently ignored, they would leave
+ * a setting at its default. The message names the closest valid key.
+ */
+export function checkKeys(object: object, known: readonly string[], where: string): void {
+  for (const key of Object.keys(object)) {
+    if (known.includes(key)) continue
+    const closest = known.reduce((best, k) => (distance(key, k) < distance(key, best) ? k : best))
+    throw configError(
+      'ERR_OPTION_INVALID',
+      `unknown option ${where}${key}${distance(key, closest) <= 3 ? `; did you mean ${where}${closest}?` : ''}`,
+    )
+  }
+}
+
+/** Edit distance, case-insensitive (`maxage` is one step from `maxAge`'s spelling, not two). */
+function distance(a: string, b: string): number {
+  const x = a.toLowerCase()
+  const y = b.toLowerCase()
+  let row = Array.from({ length: y.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= x.length; i++) {
+    const next = [i]
+    for (let j = 1; j <= y.length; j++) {
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1))
+    }
+    row = next
+  }
+  return row[y.length]!
 }
 
 /** @internal */

@@ -1,24 +1,47 @@
-// Hono middleware: `c.var.session`, typed through Hono's Env generics. The only file that knows Hono.
+// Hono middleware: the session on `c.var`, typed through Hono's Env generics. The only file that
+// knows Hono; a thin layer over the store (store.ts).
 
-import type { Context, MiddlewareHandler } from 'hono'
+import type { Context, Env, MiddlewareHandler } from 'hono'
+import { configError } from './errors.ts'
 import type { SessionOptions } from './options.ts'
-import { abandonSession, commitSession, loadSession, type Session, type SessionData } from './session.ts'
-import { applySetCookies, configResolver } from './with-session.ts'
+import type { JsonValue } from './serializer.ts'
+import type { FlashData, Session, SessionData } from './session.ts'
+import { discard, storeResolver } from './store.ts'
 
-/** Hono `Env` fragment that types `c.var.session`. */
-export interface SessionEnv<T extends SessionData = SessionData> {
-  Variables: { session: Session<T> }
+/**
+ * Hono `Env` fragment that types the session variable: `c.var.session`, or `c.var[Key]` for a
+ * named session.
+ */
+export type SessionEnv<
+  Data extends SessionData = Record<string, JsonValue>,
+  Key extends string = 'session',
+  Flash extends FlashData = Record<string, unknown>,
+> = {
+  Variables: { [K in Key]: Session<Data, Flash> }
+}
+
+/** Where the middleware puts the session. */
+export interface SessionMiddlewareOptions<Key extends string> {
+  /**
+   * The `c.var` name of this session; give each session of an app its own (and its own cookie
+   * name).
+   * @default 'session'
+   */
+  key?: Key
 }
 
 /**
- * Session middleware for Hono. Options may be a function of the context, to read `c.env` on Workers.
+ * Session middleware for Hono. Options may be a function of the context, to read `c.env` on
+ * Workers; it sees the app's own `Env`, so `c.env` is typed. Several sessions: one middleware
+ * each, each with its own `key` and cookie name.
  *
  * @example
  * ```ts
  * import { Hono } from 'hono'
  * import { session, type SessionEnv } from 'sealed-session/hono'
  *
- * const app = new Hono<SessionEnv<{ count: number }> & { Bindings: { SESSION_SECRET: string } }>()
+ * type AppEnv = SessionEnv<{ count: number }> & { Bindings: { SESSION_SECRET: string } }
+ * const app = new Hono<AppEnv>()
  * app.use(session((c) => ({ secret: c.env.SESSION_SECRET })))
  * app.get('/', (c) => {
  *   const count = (c.var.session.get('count') ?? 0) + 1
@@ -26,25 +49,41 @@ export interface SessionEnv<T extends SessionData = SessionData> {
  *   return c.text(`visits: ${count}`)
  * })
  * ```
- * @throws {ConfigurationError} on invalid options.
+ * @example Two named sessions
+ * ```ts
+ * type AppEnv = SessionEnv<{ user: string }, 'auth'> & SessionEnv<{ theme: string }, 'prefs'>
+ * const app = new Hono<AppEnv>()
+ * app.use(session({ secret, cookie: { name: '__Host-auth' } }, { key: 'auth' }))
+ * app.use(session({ secret, cookie: { name: 'prefs' }, mode: 'signed' }, { key: 'prefs' }))
+ * app.get('/', (c) => c.text(`${c.var.auth.get('user')} likes ${c.var.prefs.get('theme')}`))
+ * ```
+ * @throws {ConfigurationError} on invalid options; on the first request, `ERR_OPTION_INVALID`
+ *   when two session middlewares share a `key`, and `ERR_COOKIE_OPTION` when their cookie names
+ *   collide.
  */
-export function session<T extends SessionData = SessionData>(
-  options: SessionOptions | ((c: Context) => SessionOptions),
-): MiddlewareHandler<SessionEnv<T>> {
-  const resolve = configResolver<[Context]>(options)
+export function session<E extends Env = SessionEnv, Key extends string = 'session'>(
+  options: SessionOptions | ((c: Context<E>) => SessionOptions),
+  { key = 'session' as Key }: SessionMiddlewareOptions<Key> = {},
+): MiddlewareHandler<E> {
+  const storeOf = storeResolver<[Context<E>]>(options)
   return async function sealedSession(c, next) {
-    const s = await loadSession<T>(c.req.raw, resolve(c))
-    c.set('session', s)
+    const store = storeOf(c)
+    const s = await store.load(c.req.raw)
+    if (c.get(key as never) !== undefined) {
+      throw configError(
+        'ERR_OPTION_INVALID',
+        `two session middlewares set c.var.${key}; give each its own \`key\``,
+      )
+    }
+    c.set(key as never, s as never)
     await next()
     // Hono turned a thrown error into its error response: what the handler changed before
     // throwing is not written, as with withSession.
     if (c.error) {
-      abandonSession(s as Session)
+      discard(s)
       return
     }
-    const commit = await commitSession(s as Session)
-    if (commit.cookies.length === 0) return
-    const res = applySetCookies(c.res, commit)
+    const res = await store.apply(s, c.res)
     // Re-wrapped (immutable headers): hand Hono the new response. Clearing first stops Hono's
     // setter from merging the old headers back over ours.
     if (res !== c.res) {

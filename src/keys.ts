@@ -3,12 +3,16 @@
 // Each secret goes through HKDF-SHA-256 (RFC 5869) once, with an `info` label per mode, so the
 // encrypted and signed modes never share a key even when they share a secret. A second label
 // derives a 3-byte key id that tokens carry, so a reader picks the key by id instead of trying
-// every configured key.
+// every configured key. One-off tokens (seal.ts) get labels of their own, so a session cookie and a
+// one-off token never open as each other even under the same secret.
 
 import { base64urlEncode, encoder } from './encoding.ts'
 import { configError } from './errors.ts'
 
 export type Mode = 'encrypted' | 'signed'
+
+/** @internal What a keyring is for: a session mode, or `seal` for one-off tokens (AES-GCM). */
+export type KeyUse = Mode | 'seal'
 
 /** A secret: a string (UTF-8 bytes) or raw bytes, at least 32 bytes either way. */
 export type Secret = string | Uint8Array
@@ -36,25 +40,26 @@ export const PUBLISHED_SECRETS: ReadonlySet<string> = new Set([
 ])
 
 const SALT = encoder.encode('sealed-session')
-const INFO = {
-  encrypted: encoder.encode('sealed-session v1 aes-256-gcm'),
-  signed: encoder.encode('sealed-session v1 hmac-sha-256'),
-  encryptedId: encoder.encode('sealed-session v1 key id aes-256-gcm'),
-  signedId: encoder.encode('sealed-session v1 key id hmac-sha-256'),
+// HKDF `info` is `sealed-session v1 <label>` for the key and `sealed-session v1 key id <label>` for
+// its id (docs/FORMAT.md). Encoded when a key is derived, which happens once per secret list.
+const LABEL: Record<KeyUse, string> = {
+  encrypted: 'aes-256-gcm',
+  signed: 'hmac-sha-256',
+  seal: 'seal aes-256-gcm',
 }
 
 /** Checks and normalises `secret` at setup. Newest secret first. */
 export function normalizeSecrets(secret: unknown): Uint8Array[] {
   const list = Array.isArray(secret) ? secret : [secret]
-  if (list.length === 0) throw configError('ERR_SECRET_INVALID', '`secret` is an empty list')
+  if (list.length === 0) throw configError('ERR_SECRET_INVALID', 'secret is an empty list')
   const secrets = list.map((s: unknown, i) => {
-    const where = Array.isArray(secret) ? `secret[${i}]` : '`secret`'
+    const where = Array.isArray(secret) ? `secret[${i}]` : 'secret'
     let bytes: Uint8Array
     if (typeof s === 'string') {
       if (PUBLISHED_SECRETS.has(s)) {
         throw configError(
           'ERR_SECRET_INVALID',
-          `${where} is an example secret from the documentation; generate your own, e.g. \`openssl rand -base64 32\``,
+          `${where} is an example from the docs; generate your own: openssl rand -base64 32`,
         )
       }
       bytes = encoder.encode(s)
@@ -63,16 +68,16 @@ export function normalizeSecrets(secret: unknown): Uint8Array[] {
       // that wipes or reuses its buffer after setup must not change the key.
       bytes = new Uint8Array(s)
     } else {
-      throw configError('ERR_SECRET_INVALID', `${where} must be a string or a Uint8Array, got ${describe(s)}`)
+      throw configError('ERR_SECRET_INVALID', `${where} must be a string or Uint8Array; got ${describe(s)}`)
     }
     if (bytes.length < MIN_SECRET_BYTES) {
       throw configError(
         'ERR_SECRET_INVALID',
-        `${where} is ${bytes.length} bytes; at least ${MIN_SECRET_BYTES} are required (e.g. \`openssl rand -base64 32\`)`,
+        `${where} is ${bytes.length} bytes, under ${MIN_SECRET_BYTES}: openssl rand -base64 32`,
       )
     }
     if (bytes.every((b) => b === bytes[0])) {
-      throw configError('ERR_SECRET_INVALID', `${where} is one repeated character; use random bytes`)
+      throw configError('ERR_SECRET_INVALID', `${where} is one repeated byte; use random bytes`)
     }
     return bytes
   })
@@ -101,15 +106,9 @@ function describe(value: unknown): string {
 export const MAX_CACHED_KEYRINGS = 1024
 const keyrings = new Map<string, Promise<Keyring>>()
 
-// The same list (one configuration's) asks on every request: remember its answer by identity, so
-// the per-request path skips building the string key.
-const bySecrets = new WeakMap<readonly Uint8Array[], { mode: Mode; ring: Promise<Keyring> }>()
-
 /** Returns the keyring for these secrets, deriving it once; concurrent callers share one promise. */
-export function getKeyring(secrets: readonly Uint8Array[], mode: Mode): Promise<Keyring> {
-  const known = bySecrets.get(secrets)
-  if (known?.mode === mode) return known.ring
-  let cacheKey = mode
+export function getKeyring(secrets: readonly Uint8Array[], mode: KeyUse): Promise<Keyring> {
+  let cacheKey: string = mode
   for (const s of secrets) cacheKey += `.${base64urlEncode(s)}`
   let ring = keyrings.get(cacheKey)
   if (ring !== undefined) {
@@ -121,48 +120,66 @@ export function getKeyring(secrets: readonly Uint8Array[], mode: Mode): Promise<
     ring = deriveKeyring(secrets, mode)
     keyrings.set(cacheKey, ring)
   }
-  bySecrets.set(secrets, { mode, ring })
-  // A failed derivation must not poison either cache for later requests.
+  // A failed derivation must not poison the cache for later requests.
   ring.catch(() => {
     if (keyrings.get(cacheKey) === ring) keyrings.delete(cacheKey)
-    if (bySecrets.get(secrets)?.ring === ring) bySecrets.delete(secrets)
   })
   return ring
 }
 
-async function deriveKeyring(secrets: readonly Uint8Array[], mode: Mode): Promise<Keyring> {
+/**
+ * The keyring of one configuration, derived on first use and then held: the per-request path asks
+ * for it without building any cache key. A failed derivation is not held, so a later call tries
+ * again.
+ */
+export function keyringOf(secrets: readonly Uint8Array[], use: KeyUse): () => Promise<Keyring> {
+  let ring: Promise<Keyring> | undefined
+  return () => {
+    if (ring === undefined) {
+      const pending = getKeyring(secrets, use)
+      ring = pending
+      pending.catch(() => {
+        if (ring === pending) ring = undefined
+      })
+    }
+    return ring
+  }
+}
+
+async function deriveKeyring(secrets: readonly Uint8Array[], mode: KeyUse): Promise<Keyring> {
   const keys = await Promise.all(secrets.map((s) => deriveKey(s, mode)))
   const byId = new Map<string, SessionKey>()
   for (const k of keys) {
     if (byId.has(k.id)) {
-      throw configError(
-        'ERR_SECRET_INVALID',
-        'two configured secrets are equal or share a key id; remove one',
-      )
+      throw configError('ERR_SECRET_INVALID', 'two secrets share a key id; remove one')
     }
     byId.set(k.id, k)
   }
   return { current: keys[0]!, byId }
 }
 
-async function deriveKey(secret: Uint8Array, mode: Mode): Promise<SessionKey> {
+async function deriveKey(secret: Uint8Array, mode: KeyUse): Promise<SessionKey> {
   const subtle = crypto.subtle
   const ikm = await subtle.importKey('raw', secret as BufferSource, 'HKDF', false, [
     'deriveKey',
     'deriveBits',
   ])
-  const hkdf = (info: Uint8Array) => ({ name: 'HKDF', hash: 'SHA-256', salt: SALT, info }) as HkdfParams
+  const hkdf = (label: string) =>
+    ({
+      name: 'HKDF',
+      hash: 'SHA-256',
+      salt: SALT,
+      info: encoder.encode(`sealed-session v1 ${label}`),
+    }) as HkdfParams
+  const label = LABEL[mode]
   const [key, idBits] = await Promise.all([
-    mode === 'encrypted'
-      ? subtle.deriveKey(hkdf(INFO.encrypted), ikm, { name: 'AES-GCM', length: 256 }, false, [
-          'encrypt',
-          'decrypt',
-        ])
-      : subtle.deriveKey(hkdf(INFO.signed), ikm, { name: 'HMAC', hash: 'SHA-256', length: 256 }, false, [
+    mode === 'signed'
+      ? subtle.deriveKey(hkdf(label), ikm, { name: 'HMAC', hash: 'SHA-256', length: 256 }, false, [
           'sign',
           'verify',
-        ]),
-    subtle.deriveBits(hkdf(mode === 'encrypted' ? INFO.encryptedId : INFO.signedId), ikm, 24),
+        ])
+      : subtle.deriveKey(hkdf(label), ikm, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']),
+    subtle.deriveBits(hkdf(`key id ${label}`), ikm, 24),
   ])
   return { id: base64urlEncode(new Uint8Array(idBits)), key }
 }

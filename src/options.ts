@@ -3,10 +3,10 @@
 // caller's object.
 
 import type { TokenCache } from './cache.ts'
-import { DEFAULT_CHUNKS, MAX_CHUNKS } from './chunks.ts'
-import { canCompress } from './compression.ts'
+import type { Chunking } from './chunks.ts'
+import type { Compression } from './compression.ts'
 import { type CookieOptions, type CookieSpec, cookieSpec, MAX_AGE_CAP_SECONDS } from './cookie.ts'
-import { configError } from './errors.ts'
+import { checkKeys, configError } from './errors.ts'
 import { type Mode, normalizeSecrets, type Secret } from './keys.ts'
 import { jsonSerializer, type Serializer } from './serializer.ts'
 import type { InvalidReason } from './token.ts'
@@ -27,20 +27,17 @@ export interface SessionOptions {
   /** Cookie name and attributes. */
   cookie?: CookieOptions
   /**
-   * Let a session larger than one 4 KB cookie span several: `name`, `name.1`, `name.2`, ...
-   * `true` allows 3 cookies (about 12 KB of `Cookie` header); a number from 1 to 10 sets the cap.
-   * Off by default: every request then carries the whole session, and servers and proxies cap
-   * request headers (Node 16 KiB in all, nginx and Apache 8 KiB per header line), refusing the
-   * request before your code runs.
+   * `chunking(n)` from `sealed-session/chunks`: let a session larger than one 4 KB cookie span up
+   * to `n` cookies, `name`, `name.1`, `name.2`... Off by default; chunked sessions are read (and
+   * rewritten as one cookie) whether or not this is set.
    */
-  chunks?: boolean | number
+  chunks?: Chunking | undefined
   /**
-   * Compress the session with raw DEFLATE before sealing, when that makes the cookie smaller.
-   * Off by default. The cookie's length then depends on the content: do not enable it when the
-   * session holds secrets (CSRF tokens, API keys) next to data an attacker can influence.
-   * Compressed cookies are read whether or not this is set.
+   * `compression()` from `sealed-session/compression`: deflate the session before sealing when
+   * that makes the cookie shorter. Off by default; compressed cookies are read whether or not
+   * this is set. Read its caveat about secrets next to attacker-influenced data.
    */
-  compress?: boolean
+  compress?: Compression | undefined
   /** Absolute lifetime in seconds from login (or `regenerate()`), at most 400 days. Default 14 days. */
   maxAge?: number
   /** Seconds without a write after which the session ends, at most 400 days. Default 3 days. */
@@ -61,9 +58,10 @@ export interface SessionOptions {
    * Called when a request carried a session cookie that could not be used, with a stable reason.
    * Nothing is logged by default. The reason is for your logs only; never echo it to the client.
    * The request does not wait for it, and a throw or a rejected promise from it is ignored: a
-   * failing hook never changes the response.
+   * failing hook never changes the response. `request` is the `Request` the session was loaded
+   * from, or `undefined` when a store loaded it from `Headers` or a Cookie header string.
    */
-  onInvalid?: (reason: InvalidReason, request: Request) => unknown
+  onInvalid?: (reason: InvalidReason, request: Request | undefined) => unknown
   /**
    * A {@link TokenCache}: tokens this process sealed or authenticated are remembered, so the same
    * cookie coming back skips its decrypt (or HMAC verify). Lifetimes are still checked and the
@@ -79,14 +77,16 @@ export interface SessionConfig {
   readonly cookie: CookieSpec
   /** Most cookies a session may span; 1: no chunking. */
   readonly maxChunks: number
-  readonly compress: boolean
+  readonly chunks: Chunking | undefined
+  readonly compress: Compression | undefined
   readonly maxAgeMs: number
   readonly idleMs: number
-  readonly renewMs: number
+  /** Part of the idle timeout left below which an unchanged session is re-sealed. */
+  readonly renewThreshold: number
   readonly skewMs: number
   readonly now: () => number
   readonly serializer: Serializer
-  readonly onInvalid: ((reason: InvalidReason, request: Request) => unknown) | undefined
+  readonly onInvalid: ((reason: InvalidReason, request: Request | undefined) => unknown) | undefined
   readonly tokenCache: TokenCache | undefined
 }
 
@@ -94,92 +94,129 @@ const DAY = 24 * 60 * 60
 
 function seconds(value: unknown, fallback: number, name: string, allowZero = false): number {
   if (value === undefined) return fallback * 1000
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (value === 0 && !allowZero)) {
-    throw configError(
-      'ERR_OPTION_INVALID',
-      `${name} must be a finite number of seconds above 0; got ${String(value)}`,
-    )
+  if (typeof value !== 'number' || !(value > 0 || (allowZero && value === 0))) {
+    throw invalid(`${name} must be seconds above 0; got ${String(value)}`)
   }
   // Express cookie-session and iron-session take milliseconds: 86_400_000 meant as a day would
   // be a 2.7-year session here. Nothing longer than a browser keeps a cookie makes sense.
-  if (value > MAX_AGE_CAP_SECONDS) {
-    throw configError(
-      'ERR_OPTION_INVALID',
-      `${name} is ${value} seconds, over the 400-day (${MAX_AGE_CAP_SECONDS} s) limit browsers keep cookies; lifetimes are in seconds, not milliseconds`,
-    )
+  if (!(value <= MAX_AGE_CAP_SECONDS)) {
+    throw invalid(`${name} is over 400 days; lifetimes are in seconds, not milliseconds`)
   }
   return value * 1000
 }
 
+function invalid(message: string) {
+  return configError('ERR_OPTION_INVALID', message)
+}
+
+const OPTION_KEYS = [
+  'secret',
+  'mode',
+  'cookie',
+  'chunks',
+  'compress',
+  'maxAge',
+  'idleTimeout',
+  'renewThreshold',
+  'clockSkew',
+  'now',
+  'serializer',
+  'onInvalid',
+  'tokenCache',
+] as const satisfies readonly (keyof SessionOptions)[]
+
+/**
+ * A string that is equal for two options objects exactly when they configure the same thing,
+ * so an options function that returns a new object per request (`(req, env) => ({ secret:
+ * env.SESSION_SECRET })`) is validated once per distinct configuration. Functions and objects
+ * count by identity; byte secrets by content.
+ */
+export function fingerprint(options: unknown): string {
+  if (typeof options !== 'object' || options === null) return String(options)
+  let out = ''
+  for (const key of Object.keys(options)) {
+    const value = (options as Record<string, unknown>)[key]
+    out += `${key}:`
+    if (key === 'cookie') out += fingerprint(value)
+    else if (key === 'secret') out += secretPrint(value)
+    else out += typeof value === 'object' || typeof value === 'function' ? identity(value) : String(value)
+    out += ';'
+  }
+  return out
+}
+
+function secretPrint(secret: unknown): string {
+  if (typeof secret === 'string') return `s${secret.length}:${secret}`
+  if (secret instanceof Uint8Array) return `b${secret.join(',')}`
+  if (Array.isArray(secret)) return `[${secret.map(secretPrint).join('|')}]`
+  return identity(secret)
+}
+
+const ids = new WeakMap<object, number>()
+let nextId = 0
+function identity(value: unknown): string {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return String(value)
+  let id = ids.get(value)
+  if (id === undefined) {
+    id = ++nextId
+    ids.set(value, id)
+  }
+  return `#${id}`
+}
+
 /** Validates `options` once; throws a {@link ConfigurationError} naming the problem. */
 export function resolveOptions(options: SessionOptions): SessionConfig {
-  if (typeof options !== 'object' || options === null) {
-    throw configError('ERR_OPTION_INVALID', 'options must be an object with at least a `secret`')
-  }
+  if (typeof options !== 'object' || options === null) throw invalid('options must be an object')
+  checkKeys(options, OPTION_KEYS, '')
   if (typeof globalThis.crypto?.subtle?.encrypt !== 'function') {
     throw configError(
       'ERR_NO_WEBCRYPTO',
-      'globalThis.crypto.subtle is missing. On Node 18 start node with --experimental-global-webcrypto, ' +
-        "or run `globalThis.crypto ??= (await import('node:crypto')).webcrypto` before using sealed-session",
+      "globalThis.crypto.subtle is missing: on Node 18 run node with --experimental-global-webcrypto, or `globalThis.crypto ??= (await import('node:crypto')).webcrypto`",
     )
   }
+  const { renewThreshold = 0.5, chunks, compress } = options
   const mode = options.mode ?? 'encrypted'
-  if (mode !== 'encrypted' && mode !== 'signed') {
-    throw configError('ERR_OPTION_INVALID', `mode must be 'encrypted' or 'signed'; got ${String(mode)}`)
-  }
+  const serializer = options.serializer ?? jsonSerializer
+  if (mode !== 'encrypted' && mode !== 'signed')
+    throw invalid(`mode must be 'encrypted' or 'signed'; got ${mode}`)
   const maxAgeMs = seconds(options.maxAge, 14 * DAY, 'maxAge')
   const idleMs = Math.min(seconds(options.idleTimeout, 3 * DAY, 'idleTimeout'), maxAgeMs)
-  const threshold = options.renewThreshold === undefined ? 0.5 : options.renewThreshold
-  if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1)) {
-    throw configError(
-      'ERR_OPTION_INVALID',
-      `renewThreshold must be a number from 0 to 1; got ${String(threshold)}`,
-    )
+  if (typeof renewThreshold !== 'number' || !(renewThreshold >= 0 && renewThreshold <= 1)) {
+    throw invalid(`renewThreshold must be from 0 to 1; got ${String(renewThreshold)}`)
   }
   const skewMs = seconds(options.clockSkew, 60, 'clockSkew', true)
-  for (const name of ['now', 'onInvalid'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'function') {
-      throw configError('ERR_OPTION_INVALID', `${name} must be a function`)
+  // Each optional option that must have a function (at `key`, or be one), and what to pass.
+  for (const [name, key, what] of [
+    ['now', '', 'a function'],
+    ['onInvalid', '', 'a function'],
+    ['serializer', 'parse', 'stringify and parse functions'],
+    ['serializer', 'stringify', 'stringify and parse functions'],
+    ['tokenCache', 'get', 'a TokenCache'],
+    ['chunks', 'write', 'chunking(n) from sealed-session/chunks'],
+    ['compress', 'pack', 'compression() from sealed-session/compression'],
+  ] as const) {
+    const value: unknown = name === 'serializer' ? serializer : options[name]
+    if (
+      value !== undefined &&
+      typeof (key ? (value as Record<string, unknown> | null)?.[key] : value) !== 'function'
+    ) {
+      throw invalid(`${name} must be ${what}`)
     }
-  }
-  const { chunks = false, compress = false } = options
-  const maxChunks = chunks === true ? DEFAULT_CHUNKS : chunks === false ? 1 : chunks
-  if (!Number.isInteger(maxChunks) || maxChunks < 1 || maxChunks > MAX_CHUNKS) {
-    throw configError(
-      'ERR_OPTION_INVALID',
-      `chunks must be a boolean or an integer from 1 to ${MAX_CHUNKS}; got ${String(chunks)}`,
-    )
-  }
-  if (typeof compress !== 'boolean') {
-    throw configError('ERR_OPTION_INVALID', `compress must be a boolean; got ${String(compress)}`)
-  }
-  if (compress && !canCompress()) {
-    throw configError(
-      'ERR_OPTION_INVALID',
-      "compress: true needs CompressionStream('deflate-raw'), which this runtime lacks (Node 18, and Node 20 before 20.12)",
-    )
-  }
-  const serializer = options.serializer ?? jsonSerializer
-  if (typeof serializer?.stringify !== 'function' || typeof serializer.parse !== 'function') {
-    throw configError('ERR_OPTION_INVALID', 'serializer must have stringify(value) and parse(text) functions')
-  }
-  const { tokenCache } = options
-  if (tokenCache !== undefined && typeof (tokenCache as Partial<TokenCache> | null)?.get !== 'function') {
-    throw configError('ERR_OPTION_INVALID', 'tokenCache must be a TokenCache (`new TokenCache()`)')
   }
   return Object.freeze({
     secrets: normalizeSecrets(options.secret),
     mode,
     cookie: cookieSpec(options.cookie),
-    maxChunks,
+    maxChunks: chunks?.max ?? 1,
+    chunks,
     compress,
     maxAgeMs,
     idleMs,
-    renewMs: idleMs * threshold,
+    renewThreshold,
     skewMs,
     now: options.now ?? Date.now,
     serializer,
     onInvalid: options.onInvalid,
-    tokenCache,
+    tokenCache: options.tokenCache,
   })
 }

@@ -4,6 +4,30 @@
 
 import { SerializationError } from './errors.ts'
 
+/** A value the default (JSON) serializer stores and reads back unchanged. */
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly JsonValue[]
+  | { readonly [key: string]: JsonValue }
+
+/**
+ * `T` when the default serializer stores it faithfully, with `never` at every property it would
+ * not (a `Date`, a `Map`, a function, a `bigint`...), so `T extends Json<T>` fails to compile for
+ * such data. Properties may be optional: JSON drops `undefined` in objects.
+ */
+export type Json<T> = unknown extends T
+  ? T // `unknown` (or `any`): not known to be anything else, so not refused
+  : T extends JsonValue | undefined
+    ? T
+    : T extends bigint | symbol | ((...args: never[]) => unknown)
+      ? never
+      : T extends readonly unknown[]
+        ? { [I in keyof T]: Json<T[I]> }
+        : { [K in keyof T]: K extends string ? Json<T[K]> : never }
+
 /** Turns session data into text and back. `parse` may throw; a throw means "no session". */
 export interface Serializer {
   stringify(value: unknown): string
@@ -26,8 +50,10 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return proto === Object.prototype || proto === null
 }
 
-function where(key: string | number): string {
-  return key === '' ? 'session data' : typeof key === 'number' ? `[${key}]` : `"${key}"`
+/** The error for `what` found at `key`: JSON would not bring it back as it was. */
+function refuse(what: string, key: string | number, why = 'JSON cannot carry it'): SerializationError {
+  const at = key === '' ? 'session data' : typeof key === 'number' ? `[${key}]` : `"${key}"`
+  return new SerializationError(`cannot store ${what} at ${at}: ${why}`)
 }
 
 // One walk over the data in plain JS, then the native JSON.stringify with no replacer. A replacer
@@ -41,39 +67,31 @@ function check(value: unknown, key: string | number, ancestors: object[]): void 
     case 'undefined': // dropped from objects like a delete; arrays check their elements themselves
       return
     case 'number':
-      if (!Number.isFinite(value))
-        throw new SerializationError(`cannot store ${value} at ${where(key)}: JSON turns it into null`)
-      if (Object.is(value, -0))
-        throw new SerializationError(`cannot store -0 at ${where(key)}: JSON turns it into 0`)
+      if (!Number.isFinite(value)) throw refuse(String(value), key, 'JSON turns it into null')
+      if (Object.is(value, -0)) throw refuse('-0', key, 'JSON turns it into 0')
       return
     case 'object':
       break
     default:
-      throw new SerializationError(`cannot store a ${typeof value} at ${where(key)}: JSON cannot carry it`)
+      throw refuse(`a ${typeof value}`, key)
   }
   if (value === null) return
-  if (ancestors.includes(value))
-    throw new SerializationError(`cannot store a cycle at ${where(key)}: JSON cannot carry it`)
+  if (ancestors.includes(value)) throw refuse('a cycle', key)
   const isArray = Array.isArray(value)
-  if (!isArray && !isPlainObject(value)) {
-    throw new SerializationError(
-      `cannot store ${describe(value)} at ${where(key)}: JSON would not bring it back; store plain objects, arrays, strings, finite numbers, booleans and null`,
-    )
-  }
+  if (!isArray && !isPlainObject(value))
+    throw refuse(describe(value), key, 'store only plain objects and arrays')
   // JSON.stringify skips symbol keys: the property would silently vanish.
   if (
     Object.getOwnPropertySymbols(value).some((sym) => Object.prototype.propertyIsEnumerable.call(value, sym))
   )
-    throw new SerializationError(`cannot store a symbol-keyed property at ${where(key)}: JSON drops it`)
+    throw refuse('a symbol-keyed property', key, 'JSON drops it')
   // JSON.stringify would store what toJSON returns instead of the value.
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function')
-    throw new SerializationError(`cannot store an object with a toJSON method at ${where(key)}`)
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') throw refuse('a toJSON method', key)
   ancestors.push(value)
   if (isArray) {
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i]
-      if (item === undefined)
-        throw new SerializationError('cannot store undefined in an array: JSON turns it into null')
+      if (item === undefined) throw refuse('undefined', i, 'JSON turns it into null')
       check(item, i, ancestors)
     }
   } else {

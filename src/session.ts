@@ -1,47 +1,92 @@
-// Session state, free of any framework: load from a request, mutate, commit to Set-Cookie values.
+// Session state: data, flash messages, id, lifetimes and change tracking. No I/O: a store
+// (store.ts) loads a Session from a request and commits it to Set-Cookie values.
 
-import { chunkCount, expireChunks, joinChunks, writeChunked } from './chunks.ts'
-import { expireCookie, readSessionCookies, type SessionCookies } from './cookie.ts'
-import { base64urlEncode, encoder, utf8Decode } from './encoding.ts'
+import { base64urlEncode } from './encoding.ts'
 import { configError, SerializationError, SessionCommittedError } from './errors.ts'
-import { getKeyring, type Keyring, type SessionKey } from './keys.ts'
-import type { SessionConfig } from './options.ts'
-import { describe, isPlainObject } from './serializer.ts'
-import { type InvalidReason, type Payload, SESSION_ID_BYTES, seal, unseal } from './token.ts'
-
-/** The shape of session data: a plain object of JSON-compatible values (with the default serializer). */
-export type SessionData = Record<string, unknown>
-
-/** How many cookies with our name are tried (stale copies under other paths/domains can coexist). */
-export const MAX_CANDIDATES = 4
-
-type Flash = Record<string, unknown>
-
-/** What a session needs from an opened token (its body is parsed into data). */
-type Opened = Pick<Payload, 'created' | 'touched' | 'sid'>
-
-interface Loaded {
-  payload: Opened
-  key: SessionKey
-  data: SessionData
-  flash: Flash | undefined
-  text: string
-}
-
-/** What a session needs written: `explicit` when the app changed it, not for a renewal or re-key. */
-export interface Commit {
-  readonly cookies: string[]
-  readonly explicit: boolean
-}
-
-const NOTHING: Commit = { cookies: [], explicit: false }
-
-const COMMIT: unique symbol = Symbol('commit')
-const CLOSE: unique symbol = Symbol('close')
+import { describe, isPlainObject, type JsonValue, type Serializer } from './serializer.ts'
+import { type Lifetime, SESSION_ID_BYTES } from './token.ts'
 
 /**
- * A request's session. Read and change it in your handler; the wrapper writes the cookie after
- * the handler returns, and only when something changed.
+ * The shape of session data: an object (an `interface` is fine). With the default serializer the
+ * store's type parameter also requires every value to be JSON ({@link Json}).
+ */
+export type SessionData = object
+
+/** String keys of the data: what `get`, `set`, `has` and `delete` take. */
+type Key<T> = keyof T & string
+
+/** The flash messages a session can carry: an object type naming each message (an `interface` is fine). */
+export type FlashData = object
+
+/** A session's lifetime, as {@link Session.setLifetime} takes it. Seconds. */
+export interface LifetimeOptions {
+  /**
+   * `false`: a browser-session cookie (no `Max-Age`), forgotten when the browser closes; the
+   * sealed expiry still applies on the server.
+   * @default true
+   */
+  persistent?: boolean
+  /**
+   * Absolute lifetime in seconds from now, at most the configured `maxAge`.
+   * @default the configured `maxAge`
+   */
+  maxAge?: number
+  /**
+   * Idle timeout in seconds, at most the configured `idleTimeout`.
+   * @default the configured `idleTimeout`
+   */
+  idleTimeout?: number
+}
+
+/** @internal What a store knows of a session when it builds one. */
+export interface SessionInit {
+  readonly serializer: Serializer
+  /** Configured lifetimes (ms) and whether cookies are browser-session cookies by default. */
+  readonly maxAgeMs: number
+  readonly idleMs: number
+  readonly sessionCookie: boolean
+  /** The clock, whole milliseconds. */
+  readonly now: () => number
+  /** Seals the session now, for `save()`. */
+  readonly save: (session: Session<never, never>) => Promise<unknown>
+  /** What the request carried; undefined for a new session. */
+  readonly loaded?: Loaded | undefined
+}
+
+/** @internal A session as opened from a token. */
+export interface Loaded {
+  readonly created: number
+  readonly touched: number
+  readonly sid: Uint8Array
+  readonly lifetime: Lifetime | undefined
+  readonly data: object
+  readonly flash: Record<string, unknown> | undefined
+  /** The serialized body it was read from, to tell whether anything changed. */
+  readonly text: string
+}
+
+/** @internal What a store reads off a session to commit it. */
+export interface Snapshot {
+  readonly destroyed: boolean
+  /** Data, flash, id or lifetime differ from what the request carried. */
+  readonly changed: boolean
+  readonly text: string
+  readonly sid: Uint8Array
+  readonly created: number
+  readonly lifetime: Lifetime | undefined
+}
+
+export const SNAPSHOT: unique symbol = Symbol('snapshot')
+export const VERSION: unique symbol = Symbol('version')
+export const CLOSE: unique symbol = Symbol('close')
+
+const EMPTY_TEXT = '{}'
+
+/**
+ * A request's session. Read and change it in your handler; the store writes the cookie after the
+ * handler returns, and only when something changed.
+ *
+ * `Data` types the data (`get`, `set`); `Flash` types the flash messages (`flash`).
  *
  * @example
  * ```ts
@@ -49,50 +94,39 @@ const CLOSE: unique symbol = Symbol('close')
  * session.set('count', count)
  * ```
  */
-export class Session<T extends SessionData = SessionData> {
-  readonly #config: SessionConfig
-  readonly #ring: Keyring
-  readonly #hadCookie: boolean
-  /** The request's chunk cookies (`name.1`...), expired when no longer needed. */
-  readonly #chunks: SessionCookies['chunks']
-  readonly #loaded: Loaded | undefined
-  #data: T
-  #flash: Flash | undefined
+export class Session<
+  Data extends SessionData = Record<string, JsonValue>,
+  Flash extends FlashData = Record<string, unknown>,
+> {
+  readonly #init: SessionInit
+  #data: Record<string, unknown>
+  #flash: Record<string, unknown> | undefined
   #sid: Uint8Array
   #created: number
-  /** When the session was last written (or, new or regenerated, began). */
   #touched: number
+  #lifetime: Lifetime | undefined
   #destroyed = false
+  /** A new id or lifetime: written even when the data did not change. */
+  #renewed = false
   /** Set once the response is committed: later changes could never reach the browser. */
   #closed = false
-  #regenerated = false
-  /** Set when data may differ from what was loaded: the text comparison at commit decides. */
-  #maybeChanged = false
-  /** Bumped by every call that may change what is written; `save()` results are reused while equal. */
+  /**
+   * An object was handed out (by `get` or `data`) and may be changed in place, so the data must
+   * be serialized to tell. Only an optimisation: nothing observable depends on it.
+   */
+  #exposed = false
   #version = 0
-  #saved: { version: number; text: string; commit: Commit } | undefined
-  /** The version whose write `save()` reported as failed; the app has handled that error. */
-  #failedVersion = -1
 
-  /** @internal Use {@link withSession} or the Hono middleware. */
-  constructor(
-    config: SessionConfig,
-    ring: Keyring,
-    hadCookie: boolean,
-    loaded: Loaded | undefined,
-    chunks?: SessionCookies['chunks'],
-  ) {
-    this.#config = config
-    this.#ring = ring
-    this.#hadCookie = hadCookie
-    this.#chunks = chunks
-    this.#loaded = loaded
-    this.#data = (loaded?.data ?? {}) as T
+  /** @internal Sessions come from a store's `load()`. */
+  constructor(init: SessionInit) {
+    this.#init = init
+    const { loaded } = init
+    this.#data = (loaded?.data ?? {}) as Record<string, unknown>
     this.#flash = loaded?.flash
-    this.#sid = loaded?.payload.sid ?? newSessionId()
-    // Whole milliseconds; checked as a time only when written (writeTime), so reading never throws.
-    this.#created = loaded?.payload.created ?? Math.floor(config.now())
-    this.#touched = loaded?.payload.touched ?? this.#created
+    this.#sid = loaded?.sid ?? newSessionId()
+    this.#created = loaded?.created ?? init.now()
+    this.#touched = loaded?.touched ?? this.#created
+    this.#lifetime = loaded?.lifetime
   }
 
   /** Random session id (16 base64url characters); changes on {@link regenerate}. */
@@ -102,7 +136,7 @@ export class Session<T extends SessionData = SessionData> {
 
   /** True when the request carried no valid session. */
   get isNew(): boolean {
-    return this.#loaded === undefined
+    return this.#init.loaded === undefined
   }
 
   /** True when the session holds any data or flash messages. */
@@ -110,7 +144,7 @@ export class Session<T extends SessionData = SessionData> {
     return Object.keys(this.#data).length > 0 || this.#flash !== undefined
   }
 
-  /** True when data or flash messages differ from what the request carried. */
+  /** True when data, flash messages, id or lifetime differ from what the request carried. */
   get isChanged(): boolean {
     return this.#destroyed || this.#changed(this.#text())
   }
@@ -122,19 +156,27 @@ export class Session<T extends SessionData = SessionData> {
 
   /** When this session ends unless written again: the earlier of absolute and idle expiry, in ms. */
   get expiresAt(): number {
-    return Math.min(this.#created + this.#config.maxAgeMs, this.#touched + this.#config.idleMs)
+    const { maxAgeMs, idleMs } = this.#limits()
+    return Math.min(this.#created + maxAgeMs, this.#touched + idleMs)
   }
 
-  get<K extends keyof T & string>(key: K): T[K] | undefined {
+  /** This session's lifetime: its own ({@link setLifetime}) or the configured one. Seconds. */
+  get lifetime(): Required<LifetimeOptions> {
+    const own = this.#lifetime
+    if (own !== undefined) return { ...own }
+    const init = this.#init
+    return { persistent: !init.sessionCookie, maxAge: init.maxAgeMs / 1000, idleTimeout: init.idleMs / 1000 }
+  }
+
+  get<K extends Key<Data>>(key: K): Data[K] | undefined {
     if (!Object.hasOwn(this.#data, key)) return undefined
     const value = this.#data[key]
-    // An object handed out can be mutated in place; compare at commit time.
-    if (typeof value === 'object' && value !== null) this.#touch()
-    return value
+    if (typeof value === 'object' && value !== null) this.#exposed = true
+    return value as Data[K]
   }
 
-  set<K extends keyof T & string>(key: K, value: T[K]): void {
-    const data = this.#mutable()
+  set<K extends Key<Data>>(key: K, value: Data[K]): void {
+    const data = this.#mutable('set()')
     // Assigning '__proto__' would replace the data object's prototype (and make it unwritable);
     // store it as the ordinary key JSON.parse reads it back as.
     if (key === '__proto__')
@@ -142,52 +184,48 @@ export class Session<T extends SessionData = SessionData> {
     else data[key] = value
   }
 
-  has(key: keyof T & string): boolean {
+  has(key: Key<Data>): boolean {
     return Object.hasOwn(this.#data, key)
   }
 
-  delete(key: keyof T & string): void {
-    this.#assertOpen('delete()')
-    if (Object.hasOwn(this.#data, key)) delete this.#mutable()[key]
+  delete(key: Key<Data>): void {
+    const data = this.#mutable('delete()')
+    if (Object.hasOwn(data, key)) delete data[key]
   }
 
   /** Removes all data (the session itself, its id and lifetime, stay). */
   clear(): void {
-    this.#assertOpen('clear()')
-    this.#data = {} as T
-    this.#touch()
+    this.#mutable('clear()')
+    this.#data = {}
   }
 
   /** A shallow copy of the data. Change it through {@link set} or {@link replace}. */
-  get data(): Readonly<Partial<T>> {
-    this.#touch()
-    return { ...this.#data }
+  get data(): Readonly<Partial<Data>> {
+    this.#exposed = true
+    return { ...this.#data } as Partial<Data>
   }
 
   /**
    * Replaces all data with a shallow copy of `data`, which must be a plain object.
    * @throws {SerializationError} for anything else (an array, a string, `null`, a `Map`...).
    */
-  replace(data: T): void {
-    this.#assertOpen('replace()')
+  replace(data: Data): void {
     if (!isPlainObject(data)) {
-      throw new SerializationError(`replace() takes a plain object of session data; got ${describe(data)}`)
+      throw new SerializationError(`replace() takes a plain object; got ${describe(data)}`)
     }
+    this.#mutable('replace()')
     this.#data = { ...data }
-    this.#touch()
   }
 
   /**
    * `flash(key, value)` stores a message for a later request; `flash(key)` returns it once and
    * removes it.
    */
-  flash<V = unknown>(key: string): V | undefined
-  flash(key: string, value: unknown): void
+  flash<K extends Key<Flash>>(key: K): Flash[K] | undefined
+  flash<K extends Key<Flash>>(key: K, value: Flash[K]): void
   flash(key: string, ...value: [unknown?]): unknown {
-    this.#assertOpen('flash()')
-    this.#touch()
+    this.#mutable('flash()')
     if (value.length > 0) {
-      this.#revive()
       this.#flash = { ...this.#flash, [key]: value[0] }
       return undefined
     }
@@ -200,10 +238,11 @@ export class Session<T extends SessionData = SessionData> {
   /** Ends the session: clears the data and expires the cookie. Setting data afterwards starts a new one. */
   destroy(): void {
     this.#assertOpen('destroy()')
-    this.#data = {} as T
+    this.#version++
+    this.#data = {}
     this.#flash = undefined
+    this.#lifetime = undefined
     this.#destroyed = true
-    this.#touch()
   }
 
   /**
@@ -211,13 +250,45 @@ export class Session<T extends SessionData = SessionData> {
    * login and on any privilege change, so an id seen before login is worthless after it.
    */
   regenerate(): void {
-    this.#assertOpen('regenerate()')
-    this.#destroyed = false
-    this.#regenerated = true
-    this.#touch()
-    this.#sid = newSessionId()
-    this.#created = writeTime(this.#config)
-    this.#touched = this.#created
+    this.#mutable('regenerate()')
+    this.#regenerate()
+  }
+
+  /**
+   * Gives this session its own lifetime, typically at login ("remember me"): a persistent cookie
+   * with absolute and idle lifetimes up to the configured ones, or a browser-session cookie. The
+   * choice is sealed in the cookie and kept through every later write, renewal and key rotation;
+   * the absolute lifetime counts from the session's creation (or last {@link regenerate}).
+   *
+   * @example
+   * ```ts
+   * session.regenerate()
+   * if (form.get('remember') === 'on') session.setLifetime({ maxAge: 30 * 24 * 3600 })
+   * else session.setLifetime({ persistent: false })
+   * ```
+   * @throws {ConfigurationError} `ERR_OPTION_INVALID` when a lifetime is not a number of seconds
+   *   from 1 to the configured one.
+   */
+  setLifetime(options: LifetimeOptions): void {
+    const init = this.#init
+    const { persistent = true, maxAge = init.maxAgeMs / 1000, idleTimeout = init.idleMs / 1000 } = options
+    const seconds = (value: unknown, limitMs: number, name: string): number => {
+      if (typeof value !== 'number' || !(value >= 1 && value * 1000 <= limitMs)) {
+        throw configError(
+          'ERR_OPTION_INVALID',
+          `setLifetime: ${name} must be 1 to ${limitMs / 1000} seconds; got ${String(value)}`,
+        )
+      }
+      return Math.floor(value)
+    }
+    const lifetime = {
+      persistent: persistent !== false,
+      maxAge: seconds(maxAge, init.maxAgeMs, 'maxAge'),
+      idleTimeout: seconds(idleTimeout, init.idleMs, 'idleTimeout'),
+    }
+    this.#mutable('setLifetime()')
+    this.#lifetime = lifetime
+    this.#renewed = true
   }
 
   /**
@@ -233,67 +304,25 @@ export class Session<T extends SessionData = SessionData> {
    */
   async save(): Promise<void> {
     this.#assertOpen('save()')
-    this.#saved = undefined
-    const version = this.#version
-    let commit: Commit
-    try {
-      commit = await this[COMMIT]()
-    } catch (error) {
-      this.#failedVersion = version
-      throw error
-    }
-    this.#saved = { version, text: this.#text(), commit }
+    await this.#init.save(this as unknown as Session<never, never>)
   }
 
-  /** @internal The `Set-Cookie` values this session needs, possibly none. */
-  async [COMMIT](): Promise<Commit> {
-    if (this.#failedVersion === this.#version) return NOTHING
-    const saved = this.#saved
-    if (saved !== undefined && saved.version === this.#version && saved.text === this.#text())
-      return saved.commit
-    const config = this.#config
-    const { cookie } = config
-    if (this.#destroyed) {
-      const chunks = expireChunks(cookie, this.#chunks)
-      return { cookies: this.#hadCookie ? [expireCookie(cookie), ...chunks] : chunks, explicit: true }
-    }
-    const loaded = this.#loaded
+  /** @internal For the store: what to write. May throw a `SerializationError`. */
+  [SNAPSHOT](): Snapshot {
     const text = this.#text()
-    const changed = this.#changed(text)
-    if (loaded === undefined && !changed) return NOTHING
-    const now = writeTime(config)
-    if (
-      loaded !== undefined &&
-      !changed &&
-      loaded.key.id === this.#ring.current.id &&
-      loaded.payload.touched + config.idleMs - now >= config.renewMs
-    ) {
-      return NOTHING
-    }
-    // Readers require created <= touched. `created` may come from a server whose clock runs up to
-    // clockSkew ahead of this one, or from this clock before it stepped back: never seal a
-    // `touched` before it, or every server would refuse the cookie.
-    const touched = Math.max(now, this.#created)
-    const token = await seal(
-      { created: this.#created, touched, sid: this.#sid, body: encoder.encode(text) },
-      this.#ring,
-      config.mode,
-      cookie.name,
-      undefined,
-      config.compress,
-    )
-    const expiresAt = Math.min(this.#created + config.maxAgeMs, touched + config.idleMs)
-    const maxAge = cookie.sessionCookie ? undefined : (expiresAt - now) / 1000
-    const cookies = writeChunked(cookie, token, config.maxChunks, maxAge, this.#chunks)
-    // The browser sends this token back next: remembered, it opens without a decrypt.
-    config.tokenCache?.set(this.#ring, cookie.name, token, {
-      created: this.#created,
-      touched,
-      sid: this.#sid,
-      key: this.#ring.current,
+    return {
+      destroyed: this.#destroyed,
+      changed: this.#changed(text),
       text,
-    })
-    return { cookies, explicit: changed }
+      sid: this.#sid,
+      created: this.#created,
+      lifetime: this.#lifetime,
+    }
+  }
+
+  /** @internal Bumped by every mutator: a store reuses a seal while it is unchanged. */
+  [VERSION](): number {
+    return this.#version
   }
 
   /** @internal The response is committed (or abandoned): from now on changes throw. */
@@ -301,180 +330,59 @@ export class Session<T extends SessionData = SessionData> {
     this.#closed = true
   }
 
+  /** @internal The lifetimes in force, in ms: the session's own, or the configured ones. */
+  #limits(): { maxAgeMs: number; idleMs: number } {
+    const own = this.#lifetime
+    const init = this.#init
+    return own === undefined
+      ? init
+      : {
+          maxAgeMs: Math.min(own.maxAge * 1000, init.maxAgeMs),
+          idleMs: Math.min(own.idleTimeout * 1000, init.idleMs),
+        }
+  }
+
   #assertOpen(action: string): void {
     if (this.#closed) throw new SessionCommittedError(action)
   }
 
-  #mutable(): T {
-    this.#assertOpen('set()')
-    this.#revive()
-    this.#touch()
+  /** Every change goes through here. Writing after destroy() starts a fresh session. */
+  #mutable(action: string): Record<string, unknown> {
+    this.#assertOpen(action)
+    this.#version++
+    this.#exposed = true
+    if (this.#destroyed) {
+      this.#destroyed = false
+      this.#regenerate()
+    }
     return this.#data
   }
 
-  #touch(): void {
-    this.#maybeChanged = true
-    this.#version++
+  #regenerate(): void {
+    this.#sid = newSessionId()
+    this.#created = this.#init.now()
+    this.#touched = this.#created
+    this.#renewed = true
   }
 
   #changed(text: string): boolean {
-    if (this.#regenerated) return true
-    const loaded = this.#loaded
+    if (this.#renewed) return true
+    const { loaded } = this.#init
     // A new session is worth a cookie only once it holds something.
     return loaded === undefined ? this.isPopulated : text !== loaded.text
   }
 
-  // Writing after destroy() starts a fresh session rather than resurrecting the old id.
-  #revive(): void {
-    if (this.#destroyed) {
-      this.#destroyed = false
-      this.regenerate()
-    }
-  }
-
   /** The serialized body; the loaded text as long as nothing could have changed it. */
   #text(): string {
-    const loaded = this.#loaded
-    if (!this.#maybeChanged) return loaded?.text ?? EMPTY_TEXT
+    if (!this.#exposed) return this.#init.loaded?.text ?? EMPTY_TEXT
     const data = this.#data
     const body = this.#flash === undefined ? data : [data, this.#flash]
-    const text = this.#config.serializer.stringify(body)
+    const text = this.#init.serializer.stringify(body)
     if (typeof text !== 'string') throw new SerializationError('serializer.stringify must return a string')
     return text
   }
 }
 
-const EMPTY_TEXT = '{}'
-
-/**
- * The clock as whole milliseconds for sealing: `now()` may be fractional
- * (`performance.timeOrigin + performance.now()`), and a clock that is not a time is the app's bug.
- */
-function writeTime(config: SessionConfig): number {
-  const now = Math.floor(config.now())
-  if (!(now >= 0 && now < 2 ** 48)) {
-    throw configError('ERR_OPTION_INVALID', `now() must return milliseconds since the epoch; got ${now}`)
-  }
-  return now
-}
-
 function newSessionId(): Uint8Array {
   return crypto.getRandomValues(new Uint8Array(SESSION_ID_BYTES))
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-/** Reads the session a request carries; never throws for anything the client sent. */
-export async function loadSession<T extends SessionData>(
-  request: Request,
-  config: SessionConfig,
-): Promise<Session<T>> {
-  const ring = await getKeyring(config.secrets, config.mode)
-  const { name } = config.cookie
-  const read = readSessionCookies(request.headers.get('cookie'), name, MAX_CANDIDATES)
-  const { values } = read
-  // The chunk cookies a write may expire: with chunking off, only those our own cookie names.
-  const chunks = config.maxChunks > 1 || values.some((v) => chunkCount(v) > 0) ? read.chunks : undefined
-  let firstReason: InvalidReason | undefined
-  for (const value of values) {
-    // Lengths and chunk names are checked here, before any decoding or crypto.
-    const joined = joinChunks(name, value, chunks, config.maxChunks)
-    const result = typeof joined === 'string' ? await open(joined, ring, config) : joined
-    if ('reason' in result) firstReason ??= result.reason
-    else return new Session<T>(config, ring, true, result, chunks)
-  }
-  if (firstReason !== undefined && config.onInvalid) report(config.onInvalid, firstReason, request)
-  return new Session<T>(config, ring, values.length > 0, undefined, chunks)
-}
-
-/**
- * Calls the `onInvalid` hook without waiting for it. Neither a throw nor a rejected promise may
- * turn a bad cookie into a failed request, or reach the process as an unhandled rejection.
- */
-function report(
-  hook: NonNullable<SessionConfig['onInvalid']>,
-  reason: InvalidReason,
-  request: Request,
-): void {
-  try {
-    const result = hook(reason, request)
-    if (typeof (result as PromiseLike<void> | null)?.then === 'function') {
-      ;(result as PromiseLike<void>).then(undefined, ignore)
-    }
-  } catch {
-    // Ignored: see above.
-  }
-}
-
-function ignore(): void {}
-
-/** @internal Unseals one cookie value and checks it: lifetimes, UTF-8, data shape. Exported for the benchmark. */
-export async function open(
-  value: string,
-  ring: Keyring,
-  config: SessionConfig,
-): Promise<Loaded | { reason: InvalidReason }> {
-  const { name } = config.cookie
-  const cache = config.tokenCache
-  // A hit stands for the decrypt/verify only: everything below still runs on every request.
-  const hit = cache?.get(ring, name, value)
-  let payload: Opened
-  let key: SessionKey
-  if (hit !== undefined) {
-    payload = hit
-    key = hit.key
-  } else {
-    const result = await unseal(value, ring, config.mode, name)
-    if (!result.ok) return result
-    payload = result.payload
-    key = result.key
-  }
-  const now = config.now()
-  // Each check passes only on a true comparison, so a clock returning NaN fails closed.
-  if (!(payload.created <= payload.touched && payload.touched <= now + config.skewMs))
-    return { reason: 'payload' }
-  if (!(now < payload.created + config.maxAgeMs)) return { reason: 'expired' }
-  if (!(now < payload.touched + config.idleMs)) return { reason: 'idle' }
-  const text = hit?.text ?? utf8Decode((payload as Payload).body)
-  if (text === undefined) return { reason: 'payload' }
-  let parsed: unknown
-  try {
-    parsed = config.serializer.parse(text)
-  } catch {
-    return { reason: 'payload' }
-  }
-  let loaded: Loaded
-  if (isRecord(parsed)) loaded = { payload, key, data: parsed, flash: undefined, text }
-  else if (Array.isArray(parsed) && parsed.length === 2 && isRecord(parsed[0]) && isRecord(parsed[1])) {
-    loaded = { payload, key, data: parsed[0], flash: parsed[1], text }
-  } else return { reason: 'payload' }
-  if (cache && hit === undefined) {
-    cache.set(ring, name, value, {
-      created: payload.created,
-      touched: payload.touched,
-      sid: payload.sid,
-      key,
-      text,
-    })
-  }
-  return loaded
-}
-
-/**
- * What a session needs written after the handler ran; may throw write errors. Either way the
- * session is closed: changes after this throw {@link SessionCommittedError}.
- */
-export async function commitSession(session: Session<SessionData>): Promise<Commit> {
-  try {
-    return await session[COMMIT]()
-  } finally {
-    session[CLOSE]()
-  }
-}
-
-/** Closes a session whose handler failed: nothing is written, and later changes throw. */
-export function abandonSession(session: Session<SessionData>): void {
-  session[CLOSE]()
 }

@@ -1,12 +1,14 @@
-// The token: what goes into the cookie value. Format v1, specified in docs/FORMAT.md.
+// The token: what goes into the cookie value. Format v2 (v1 still read), in docs/FORMAT.md.
 //
-//   encrypted  e1KKKK.<b64u(iv[12] || AES-256-GCM(meta || body) || tag[16])>
-//              additional data: ASCII "<cookie name>=e1KKKK"
-//   signed     s1KKKK.<b64u(body)>.<b64u(meta)>.<b64u(HMAC-SHA-256)>
+//   encrypted  e2KKKK.<b64u(iv[12] || AES-256-GCM(meta || body) || tag[16])>
+//              additional data: ASCII "<cookie name>=e2KKKK"
+//   signed     s2KKKK.<b64u(body)>.<b64u(meta)>.<b64u(HMAC-SHA-256)>
 //              HMAC input: ASCII "<cookie name>=" followed by everything before the last '.'
 //
-// KKKK is the key id (keys.ts). meta is 24 bytes: created and touched as big-endian uint48
-// milliseconds since the epoch, then a 12-byte random session id. body is the serialized data.
+// KKKK is the key id (keys.ts). meta: created and touched as big-endian uint48 milliseconds since
+// the epoch, a 12-byte random session id, then (v2) a flags byte: 0, or the session's own
+// lifetime choice followed by its absolute and idle lifetimes as uint32 seconds (25 or 33 bytes;
+// v1's meta is the first 24). body is the serialized data.
 // Binding the cookie name into the authenticated data stops a value being replayed under another
 // cookie name. Exactly one crypto.subtle call per seal and per unseal.
 //
@@ -14,14 +16,23 @@
 // (`E1KKKK`, `S1KKKK`). The letter is part of the authenticated header, so the choice cannot be
 // flipped, and a body is inflated only after it authenticated, and only up to MAX_INFLATED_BYTES.
 
-import { deflate, inflate } from './compression.ts'
+import type { Compression } from './compression.ts'
+import { inflate } from './deflate.ts'
 import { base64urlDecode, base64urlEncode, encoder } from './encoding.ts'
 import type { Keyring, Mode, SessionKey } from './keys.ts'
+import { takeIv } from './testing.ts'
 
-export const VERSION = '1'
+export const VERSION = '2'
 export const HEADER_LENGTH = 6
-export const META_BYTES = 24
+/** v1's metadata, and the start of v2's: created, touched, session id. */
+const V1_META_BYTES = 24
+/** v2's metadata without, and with, the session's own lifetimes. */
+const META_BYTES = 25
+const META_LIFETIME_BYTES = 33
 export const SESSION_ID_BYTES = 12
+// v2 flags: the session chose its own lifetime (LIFETIME), as a browser-session cookie (BROWSER).
+const LIFETIME = 1
+const BROWSER = 2
 const IV_BYTES = 12
 const TAG_BYTES = 16
 const MODE_CHAR: Record<Mode, string> = { encrypted: 'e', signed: 's' }
@@ -31,8 +42,16 @@ const PACKED_CHAR: Record<Mode, string> = { encrypted: 'E', signed: 'S' }
  * every token this library writes can be read back; anything inflating further is refused.
  */
 export const MAX_INFLATED_BYTES = 64 * 1024
-/** Below this, deflate saves a dozen bytes at most and is not worth a stream round trip. */
-export const MIN_COMPRESS_BYTES = 128
+
+/**
+ * A session's own lifetime, chosen at login ("remember me"), sealed in the token (format v2):
+ * a persistent cookie or a browser-session one, and absolute and idle lifetimes in whole seconds.
+ */
+export interface Lifetime {
+  readonly persistent: boolean
+  readonly maxAge: number
+  readonly idleTimeout: number
+}
 
 /** What a token carries. Times are integer milliseconds since the epoch. */
 export interface Payload {
@@ -41,7 +60,26 @@ export interface Payload {
   /** When the session was last written; the idle timeout counts from here. */
   readonly touched: number
   readonly sid: Uint8Array
+  /** The session's own lifetime; `undefined`: the configuration's (and every v1 token). */
+  readonly lifetime?: Lifetime | undefined
   readonly body: Uint8Array
+}
+
+/** An authenticated token: what it carries and the key that opened it. */
+export interface Opened {
+  readonly payload: Payload
+  readonly key: SessionKey
+}
+
+/**
+ * The one result convention of the read path (token, chunks, loading): a success with its
+ * fields, or a failure with a stable reason.
+ */
+export type Result<T extends object> = ({ readonly ok: true } & T) | Invalid
+
+export interface Invalid {
+  readonly ok: false
+  readonly reason: InvalidReason
 }
 
 /** Stable reasons a cookie value is not a valid session, as given to `onInvalid`. */
@@ -70,17 +108,29 @@ export type InvalidReason =
   /** A session split across cookies whose chunk cookies are missing, duplicated or extra. */
   | 'chunks'
 
-export type UnsealResult =
-  | { readonly ok: true; readonly payload: Payload; readonly key: SessionKey }
-  | { readonly ok: false; readonly reason: InvalidReason }
-
 const MAX_UINT48 = 2 ** 48
+
+function metaLength(p: Payload): number {
+  return p.lifetime === undefined ? META_BYTES : META_LIFETIME_BYTES
+}
 
 // Plain byte arithmetic rather than a DataView: no view object and no tuple arrays per call.
 function writeMeta(target: Uint8Array, offset: number, p: Payload): void {
   writeUint48(target, offset, p.created)
   writeUint48(target, offset + 6, p.touched)
   target.set(p.sid, offset + 12)
+  const { lifetime } = p
+  if (lifetime === undefined) return
+  target[offset + 24] = LIFETIME | (lifetime.persistent ? 0 : BROWSER)
+  writeUint32(target, offset + 25, lifetime.maxAge)
+  writeUint32(target, offset + 29, lifetime.idleTimeout)
+}
+
+function writeUint32(target: Uint8Array, at: number, n: number): void {
+  target[at] = n >>> 24
+  target[at + 1] = (n >>> 16) & 255
+  target[at + 2] = (n >>> 8) & 255
+  target[at + 3] = n & 255
 }
 
 function writeUint48(target: Uint8Array, at: number, ms: number): void {
@@ -104,13 +154,39 @@ function readUint48(b: Uint8Array, at: number): number {
   )
 }
 
-function readMeta(bytes: Uint8Array, body: Uint8Array): Payload {
-  return {
-    created: readUint48(bytes, 0),
-    touched: readUint48(bytes, 6),
-    sid: bytes.subarray(12, META_BYTES),
-    body,
+function readUint32(b: Uint8Array, at: number): number {
+  return (
+    (b[at] as number) * 2 ** 24 +
+    (((b[at + 1] as number) << 16) | ((b[at + 2] as number) << 8) | (b[at + 3] as number))
+  )
+}
+
+/**
+ * How many bytes of metadata `bytes` starts with for format `version`: 24 (v1), 25 or 33 (v2,
+ * by the flags byte); 0 when the flags byte is not one a writer produces.
+ */
+function metaBytes(bytes: Uint8Array, version: string): number {
+  if (version === '1') return V1_META_BYTES
+  const flags = bytes[24]
+  return flags === 0
+    ? META_BYTES
+    : flags === LIFETIME || flags === (LIFETIME | BROWSER)
+      ? META_LIFETIME_BYTES
+      : 0
+}
+
+/** The payload of `meta` (of a length `metaBytes` accepted) and `body`. */
+function readMeta(meta: Uint8Array, body: Uint8Array): Payload {
+  const created = readUint48(meta, 0)
+  const touched = readUint48(meta, 6)
+  const sid = meta.subarray(12, V1_META_BYTES)
+  if (meta.length < META_LIFETIME_BYTES) return { created, touched, sid, body }
+  const lifetime: Lifetime = {
+    persistent: (meta[24]! & BROWSER) === 0,
+    maxAge: readUint32(meta, 25),
+    idleTimeout: readUint32(meta, 29),
   }
+  return { created, touched, sid, lifetime, body }
 }
 
 /**
@@ -130,36 +206,34 @@ function additionalData(name: string, header: string): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * Seals `payload` for cookie `name` with the keyring's newest key. `iv` exists for the frozen
- * test vectors only; real seals always draw a fresh random one. With `compress`, the body is
- * deflated when that makes the token shorter.
+ * Seals `payload` for cookie `name` with the keyring's newest key, always as the current format
+ * version, with a fresh random IV. With `compress`, the body is deflated when that makes the
+ * token shorter.
  */
 export async function seal(
   payload: Payload,
   ring: Keyring,
   mode: Mode,
   name: string,
-  iv: Uint8Array<ArrayBuffer> = crypto.getRandomValues(new Uint8Array(IV_BYTES)),
-  compress = false,
+  compress?: Compression,
 ): Promise<string> {
   const { id, key } = ring.current
   let { body } = payload
   let modeChar = MODE_CHAR[mode]
-  if (compress && body.length >= MIN_COMPRESS_BYTES && body.length <= MAX_INFLATED_BYTES) {
-    // Compression is only ever an optimisation: if it fails, the body goes out as it is.
-    const packed = await deflate(body).catch(() => undefined)
-    // Base64url rounds up to whole characters: compare encoded lengths, not byte counts.
-    const fixed = mode === 'encrypted' ? IV_BYTES + META_BYTES + TAG_BYTES : 0
-    if (packed && encodedLength(fixed + packed.length) < encodedLength(fixed + body.length)) {
-      body = packed
-      modeChar = PACKED_CHAR[mode]
-    }
+  const packed =
+    compress &&
+    (await compress.pack(body, mode === 'encrypted' ? IV_BYTES + metaLength(payload) + TAG_BYTES : 0))
+  if (packed) {
+    body = packed
+    modeChar = PACKED_CHAR[mode]
   }
   const header = modeChar + VERSION + id
+  const metaLen = metaLength(payload)
   if (mode === 'encrypted') {
-    const plaintext = new Uint8Array(META_BYTES + body.length)
+    const iv = takeIv()
+    const plaintext = new Uint8Array(metaLen + body.length)
     writeMeta(plaintext, 0, payload)
-    plaintext.set(body, META_BYTES)
+    plaintext.set(body, metaLen)
     const sealed = await crypto.subtle.encrypt(
       { name: 'AES-GCM', iv, additionalData: additionalData(name, header) },
       key,
@@ -170,7 +244,7 @@ export async function seal(
     out.set(new Uint8Array(sealed), IV_BYTES)
     return `${header}.${base64urlEncode(out)}`
   }
-  const meta = new Uint8Array(META_BYTES)
+  const meta = new Uint8Array(metaLen)
   writeMeta(meta, 0, payload)
   const signedPart = `${header}.${base64urlEncode(body)}.${base64urlEncode(meta)}`
   const mac = await crypto.subtle.sign('HMAC', key, encoder.encode(`${name}=${signedPart}`))
@@ -181,14 +255,20 @@ export async function seal(
  * Opens a token sealed for cookie `name`. Never throws for any input string: every failure is a
  * reason. Checks structure and authenticity only; lifetimes are the session layer's business.
  */
-export async function unseal(token: string, ring: Keyring, mode: Mode, name: string): Promise<UnsealResult> {
+export async function unseal(
+  token: string,
+  ring: Keyring,
+  mode: Mode,
+  name: string,
+): Promise<Result<Opened>> {
   if (token.length <= HEADER_LENGTH || token.charCodeAt(HEADER_LENGTH) !== 46 /* . */)
     return fail('malformed')
   const letter = token[0]
   const packed = letter === 'E' || letter === 'S'
   const modeChar = packed ? letter.toLowerCase() : letter
   if (modeChar !== 'e' && modeChar !== 's') return fail('malformed')
-  if (token[1] !== VERSION) return fail('version')
+  const version = token[1]!
+  if (version !== VERSION && version !== '1') return fail('version')
   if (modeChar !== MODE_CHAR[mode]) return fail('mode')
   const sessionKey = ring.byId.get(token.slice(2, HEADER_LENGTH))
   if (sessionKey === undefined) return fail('unknown-key')
@@ -196,7 +276,7 @@ export async function unseal(token: string, ring: Keyring, mode: Mode, name: str
 
   if (mode === 'encrypted') {
     const bytes = base64urlDecode(token.slice(HEADER_LENGTH + 1))
-    if (bytes === undefined || bytes.length < IV_BYTES + META_BYTES + TAG_BYTES) return fail('malformed')
+    if (bytes === undefined || bytes.length < IV_BYTES + V1_META_BYTES + TAG_BYTES) return fail('malformed')
     let plaintext: ArrayBuffer
     try {
       plaintext = await crypto.subtle.decrypt(
@@ -212,7 +292,9 @@ export async function unseal(token: string, ring: Keyring, mode: Mode, name: str
       return fail('tampered')
     }
     const pt = new Uint8Array(plaintext)
-    return opened(readMeta(pt, pt.subarray(META_BYTES)), sessionKey, packed)
+    const metaLen = metaBytes(pt, version)
+    if (metaLen === 0 || pt.length < metaLen) return fail('payload')
+    return opened(readMeta(pt.subarray(0, metaLen), pt.subarray(metaLen)), sessionKey, packed)
   }
 
   const lastDot = token.lastIndexOf('.')
@@ -221,7 +303,15 @@ export async function unseal(token: string, ring: Keyring, mode: Mode, name: str
   const body = base64urlDecode(token.slice(HEADER_LENGTH + 1, bodyDot))
   const meta = base64urlDecode(token.slice(bodyDot + 1, lastDot))
   const mac = base64urlDecode(token.slice(lastDot + 1))
-  if (body === undefined || meta?.length !== META_BYTES || mac?.length !== 32) return fail('malformed')
+  if (
+    body === undefined ||
+    meta === undefined ||
+    (version === '1'
+      ? meta.length !== V1_META_BYTES
+      : meta.length !== META_BYTES && meta.length !== META_LIFETIME_BYTES) ||
+    mac?.length !== 32
+  )
+    return fail('malformed')
   let valid: boolean
   try {
     valid = await crypto.subtle.verify(
@@ -234,26 +324,36 @@ export async function unseal(token: string, ring: Keyring, mode: Mode, name: str
     valid = false
   }
   if (!valid) return fail('tampered')
+  // Authentic, so the flags byte is what a writer wrote; one this reader does not know is unusable.
+  if (metaBytes(meta, version) !== meta.length) return fail('payload')
   return opened(readMeta(meta, body), sessionKey, packed)
 }
 
 // Not async when there is nothing to inflate: returning a plain object from unseal saves the
 // extra promise hops of returning another async function's promise.
-function opened(payload: Payload, key: SessionKey, packed: boolean): UnsealResult | Promise<UnsealResult> {
+function opened(
+  payload: Payload,
+  key: SessionKey,
+  packed: boolean,
+): Result<Opened> | Promise<Result<Opened>> {
   return packed ? inflated(payload, key) : { ok: true, payload, key }
 }
 
-async function inflated(payload: Payload, key: SessionKey): Promise<UnsealResult> {
+async function inflated(payload: Payload, key: SessionKey): Promise<Result<Opened>> {
   const body = await inflate(payload.body, MAX_INFLATED_BYTES)
   if (body === undefined) return fail('payload')
   return { ok: true, payload: { ...payload, body }, key }
 }
 
-/** base64url characters for `n` bytes, unpadded. */
-function encodedLength(n: number): number {
-  return Math.ceil((n * 4) / 3)
-}
+// One frozen object per reason: a failure allocates nothing.
+const FAILURES = {} as Record<InvalidReason, Invalid>
 
-function fail(reason: InvalidReason): UnsealResult {
-  return { ok: false, reason }
+/** The failure for `reason`. */
+export function fail(reason: InvalidReason): Invalid {
+  let found = FAILURES[reason]
+  if (found === undefined) {
+    found = Object.freeze({ ok: false, reason })
+    FAILURES[reason] = found
+  }
+  return found
 }

@@ -39,7 +39,7 @@ export function probe(options: Partial<SessionOptions> = {}): Probe {
       ...options,
       onInvalid: (reason, req) => {
         reasons.push(reason)
-        requests.push(req)
+        if (req) requests.push(req)
       },
     },
   )

@@ -1,8 +1,12 @@
 import type { CookieTooLargeError, InvalidReason, SessionOptions } from 'sealed-session'
-import { canCompress, deflate, inflate } from '../src/compression.ts'
+import { chunking } from 'sealed-session/chunks'
+import { compression } from 'sealed-session/compression'
+import { MIN_COMPRESS_BYTES } from '../src/compression.ts'
+import { canCompress, deflate, inflate } from '../src/deflate.ts'
 import { base64urlDecode, base64urlEncode, encoder } from '../src/encoding.ts'
 import { getKeyring, type Mode, normalizeSecrets } from '../src/keys.ts'
-import { MAX_INFLATED_BYTES, MIN_COMPRESS_BYTES, type Payload, seal, unseal } from '../src/token.ts'
+import { setNextIvForTests } from '../src/testing.ts'
+import { MAX_INFLATED_BYTES, type Payload, seal, unseal } from '../src/token.ts'
 import { deepEqual, describe, env, equal, match, ok, rejects, test, throws } from './harness.ts'
 import { bytes, countSubtle, SECRET, send, T0, wrap } from './helpers.ts'
 import { Jar } from './jar.ts'
@@ -85,7 +89,7 @@ function app(options: Partial<SessionOptions> = {}) {
       if (body !== null) s.set('x', body)
       return Response.json({ isNew: s.isNew, x: before })
     },
-    { compress: true, ...options },
+    { compress: compression(), ...options },
   )
 }
 
@@ -110,7 +114,8 @@ function withoutDeflateRaw(): void {
     ok(old, `${env.runtime} should have CompressionStream('deflate-raw')`)
   })
 
-  test('compress: true is refused at setup', () => {
+  test('compression() is refused at setup', () => {
+    throws(() => compression(), 'ERR_OPTION_INVALID')
     throws(() => app(), 'ERR_OPTION_INVALID')
   })
 
@@ -134,10 +139,10 @@ describe('compression', () => {
       for (const items of [4, 30, 100]) {
         const body = realistic(items)
         const plain = await seal(payload(body), keys, mode, 'session')
-        const packed = await seal(payload(body), keys, mode, 'session', undefined, true)
+        const packed = await seal(payload(body), keys, mode, 'session', compression())
         equal(packed[0], upper)
         equal(plain[0], upper.toLowerCase())
-        ok(packed.length < plain.length * 0.6, `${items} items: ${packed.length} vs ${plain.length}`)
+        ok(packed.length < plain.length * 0.65, `${items} items: ${packed.length} vs ${plain.length}`)
         const opened = await unseal(packed, keys, mode, 'session')
         ok(opened.ok)
         equal(new TextDecoder().decode(opened.payload.body), body)
@@ -149,20 +154,20 @@ describe('compression', () => {
       const keys = await ring(mode)
       const random = (n: number) => crypto.getRandomValues(new Uint8Array(n))
       for (const body of [random(3000), random(200), 'a'.repeat(MIN_COMPRESS_BYTES - 1), '{}', '']) {
-        const token = await seal(payload(body), keys, mode, 'session', undefined, true)
+        const token = await seal(payload(body), keys, mode, 'session', compression())
         equal(token[0], upper.toLowerCase(), `${body.length} bytes`)
         const plain = await seal(payload(body), keys, mode, 'session')
         equal(token.length, plain.length)
       }
       equal(
-        (await seal(payload('a'.repeat(MIN_COMPRESS_BYTES)), keys, mode, 'session', undefined, true))[0],
+        (await seal(payload('a'.repeat(MIN_COMPRESS_BYTES)), keys, mode, 'session', compression()))[0],
         upper,
       )
     })
 
     test(`${mode}: the compression letter is authenticated`, async () => {
       const keys = await ring(mode)
-      const packed = await seal(payload(realistic(10)), keys, mode, 'session', undefined, true)
+      const packed = await seal(payload(realistic(10)), keys, mode, 'session', compression())
       const plain = await seal(payload(realistic(10)), keys, mode, 'session')
       equal(await reason(upper.toLowerCase() + packed.slice(1), mode), 'tampered')
       equal(await reason(upper + plain.slice(1), mode), 'tampered')
@@ -225,8 +230,10 @@ describe('compression', () => {
         equal(opened.payload.touched, v.touched)
         equal(base64urlEncode(opened.payload.sid), v.sid)
         // DEFLATE bytes differ between zlib builds, so re-sealing is checked by opening, not by equality.
-        const again = await seal(opened.payload, keys, mode, v.name, base64urlDecode(v.iv)!, true)
-        equal(again.slice(0, 7), v.token.slice(0, 7), 'same header, uppercase letter')
+        setNextIvForTests(base64urlDecode(v.iv)!)
+        const again = await seal(opened.payload, keys, mode, v.name, compression())
+        // Re-sealed as the current format (v2), with the same uppercase letter and key id.
+        equal(again.slice(0, 7), `${v.token[0]}2${v.token.slice(2, 7)}`, 'same key, uppercase letter, v2')
         const reopened = await unseal(again, keys, mode, v.name)
         ok(reopened.ok)
         equal(new TextDecoder().decode(reopened.payload.body), v.body)
@@ -245,6 +252,7 @@ describe('compression', () => {
           info: te.encode(`sealed-session v1 ${alg}`),
         }
         const header = v.token.slice(0, 6)
+        // These froze format v1 (24 bytes of metadata), which every reader still opens.
         match(header, v.mode === 'encrypted' ? /^E1/ : /^S1/)
         let packed: Uint8Array
         if (v.mode === 'encrypted') {
@@ -293,19 +301,32 @@ describe('compression', () => {
       const handler = app()
       const body = realistic(40)
       const first = await send(handler, undefined, `/?body=${encodeURIComponent(body)}`)
-      match(first.cookie!, /^session=E1/)
+      match(first.cookie!, /^session=E2/)
       const counts = await countSubtle(async () => {
         const again = await send(handler, first.cookie, `/?body=${encodeURIComponent(`${body} `)}`)
         equal(JSON.parse(again.body).x, body)
-        match(again.cookie!, /^session=E1/)
+        match(again.cookie!, /^session=E2/)
       })
       deepEqual([counts.decrypt, counts.encrypt, counts.total], [1, 1, 2])
+    })
+
+    test('with compression turned off, a compressed session still reads and is rewritten uncompressed', async () => {
+      for (const mode of ['encrypted', 'signed'] as const) {
+        const body = realistic(20)
+        const { cookie } = await send(app({ mode }), undefined, `/?body=${encodeURIComponent(body)}`)
+        match(cookie!, mode === 'encrypted' ? /^session=E2/ : /^session=S2/)
+        const off = app({ mode, compress: undefined })
+        const changed = await send(off, cookie, `/?body=${encodeURIComponent(`${body}!`)}`)
+        equal(JSON.parse(changed.body).x, body)
+        match(changed.cookie!, mode === 'encrypted' ? /^session=e2/ : /^session=s2/)
+        equal(JSON.parse((await send(off, changed.cookie)).body).x, `${body}!`)
+      }
     })
 
     test('compressed cookies are still read after compression is turned off', async () => {
       const body = realistic(40)
       const { cookie } = await send(app(), undefined, `/?body=${encodeURIComponent(body)}`)
-      const off = await send(app({ compress: false }), cookie)
+      const off = await send(app({ compress: undefined }), cookie)
       equal(JSON.parse(off.body).x, body)
     })
 
@@ -313,25 +334,26 @@ describe('compression', () => {
       const body = realistic(160)
       ok(body.length > 10_000, `${body.length}`)
       const url = `/?body=${encodeURIComponent(body)}`
-      await rejects(send(app({ compress: false }), undefined, url), 'ERR_COOKIE_TOO_LARGE')
+      await rejects(send(app({ compress: undefined }), undefined, url), 'ERR_COOKIE_TOO_LARGE')
       const one = await send(app(), undefined, url)
       equal(one.setCookies.length, 1)
       const huge = realistic(800)
       const jar = new Jar().apply(
-        (await send(app({ chunks: 3 }), undefined, `/?body=${encodeURIComponent(huge)}`)).setCookies,
+        (await send(app({ chunks: chunking(3) }), undefined, `/?body=${encodeURIComponent(huge)}`))
+          .setCookies,
       )
       ok(jar.names().length > 1, `${huge.length} bytes in ${jar.names().length} cookies`)
-      match(jar.get('session')!, /^\d~E1/)
-      equal(JSON.parse((await send(app({ chunks: 3 }), jar.header())).body).x, huge)
+      match(jar.get('session')!, /^\d~E2/)
+      equal(JSON.parse((await send(app({ chunks: chunking(3) }), jar.header())).body).x, huge)
     })
 
     test(`a body over ${MAX_INFLATED_BYTES} bytes is never compressed, so it cannot be written unreadable`, async () => {
       // {"x":"…"} is 8 bytes of JSON around the string.
       const fits = await send(app(), undefined, `/?body=${'a'.repeat(MAX_INFLATED_BYTES - 8)}`)
-      match(fits.cookie!, /^session=E1/)
+      match(fits.cookie!, /^session=E2/)
       equal(JSON.parse((await send(app(), fits.cookie)).body).x.length, MAX_INFLATED_BYTES - 8)
       const error = await rejects(
-        send(app({ chunks: 10 }), undefined, `/?body=${'a'.repeat(MAX_INFLATED_BYTES - 7)}`),
+        send(app({ chunks: chunking(10) }), undefined, `/?body=${'a'.repeat(MAX_INFLATED_BYTES - 7)}`),
         'ERR_COOKIE_TOO_LARGE',
       )
       ok((error as CookieTooLargeError).size > MAX_INFLATED_BYTES)
@@ -341,10 +363,14 @@ describe('compression', () => {
       // Why README says not to compress secrets next to attacker-influenced data: the cookie's
       // length reveals how well a guess matches the secret.
       const secret = 'csrf=Hq3k9vX2mP0sLw8RtY4uZ1aB'
-      const lengths = async (compress: boolean) => {
+      const lengths = async (on: boolean) => {
         const out: number[] = []
         for (const guess of ['csrf=Hq3k9vX2mP0sLw8RtY4uZ1aB', 'csrf=Zp7Qm2WxY9cV4bN1tR8sK3aL']) {
-          const { cookie } = await send(app({ compress }), undefined, `/?body=${noise(200)}${secret}${guess}`)
+          const { cookie } = await send(
+            app({ compress: on ? compression() : undefined }),
+            undefined,
+            `/?body=${noise(200)}${secret}${guess}`,
+          )
           out.push(cookie!.length)
         }
         return out
@@ -355,12 +381,16 @@ describe('compression', () => {
       equal(a, b, 'without compression the length depends only on the size')
     })
 
-    test('compress: true can be set up at module load (global scope on Workers)', () => {
+    test('compression() can be set up at module load (global scope on Workers)', () => {
       equal(setupAtLoad, undefined)
     })
 
-    test('compress must be a boolean', () => {
-      for (const bad of ['yes', 1, null]) throws(() => app({ compress: bad as never }), 'ERR_OPTION_INVALID')
+    test('compress takes only what compression() returns', () => {
+      // 0.1's `compress: true` now fails at setup rather than silently not compressing.
+      for (const bad of [true, false, 'yes', 1, null, {}]) {
+        throws(() => app({ compress: bad as never }), 'ERR_OPTION_INVALID')
+      }
+      equal(compression(), compression(), 'one object, for options functions')
     })
   })
 })

@@ -4,6 +4,7 @@
 import { Hono } from 'hono'
 import { stream } from 'hono/streaming'
 import { type InvalidReason, SerializationError, type Session, withSession } from 'sealed-session'
+import { chunking } from 'sealed-session/chunks'
 import { type SessionEnv, session } from 'sealed-session/hono'
 import { deepEqual, describe, env, equal, match, notEqual, ok, rejects, test, throws } from './harness.ts'
 import {
@@ -58,7 +59,7 @@ describe('review findings', () => {
           if (!s.has('big')) s.set('big', 'x'.repeat(6000))
           return new Response(String(s.isNew))
         },
-        { chunks: true },
+        { chunks: chunking() },
       )
       const first = await send(app)
       const header = first.setCookies.map((c) => c.split(';')[0]).join('; ')

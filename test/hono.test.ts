@@ -8,8 +8,9 @@ import { SECRET } from './helpers.ts'
 type Bindings = { SESSION_SECRET: string }
 
 function app(onInvalid?: (r: InvalidReason) => void) {
-  const hono = new Hono<SessionEnv<{ count: number; user: string }> & { Bindings: Bindings }>()
-  hono.use(session((c) => ({ secret: c.env.SESSION_SECRET, ...(onInvalid ? { onInvalid } : {}) })))
+  type AppEnv = SessionEnv<{ count: number; user: string }> & { Bindings: Bindings }
+  const hono = new Hono<AppEnv>()
+  hono.use(session<AppEnv>((c) => ({ secret: c.env.SESSION_SECRET, ...(onInvalid ? { onInvalid } : {}) })))
   hono.get('/', (c) => {
     const count = (c.var.session.get('count') ?? 0) + 1
     c.var.session.set('count', count)

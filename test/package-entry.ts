@@ -9,13 +9,16 @@ import { match, test } from './harness.ts'
 export { run } from './all.ts'
 
 /** Set by esbuild `define` when the package is bundled: the files the names resolved to. */
-declare const PACKAGE_BUNDLED_FROM: readonly [string, string] | undefined
+declare const PACKAGE_BUNDLED_FROM: readonly string[] | undefined
 
-test('package › sealed-session and sealed-session/hono load from the packed tarball', () => {
-  const [main, hono] =
+const ENTRIES = ['index', 'hono', 'seal', 'compression', 'chunks']
+
+test('package › sealed-session and each of its subpaths load from the packed tarball', () => {
+  const resolved =
     typeof PACKAGE_BUNDLED_FROM === 'undefined'
-      ? [import.meta.resolve('sealed-session'), import.meta.resolve('sealed-session/hono')]
+      ? ENTRIES.map((e) => import.meta.resolve(e === 'index' ? 'sealed-session' : `sealed-session/${e}`))
       : PACKAGE_BUNDLED_FROM
-  match(main, /\/node_modules\/sealed-session\/dist\/index\.js$/)
-  match(hono, /\/node_modules\/sealed-session\/dist\/hono\.js$/)
+  ENTRIES.forEach((entry, i) => {
+    match(resolved[i]!, new RegExp(`/node_modules/sealed-session/dist/${entry}\\.js$`))
+  })
 })

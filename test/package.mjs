@@ -93,7 +93,10 @@ import {
   type SessionOptions,
   withSession,
 } from 'sealed-session'
+import { chunking } from 'sealed-session/chunks'
+import { compression } from 'sealed-session/compression'
 import { type SessionEnv, session } from 'sealed-session/hono'
+import { createSealer, type Unsealed, unseal } from 'sealed-session/seal'
 
 const options: SessionOptions = {
   secret: crypto.getRandomValues(new Uint8Array(32)),
@@ -112,6 +115,11 @@ withSession<{ count: number }>((_request, s) => {
   return new Response()
 }, options)
 
+export const big = withSession(() => new Response(), { ...options, chunks: chunking(4), compress: compression() })
+
+// @ts-expect-error the features are opt-in imports, no longer booleans (0.1 had chunks: true)
+withSession(() => new Response(), { ...options, chunks: true, compress: true })
+
 export const worker = withSession<{ user: string }, [{ SECRET: string }, unknown]>(
   (_request, s, env) => new Response(s.get('user') ?? env.SECRET.slice(0, 0)),
   (_request, env) => ({ secret: env.SECRET }),
@@ -125,6 +133,15 @@ app.get('/', (c) => {
   return c.text(c.var.session.get('user') ?? 'nobody')
 })
 export { app }
+
+const links = createSealer<{ email: string }>({ secret: 'consumer-secret-0123456789-abcdefghijklmnop', purpose: 'magic-link' })
+export async function follow(token: string | null): Promise<string> {
+  // @ts-expect-error email is a string
+  await links.seal({ email: 1 })
+  const result: Unsealed<{ email: string }> = await links.unseal(token)
+  const other = await unseal<number>(token, { secret: 'consumer-secret-0123456789-abcdefghijklmnop', purpose: 'x' })
+  return result.ok ? result.data.email : other.ok ? String(other.data) : other.reason
+}
 
 export function describe(error: unknown): string {
   if (error instanceof CookieTooLargeError) return \`\${error.code} \${error.size}/\${error.limit}\`

@@ -5,8 +5,10 @@
 
 import * as fc from 'fast-check'
 import { CookieTooLargeError, type Mode, type SessionOptions } from 'sealed-session'
-import { canCompress } from '../src/compression.ts'
+import { chunking } from 'sealed-session/chunks'
+import { compression } from 'sealed-session/compression'
 import { readSessionCookies } from '../src/cookie.ts'
+import { canCompress } from '../src/deflate.ts'
 import { base64urlDecode, base64urlEncode } from '../src/encoding.ts'
 import { getKeyring, normalizeSecrets } from '../src/keys.ts'
 import { unseal } from '../src/token.ts'
@@ -44,8 +46,8 @@ function configs(): Partial<SessionOptions>[] {
   const out: Partial<SessionOptions>[] = []
   for (const mode of MODES) {
     out.push({ mode })
-    if (canCompress()) out.push({ mode, compress: true })
-    out.push({ mode, chunks: 4 })
+    if (canCompress()) out.push({ mode, compress: compression() })
+    out.push({ mode, chunks: chunking(4) })
   }
   return out
 }
@@ -345,8 +347,8 @@ describe('properties', () => {
     const cookieName = fc.stringMatching(/^[a-zA-Z0-9_-]{1,40}$/)
     const options = fc.record({
       mode: fc.constantFrom(...MODES),
-      chunks: fc.integer({ min: 1, max: 4 }),
-      compress: fc.boolean().map((c) => c && canCompress()),
+      chunks: fc.integer({ min: 1, max: 4 }).map((n) => chunking(n)),
+      compress: fc.boolean().map((c) => (c && canCompress() ? compression() : undefined)),
     })
     const size = fc.oneof(fc.integer({ min: 0, max: 20_000 }), fc.integer({ min: 2900, max: 3100 }))
     const apps = new Map<string, App>()
@@ -381,11 +383,14 @@ describe('properties', () => {
           } catch (error) {
             ok(error instanceof CookieTooLargeError, String(error))
             ok(error.size > error.limit)
-            equal(error.limit, o.chunks * 4096)
+            equal(error.limit, o.chunks.max * 4096)
             return
           }
           const written = setCookies.filter((c) => !/; Max-Age=0;/.test(c))
-          ok(written.length >= 1 && written.length <= o.chunks, `${written.length} cookies for ${o.chunks}`)
+          ok(
+            written.length >= 1 && written.length <= o.chunks.max,
+            `${written.length} cookies for ${o.chunks.max}`,
+          )
           for (const line of written) {
             const pairText = line.split(';')[0]!
             ok(utf8.encode(pairText).length <= 4096, `${utf8.encode(pairText).length} bytes`)

@@ -156,29 +156,47 @@ function compile(entry, outfile, options) {
 
 async function compileSource() {
   mkdirSync(SOURCE.dir, { recursive: true })
-  const alias = { 'sealed-session/hono': `${root}src/hono.ts`, 'sealed-session': `${root}src/index.ts` }
+  const alias = {
+    'sealed-session/hono': `${root}src/hono.ts`,
+    'sealed-session/seal': `${root}src/seal.ts`,
+    'sealed-session/compression': `${root}src/compression.ts`,
+    'sealed-session/chunks': `${root}src/chunks.ts`,
+    'sealed-session': `${root}src/index.ts`,
+  }
   await compile('all.ts', SOURCE.suite, { alias })
   await compile('no-webcrypto.ts', SOURCE.noWebcrypto, { alias })
 }
 
+/** The package's subpath exports besides the main entry, in the order tests see them resolved. */
+const SUBPATHS = ['hono', 'seal', 'compression', 'chunks']
+
 async function compilePackage() {
   preparePackage()
   // Node, Deno and Bun resolve `sealed-session` themselves, from the unpacked tarball.
-  const external = [...BUILD_OPTIONS.external, 'sealed-session', 'sealed-session/hono']
+  const external = [
+    ...BUILD_OPTIONS.external,
+    'sealed-session',
+    ...SUBPATHS.map((p) => `sealed-session/${p}`),
+  ]
   await compile('package-entry.ts', PACKAGE.suite, { external })
   await compile('no-webcrypto.ts', PACKAGE.noWebcrypto, { external })
   // workerd has no node_modules: bundle the package as wrangler would, through its exports map
   // from the consumer's directory, and tell the suite which files that picked.
   const probe = await build({
     ...BUILD_OPTIONS,
-    stdin: { contents: "import 'sealed-session'\nimport 'sealed-session/hono'", resolveDir: PACKAGE_DIR },
+    stdin: {
+      contents: ['', ...SUBPATHS.map((p) => `/${p}`)].map((p) => `import 'sealed-session${p}'`).join('\n'),
+      resolveDir: PACKAGE_DIR,
+    },
     write: false,
     metafile: true,
     absWorkingDir: root,
   })
   const resolved = probe.metafile.inputs['<stdin>'].imports.map((i) => `${root}${i.path}`)
   await compile('package-entry.ts', PACKAGE.worker, {
-    alias: { 'sealed-session': resolved[0], 'sealed-session/hono': resolved[1] },
+    alias: Object.fromEntries(
+      ['', ...SUBPATHS.map((p) => `/${p}`)].map((p, i) => [`sealed-session${p}`, resolved[i]]),
+    ),
     define: { PACKAGE_BUNDLED_FROM: JSON.stringify(resolved) },
   })
 }

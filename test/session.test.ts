@@ -203,7 +203,7 @@ describe('session', () => {
     test('flash: a message set on one request is read exactly once', async () => {
       const app = wrap((req, s) => {
         if (req.url.endsWith('/set')) s.flash('notice', 'saved \u2713')
-        return new Response(String(s.flash<string>('notice') ?? '-'))
+        return new Response(String(s.flash('notice') ?? '-'))
       })
       // Setting and reading in the same request reads it back at once, so split set from read.
       const setter = wrap((_r, s) => {
@@ -507,19 +507,6 @@ describe('session', () => {
       equal(counts.importKey, 1)
       equal(counts.deriveKey, 1)
       equal(counts.encrypt, 50)
-    })
-
-    test('a 56-byte session makes a cookie of a fixed size', async () => {
-      const data = { user: 'ada@example.com', role: 'admin', count: 123456 }
-      equal(JSON.stringify(data).length, 56)
-      const app = wrap((_r, s) => {
-        s.replace(data)
-        return new Response(null)
-      })
-      const { cookie } = await send(app)
-      // 7 prefix + base64url(12 IV + 24 meta + 56 body + 16 tag = 108 bytes) = 7 + 144
-      equal(cookieValue(cookie!).length, 151)
-      equal(cookie!.length, 'session='.length + 151)
     })
   })
 

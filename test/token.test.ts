@@ -1,9 +1,24 @@
 import { base64urlDecode, base64urlEncode } from '../src/encoding.ts'
 import { getKeyring, type Mode, normalizeSecrets } from '../src/keys.ts'
+import { setNextIvForTests } from '../src/testing.ts'
 import { type Payload, seal, unseal } from '../src/token.ts'
-import { describe, equal, ok, test } from './harness.ts'
+import { formatKey } from './format-keys.ts'
+import { deepEqual, describe, equal, ok, test } from './harness.ts'
 import { bytes, OTHER_SECRET, SECRET, T0 } from './helpers.ts'
 import vectors from './vectors.json' with { type: 'json' }
+import vectorsV1 from './vectors-v1.json' with { type: 'json' }
+
+interface Vector {
+  mode: string
+  name: string
+  body: string
+  secret: string
+  created: number
+  touched: number
+  sid: string
+  token: string
+  lifetime?: { persistent: boolean; maxAge: number; idleTimeout: number }
+}
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
 
@@ -29,50 +44,57 @@ async function reason(
 }
 
 describe('token', () => {
-  test('frozen v1 vectors: sealing with a fixed key and IV gives the committed token', async () => {
+  test('frozen v2 vectors: sealing with a fixed key and IV gives the committed token', async () => {
     for (const v of vectors) {
       const mode = v.mode as Mode
       const keys = await ring(v.secret, mode)
-      const p = { created: v.created, touched: v.touched, sid: base64urlDecode(v.sid)!, body: bytes(v.body) }
-      equal(await seal(p, keys, mode, v.name, base64urlDecode(v.iv)!), v.token, `${v.mode} ${v.name}`)
+      const lifetime = 'lifetime' in v ? v.lifetime : undefined
+      const p = {
+        created: v.created,
+        touched: v.touched,
+        sid: base64urlDecode(v.sid)!,
+        lifetime,
+        body: bytes(v.body),
+      }
+      setNextIvForTests(base64urlDecode(v.iv)!)
+      equal(await seal(p, keys, mode, v.name), v.token, `${v.mode} ${v.name}`)
       const opened = await unseal(v.token, keys, mode, v.name)
       ok(opened.ok, 'vector opens')
       equal(opened.payload.created, v.created)
       equal(opened.payload.touched, v.touched)
       equal(base64urlEncode(opened.payload.sid), v.sid)
+      deepEqual(opened.payload.lifetime, lifetime)
+      equal(new TextDecoder().decode(opened.payload.body), v.body)
+    }
+  })
+
+  test('frozen v1 vectors still open (v1 is read, no longer written)', async () => {
+    for (const v of vectorsV1) {
+      const mode = v.mode as Mode
+      const opened = await unseal(v.token, await ring(v.secret, mode), mode, v.name)
+      ok(opened.ok, 'v1 vector opens')
+      equal(opened.payload.created, v.created)
+      equal(opened.payload.touched, v.touched)
+      equal(base64urlEncode(opened.payload.sid), v.sid)
+      equal(opened.payload.lifetime, undefined)
       equal(new TextDecoder().decode(opened.payload.body), v.body)
     }
   })
 
   test('vectors follow docs/FORMAT.md: an independent WebCrypto implementation opens them', async () => {
     const te = new TextEncoder()
-    for (const v of vectors) {
-      const ikm = await crypto.subtle.importKey('raw', te.encode(v.secret), 'HKDF', false, [
-        'deriveKey',
-        'deriveBits',
-      ])
-      const hkdf = (info: string) => ({
-        name: 'HKDF',
-        hash: 'SHA-256',
-        salt: te.encode('sealed-session'),
-        info: te.encode(info),
-      })
+    const all: (Vector & { version: number })[] = [
+      ...vectors.map((v) => ({ ...v, version: 2 })),
+      ...vectorsV1.map((v) => ({ ...v, version: 1 })),
+    ]
+    for (const v of all) {
       const alg = v.mode === 'encrypted' ? 'aes-256-gcm' : 'hmac-sha-256'
-      const id = base64urlEncode(
-        new Uint8Array(await crypto.subtle.deriveBits(hkdf(`sealed-session v1 key id ${alg}`), ikm, 24)),
-      )
-      const header = `${v.mode === 'encrypted' ? 'e' : 's'}1${id}`
+      const { id, key } = await formatKey(v.secret, alg, [v.mode === 'encrypted' ? 'decrypt' : 'verify'])
+      const header = `${v.mode === 'encrypted' ? 'e' : 's'}${v.version}${id}`
       ok(v.token.startsWith(`${header}.`), 'header is mode, version, key id')
       let meta: Uint8Array
       let body: Uint8Array
       if (v.mode === 'encrypted') {
-        const key = await crypto.subtle.deriveKey(
-          hkdf(`sealed-session v1 ${alg}`),
-          ikm,
-          { name: 'AES-GCM', length: 256 },
-          false,
-          ['decrypt'],
-        )
         const raw = base64urlDecode(v.token.slice(7))!
         const pt = new Uint8Array(
           await crypto.subtle.decrypt(
@@ -81,16 +103,11 @@ describe('token', () => {
             raw.subarray(12),
           ),
         )
-        meta = pt.subarray(0, 24)
-        body = pt.subarray(24)
+        // v1: 24 bytes of metadata; v2: a flags byte follows, then lifetimes when it is not 0.
+        const metaLength = v.version === 1 ? 24 : pt[24] === 0 ? 25 : 33
+        meta = pt.subarray(0, metaLength)
+        body = pt.subarray(metaLength)
       } else {
-        const key = await crypto.subtle.deriveKey(
-          hkdf(`sealed-session v1 ${alg}`),
-          ikm,
-          { name: 'HMAC', hash: 'SHA-256', length: 256 },
-          false,
-          ['verify'],
-        )
         const parts = v.token.split('.')
         equal(parts.length, 4)
         const signedPart = parts.slice(0, 3).join('.')
@@ -108,7 +125,22 @@ describe('token', () => {
       const view = new DataView(meta.buffer, meta.byteOffset, 24)
       equal(view.getUint16(0) * 2 ** 32 + view.getUint32(2), v.created)
       equal(view.getUint16(6) * 2 ** 32 + view.getUint32(8), v.touched)
-      equal(base64urlEncode(meta.subarray(12)), v.sid)
+      equal(base64urlEncode(meta.subarray(12, 24)), v.sid)
+      if (v.version === 2) {
+        const flags = meta[24]
+        const expected = v.lifetime
+        if (expected === undefined) {
+          equal(flags, 0)
+          equal(meta.length, 25)
+        } else {
+          // Bit 0: the session chose its lifetime; bit 1: as a browser-session cookie.
+          equal(flags, expected.persistent ? 1 : 3)
+          equal(meta.length, 33)
+          const lifetimes = new DataView(meta.buffer, meta.byteOffset + 25, 8)
+          equal(lifetimes.getUint32(0), expected.maxAge)
+          equal(lifetimes.getUint32(4), expected.idleTimeout)
+        }
+      } else equal(meta.length, 24)
       equal(new TextDecoder().decode(body), v.body)
     }
   })
@@ -186,7 +218,13 @@ describe('token', () => {
 
     test(`${mode}: the header (mode, version, key id) is authenticated`, async () => {
       const token = await sealed(mode)
-      equal(await reason(`${mode === 'encrypted' ? 'e' : 's'}2${token.slice(2)}`, mode), 'version')
+      const letter = mode === 'encrypted' ? 'e' : 's'
+      equal(await reason(`${letter}3${token.slice(2)}`, mode), 'version', 'a version not yet defined')
+      // v1 is still read, but the version is authenticated: a v2 token relabelled v1 fails.
+      equal(
+        await reason(`${letter}1${token.slice(2)}`, mode),
+        mode === 'encrypted' ? 'tampered' : 'malformed',
+      )
       equal(await reason(`${mode === 'encrypted' ? 's' : 'e'}${token.slice(1)}`, mode), 'mode')
       equal(await reason(`${token.slice(0, 2)}AAAA${token.slice(6)}`, mode), 'unknown-key')
     })
@@ -235,7 +273,7 @@ describe('token', () => {
     for (const n of [0, 1, 2, 3, 56, 1000, 3000]) {
       const body = 'x'.repeat(n)
       const token = await sealed('encrypted', 'session', body)
-      const plaintext = 24 + n
+      const plaintext = 25 + n // 25 bytes of v2 metadata without a lifetime of its own
       equal(token.length, 7 + Math.ceil(((12 + plaintext + 16) * 4) / 3), `body ${n}`)
     }
   })

@@ -327,7 +327,7 @@ export const checks = [
         assert.deepEqual([c.httpOnly, c.sameSite, c.path], [true, 'Lax', '/'])
         total += c.name.length + 1 + c.value.length
       }
-      assert.match(stored[cookie].value, /^3~e1/)
+      assert.match(stored[cookie].value, /^3~e2/)
       assert.ok(total > 13_000, `${total} bytes of cookies`)
       const seen = await sessionJson(page)
       assert.deepEqual([seen.isNew, seen.data.note.length], [false, 10_000], 'all four sent back')

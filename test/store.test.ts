@@ -1,0 +1,350 @@
+// The public store (createSessionStore): loading from every source, committing to Set-Cookie
+// values, applying to a Response, wrapping a handler, named sessions, per-session lifetimes,
+// options resolved once, and the glue a framework without an adapter writes.
+import { Hono } from 'hono'
+import { createSessionStore, type InvalidReason, type SessionOptions } from 'sealed-session'
+import { type SessionEnv, session } from 'sealed-session/hono'
+import { base64urlDecode } from '../src/encoding.ts'
+import { storeResolver } from '../src/store.ts'
+import { deepEqual, describe, equal, match, notEqual, ok, rejects, test, throws } from './harness.ts'
+import { type AnyData, clock, cookieValue, countSubtle, OLD_SECRET, request, SECRET, T0 } from './helpers.ts'
+import vectorsV1 from './vectors-v1.json' with { type: 'json' }
+
+const HOUR = 3600 * 1000
+
+function store(options: Partial<SessionOptions> = {}) {
+  return createSessionStore<AnyData>({ secret: SECRET, now: () => T0, ...options } as SessionOptions)
+}
+
+/** `name=value` of each Set-Cookie value. */
+function pairs(setCookies: readonly string[]): string {
+  return setCookies.map((c) => c.split(';')[0]).join('; ')
+}
+
+describe('store', () => {
+  describe('load', () => {
+    test('reads the same session from a Request, its Headers, the Cookie header string, or its lines', async () => {
+      const s = store()
+      const fresh = await s.load(null)
+      fresh.set('user', 'ada')
+      const cookie = pairs(await s.commit(fresh))
+      const req = request('/', `theme=dark; ${cookie}`)
+      const sources = [req, req.headers, `theme=dark; ${cookie}`, ['theme=dark', cookie]] as const
+      for (const source of sources) {
+        const loaded = await s.load(source)
+        equal(loaded.isNew, false, typeof source)
+        equal(loaded.get('user'), 'ada')
+        equal(loaded.id, fresh.id)
+      }
+    })
+
+    test('no cookie, null, undefined, an empty string: a new empty session, no reason reported', async () => {
+      const reasons: InvalidReason[] = []
+      const s = store({ onInvalid: (r) => reasons.push(r) })
+      for (const source of [null, undefined, '', [], new Headers(), request()]) {
+        const loaded = await s.load(source)
+        equal(loaded.isNew, true)
+        deepEqual(await s.commit(loaded), [])
+      }
+      deepEqual(reasons, [])
+    })
+
+    test('a bad cookie from any source is a new session; onInvalid gets the Request when there is one', async () => {
+      const seen: [InvalidReason, Request | undefined][] = []
+      const s = store({ onInvalid: (r, req) => seen.push([r, req]) })
+      const req = request('/', 'session=junk')
+      equal((await s.load(req)).isNew, true)
+      equal((await s.load('session=junk')).isNew, true)
+      equal(seen.length, 2)
+      equal(seen[0]![1], req)
+      equal(seen[1]![1], undefined)
+      // Arbitrary strings never throw.
+      for (let i = 0; i < 200; i++) {
+        const junk = Array.from(crypto.getRandomValues(new Uint8Array(40)), (b) =>
+          String.fromCharCode(b),
+        ).join('')
+        equal((await s.load(`session=${junk}`)).isNew, true)
+      }
+    })
+  })
+
+  describe('commit and apply', () => {
+    test('commit gives the Set-Cookie values needed now; the session stays usable and commits again', async () => {
+      const s = store()
+      const session = await s.load(null)
+      deepEqual(await s.commit(session), [], 'nothing to write for an empty new session')
+      session.set('n', 1)
+      const first = await s.commit(session)
+      equal(first.length, 1)
+      match(first[0]!, /^session=e2/)
+      session.set('n', 2)
+      const second = await s.commit(session)
+      notEqual(second[0], first[0])
+      equal((await s.load(pairs(second))).get('n'), 2)
+    })
+
+    test('apply appends to the response, keeps its own cookies, makes it private, and closes the session', async () => {
+      const s = store()
+      const session = await s.load(null)
+      session.set('n', 1)
+      const response = new Response('ok', { headers: { 'set-cookie': 'theme=dark' } })
+      const out = await s.apply(session, response)
+      const set = out.headers.getSetCookie()
+      equal(set.length, 2)
+      equal(set[0], 'theme=dark')
+      match(set[1]!, /^session=/)
+      equal(out.headers.get('cache-control'), 'private')
+      throws(() => session.set('n', 2), 'ERR_SESSION_COMMITTED')
+    })
+
+    test('apply re-wraps a response with immutable headers', async () => {
+      const s = store()
+      const session = await s.load(null)
+      session.set('n', 1)
+      const redirect = Response.redirect('http://localhost/next', 302)
+      const out = await s.apply(session, redirect)
+      equal(out.status, 302)
+      equal(out.headers.get('location'), 'http://localhost/next')
+      equal(out.headers.getSetCookie().length, 1)
+    })
+
+    test('a session is committed by the store that loaded it', async () => {
+      const a = store()
+      const b = store({ cookie: { name: 'other' } })
+      const session = await a.load(null)
+      session.set('n', 1)
+      await rejects(b.commit(session as never), 'ERR_OPTION_INVALID')
+    })
+  })
+
+  describe('handle', () => {
+    test('wraps a handler, passing the runtime arguments through', async () => {
+      const s = store()
+      const fetch = s.handle(async (req, session, env: { greeting: string }, ctx: { id: number }) => {
+        session.set('n', ((session.get('n') as number) ?? 0) + 1)
+        return new Response(`${env.greeting} ${ctx.id} ${session.get('n')} ${new URL(req.url).pathname}`)
+      })
+      const first = await fetch(request('/a'), { greeting: 'hi' }, { id: 7 })
+      equal(await first.text(), 'hi 7 1 /a')
+      const again = await fetch(
+        request('/b', pairs(first.headers.getSetCookie())),
+        { greeting: 'yo' },
+        { id: 8 },
+      )
+      equal(await again.text(), 'yo 8 2 /b')
+    })
+  })
+
+  describe('a framework without an adapter', () => {
+    // The glue any framework needs: the Cookie header in, Set-Cookie values out. Here a toy
+    // framework whose loaders return data plus headers, like React Router's.
+    type Loader = (args: { cookie: string | null }) => Promise<{ data: unknown; headers: Headers }>
+    async function serve(loader: Loader, cookie: string | null) {
+      const { data, headers } = await loader({ cookie })
+      return { data, setCookies: headers.getSetCookie() }
+    }
+    const sessions = createSessionStore<{ count?: number }>({ secret: SECRET })
+    const counter: Loader = async ({ cookie }) => {
+      const s = await sessions.load(cookie)
+      s.set('count', (s.get('count') ?? 0) + 1)
+      const headers = new Headers()
+      for (const value of await sessions.commit(s)) headers.append('set-cookie', value)
+      return { data: s.get('count'), headers }
+    }
+
+    test('a counter survives across requests with five lines of glue', async () => {
+      let cookie: string | null = null
+      for (let i = 1; i <= 3; i++) {
+        const { data, setCookies } = await serve(counter, cookie)
+        equal(data, i)
+        cookie = pairs(setCookies)
+      }
+    })
+  })
+
+  describe('named sessions', () => {
+    test('several stores, each with its own cookie and options, on one request', async () => {
+      const auth = store({ cookie: { name: '__Host-auth' } })
+      const prefs = store({ cookie: { name: 'prefs' }, mode: 'signed' })
+      const req0 = request()
+      const [a, p] = [await auth.load(req0), await prefs.load(req0)]
+      a.set('user', 'ada')
+      p.set('theme', 'dark')
+      const cookies = pairs([...(await auth.commit(a)), ...(await prefs.commit(p))])
+      match(cookies, /^__Host-auth=e2.*; prefs=s2/)
+      const req = request('/', cookies)
+      equal((await auth.load(req)).get('user'), 'ada')
+      equal((await prefs.load(req)).get('theme'), 'dark')
+      equal((await auth.load(req)).get('theme'), undefined, 'independent data')
+    })
+
+    test('colliding cookie names on one request are refused: the same name, or one the other’s chunk name', async () => {
+      for (const [first, second] of [
+        ['session', 'session'],
+        ['s', 's.1'],
+        ['s.9', 's'],
+      ]) {
+        const req = request()
+        await store({ cookie: { name: first! } }).load(req)
+        await rejects(store({ cookie: { name: second! } }).load(req), 'ERR_COOKIE_OPTION')
+      }
+      // Names that merely share a prefix are fine, and one store may load a request twice.
+      const req = request()
+      const s = store({ cookie: { name: 's' } })
+      await s.load(req)
+      await s.load(req)
+      await store({ cookie: { name: 's.10' } }).load(req)
+      await store({ cookie: { name: 'ss' } }).load(req)
+    })
+
+    test('Hono: two sessions under their own keys; a key used twice fails on the first request', async () => {
+      type Env = SessionEnv<AnyData, 'auth'> & SessionEnv<AnyData, 'prefs'>
+      const app = new Hono<Env>()
+      app.use(session<Env, 'auth'>({ secret: SECRET, cookie: { name: '__Host-auth' } }, { key: 'auth' }))
+      app.use(session<Env, 'prefs'>({ secret: SECRET, cookie: { name: 'prefs' } }, { key: 'prefs' }))
+      app.get('/', (c) => {
+        c.var.auth.set('user', 'ada')
+        c.var.prefs.set('theme', 'dark')
+        return c.text('ok')
+      })
+      app.get('/read', (c) => c.text(`${c.var.auth.get('user')} ${c.var.prefs.get('theme')}`))
+      const first = await app.request('/')
+      const names = first.headers.getSetCookie().map((c) => c.split('=')[0])
+      deepEqual(names, ['prefs', '__Host-auth'])
+      const read = await app.request('/read', { headers: { cookie: pairs(first.headers.getSetCookie()) } })
+      equal(await read.text(), 'ada dark')
+
+      const twice = new Hono<SessionEnv>()
+      let code: string | undefined
+      twice.onError((error, c) => {
+        code = (error as { code?: string }).code
+        return c.text('misconfigured', 500)
+      })
+      twice.use(session({ secret: SECRET, cookie: { name: 'a' } }))
+      twice.use(session({ secret: SECRET, cookie: { name: 'b' } }))
+      twice.get('/', (c) => c.text('unreachable'))
+      equal((await twice.request('/')).status, 500)
+      equal(code, 'ERR_OPTION_INVALID')
+    })
+  })
+
+  describe('per-session lifetime', () => {
+    test('a browser-session cookie ("remember me" unchecked) keeps no Max-Age through every re-seal', async () => {
+      const t = clock()
+      const options = { now: t.now, idleTimeout: 3600, renewThreshold: 1 }
+      const s = store(options)
+      const session = await s.load(null)
+      session.regenerate()
+      session.setLifetime({ persistent: false })
+      session.set('user', 'ada')
+      let set = await s.commit(session)
+      ok(!/Max-Age/.test(set[0]!), set[0])
+      // Renewal (renewThreshold 1 renews on every request) and a key rotation both re-seal it.
+      for (const secret of [SECRET, [OLD_SECRET, SECRET]]) {
+        t.advance(60_000)
+        const rotated = store({ ...options, secret } as Partial<SessionOptions>)
+        const again = await rotated.load(pairs(set))
+        equal(again.get('user'), 'ada')
+        const next = await rotated.commit(again)
+        equal(next.length, 1, 're-sealed')
+        ok(!/Max-Age/.test(next[0]!), 'still a browser-session cookie')
+        equal(again.lifetime.persistent, false)
+        set = next
+      }
+    })
+
+    test('a persistent cookie with its own lifetimes: Max-Age and the sealed expiry follow them', async () => {
+      const t = clock()
+      const s = store({ now: t.now, maxAge: 30 * 86400, idleTimeout: 7 * 86400 })
+      const session = await s.load(null)
+      session.setLifetime({ maxAge: 2 * 3600, idleTimeout: 3600 })
+      session.set('user', 'ada')
+      const set = await s.commit(session)
+      match(set[0]!, /; Max-Age=3600;/)
+      equal(session.expiresAt, T0 + HOUR)
+      t.advance(HOUR - 1)
+      const later = await s.load(pairs(set))
+      equal(later.isNew, false)
+      deepEqual(later.lifetime, { persistent: true, maxAge: 7200, idleTimeout: 3600 })
+      later.set('n', 1)
+      const renewed = await s.commit(later)
+      t.advance(HOUR) // within the idle timeout of the renewed cookie, at the absolute limit
+      equal((await s.load(pairs(renewed))).isNew, true, 'the session’s own 2-hour maxAge ends it')
+    })
+
+    test('lifetimes above the configured ones, or not numbers of seconds, are refused', async () => {
+      const s = store({ maxAge: 3600, idleTimeout: 600 })
+      const session = await s.load(null)
+      for (const bad of [
+        { maxAge: 3601 },
+        { idleTimeout: 601 },
+        { maxAge: 0 },
+        { maxAge: Number.NaN },
+        { idleTimeout: -1 },
+      ]) {
+        throws(() => session.setLifetime(bad), 'ERR_OPTION_INVALID')
+      }
+      session.setLifetime({ maxAge: 3600 })
+      equal(session.lifetime.maxAge, 3600)
+    })
+
+    test('a shorter configured maximum still caps a longer sealed lifetime', async () => {
+      const long = store({ maxAge: 30 * 86400, idleTimeout: 30 * 86400 })
+      const session = await long.load(null)
+      session.setLifetime({ maxAge: 30 * 86400, idleTimeout: 30 * 86400 })
+      session.set('n', 1)
+      const cookie = pairs(await long.commit(session))
+      const t = clock(T0 + 2 * HOUR)
+      const short = store({ now: t.now, maxAge: 3600, idleTimeout: 3600 })
+      equal((await short.load(cookie)).isNew, true)
+    })
+  })
+
+  describe('format v1 tokens', () => {
+    test('still read, and re-sealed as v2 on their next write', async () => {
+      for (const v of vectorsV1.filter((v) => v.mode === 'encrypted')) {
+        const s = createSessionStore<AnyData>({
+          secret: v.secret,
+          cookie: { name: v.name },
+          now: () => v.touched + 1000,
+        })
+        const loaded = await s.load(`${v.name}=${v.token}`)
+        equal(loaded.isNew, false, v.name)
+        deepEqual(await s.commit(loaded), [], 'an unchanged v1 session is left alone')
+        loaded.set('seen', true)
+        const [written] = await s.commit(loaded)
+        match(cookieValue(written!.split(';')[0]!), /^e2/)
+        ok(base64urlDecode(cookieValue(written!.split(';')[0]!).slice(7)))
+      }
+    })
+  })
+
+  describe('options', () => {
+    test('an options function returning a new object per request is resolved once per configuration', async () => {
+      const resolve = storeResolver((secret: string) => ({ secret, cookie: { name: 'n' } }))
+      const a = resolve(SECRET)
+      equal(resolve(SECRET), a, 'the same configuration: the same store')
+      notEqual(resolve(OLD_SECRET), a, 'another secret: another store')
+      const counts = await countSubtle(async () => {
+        for (let i = 0; i < 20; i++) await resolve(SECRET).load(null)
+      })
+      equal(counts.importKey, 0, 'keys already derived')
+    })
+
+    test('unknown option keys are refused, naming the closest valid one', () => {
+      const cases: [Record<string, unknown>, RegExp][] = [
+        [{ maxage: 60 }, /unknown option maxage; did you mean maxAge\?/],
+        [{ idle: 60 }, /unknown option idle/],
+        [{ cookie: { naem: 'x' } }, /unknown option cookie\.naem; did you mean cookie\.name\?/],
+        [{ cookie: { samesite: 'lax' } }, /did you mean cookie\.sameSite\?/],
+      ]
+      for (const [extra, message] of cases) {
+        const error = throws(
+          () => createSessionStore({ secret: SECRET, ...extra } as SessionOptions),
+          'ERR_OPTION_INVALID',
+        )
+        match((error as Error).message, message)
+      }
+    })
+  })
+})
