@@ -1,0 +1,31 @@
+// The page counts visits and shows a flash message once: both are writes, and Next refuses cookie
+// writes while a Server Component renders. The proxy runs before that render and may write, so
+// the visit is counted here; the cookies it sets are what `cookies()` returns in the page's
+// render, which therefore shows the count just stored. The flash message, taken out of the
+// session here, reaches the page as a request header.
+import { type NextRequest, NextResponse } from 'next/server'
+import { getSession, proxyCookies } from 'sealed-session/next'
+import { type DemoFlash, type DemoSession, FLASH_HEADER, sessionOptions } from './lib/session'
+
+export async function proxy(request: NextRequest): Promise<NextResponse> {
+  // A Server Action posts to the page's URL: it is the action's write, not a visit.
+  if (request.method !== 'GET') return NextResponse.next()
+  let response = NextResponse.next()
+  // The response is made again below, once the flash message is known: write to the last one.
+  const cookies = proxyCookies(request, {
+    cookies: { set: (...cookie) => response.cookies.set(...cookie) },
+  })
+  const session = await getSession<DemoSession, DemoFlash>(cookies, sessionOptions())
+  const headers = new Headers(request.headers)
+  const notice = session.flash('notice')
+  // Never the client's own header: only a message this proxy took out of the session.
+  if (notice === undefined) headers.delete(FLASH_HEADER)
+  else headers.set(FLASH_HEADER, encodeURIComponent(notice))
+  response = NextResponse.next({ request: { headers } })
+  session.set('count', (session.get('count') ?? 0) + 1)
+  await session.save()
+  response.headers.set('cache-control', 'private')
+  return response
+}
+
+export const config = { matcher: '/' }
