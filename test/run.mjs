@@ -129,7 +129,16 @@ const groups = {
   source: Object.keys(suiteTargets(SOURCE, false)),
   package: ['pack', ...Object.keys(suiteTargets(PACKAGE, true)).map((k) => `package/${k}`)],
 }
-groups.all = ['counting', ...groups.source, ...groups.package, 'size', 'examples', 'frameworks', 'browser', 'soak']
+groups.all = [
+  'counting',
+  ...groups.source,
+  ...groups.package,
+  'size',
+  'examples',
+  'frameworks',
+  'browser',
+  'soak',
+]
 const wanted = (args.length > 0 ? args : ['all']).flatMap((a) => groups[a] ?? [a])
 for (const name of wanted) {
   if (!targets[name]) throw new Error(`unknown target ${name}; known: ${Object.keys(targets).join(', ')}`)
