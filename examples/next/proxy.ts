@@ -10,6 +10,11 @@ import { type DemoFlash, type DemoSession, FLASH_HEADER, sessionOptions } from '
 export async function proxy(request: NextRequest): Promise<NextResponse> {
   // A Server Action posts to the page's URL: it is the action's write, not a visit.
   if (request.method !== 'GET') return NextResponse.next()
+  // When a Server Action redirects, Next renders the target itself, through this proxy, but drops
+  // the cookies the proxy sets on that render: the visit would be shown and never stored. Such a
+  // render carries the action's `x-action-redirect` header; answered with no page, it makes the
+  // browser load the target itself, a visit like any other.
+  if (request.headers.has('x-action-redirect')) return new NextResponse(null, { status: 204 })
   let response = NextResponse.next()
   // The response is made again below, once the flash message is known: write to the last one.
   const cookies = proxyCookies(request, {
