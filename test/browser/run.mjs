@@ -10,7 +10,7 @@
 // anything is started.
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import * as lists from './checks.mjs'
+import { checks as demoChecks, nextChecks } from './checks.mjs'
 import { missing, root, startServer, stopAll, targets } from './servers.mjs'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -77,7 +77,7 @@ const SERVERS = {
 const cookieName = (env) => env.SESSION_COOKIE ?? 'session'
 
 async function runTarget(name, target) {
-  const checks = lists[target.only ?? 'checks']
+  const checks = target.only === 'nextChecks' ? nextChecks : demoChecks
   const selected = checks.filter(([title]) => !filter || `${name} ${title}`.includes(filter))
   if (selected.length === 0) return
   // A framework serves its own build: made first, with the environment the servers get.
