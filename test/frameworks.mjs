@@ -12,6 +12,8 @@ import { spawnSync } from 'node:child_process'
 import { missing, root, startServer, stopAll } from './browser/servers.mjs'
 import { Client, checks, expect } from './demo-checks.mjs'
 
+// No framework reports usage home from a test run (Next.js would, from its build and server).
+process.env.NEXT_TELEMETRY_DISABLED = '1'
 const ci = process.env.CI === 'true'
 const SETTINGS = { SESSION_COOKIE: 'demo_sid', SESSION_MAX_AGE: '600' }
 const BUILD_MS = 5 * 60_000
@@ -22,6 +24,51 @@ const DEADLINE_MS = 20 * 60_000
  * `checks` are extra [title, async (client) => {}] pairs run after the demo's, on the same server.
  */
 export const frameworks = {
+  next: {
+    dir: 'examples/next',
+    build: ['node_modules/.bin/next', 'build'],
+    command: ({ HOST, PORT }) => ['node_modules/.bin/next', 'start', '-H', HOST, '-p', PORT],
+    needs: ['examples/next/node_modules/next/package.json'],
+    checks: [
+      [
+        'a Server Action form, posted as a browser without JavaScript posts it, logs in (303, one cookie)',
+        async (c) => {
+          const before = await c.page()
+          // The form carries its action's id as a hidden field; the action answers the post itself.
+          const action = /name="(\$ACTION_ID_[0-9a-f]+)"/.exec(before.body)?.[1]
+          expect(action, 'no Server Action form on the page')
+          const form = new FormData()
+          form.set(action, '')
+          form.set('user', 'grace')
+          const origin = c.origin
+          const post = await c.request('/', { method: 'POST', body: form, headers: { origin } })
+          expect(post.response.status === 303, `status ${post.response.status}`)
+          expect(
+            post.response.headers.get('location') === '/',
+            `location ${post.response.headers.get('location')}`,
+          )
+          expect(
+            post.setCookies.length === 1 && post.setCookies[0].startsWith('demo_sid='),
+            `${post.setCookies}`,
+          )
+          const p = await c.page()
+          expect(p.user === 'grace' && p.flash === 'Welcome, grace!', `after login: ${p.user} / ${p.flash}`)
+          expect(p.sid !== before.sid && p.count === before.count + 1, `${p.sid} ${p.count}`)
+          expect((await c.page()).flash === undefined, 'the flash showed twice')
+        },
+      ],
+      [
+        'a write while a Server Component renders fails with ERR_COOKIES_READ_ONLY, naming where to write',
+        async (c) => {
+          const r = await c.request('/render-write')
+          const [, code, message] = /id="error" data-code="([^"]*)">([^<]*)</.exec(r.body) ?? []
+          expect(code === 'ERR_COOKIES_READ_ONLY', `code ${code}: ${r.body.slice(0, 300)}`)
+          expect(/Server Action/.test(message) && /Route Handler/.test(message), message)
+          expect(r.setCookies.length === 0, `Set-Cookie: ${r.setCookies}`)
+        },
+      ],
+    ],
+  },
   astro: {
     dir: 'examples/astro',
     build: ['env', 'ASTRO_TELEMETRY_DISABLED=1', 'node_modules/.bin/astro', 'build'],

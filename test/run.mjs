@@ -107,7 +107,7 @@ const targets = {
   // Each framework's example, built with its own tools and served by its own server.
   frameworks: { argv: [process.execPath, 'test/frameworks.mjs', ...flagFilter()], timeout: 1_200_000 },
   // Chromium end to end against the demo on each runtime; it ignores the compiled suite.
-  browser: { argv: [process.execPath, 'test/browser/run.mjs', ...flagFilter()], timeout: 360_000 },
+  browser: { argv: [process.execPath, 'test/browser/run.mjs', ...flagFilter()], timeout: 480_000 },
   // How this script counts each target's output, and the browser suite's skip without Chromium.
   counting: { argv: [process.execPath, 'test/counting.test.mjs'], timeout: 60_000 },
   // Bundle size of the core entry against its ceiling (bench/bundle.ts); Node only.
@@ -170,6 +170,7 @@ async function compileSource() {
   const alias = {
     'sealed-session/hono': `${root}src/hono.ts`,
     'sealed-session/astro': `${root}src/astro.ts`,
+    'sealed-session/next': `${root}src/next.ts`,
     'sealed-session/seal': `${root}src/seal.ts`,
     'sealed-session/compression': `${root}src/compression.ts`,
     'sealed-session/chunks': `${root}src/chunks.ts`,
@@ -182,7 +183,7 @@ async function compileSource() {
 }
 
 /** The package's subpath exports besides the main entry, in the order tests see them resolved. */
-const SUBPATHS = ['hono', 'seal', 'compression', 'chunks', 'h3', 'elysia', 'astro']
+const SUBPATHS = ['hono', 'seal', 'compression', 'chunks', 'h3', 'elysia', 'astro', 'next']
 
 async function compilePackage() {
   preparePackage()

@@ -374,6 +374,33 @@ export const checks = [
   ],
 ]
 
+/**
+ * The checks for the Next.js example (examples/next): its page's forms are Server Actions, which
+ * React submits with JavaScript and answers with the re-rendered page, so the URL never changes.
+ */
+export const nextChecks = [
+  [
+    'a Server Action form logs in; the flash shows once; the counter survives a reload',
+    'main',
+    async ({ context, page, url, cookie }) => {
+      const first = await visit(page, url)
+      assert.deepEqual([first.count, first.user], [1, 'nobody'])
+      await page.fill('#name', 'grace')
+      await Promise.all([page.waitForSelector('#logout'), page.click('#login')])
+      const after = await read(page)
+      assert.deepEqual([after.user, after.flash], ['grace', 'Welcome, grace!'])
+      assert.notEqual(after.sid, first.sid, 'session id changes on login')
+      assert.equal((await theCookie(context, cookie)).httpOnly, true)
+      await page.reload()
+      const reloaded = await read(page)
+      assert.deepEqual([reloaded.user, reloaded.flash, reloaded.sid], ['grace', undefined, after.sid])
+      assert.equal(reloaded.count, after.count + 1, 'the counter survives the reload')
+      await page.reload()
+      assert.equal((await read(page)).count, after.count + 2)
+    },
+  ],
+]
+
 /** Our cookie and its chunk cookies (`name.1` to `name.9`) in the jar, by name, in order. */
 async function chunkJar(context, name) {
   const ours = (await context.cookies()).filter(

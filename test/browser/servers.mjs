@@ -40,6 +40,18 @@ export const targets = {
     ],
     needs: [bin('wrangler'), 'examples/cloudflare/worker.ts'],
   },
+  // Next.js serves its own build (`next build`, run first, against the library's dist/); only the
+  // checks written for it (`nextChecks`), on the `main` instance's settings.
+  next: {
+    cwd: 'examples/next',
+    build: [
+      [['npm', 'run', 'build'], ''],
+      [['node_modules/.bin/next', 'build'], 'examples/next'],
+    ],
+    command: ({ HOST, PORT }) => ['node_modules/.bin/next', 'start', '-H', HOST, '-p', PORT],
+    needs: ['examples/next/node_modules/next/package.json'],
+    only: 'nextChecks',
+  },
 }
 
 /** The first of `target.needs` that is missing, or undefined. */
@@ -86,7 +98,7 @@ export async function startServer(target, env = {}) {
     cwd: target.cwd ? `${root}${target.cwd}` : root,
     detached: true, // its own process group, so stop() reaches the grandchildren too
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', ...settings },
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NEXT_TELEMETRY_DISABLED: '1', ...settings },
   })
   let output = ''
   child.stdout.on('data', (chunk) => (output += chunk))
