@@ -1,5 +1,7 @@
 // SvelteKit `handle` hook: the session on `event.locals`, typed through `App.Locals`. Structural
-// types only (SvelteKit is never imported); a thin layer over the store (store.ts).
+// types only (SvelteKit is never imported); a thin layer over the store (store.ts). Not through
+// `event.cookies`: SvelteKit writes those onto the response inside `resolve()`, before the session
+// is final, so its cookies are appended to the response's headers afterwards.
 
 import { configError } from './errors.ts'
 import type { SessionOptions } from './options.ts'
@@ -36,6 +38,8 @@ export type SessionHandle<E extends RequestEventLike, Key extends string> = <
  * onto whatever response `resolve(event)` gives: pages, `__data.json` (client-side navigation),
  * form actions (their 303 redirect, or the JSON `use:enhance` reads) and `+server` endpoints.
  * Session cookies are appended to the response's headers, beside those `event.cookies` set.
+ * A hook after this one that throws (`redirect()` too) ends the request unwritten, as a throwing
+ * handler does with `withSession`; what loads, actions and endpoints throw is a response by then.
  * Options may be a function of the event, to read `event.platform` on Cloudflare.
  *
  * @example
