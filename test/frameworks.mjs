@@ -24,6 +24,15 @@ const DEADLINE_MS = 20 * 60_000
  * `checks` are extra [title, async (client) => {}] pairs run after the demo's, on the same server.
  */
 export const frameworks = {
+  sveltekit: {
+    dir: 'examples/sveltekit',
+    // svelte-check first: it type-checks the hook against SvelteKit's own Handle and App.Locals.
+    build: ['sh', '-c', 'npm run check && npm run build'],
+    // adapter-node's server reads HOST and PORT; ORIGIN is the site's origin, as in production.
+    command: ({ HOST, PORT }) => ['env', `ORIGIN=http://${HOST}:${PORT}`, process.execPath, 'build'],
+    needs: ['examples/sveltekit/node_modules/@sveltejs/kit/package.json'],
+    checks: sveltekitChecks(),
+  },
   next: {
     dir: 'examples/next',
     build: ['node_modules/.bin/next', 'build'],

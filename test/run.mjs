@@ -176,6 +176,7 @@ async function compileSource() {
     'sealed-session/chunks': `${root}src/chunks.ts`,
     'sealed-session/h3': `${root}src/h3.ts`,
     'sealed-session/elysia': `${root}src/elysia.ts`,
+    'sealed-session/sveltekit': `${root}src/sveltekit.ts`,
     'sealed-session': `${root}src/index.ts`,
   }
   await compile('all.ts', SOURCE.suite, { alias })
@@ -183,7 +184,7 @@ async function compileSource() {
 }
 
 /** The package's subpath exports besides the main entry, in the order tests see them resolved. */
-const SUBPATHS = ['hono', 'seal', 'compression', 'chunks', 'h3', 'elysia', 'astro', 'next']
+const SUBPATHS = ['hono', 'seal', 'compression', 'chunks', 'h3', 'elysia', 'astro', 'next', 'sveltekit']
 
 async function compilePackage() {
   preparePackage()
