@@ -129,7 +129,16 @@ const groups = {
   source: Object.keys(suiteTargets(SOURCE, false)),
   package: ['pack', ...Object.keys(suiteTargets(PACKAGE, true)).map((k) => `package/${k}`)],
 }
-groups.all = ['counting', ...groups.source, ...groups.package, 'size', 'examples', 'browser', 'soak']
+groups.all = [
+  'counting',
+  ...groups.source,
+  ...groups.package,
+  'size',
+  'examples',
+  'frameworks',
+  'browser',
+  'soak',
+]
 const wanted = (args.length > 0 ? args : ['all']).flatMap((a) => groups[a] ?? [a])
 for (const name of wanted) {
   if (!targets[name]) throw new Error(`unknown target ${name}; known: ${Object.keys(targets).join(', ')}`)
@@ -163,6 +172,7 @@ async function compileSource() {
     'sealed-session/seal': `${root}src/seal.ts`,
     'sealed-session/compression': `${root}src/compression.ts`,
     'sealed-session/chunks': `${root}src/chunks.ts`,
+    'sealed-session/react-router': `${root}src/react-router.ts`,
     'sealed-session': `${root}src/index.ts`,
   }
   await compile('all.ts', SOURCE.suite, { alias })
@@ -170,7 +180,7 @@ async function compileSource() {
 }
 
 /** The package's subpath exports besides the main entry, in the order tests see them resolved. */
-const SUBPATHS = ['hono', 'seal', 'compression', 'chunks']
+const SUBPATHS = ['hono', 'seal', 'compression', 'chunks', 'react-router']
 
 async function compilePackage() {
   preparePackage()
