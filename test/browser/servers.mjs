@@ -40,6 +40,18 @@ export const targets = {
     ],
     needs: [bin('wrangler'), 'examples/cloudflare/worker.ts'],
   },
+  // A framework's example, as test/frameworks.mjs registers it: built first (`build`, after the
+  // library's own build, in `cwd`), then started from `cwd`; it runs its own `checks` (checks.mjs).
+  'react-router': {
+    cwd: 'examples/react-router',
+    build: ['npm', 'run', 'build'],
+    command: () => [
+      `${root}examples/react-router/node_modules/.bin/react-router-serve`,
+      'build/server/index.js',
+    ],
+    needs: ['examples/react-router/node_modules/.bin/react-router-serve'],
+    checks: 'react-router',
+  },
 }
 
 /** The first of `target.needs` that is missing, or undefined. */
