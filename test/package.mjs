@@ -96,6 +96,7 @@ import {
 import { chunking } from 'sealed-session/chunks'
 import { compression } from 'sealed-session/compression'
 import { type SessionEnv, session } from 'sealed-session/hono'
+import { createCookieSessionStorage } from 'sealed-session/react-router'
 import { createSealer, type Unsealed, unseal } from 'sealed-session/seal'
 
 const options: SessionOptions = {
@@ -141,6 +142,16 @@ export async function follow(token: string | null): Promise<string> {
   const result: Unsealed<{ email: string }> = await links.unseal(token)
   const other = await unseal<number>(token, { secret: 'consumer-secret-0123456789-abcdefghijklmnop', purpose: 'x' })
   return result.ok ? result.data.email : other.ok ? String(other.data) : other.reason
+}
+
+const rr = createCookieSessionStorage<{ user: string }, { notice: string }>(options)
+export async function login(cookie: string | null): Promise<string> {
+  const s = await rr.getSession(cookie)
+  s.sealed.regenerate()
+  // @ts-expect-error user is a string
+  s.set('user', 1)
+  const notice: string | undefined = s.get('notice')
+  return notice ?? (await rr.commitSession(s))
 }
 
 export function describe(error: unknown): string {
