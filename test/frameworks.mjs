@@ -24,6 +24,49 @@ const DEADLINE_MS = 20 * 60_000
  * `checks` are extra [title, async (client) => {}] pairs run after the demo's, on the same server.
  */
 export const frameworks = {
+  'react-router': {
+    dir: 'examples/react-router',
+    // typegen and tsc first: the build fails unless the storage is React Router's SessionStorage type.
+    build: ['npm', 'run', 'build'],
+    command: () => [
+      `${root}examples/react-router/node_modules/.bin/react-router-serve`,
+      'build/server/index.js',
+    ],
+    needs: ['examples/react-router/node_modules/.bin/react-router-serve'],
+    checks: [
+      [
+        'an unchanged session is not re-sealed: commitSession gives "" (an empty line clients ignore)',
+        async (c) => {
+          const set = await c.request('/grow?bytes=0')
+          expect(set.response.status === 200 && set.setCookies.length === 1, `first ${set.setCookies}`)
+          const same = await c.request('/grow?bytes=0')
+          expect(
+            same.setCookies.every((v) => v === ''),
+            `second: ${same.setCookies}`,
+          )
+          c.jar.delete('') // what the empty line made of this naive jar
+          const p = await c.page()
+          expect(p.count === 3, `count ${p.count}, want 3`)
+        },
+      ],
+      [
+        "<Form>'s client-side login (POST /login.data) sets the cookie; GET /_.data shows the flash once",
+        async (c) => {
+          const form = new URLSearchParams({ user: 'eve' })
+          const login = await c.request('/login.data', { method: 'POST', body: form })
+          expect(
+            login.response.status === 202 && login.setCookies.length === 1,
+            `login ${login.response.status}`,
+          )
+          expect(login.body.includes('"redirect","/"'), `not a redirect: ${login.body}`)
+          const data = await c.request('/_.data')
+          expect(data.setCookies.length === 1 && data.body.includes('"Welcome, eve!"'), data.body)
+          const again = await c.request('/_.data')
+          expect(!again.body.includes('Welcome') && again.body.includes('"eve"'), again.body)
+        },
+      ],
+    ],
+  },
   sveltekit: {
     dir: 'examples/sveltekit',
     // svelte-check first: it type-checks the hook against SvelteKit's own Handle and App.Locals.

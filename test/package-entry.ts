@@ -22,6 +22,7 @@ const ENTRIES = [
   'astro',
   'next',
   'sveltekit',
+  'react-router',
 ]
 
 test('package › sealed-session and each of its subpaths load from the packed tarball', () => {

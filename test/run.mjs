@@ -177,6 +177,7 @@ async function compileSource() {
     'sealed-session/h3': `${root}src/h3.ts`,
     'sealed-session/elysia': `${root}src/elysia.ts`,
     'sealed-session/sveltekit': `${root}src/sveltekit.ts`,
+    'sealed-session/react-router': `${root}src/react-router.ts`,
     'sealed-session': `${root}src/index.ts`,
   }
   await compile('all.ts', SOURCE.suite, { alias })
@@ -184,7 +185,18 @@ async function compileSource() {
 }
 
 /** The package's subpath exports besides the main entry, in the order tests see them resolved. */
-const SUBPATHS = ['hono', 'seal', 'compression', 'chunks', 'h3', 'elysia', 'astro', 'next', 'sveltekit']
+const SUBPATHS = [
+  'hono',
+  'seal',
+  'compression',
+  'chunks',
+  'h3',
+  'elysia',
+  'astro',
+  'next',
+  'sveltekit',
+  'react-router',
+]
 
 async function compilePackage() {
   preparePackage()

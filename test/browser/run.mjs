@@ -3,15 +3,19 @@
 // served on loopback by each runtime's example. Prints one line per check and a final
 // `N passed, N failed, N skipped`; exits non-zero on failure.
 //
-//   node test/browser/run.mjs [target ...] [--filter text]   targets: node, bun, workerd, next (default: all)
+//   node test/browser/run.mjs [target ...] [--filter text]
+//   targets: node, bun, workerd, react-router, next (default: all); frameworks are built first
 //
 // Without /usr/bin/chromium (or CHROMIUM_PATH) the suite skips with the reason (a `skip …` line,
 // exit 0: test/run.mjs counts it as skipped), or fails with CI=true. Chromium is looked for before
 // anything is started.
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { checks as demoChecks, nextChecks } from './checks.mjs'
+import { checks, frameworkChecks } from './checks.mjs'
 import { missing, root, startServer, stopAll, targets } from './servers.mjs'
+
+// No framework reports usage home from a test run (Next.js would, from its build and server).
+process.env.NEXT_TELEMETRY_DISABLED = '1'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const FLAGS = [
@@ -76,24 +80,25 @@ const SERVERS = {
 }
 const cookieName = (env) => env.SESSION_COOKIE ?? 'session'
 
-async function runTarget(name, target) {
-  const checks = target.only === 'nextChecks' ? nextChecks : demoChecks
-  const selected = checks.filter(([title]) => !filter || `${name} ${title}`.includes(filter))
-  if (selected.length === 0) return
-  // A framework serves its own build: made first, with the environment the servers get.
-  for (const [[command, ...argv], cwd] of target.build ?? []) {
-    const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }
-    const r = spawnSync(command, argv, { cwd: `${root}${cwd}`, encoding: 'utf8', env, timeout: 300_000 })
-    if (r.status !== 0) {
-      counts.failed++
-      console.log(
-        `FAIL ${name}: ${[command, ...argv].join(' ')} failed\n${`${r.stdout}${r.stderr}`.slice(-2000)}`,
-      )
-      return
-    }
+/** Builds a framework's example (and first the library it depends on as `file:../..`). */
+let libraryBuilt = false
+function build(name, target) {
+  const steps = [...(libraryBuilt ? [] : [[['npm', 'run', 'build'], '']]), [target.build, target.cwd]]
+  for (const [[command, ...argv], cwd] of steps) {
+    const r = spawnSync(command, argv, { cwd: `${root}${cwd}`, encoding: 'utf8', timeout: 120_000 })
+    if (r.status !== 0)
+      throw new Error(`${name}: ${command} ${argv.join(' ')} failed:\n${r.stdout}${r.stderr}`)
   }
+  libraryBuilt = true
+}
+
+async function runTarget(name, target) {
+  const list = target.checks ? frameworkChecks[target.checks] : checks
+  const selected = list.filter(([title]) => !filter || `${name} ${title}`.includes(filter))
+  if (selected.length === 0) return
   const started = {}
   try {
+    if (target.build) build(name, target)
     await Promise.all(
       [...new Set(selected.map(([, server]) => server))].map(async (key) => {
         started[key] = await startServer(target, SERVERS[key])

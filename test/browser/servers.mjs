@@ -40,17 +40,24 @@ export const targets = {
     ],
     needs: [bin('wrangler'), 'examples/cloudflare/worker.ts'],
   },
-  // Next.js serves its own build (`next build`, run first, against the library's dist/); only the
-  // checks written for it (`nextChecks`), on the `main` instance's settings.
+  // A framework's example, as test/frameworks.mjs registers it: built first (`build`, after the
+  // library's own build, in `cwd`), then started from `cwd`; it runs its own `checks` (checks.mjs).
+  'react-router': {
+    cwd: 'examples/react-router',
+    build: ['npm', 'run', 'build'],
+    command: () => [
+      `${root}examples/react-router/node_modules/.bin/react-router-serve`,
+      'build/server/index.js',
+    ],
+    needs: ['examples/react-router/node_modules/.bin/react-router-serve'],
+    checks: 'react-router',
+  },
   next: {
     cwd: 'examples/next',
-    build: [
-      [['npm', 'run', 'build'], ''],
-      [['node_modules/.bin/next', 'build'], 'examples/next'],
-    ],
+    build: ['node_modules/.bin/next', 'build'],
     command: ({ HOST, PORT }) => ['node_modules/.bin/next', 'start', '-H', HOST, '-p', PORT],
     needs: ['examples/next/node_modules/next/package.json'],
-    only: 'nextChecks',
+    checks: 'next',
   },
 }
 
