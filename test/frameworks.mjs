@@ -272,6 +272,73 @@ function throwingRouteWritesNothing() {
   ]
 }
 
+/** SvelteKit: client-side navigation's `__data.json`, form actions as browsers post them, CSRF. */
+function sveltekitChecks() {
+  /** The page's data in a `__data.json` body (devalue's flat form: an object of indexes). */
+  const pageData = (body) => {
+    const node = JSON.parse(body).nodes.findLast((n) => n?.type === 'data')
+    const [shape, ...values] = node.data
+    return Object.fromEntries(Object.entries(shape).map(([k, i]) => [k, i < 0 ? undefined : values[i - 1]]))
+  }
+  const formPost = (c, path, user, headers) =>
+    c.request(path, {
+      method: 'POST',
+      body: user === undefined ? undefined : new URLSearchParams({ user }),
+      headers: { origin: c.origin, accept: 'text/html', ...headers },
+    })
+  return [
+    [
+      '/__data.json (client-side navigation) gets the session, and its write sets the cookie',
+      async (c) => {
+        const before = JSON.parse((await c.request('/session')).body)
+        const r = await c.request('/__data.json?x-sveltekit-invalidated=01')
+        expect(r.response.status === 200, `status ${r.response.status}`)
+        const data = pageData(r.body)
+        expect(data.sid === before.id && data.count === before.data.count + 1, r.body)
+        expect(r.setCookies.length === 1 && r.setCookies[0].startsWith('demo_sid='), `${r.setCookies}`)
+        expect(/private/.test(r.response.headers.get('cache-control')), 'cache-control is not private')
+        const after = JSON.parse((await c.request('/session')).body)
+        expect(after.data.count === data.count, `count ${after.data.count}, want ${data.count}`)
+      },
+    ],
+    [
+      "a browser's form post reaches the form action: 303, a new id, and the flash",
+      async (c) => {
+        const { sid } = await c.page()
+        const login = await formPost(c, '/login', 'grace')
+        expect(login.response.status === 303 && login.setCookies.length === 1, `${login.response.status}`)
+        const p = await c.page()
+        expect(p.user === 'grace' && p.flash === 'Welcome, grace!' && p.sid !== sid, `${p.user}/${p.flash}`)
+        const out = await formPost(c, '/logout')
+        expect(out.response.status === 303 && c.jar.size === 0, `logout ${out.response.status}`)
+      },
+    ],
+    [
+      'use:enhance: the form action answers its redirect as JSON and still sets the cookie',
+      async (c) => {
+        const r = await formPost(c, '/login', 'lin', {
+          accept: 'application/json',
+          'x-sveltekit-action': 'true',
+        })
+        const result = JSON.parse(r.body)
+        expect(r.response.status === 200 && result.type === 'redirect' && result.status === 303, r.body)
+        expect(r.setCookies.length === 1, `Set-Cookie: ${r.setCookies}`)
+        const data = pageData((await c.request('/__data.json')).body)
+        expect(data.user === 'lin' && data.notice === 'Welcome, lin!', JSON.stringify(data))
+        await formPost(c, '/logout')
+      },
+    ],
+    [
+      'a form post from another origin is refused (403) and writes nothing',
+      async (c) => {
+        const r = await formPost(c, '/login', 'mallory', { origin: 'http://evil.example' })
+        expect(r.response.status === 403 && r.setCookies.length === 0, `status ${r.response.status}`)
+        expect((await c.page()).user === 'nobody', 'signed in by a cross-site post')
+      },
+    ],
+  ]
+}
+
 const args = process.argv.slice(2)
 const filterAt = args.indexOf('--filter')
 const filter = filterAt === -1 ? undefined : args.splice(filterAt, 2)[1]
