@@ -13,7 +13,8 @@ const bin = (name) => `${root}node_modules/.bin/${name}`
  * Runtimes whose demo example the suite runs, in order. Every example takes the same settings
  * (PORT, HOST, SESSION_SECRET, SESSION_MAX_AGE, SESSION_COOKIE; see examples/app.ts): as
  * environment variables, or for workerd as `--var` bindings. `command(settings)` is the argv;
- * `needs` lists the files that must exist for the target to run.
+ * `needs` lists the files that must exist for the target to run; `cwd`, a folder under the root to
+ * start it in.
  */
 export const targets = {
   node: {
@@ -38,6 +39,25 @@ export const targets = {
       ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
     ],
     needs: [bin('wrangler'), 'examples/cloudflare/worker.ts'],
+  },
+  // A framework's example, as test/frameworks.mjs registers it: built first (`build`, after the
+  // library's own build, in `cwd`), then started from `cwd`; it runs its own `checks` (checks.mjs).
+  'react-router': {
+    cwd: 'examples/react-router',
+    build: ['npm', 'run', 'build'],
+    command: () => [
+      `${root}examples/react-router/node_modules/.bin/react-router-serve`,
+      'build/server/index.js',
+    ],
+    needs: ['examples/react-router/node_modules/.bin/react-router-serve'],
+    checks: 'react-router',
+  },
+  next: {
+    cwd: 'examples/next',
+    build: ['node_modules/.bin/next', 'build'],
+    command: ({ HOST, PORT }) => ['node_modules/.bin/next', 'start', '-H', HOST, '-p', PORT],
+    needs: ['examples/next/node_modules/next/package.json'],
+    checks: 'next',
   },
 }
 
@@ -82,10 +102,10 @@ export async function startServer(target, env = {}) {
   }
   const [command, ...argv] = target.command(settings)
   const child = spawn(command, argv, {
-    cwd: root,
+    cwd: target.cwd ? `${root}${target.cwd}` : root,
     detached: true, // its own process group, so stop() reaches the grandchildren too
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', ...settings },
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NEXT_TELEMETRY_DISABLED: '1', ...settings },
   })
   let output = ''
   child.stdout.on('data', (chunk) => (output += chunk))
