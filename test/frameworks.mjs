@@ -12,6 +12,8 @@ import { spawnSync } from 'node:child_process'
 import { missing, root, startServer, stopAll } from './browser/servers.mjs'
 import { Client, checks, expect } from './demo-checks.mjs'
 
+// No framework reports usage home from a test run (Next.js would, from its build and server).
+process.env.NEXT_TELEMETRY_DISABLED = '1'
 const ci = process.env.CI === 'true'
 const SETTINGS = { SESSION_COOKIE: 'demo_sid', SESSION_MAX_AGE: '600' }
 const BUILD_MS = 5 * 60_000
@@ -22,6 +24,103 @@ const DEADLINE_MS = 20 * 60_000
  * `checks` are extra [title, async (client) => {}] pairs run after the demo's, on the same server.
  */
 export const frameworks = {
+  'react-router': {
+    dir: 'examples/react-router',
+    // typegen and tsc first: the build fails unless the storage is React Router's SessionStorage type.
+    build: ['npm', 'run', 'build'],
+    command: () => [
+      `${root}examples/react-router/node_modules/.bin/react-router-serve`,
+      'build/server/index.js',
+    ],
+    needs: ['examples/react-router/node_modules/.bin/react-router-serve'],
+    checks: [
+      [
+        'an unchanged session is not re-sealed: commitSession gives "" (an empty line clients ignore)',
+        async (c) => {
+          const set = await c.request('/grow?bytes=0')
+          expect(set.response.status === 200 && set.setCookies.length === 1, `first ${set.setCookies}`)
+          const same = await c.request('/grow?bytes=0')
+          expect(
+            same.setCookies.every((v) => v === ''),
+            `second: ${same.setCookies}`,
+          )
+          c.jar.delete('') // what the empty line made of this naive jar
+          const p = await c.page()
+          expect(p.count === 3, `count ${p.count}, want 3`)
+        },
+      ],
+      [
+        "<Form>'s client-side login (POST /login.data) sets the cookie; GET /_.data shows the flash once",
+        async (c) => {
+          const form = new URLSearchParams({ user: 'eve' })
+          const login = await c.request('/login.data', { method: 'POST', body: form })
+          expect(
+            login.response.status === 202 && login.setCookies.length === 1,
+            `login ${login.response.status}`,
+          )
+          expect(login.body.includes('"redirect","/"'), `not a redirect: ${login.body}`)
+          const data = await c.request('/_.data')
+          expect(data.setCookies.length === 1 && data.body.includes('"Welcome, eve!"'), data.body)
+          const again = await c.request('/_.data')
+          expect(!again.body.includes('Welcome') && again.body.includes('"eve"'), again.body)
+        },
+      ],
+    ],
+  },
+  sveltekit: {
+    dir: 'examples/sveltekit',
+    // svelte-check first: it type-checks the hook against SvelteKit's own Handle and App.Locals.
+    build: ['sh', '-c', 'npm run check && npm run build'],
+    // adapter-node's server reads HOST and PORT; ORIGIN is the site's origin, as in production.
+    command: ({ HOST, PORT }) => ['env', `ORIGIN=http://${HOST}:${PORT}`, process.execPath, 'build'],
+    needs: ['examples/sveltekit/node_modules/@sveltejs/kit/package.json'],
+    checks: sveltekitChecks(),
+  },
+  next: {
+    dir: 'examples/next',
+    build: ['node_modules/.bin/next', 'build'],
+    command: ({ HOST, PORT }) => ['node_modules/.bin/next', 'start', '-H', HOST, '-p', PORT],
+    needs: ['examples/next/node_modules/next/package.json'],
+    checks: [
+      [
+        'a Server Action form, posted as a browser without JavaScript posts it, logs in (303, one cookie)',
+        async (c) => {
+          const before = await c.page()
+          // The form carries its action's id as a hidden field; the action answers the post itself.
+          const action = /name="(\$ACTION_ID_[0-9a-f]+)"/.exec(before.body)?.[1]
+          expect(action, 'no Server Action form on the page')
+          const form = new FormData()
+          form.set(action, '')
+          form.set('user', 'grace')
+          const origin = c.origin
+          const post = await c.request('/', { method: 'POST', body: form, headers: { origin } })
+          expect(post.response.status === 303, `status ${post.response.status}`)
+          expect(
+            post.response.headers.get('location') === '/',
+            `location ${post.response.headers.get('location')}`,
+          )
+          expect(
+            post.setCookies.length === 1 && post.setCookies[0].startsWith('demo_sid='),
+            `${post.setCookies}`,
+          )
+          const p = await c.page()
+          expect(p.user === 'grace' && p.flash === 'Welcome, grace!', `after login: ${p.user} / ${p.flash}`)
+          expect(p.sid !== before.sid && p.count === before.count + 1, `${p.sid} ${p.count}`)
+          expect((await c.page()).flash === undefined, 'the flash showed twice')
+        },
+      ],
+      [
+        'a write while a Server Component renders fails with ERR_COOKIES_READ_ONLY, naming where to write',
+        async (c) => {
+          const r = await c.request('/render-write')
+          const [, code, message] = /id="error" data-code="([^"]*)">([^<]*)</.exec(r.body) ?? []
+          expect(code === 'ERR_COOKIES_READ_ONLY', `code ${code}: ${r.body.slice(0, 300)}`)
+          expect(/Server Action/.test(message) && /Route Handler/.test(message), message)
+          expect(r.setCookies.length === 0, `Set-Cookie: ${r.setCookies}`)
+        },
+      ],
+    ],
+  },
   astro: {
     dir: 'examples/astro',
     build: ['env', 'ASTRO_TELEMETRY_DISABLED=1', 'node_modules/.bin/astro', 'build'],
@@ -170,6 +269,73 @@ function throwingRouteWritesNothing() {
       const after = (await c.page()).count
       expect(after === before + 1, `count ${after} after ${before}: the failed change was written`)
     },
+  ]
+}
+
+/** SvelteKit: client-side navigation's `__data.json`, form actions as browsers post them, CSRF. */
+function sveltekitChecks() {
+  /** The page's data in a `__data.json` body (devalue's flat form: an object of indexes). */
+  const pageData = (body) => {
+    const node = JSON.parse(body).nodes.findLast((n) => n?.type === 'data')
+    const [shape, ...values] = node.data
+    return Object.fromEntries(Object.entries(shape).map(([k, i]) => [k, i < 0 ? undefined : values[i - 1]]))
+  }
+  const formPost = (c, path, user, headers) =>
+    c.request(path, {
+      method: 'POST',
+      body: user === undefined ? undefined : new URLSearchParams({ user }),
+      headers: { origin: c.origin, accept: 'text/html', ...headers },
+    })
+  return [
+    [
+      '/__data.json (client-side navigation) gets the session, and its write sets the cookie',
+      async (c) => {
+        const before = JSON.parse((await c.request('/session')).body)
+        const r = await c.request('/__data.json?x-sveltekit-invalidated=01')
+        expect(r.response.status === 200, `status ${r.response.status}`)
+        const data = pageData(r.body)
+        expect(data.sid === before.id && data.count === before.data.count + 1, r.body)
+        expect(r.setCookies.length === 1 && r.setCookies[0].startsWith('demo_sid='), `${r.setCookies}`)
+        expect(/private/.test(r.response.headers.get('cache-control')), 'cache-control is not private')
+        const after = JSON.parse((await c.request('/session')).body)
+        expect(after.data.count === data.count, `count ${after.data.count}, want ${data.count}`)
+      },
+    ],
+    [
+      "a browser's form post reaches the form action: 303, a new id, and the flash",
+      async (c) => {
+        const { sid } = await c.page()
+        const login = await formPost(c, '/login', 'grace')
+        expect(login.response.status === 303 && login.setCookies.length === 1, `${login.response.status}`)
+        const p = await c.page()
+        expect(p.user === 'grace' && p.flash === 'Welcome, grace!' && p.sid !== sid, `${p.user}/${p.flash}`)
+        const out = await formPost(c, '/logout')
+        expect(out.response.status === 303 && c.jar.size === 0, `logout ${out.response.status}`)
+      },
+    ],
+    [
+      'use:enhance: the form action answers its redirect as JSON and still sets the cookie',
+      async (c) => {
+        const r = await formPost(c, '/login', 'lin', {
+          accept: 'application/json',
+          'x-sveltekit-action': 'true',
+        })
+        const result = JSON.parse(r.body)
+        expect(r.response.status === 200 && result.type === 'redirect' && result.status === 303, r.body)
+        expect(r.setCookies.length === 1, `Set-Cookie: ${r.setCookies}`)
+        const data = pageData((await c.request('/__data.json')).body)
+        expect(data.user === 'lin' && data.notice === 'Welcome, lin!', JSON.stringify(data))
+        await formPost(c, '/logout')
+      },
+    ],
+    [
+      'a form post from another origin is refused (403) and writes nothing',
+      async (c) => {
+        const r = await formPost(c, '/login', 'mallory', { origin: 'http://evil.example' })
+        expect(r.response.status === 403 && r.setCookies.length === 0, `status ${r.response.status}`)
+        expect((await c.page()).user === 'nobody', 'signed in by a cross-site post')
+      },
+    ],
   ]
 }
 

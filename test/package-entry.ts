@@ -23,6 +23,9 @@ const ENTRIES = [
   'legacy/cookie-session',
   'legacy/iron',
   'legacy/react-router',
+  'next',
+  'sveltekit',
+  'react-router',
 ]
 
 test('package › sealed-session and each of its subpaths load from the packed tarball', () => {

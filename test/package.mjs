@@ -97,6 +97,7 @@ import { chunking } from 'sealed-session/chunks'
 import { compression } from 'sealed-session/compression'
 import { sealedSession } from 'sealed-session/astro'
 import { type SessionEnv, session } from 'sealed-session/hono'
+import { createCookieSessionStorage } from 'sealed-session/react-router'
 import { createSealer, type Unsealed, unseal } from 'sealed-session/seal'
 import { cookieSession } from 'sealed-session/legacy/cookie-session'
 import { iron } from 'sealed-session/legacy/iron'
@@ -163,6 +164,15 @@ type AstroContext = { request: Request; locals: { sealedSession?: Session<{ user
 export const onRequest = sealedSession<AstroContext>({ secret: 'consumer-secret-0123456789-abcdefghijklmnop' })
 // @ts-expect-error the locals key is a string
 sealedSession(options, { key: 1 })
+const rr = createCookieSessionStorage<{ user: string }, { notice: string }>(options)
+export async function login(cookie: string | null): Promise<string> {
+  const s = await rr.getSession(cookie)
+  s.sealed.regenerate()
+  // @ts-expect-error user is a string
+  s.set('user', 1)
+  const notice: string | undefined = s.get('notice')
+  return notice ?? (await rr.commitSession(s))
+}
 
 export function describe(error: unknown): string {
   if (error instanceof CookieTooLargeError) return \`\${error.code} \${error.size}/\${error.limit}\`

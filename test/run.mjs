@@ -107,7 +107,7 @@ const targets = {
   // Each framework's example, built with its own tools and served by its own server.
   frameworks: { argv: [process.execPath, 'test/frameworks.mjs', ...flagFilter()], timeout: 1_200_000 },
   // Chromium end to end against the demo on each runtime; it ignores the compiled suite.
-  browser: { argv: [process.execPath, 'test/browser/run.mjs', ...flagFilter()], timeout: 360_000 },
+  browser: { argv: [process.execPath, 'test/browser/run.mjs', ...flagFilter()], timeout: 480_000 },
   // How this script counts each target's output, and the browser suite's skip without Chromium.
   counting: { argv: [process.execPath, 'test/counting.test.mjs'], timeout: 60_000 },
   // The legacy readers against the real cookie-session, iron-session and react-router (Node only).
@@ -173,6 +173,7 @@ async function compileSource() {
   const alias = {
     'sealed-session/hono': `${root}src/hono.ts`,
     'sealed-session/astro': `${root}src/astro.ts`,
+    'sealed-session/next': `${root}src/next.ts`,
     'sealed-session/seal': `${root}src/seal.ts`,
     'sealed-session/compression': `${root}src/compression.ts`,
     'sealed-session/chunks': `${root}src/chunks.ts`,
@@ -181,6 +182,8 @@ async function compileSource() {
     'sealed-session/legacy/cookie-session': `${root}src/legacy/cookie-session.ts`,
     'sealed-session/legacy/iron': `${root}src/legacy/iron.ts`,
     'sealed-session/legacy/react-router': `${root}src/legacy/react-router.ts`,
+    'sealed-session/sveltekit': `${root}src/sveltekit.ts`,
+    'sealed-session/react-router': `${root}src/react-router.ts`,
     'sealed-session': `${root}src/index.ts`,
   }
   await compile('all.ts', SOURCE.suite, { alias })
@@ -199,6 +202,9 @@ const SUBPATHS = [
   'legacy/cookie-session',
   'legacy/iron',
   'legacy/react-router',
+  'next',
+  'sveltekit',
+  'react-router',
 ]
 
 async function compilePackage() {
