@@ -8,6 +8,7 @@ import type { Compression } from './compression.ts'
 import { type CookieOptions, type CookieSpec, cookieSpec, MAX_AGE_CAP_SECONDS } from './cookie.ts'
 import { checkKeys, configError } from './errors.ts'
 import { type Mode, normalizeSecrets, type Secret } from './keys.ts'
+import type { Revocation } from './revocation.ts'
 import { jsonSerializer, type Serializer } from './serializer.ts'
 import type { InvalidReason } from './token.ts'
 
@@ -69,6 +70,13 @@ export interface SessionOptions {
    * memory between requests. See the README, "Verified-token cache".
    */
   tokenCache?: TokenCache
+  /**
+   * `revocation({ store, subject })` from `sealed-session/revocation`: sessions that can be
+   * revoked one by one or per subject ("log out everywhere"), checked against a store at most
+   * once per session per check interval. Off by default; only apps that import the subpath ship
+   * its code. See the README, "Revocation".
+   */
+  revocation?: Revocation | undefined
 }
 
 export interface SessionConfig {
@@ -88,6 +96,7 @@ export interface SessionConfig {
   readonly serializer: Serializer
   readonly onInvalid: ((reason: InvalidReason, request: Request | undefined) => unknown) | undefined
   readonly tokenCache: TokenCache | undefined
+  readonly revocation: Revocation | undefined
 }
 
 const DAY = 24 * 60 * 60
@@ -123,6 +132,7 @@ const OPTION_KEYS = [
   'serializer',
   'onInvalid',
   'tokenCache',
+  'revocation',
 ] as const satisfies readonly (keyof SessionOptions)[]
 
 /**
@@ -194,6 +204,7 @@ export function resolveOptions(options: SessionOptions): SessionConfig {
     ['tokenCache', 'get', 'a TokenCache'],
     ['chunks', 'write', 'chunking(n) from sealed-session/chunks'],
     ['compress', 'pack', 'compression() from sealed-session/compression'],
+    ['revocation', 'admit', 'revocation() from sealed-session/revocation'],
   ] as const) {
     const value: unknown = name === 'serializer' ? serializer : options[name]
     if (
@@ -218,5 +229,6 @@ export function resolveOptions(options: SessionOptions): SessionConfig {
     serializer,
     onInvalid: options.onInvalid,
     tokenCache: options.tokenCache,
+    revocation: options.revocation,
   })
 }

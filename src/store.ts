@@ -103,6 +103,8 @@ interface Origin {
   /** The request's chunk cookies that a write may expire. */
   readonly chunks: SessionCookies['chunks']
   readonly hadCookie: boolean
+  /** Refused unverified by the revocation store: nothing but a destroy() is written. */
+  readonly frozen?: boolean
 }
 
 /** The last `save()` of a session: reused while the session is unchanged, or failed. */
@@ -294,7 +296,7 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
       return { cookies: origin.hadCookie ? [expireCookie(cookie), ...chunks] : chunks, explicit: true }
     }
     const { changed, created, lifetime, text } = snapshot
-    if (origin.keyId === undefined && !changed) return NOTHING
+    if ((origin.keyId === undefined && !changed) || origin.frozen) return NOTHING
     const now = writeTime(config)
     const keys = await keyring()
     const { maxAgeMs, idleMs } = limits(lifetime)
@@ -305,6 +307,9 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
     ) {
       return NOTHING
     }
+    // A loaded session is re-sealed only once the revocation store vouched for it in this
+    // request, so writing often cannot keep a revoked session alive between checks.
+    if (origin.keyId && (await config.revocation?.sealing(session))) return NOTHING
     // Readers require created <= touched. `created` may come from a server whose clock runs up to
     // clockSkew ahead of this one, or from this clock before it stepped back: never seal a
     // `touched` before it, or every server would refuse the cookie.
@@ -337,20 +342,33 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
       // The chunk cookies a write may expire: with chunking off, only those our own cookie names.
       const chunks = config.maxChunks > 1 || values.some((v) => chunkCount(v) > 0) ? read.chunks : undefined
       let firstReason: InvalidReason | undefined
+      let kept: Session<SessionData> | undefined
+      let frozen = false
       for (const value of values) {
         // Lengths and chunk names are checked here, before any decoding or crypto.
         const joined = joinChunks(name, value, chunks, config.maxChunks)
         const result = joined.ok ? await open(joined.token, keys) : joined
         if (result.ok) {
           const { loaded, keyId } = result
-          return newSession(loaded, { keyId, touched: loaded.touched, chunks, hadCookie: true })
+          const session = newSession(loaded, { keyId, touched: loaded.touched, chunks, hadCookie: true })
+          // Revocation (opt-in) may refuse it, or keep it unchecked (never re-sealed) when its
+          // store is down.
+          const verdict = await config.revocation?.admit(session, config)
+          if (!verdict) return session
+          firstReason = verdict === 'revoked' ? verdict : 'unverified'
+          if (verdict === 'unchecked') kept = session
+          frozen = verdict === 'refused'
+          break
         }
         firstReason ??= result.reason
       }
       if (firstReason !== undefined && config.onInvalid) {
         report(config.onInvalid, firstReason, source instanceof Request ? source : undefined)
       }
-      return newSession(undefined, { keyId: undefined, touched: 0, chunks, hadCookie: values.length > 0 })
+      return (
+        kept ??
+        newSession(undefined, { keyId: undefined, touched: 0, chunks, hadCookie: values.length > 0, frozen })
+      )
     },
 
     async commit(session) {

@@ -11,7 +11,7 @@ export { run } from './all.ts'
 /** Set by esbuild `define` when the package is bundled: the files the names resolved to. */
 declare const PACKAGE_BUNDLED_FROM: readonly string[] | undefined
 
-const ENTRIES = ['index', 'hono', 'seal', 'compression', 'chunks']
+const ENTRIES = ['index', 'hono', 'seal', 'compression', 'chunks', 'revocation']
 
 test('package › sealed-session and each of its subpaths load from the packed tarball', () => {
   const resolved =

@@ -163,6 +163,7 @@ async function compileSource() {
     'sealed-session/seal': `${root}src/seal.ts`,
     'sealed-session/compression': `${root}src/compression.ts`,
     'sealed-session/chunks': `${root}src/chunks.ts`,
+    'sealed-session/revocation': `${root}src/revocation.ts`,
     'sealed-session': `${root}src/index.ts`,
   }
   await compile('all.ts', SOURCE.suite, { alias })
@@ -170,7 +171,7 @@ async function compileSource() {
 }
 
 /** The package's subpath exports besides the main entry, in the order tests see them resolved. */
-const SUBPATHS = ['hono', 'seal', 'compression', 'chunks']
+const SUBPATHS = ['hono', 'seal', 'compression', 'chunks', 'revocation']
 
 async function compilePackage() {
   preparePackage()
