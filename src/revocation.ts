@@ -51,6 +51,9 @@ export interface RevocationStore {
   raise(key: string, value: number, ttlMs: number): Promise<void>
 }
 
+/** A session of any data type, as revocation reads it. */
+export type AnySession = Pick<Session, 'id' | 'createdAt' | 'lifetime'>
+
 /** What {@link Revocation.verify} found. */
 export type Verification = 'valid' | 'revoked' | 'unverified'
 
@@ -111,7 +114,7 @@ export interface Revocation<Data extends object = Record<string, unknown>> {
    * (kept for the longest `maxAge`).
    * @throws {RevocationError} `ERR_REVOCATION_STORE` when the store failed or timed out.
    */
-  revoke(target: Session<Data, never> | string): Promise<void>
+  revoke(target: AnySession | string): Promise<void>
   /**
    * Revokes every session of `subject` issued before `before` (default now): "log out
    * everywhere". A session issued within `clockSkew` before it survives (see the README). A
@@ -125,7 +128,7 @@ export interface Revocation<Data extends object = Record<string, unknown>> {
    * store cannot answer, whatever `onUnavailable` says. A session the request did not load
    * (new, or regenerated into a new login) is `'valid'`.
    */
-  verify(session: Session<Data, never>): Promise<Verification>
+  verify(session: AnySession): Promise<Verification>
   /** @internal At load: may the session be used? */
   readonly admit: (
     session: object,
@@ -254,9 +257,12 @@ export function revocation<Data extends object = Record<string, unknown>>(
   }
 
   async function checked(state: State): Promise<Verdict> {
-    state.verdict = locallyRevoked(state) ? 'revoked' : await ask(state)
+    const verdict = locallyRevoked(state) ? 'revoked' : await ask(state)
+    // Found revoked: every later request of it is refused here without a store read.
+    if (verdict === 'revoked') remember(revokedIds, state.id, now())
+    state.verdict = verdict
     state.checked = true
-    return state.verdict
+    return verdict
   }
 
   async function write(key: string, value: number, ttlMs: number): Promise<void> {
