@@ -7,7 +7,7 @@
 // is missing is skipped, or fails with CI=true).
 //
 //   node test/examples.mjs [example ...] [--filter text]
-//   examples: node, deno, bun, workerd, workerd-bundle (default: all)
+//   examples: node, deno, bun, workerd, workerd-do, workerd-bundle (default: all)
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
@@ -60,6 +60,11 @@ const examples = {
   bun: browserTargets.bun,
   // `wrangler dev` with nothing else: wrangler.toml's `main` is the example.
   workerd: wranglerDev(undefined),
+  // The same, with the Durable Object as the revocation store instead of KV.
+  'workerd-do': {
+    ...wranglerDev(undefined),
+    command: (settings) => wranglerDev(undefined).command({ ...settings, REVOCATION_STORE: 'do' }),
+  },
   // What `wrangler deploy` would upload, served unchanged.
   'workerd-bundle': { ...wranglerDev(`${WORKER_OUT}/worker.js`, ['--no-bundle']), build: buildWorker },
 }
@@ -68,7 +73,7 @@ const examples = {
 const SETTINGS = { SESSION_COOKIE: 'demo_sid', SESSION_MAX_AGE: '600', SESSION_CLOCK_SKEW: '0' }
 
 /** The examples with a revocation store (Deno KV; Workers KV and a Durable Object). */
-const REVOCATION = new Set(['deno', 'workerd', 'workerd-bundle'])
+const REVOCATION = new Set(['deno', 'workerd', 'workerd-do', 'workerd-bundle'])
 
 /**
  * "Log out everywhere" over HTTP: two browsers signed in as one user and a third as another; the
