@@ -132,7 +132,7 @@ export function ours(options: Partial<SessionOptions> = {}): (data: Data) => Pro
 /** @hono/session 0.2 (jose JWE dir+A256GCM, the key passed as bytes, so imported per call). */
 async function honoSession(data: Data): Promise<Fetch> {
   const app = new Hono()
-  // biome-ignore lint/correctness/useHookAtTopLevel: @hono/session's middleware factory, not a React hook
+  // biome-ignore lint/correctness/useHookAtTopLevel: a Hono middleware factory, not a React hook (react-router in devDependencies turns Biome's React rules on)
   app.use(useSession({ secret: SECRET, duration: { absolute: 14 * DAY, inactivity: 3 * DAY } }))
   return routes(app, data, (c) => {
     const s: { get(): Promise<Data | null>; update(d: Data): Promise<void> } = c.var.session

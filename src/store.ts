@@ -141,19 +141,8 @@ type Saved =
  * }
  * ```
  *
- * @example Next.js Server Action
- * ```ts
- * 'use server'
- * import { cookies } from 'next/headers'
- *
- * export async function login(form: FormData) {
- *   const jar = await cookies()
- *   const session = await store.load(jar.toString())
- *   session.regenerate()
- *   session.set('user', String(form.get('user')))
- *   for (const value of await store.commit(session)) jar.set(parseSetCookie(value))
- * }
- * ```
+ * For Next.js, SvelteKit, Astro, h3, Elysia, React Router and Hono, use the adapter subpaths
+ * (`sealed-session/next`, ...), each a thin layer over this store.
  *
  * @throws {ConfigurationError} on invalid options (`ERR_SECRET_INVALID`, `ERR_COOKIE_OPTION`,
  *   `ERR_OPTION_INVALID` naming an unknown option and the closest valid one, `ERR_NO_WEBCRYPTO`).
@@ -376,13 +365,15 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
     },
 
     async apply(session, response) {
-      let commit: Commit
+      // Closed as soon as the snapshot is taken, not once sealed: a body still rendering (Astro,
+      // a stream) may change the session meanwhile, and that change must throw, not vanish.
+      let pending: Promise<Commit> | Commit
       try {
-        commit = await commitOf(session)
+        pending = commitOf(session)
       } finally {
         session[CLOSE]()
       }
-      return applySetCookies(response, commit)
+      return applySetCookies(response, await pending)
     },
 
     handle(handler) {

@@ -11,7 +11,20 @@ export { RevocationObject, run } from './all.ts'
 /** Set by esbuild `define` when the package is bundled: the files the names resolved to. */
 declare const PACKAGE_BUNDLED_FROM: readonly string[] | undefined
 
-const ENTRIES = ['index', 'hono', 'seal', 'compression', 'chunks', 'revocation']
+const ENTRIES = [
+  'index',
+  'hono',
+  'seal',
+  'compression',
+  'chunks',
+  'h3',
+  'elysia',
+  'astro',
+  'next',
+  'sveltekit',
+  'react-router',
+  'revocation',
+]
 
 test('package › sealed-session and each of its subpaths load from the packed tarball', () => {
   const resolved =

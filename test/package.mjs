@@ -95,7 +95,9 @@ import {
 } from 'sealed-session'
 import { chunking } from 'sealed-session/chunks'
 import { compression } from 'sealed-session/compression'
+import { sealedSession } from 'sealed-session/astro'
 import { type SessionEnv, session } from 'sealed-session/hono'
+import { createCookieSessionStorage } from 'sealed-session/react-router'
 import { createSealer, type Unsealed, unseal } from 'sealed-session/seal'
 
 const options: SessionOptions = {
@@ -141,6 +143,21 @@ export async function follow(token: string | null): Promise<string> {
   const result: Unsealed<{ email: string }> = await links.unseal(token)
   const other = await unseal<number>(token, { secret: 'consumer-secret-0123456789-abcdefghijklmnop', purpose: 'x' })
   return result.ok ? result.data.email : other.ok ? String(other.data) : other.reason
+}
+
+// Astro's APIContext, as far as the middleware reads it: the package carries no Astro types.
+type AstroContext = { request: Request; locals: { sealedSession?: Session<{ user: string }> }; isPrerendered: boolean }
+export const onRequest = sealedSession<AstroContext>({ secret: 'consumer-secret-0123456789-abcdefghijklmnop' })
+// @ts-expect-error the locals key is a string
+sealedSession(options, { key: 1 })
+const rr = createCookieSessionStorage<{ user: string }, { notice: string }>(options)
+export async function login(cookie: string | null): Promise<string> {
+  const s = await rr.getSession(cookie)
+  s.sealed.regenerate()
+  // @ts-expect-error user is a string
+  s.set('user', 1)
+  const notice: string | undefined = s.get('notice')
+  return notice ?? (await rr.commitSession(s))
 }
 
 export function describe(error: unknown): string {

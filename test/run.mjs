@@ -110,7 +110,7 @@ const targets = {
   // Each framework's example, built with its own tools and served by its own server.
   frameworks: { argv: [process.execPath, 'test/frameworks.mjs', ...flagFilter()], timeout: 1_200_000 },
   // Chromium end to end against the demo on each runtime; it ignores the compiled suite.
-  browser: { argv: [process.execPath, 'test/browser/run.mjs', ...flagFilter()], timeout: 360_000 },
+  browser: { argv: [process.execPath, 'test/browser/run.mjs', ...flagFilter()], timeout: 480_000 },
   // How this script counts each target's output, and the browser suite's skip without Chromium.
   counting: { argv: [process.execPath, 'test/counting.test.mjs'], timeout: 60_000 },
   // Bundle size of the core entry against its ceiling (bench/bundle.ts); Node only.
@@ -132,7 +132,16 @@ const groups = {
   source: Object.keys(suiteTargets(SOURCE, false)),
   package: ['pack', ...Object.keys(suiteTargets(PACKAGE, true)).map((k) => `package/${k}`)],
 }
-groups.all = ['counting', ...groups.source, ...groups.package, 'size', 'examples', 'browser', 'soak']
+groups.all = [
+  'counting',
+  ...groups.source,
+  ...groups.package,
+  'size',
+  'examples',
+  'frameworks',
+  'browser',
+  'soak',
+]
 const wanted = (args.length > 0 ? args : ['all']).flatMap((a) => groups[a] ?? [a])
 for (const name of wanted) {
   if (!targets[name]) throw new Error(`unknown target ${name}; known: ${Object.keys(targets).join(', ')}`)
@@ -163,9 +172,15 @@ async function compileSource() {
   mkdirSync(SOURCE.dir, { recursive: true })
   const alias = {
     'sealed-session/hono': `${root}src/hono.ts`,
+    'sealed-session/astro': `${root}src/astro.ts`,
+    'sealed-session/next': `${root}src/next.ts`,
     'sealed-session/seal': `${root}src/seal.ts`,
     'sealed-session/compression': `${root}src/compression.ts`,
     'sealed-session/chunks': `${root}src/chunks.ts`,
+    'sealed-session/h3': `${root}src/h3.ts`,
+    'sealed-session/elysia': `${root}src/elysia.ts`,
+    'sealed-session/sveltekit': `${root}src/sveltekit.ts`,
+    'sealed-session/react-router': `${root}src/react-router.ts`,
     'sealed-session/revocation': `${root}src/revocation.ts`,
     'sealed-session': `${root}src/index.ts`,
   }
@@ -174,7 +189,19 @@ async function compileSource() {
 }
 
 /** The package's subpath exports besides the main entry, in the order tests see them resolved. */
-const SUBPATHS = ['hono', 'seal', 'compression', 'chunks', 'revocation']
+const SUBPATHS = [
+  'hono',
+  'seal',
+  'compression',
+  'chunks',
+  'h3',
+  'elysia',
+  'astro',
+  'next',
+  'sveltekit',
+  'react-router',
+  'revocation',
+]
 
 async function compilePackage() {
   preparePackage()

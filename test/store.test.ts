@@ -97,6 +97,16 @@ describe('store', () => {
       throws(() => session.set('n', 2), 'ERR_SESSION_COMMITTED')
     })
 
+    test('apply closes the session as it takes its snapshot: a change while it seals throws', async () => {
+      const s = store()
+      const session = await s.load(null)
+      session.set('n', 1)
+      const applying = s.apply(session, new Response('streaming body'))
+      throws(() => session.set('n', 2), 'ERR_SESSION_COMMITTED')
+      const out = await applying
+      equal((await s.load(pairs(out.headers.getSetCookie()))).get('n'), 1)
+    })
+
     test('apply re-wraps a response with immutable headers', async () => {
       const s = store()
       const session = await s.load(null)

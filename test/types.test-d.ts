@@ -9,6 +9,7 @@ import {
   withSession,
 } from 'sealed-session'
 import { type SessionEnv, session } from 'sealed-session/hono'
+import { session as sveltekitSession } from 'sealed-session/sveltekit'
 
 const secret = 'type-test-secret-0123456789-abcdefghijklmnop'
 
@@ -147,3 +148,19 @@ createSessionStore({ secret, maxAge: '1d' })
 
 // --- A store is a value any framework glue can hold -----------------------------------------
 export const stores: SessionStore<User>[] = [users]
+
+// --- SvelteKit: the hook fits a Handle only when App.Locals declares its session -------------
+type KitEvent<Locals> = { request: Request; locals: Locals; url: URL }
+type KitHandle<Locals> = (input: {
+  event: KitEvent<Locals>
+  resolve: (event: KitEvent<Locals>, opts?: object) => Response | Promise<Response>
+}) => Response | Promise<Response>
+export const declared: KitHandle<{ session: Session<{ n: number }> }> = sveltekitSession({ secret })
+export const named: KitHandle<{ auth: Session<{ user: string }> }> = sveltekitSession(
+  { secret },
+  { key: 'auth' },
+)
+// @ts-expect-error App.Locals has no `session`
+export const undeclared: KitHandle<{ user: string }> = sveltekitSession({ secret })
+// @ts-expect-error App.Locals declares `session`, but not as a Session
+export const mistyped: KitHandle<{ session: string }> = sveltekitSession({ secret })

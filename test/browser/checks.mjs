@@ -374,6 +374,33 @@ export const checks = [
   ],
 ]
 
+/**
+ * The checks for the Next.js example (examples/next): its page's forms are Server Actions, which
+ * React submits with JavaScript and answers with the re-rendered page, so the URL never changes.
+ */
+export const nextChecks = [
+  [
+    'a Server Action form logs in; the flash shows once; the counter survives a reload',
+    'main',
+    async ({ context, page, url, cookie }) => {
+      const first = await visit(page, url)
+      assert.deepEqual([first.count, first.user], [1, 'nobody'])
+      await page.fill('#name', 'grace')
+      await Promise.all([page.waitForSelector('#logout'), page.click('#login')])
+      const after = await read(page)
+      assert.deepEqual([after.user, after.flash], ['grace', 'Welcome, grace!'])
+      assert.notEqual(after.sid, first.sid, 'session id changes on login')
+      assert.equal((await theCookie(context, cookie)).httpOnly, true)
+      await page.reload()
+      const reloaded = await read(page)
+      assert.deepEqual([reloaded.user, reloaded.flash, reloaded.sid], ['grace', undefined, after.sid])
+      assert.equal(reloaded.count, after.count + 1, 'the counter survives the reload')
+      await page.reload()
+      assert.equal((await read(page)).count, after.count + 2)
+    },
+  ],
+]
+
 /** Our cookie and its chunk cookies (`name.1` to `name.9`) in the jar, by name, in order. */
 async function chunkJar(context, name) {
   const ours = (await context.cookies()).filter(
@@ -394,4 +421,50 @@ async function largestCookie({ context, page, url, cookie }) {
   assert.ok(size <= 4096 && size > 4096 - 8, `cookie of ${size} bytes for ${n} stored bytes`)
   assert.equal((await sessionJson(page)).data.note.length, n, 'Chromium sent the full cookie back')
   assert.equal((await visit(page, url)).count, 2)
+}
+
+/**
+ * A framework example's own checks, named by its target's `checks` (servers.mjs): the same
+ * `[name, server, fn]` shape. Its page is the demo's, rendered by the framework and hydrated, so
+ * its forms navigate client-side.
+ */
+export const frameworkChecks = {
+  next: nextChecks,
+  'react-router': [
+    [
+      '<Form> login without a page load: the flash shows once, the counter survives a reload',
+      'main',
+      async ({ context, page, url, cookie }) => {
+        const first = await visit(page, url)
+        await page.waitForFunction(() => '__reactRouterContext' in window)
+        // Set before the click and still there after: the login was a client-side navigation.
+        await page.evaluate(() => (window.notReloaded = true))
+        await page.fill('#name', 'ada')
+        await Promise.all([page.waitForSelector('#flash'), page.click('#login')])
+        const after = await read(page)
+        assert.equal(await page.evaluate(() => window.notReloaded), true, 'the login reloaded the page')
+        assert.deepEqual([after.flash, after.user, after.count], ['Welcome, ada!', 'ada', 2])
+        assert.notEqual(after.sid, first.sid, 'session id changes on login')
+        await page.reload()
+        const reloaded = await read(page)
+        assert.deepEqual([reloaded.flash, reloaded.user, reloaded.count], [undefined, 'ada', 3])
+        assert.equal(reloaded.sid, after.sid)
+        assert.equal((await theCookie(context, cookie)).httpOnly, true)
+      },
+    ],
+    [
+      '<Form> logout ends the session: the page that follows is a new one, counting 1',
+      'main',
+      async ({ page, url }) => {
+        await visit(page, url)
+        await page.waitForFunction(() => '__reactRouterContext' in window)
+        await Promise.all([page.waitForSelector('#logout'), page.click('#login')])
+        const inSession = await read(page)
+        await Promise.all([page.waitForSelector('#login'), page.click('#logout')])
+        const out = await read(page)
+        assert.deepEqual([out.user, out.count], ['nobody', 1])
+        assert.notEqual(out.sid, inSession.sid)
+      },
+    ],
+  ],
 }

@@ -3,14 +3,19 @@
 // served on loopback by each runtime's example. Prints one line per check and a final
 // `N passed, N failed, N skipped`; exits non-zero on failure.
 //
-//   node test/browser/run.mjs [target ...] [--filter text]     targets: node, bun, workerd (default: all)
+//   node test/browser/run.mjs [target ...] [--filter text]
+//   targets: node, bun, workerd, react-router, next (default: all); frameworks are built first
 //
 // Without /usr/bin/chromium (or CHROMIUM_PATH) the suite skips with the reason (a `skip …` line,
 // exit 0: test/run.mjs counts it as skipped), or fails with CI=true. Chromium is looked for before
 // anything is started.
+import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { checks } from './checks.mjs'
-import { missing, startServer, stopAll, targets } from './servers.mjs'
+import { checks, frameworkChecks } from './checks.mjs'
+import { missing, root, startServer, stopAll, targets } from './servers.mjs'
+
+// No framework reports usage home from a test run (Next.js would, from its build and server).
+process.env.NEXT_TELEMETRY_DISABLED = '1'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const FLAGS = [
@@ -24,7 +29,7 @@ const FLAGS = [
   '--disable-quic',
 ]
 // The whole run, servers and browser included, is bounded; a hang fails rather than blocks CI.
-const DEADLINE_MS = 5 * 60_000
+const DEADLINE_MS = 7 * 60_000
 const STEP_MS = 15_000
 
 const ci = process.env.CI === 'true'
@@ -75,10 +80,25 @@ const SERVERS = {
 }
 const cookieName = (env) => env.SESSION_COOKIE ?? 'session'
 
+/** Builds a framework's example (and first the library it depends on as `file:../..`). */
+let libraryBuilt = false
+function build(name, target) {
+  const steps = [...(libraryBuilt ? [] : [[['npm', 'run', 'build'], '']]), [target.build, target.cwd]]
+  for (const [[command, ...argv], cwd] of steps) {
+    const r = spawnSync(command, argv, { cwd: `${root}${cwd}`, encoding: 'utf8', timeout: 120_000 })
+    if (r.status !== 0)
+      throw new Error(`${name}: ${command} ${argv.join(' ')} failed:\n${r.stdout}${r.stderr}`)
+  }
+  libraryBuilt = true
+}
+
 async function runTarget(name, target) {
-  const selected = checks.filter(([title]) => !filter || `${name} ${title}`.includes(filter))
+  const list = target.checks ? frameworkChecks[target.checks] : checks
+  const selected = list.filter(([title]) => !filter || `${name} ${title}`.includes(filter))
+  if (selected.length === 0) return
   const started = {}
   try {
+    if (target.build) build(name, target)
     await Promise.all(
       [...new Set(selected.map(([, server]) => server))].map(async (key) => {
         started[key] = await startServer(target, SERVERS[key])

@@ -40,6 +40,25 @@ export const targets = {
     ],
     needs: [bin('wrangler'), 'examples/cloudflare/worker.ts'],
   },
+  // A framework's example, as test/frameworks.mjs registers it: built first (`build`, after the
+  // library's own build, in `cwd`), then started from `cwd`; it runs its own `checks` (checks.mjs).
+  'react-router': {
+    cwd: 'examples/react-router',
+    build: ['npm', 'run', 'build'],
+    command: () => [
+      `${root}examples/react-router/node_modules/.bin/react-router-serve`,
+      'build/server/index.js',
+    ],
+    needs: ['examples/react-router/node_modules/.bin/react-router-serve'],
+    checks: 'react-router',
+  },
+  next: {
+    cwd: 'examples/next',
+    build: ['node_modules/.bin/next', 'build'],
+    command: ({ HOST, PORT }) => ['node_modules/.bin/next', 'start', '-H', HOST, '-p', PORT],
+    needs: ['examples/next/node_modules/next/package.json'],
+    checks: 'next',
+  },
 }
 
 /** The first of `target.needs` that is missing, or undefined. */
@@ -86,7 +105,7 @@ export async function startServer(target, env = {}) {
     cwd: target.cwd ? `${root}${target.cwd}` : root,
     detached: true, // its own process group, so stop() reaches the grandchildren too
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', ...settings },
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NEXT_TELEMETRY_DISABLED: '1', ...settings },
   })
   let output = ''
   child.stdout.on('data', (chunk) => (output += chunk))

@@ -1,0 +1,6 @@
+import type { APIRoute } from 'astro'
+
+export const POST: APIRoute = ({ locals, redirect }) => {
+  locals.sealedSession.destroy()
+  return redirect('/', 303)
+}

@@ -1,0 +1,13 @@
+// Route Handlers: the demo's plain HTML form posts (no JavaScript), answering 303 to the page.
+import { demoSession } from '../../lib/session'
+
+export async function POST(request: Request): Promise<Response> {
+  const form = await request.formData()
+  const name = String(form.get('user') ?? '').slice(0, 64) || 'anonymous'
+  const session = await demoSession()
+  session.regenerate()
+  session.set('user', name)
+  session.flash('notice', `Welcome, ${name}!`)
+  await session.save() // cookies().set(...): Next adds them to this response
+  return new Response(null, { status: 303, headers: { location: '/' } })
+}

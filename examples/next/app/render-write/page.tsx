@@ -1,0 +1,20 @@
+// What happens when a Server Component writes the session during its render: Next refuses the
+// cookie, and save() says where to write instead, with a stable code to branch on.
+import { SealedSessionError } from 'sealed-session'
+import { demoSession } from '../../lib/session'
+
+export default async function RenderWrite() {
+  const session = await demoSession()
+  session.set('note', 'written during render')
+  try {
+    await session.save()
+    return <p id="error">none</p>
+  } catch (error) {
+    if (!(error instanceof SealedSessionError)) throw error
+    return (
+      <p id="error" data-code={error.code}>
+        {error.message}
+      </p>
+    )
+  }
+}

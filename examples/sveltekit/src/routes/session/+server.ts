@@ -1,0 +1,11 @@
+import { json } from '@sveltejs/kit'
+import type { RequestHandler } from './$types'
+
+export const GET: RequestHandler = ({ locals: { session } }) =>
+  json({
+    id: session.id,
+    isNew: session.isNew,
+    createdAt: new Date(session.createdAt).toISOString(),
+    expiresAt: new Date(session.expiresAt).toISOString(),
+    data: session.data,
+  })

@@ -1,0 +1,85 @@
+// sealed-session/react-router: React Router's SessionStorage API mapped onto the store, without
+// React Router (the adapter imports nothing from it). The real app, built and served by React
+// Router's own tools, is driven by test/frameworks.mjs and the browser suite.
+import { createSessionStore } from 'sealed-session'
+import { chunking } from 'sealed-session/chunks'
+import { createCookieSessionStorage } from 'sealed-session/react-router'
+import { deepEqual, describe, equal, match, notEqual, ok, rejects, test, throws } from './harness.ts'
+import { SECRET } from './helpers.ts'
+
+type Data = { user: string; count: number }
+type Flash = { notice: string }
+
+const storage = () => createCookieSessionStorage<Data, Flash>({ secret: SECRET })
+const pair = (setCookie: string) => setCookie.split(';')[0]!
+
+describe('react-router storage', () => {
+  test('a committed session reads back through getSession from the Cookie header', async () => {
+    const { getSession, commitSession } = storage()
+    const session = await getSession(null)
+    equal(session.sealed.isNew, true)
+    session.set('user', 'ada')
+    const setCookie = await commitSession(session)
+    match(setCookie, /^session=[^;]+; Max-Age=\d+; Path=\/; HttpOnly; Secure; SameSite=Lax$/)
+    const again = await getSession(pair(setCookie))
+    equal(again.get('user'), 'ada')
+    equal(again.id, session.id)
+    deepEqual(again.data, { user: 'ada' })
+  })
+
+  test('get() reads a flash message once; has() sees it without taking it', async () => {
+    const { getSession, commitSession } = storage()
+    const session = await getSession()
+    session.flash('notice', 'hi')
+    const next = await getSession(pair(await commitSession(session)))
+    ok(next.has('notice') && next.has('notice'), 'has() took the message')
+    equal(next.get('notice'), 'hi')
+    equal(next.get('notice'), undefined)
+    equal(next.has('notice'), false)
+    const after = await getSession(pair(await commitSession(next)))
+    equal(after.get('notice'), undefined)
+  })
+
+  test('commitSession gives "" for an unchanged session, and unset() removes a key', async () => {
+    const { getSession, commitSession } = storage()
+    const session = await getSession()
+    equal(await commitSession(session), '', 'an empty new session wrote a cookie')
+    session.set('user', 'ada')
+    session.set('count', 1)
+    const loaded = await getSession(pair(await commitSession(session)))
+    equal(loaded.get('count'), 1)
+    equal(loaded.has('user'), true)
+    equal(await commitSession(loaded), '', 'reading wrote a cookie')
+    loaded.unset('user')
+    const unset = await getSession(pair(await commitSession(loaded)))
+    deepEqual(unset.data, { count: 1 })
+  })
+
+  test('sealed.regenerate() changes the id; destroySession expires the cookie', async () => {
+    const { getSession, commitSession, destroySession } = storage()
+    const session = await getSession()
+    session.set('user', 'ada')
+    const loaded = await getSession(pair(await commitSession(session)))
+    loaded.sealed.regenerate()
+    const renewed = await getSession(pair(await commitSession(loaded)))
+    notEqual(renewed.id, session.id)
+    equal(renewed.get('user'), 'ada')
+    match(await destroySession(renewed), /^session=; Max-Age=0/)
+    equal(await destroySession(await getSession()), '', 'nothing to expire without a cookie')
+  })
+
+  test('a session from another storage, or the chunks option, is refused with a code', async () => {
+    const other = await storage().getSession()
+    await rejects(storage().commitSession(other), 'ERR_OPTION_INVALID')
+    throws(() => createCookieSessionStorage({ secret: SECRET, chunks: chunking() }), 'ERR_OPTION_INVALID')
+  })
+
+  test('it reads and writes the same cookies as a store with the same options', async () => {
+    const store = createSessionStore<Data>({ secret: SECRET })
+    const s = await store.load(null)
+    s.set('count', 7)
+    const [written] = await store.commit(s)
+    const session = await storage().getSession(new Headers({ cookie: pair(written!) }))
+    equal(session.get('count'), 7)
+  })
+})

@@ -1,0 +1,87 @@
+// The SvelteKit hook without SvelteKit: events and a `sequence` of the same shape, so this runs on
+// every runtime. The hook inside a real SvelteKit server is driven by test/frameworks.mjs.
+import type { Session } from 'sealed-session'
+import { session } from 'sealed-session/sveltekit'
+import { equal, match, ok, rejects, test, throws } from './harness.ts'
+import { request, SECRET } from './helpers.ts'
+
+interface Locals {
+  session: Session<{ count: number }>
+  prefs: Session<{ theme: string }>
+}
+interface Event {
+  request: Request
+  locals: Locals
+  platform: { env: { SESSION_SECRET: string } }
+}
+type Resolve = (event: Event) => Response | Promise<Response>
+type Handle = (input: { event: Event; resolve: Resolve }) => Promise<Response>
+
+/** SvelteKit's `sequence`: each handle's `resolve` is the next handle. */
+const sequence =
+  (...handles: Handle[]): Handle =>
+  async ({ event, resolve }) =>
+    handles.reduceRight<Resolve>((next, handle) => (e) => handle({ event: e, resolve: next }), resolve)(event)
+
+/** A request through `handle` to `route`, as SvelteKit's server makes one event per request. */
+function serve(handle: Handle, route: Resolve, cookie?: string) {
+  const event = { request: request('/', cookie), locals: {}, platform: { env: { SESSION_SECRET: SECRET } } }
+  return handle({ event: event as Event, resolve: route })
+}
+
+const count: Resolve = ({ locals }) => {
+  locals.session.set('count', (locals.session.get('count') ?? 0) + 1)
+  // What event.cookies.set leaves on the response by the time the hook sees it.
+  const response = new Response(String(locals.session.get('count')))
+  response.headers.append('set-cookie', 'theme=dark; Path=/')
+  return response
+}
+
+test('sveltekit › the session is on event.locals and its cookie joins the ones the app set', async () => {
+  const handle: Handle = session({ secret: SECRET })
+  const first = await serve(handle, count)
+  const [theme, cookie] = first.headers.getSetCookie()
+  equal(theme, 'theme=dark; Path=/')
+  match(cookie!, /^session=/)
+  equal(first.headers.get('cache-control'), 'private')
+  const second = await serve(handle, count, cookie!.split(';')[0])
+  equal(await second.text(), '2')
+})
+
+test('sveltekit › options may be a function of the event (event.platform on Cloudflare)', async () => {
+  const handle: Handle = session((event: Event) => ({ secret: event.platform.env.SESSION_SECRET }))
+  equal(await (await serve(handle, count)).text(), '1')
+})
+
+test('sveltekit › two sessions in a sequence, each on its own key and cookie', async () => {
+  const handle = sequence(
+    session({ secret: SECRET }),
+    session({ secret: SECRET, cookie: { name: 'prefs' } }, { key: 'prefs' }),
+  )
+  const response = await serve(handle, ({ locals }) => {
+    locals.prefs.set('theme', 'dark')
+    locals.session.set('count', 1)
+    return new Response('ok')
+  })
+  const names = response.headers.getSetCookie().map((c) => c.slice(0, c.indexOf('=')))
+  equal(names.sort().join(), 'prefs,session')
+})
+
+test('sveltekit › two hooks on one key fail on the first request with ERR_OPTION_INVALID', async () => {
+  const handle = sequence(session({ secret: SECRET }), session({ secret: SECRET, cookie: { name: 'b' } }))
+  await rejects(serve(handle, count), 'ERR_OPTION_INVALID')
+})
+
+test('sveltekit › when resolve throws, nothing is written and the session is closed', async () => {
+  let kept: Session<{ count: number }> | undefined
+  const handle: Handle = session({ secret: SECRET })
+  await rejects(
+    serve(handle, ({ locals }) => {
+      kept = locals.session
+      locals.session.set('count', 1)
+      throw new Error('boom')
+    }),
+  )
+  ok(kept)
+  throws(() => kept!.set('count', 2), 'ERR_SESSION_COMMITTED')
+})
