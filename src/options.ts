@@ -9,6 +9,7 @@ import { type CookieOptions, type CookieSpec, cookieSpec, MAX_AGE_CAP_SECONDS } 
 import { checkKeys, configError } from './errors.ts'
 import { type Mode, normalizeSecrets, type Secret } from './keys.ts'
 import type { LegacyReader } from './legacy/reader.ts'
+import type { Revocation } from './revocation.ts'
 import { jsonSerializer, type Serializer } from './serializer.ts'
 import type { InvalidReason } from './token.ts'
 
@@ -81,6 +82,13 @@ export interface SessionOptions {
    * @default []
    */
   legacy?: readonly LegacyReader[]
+  /**
+   * `revocation({ store, subject })` from `sealed-session/revocation`: sessions that can be
+   * revoked one by one or per subject ("log out everywhere"), checked against a store at most
+   * once per session per check interval. Off by default; only apps that import the subpath ship
+   * its code. See the README, "Revocation".
+   */
+  revocation?: Revocation | undefined
 }
 
 export interface SessionConfig {
@@ -101,6 +109,7 @@ export interface SessionConfig {
   readonly onInvalid: ((reason: InvalidReason, request: Request | undefined) => unknown) | undefined
   readonly tokenCache: TokenCache | undefined
   readonly legacy: readonly LegacyReader[]
+  readonly revocation: Revocation | undefined
 }
 
 const DAY = 24 * 60 * 60
@@ -137,6 +146,7 @@ const OPTION_KEYS = [
   'onInvalid',
   'tokenCache',
   'legacy',
+  'revocation',
 ] as const satisfies readonly (keyof SessionOptions)[]
 
 /**
@@ -208,6 +218,7 @@ export function resolveOptions(options: SessionOptions): SessionConfig {
     ['tokenCache', 'get', 'a TokenCache'],
     ['chunks', 'write', 'chunking(n) from sealed-session/chunks'],
     ['compress', 'pack', 'compression() from sealed-session/compression'],
+    ['revocation', 'admit', 'revocation() from sealed-session/revocation'],
   ] as const) {
     const value: unknown = name === 'serializer' ? serializer : options[name]
     if (
@@ -236,5 +247,6 @@ export function resolveOptions(options: SessionOptions): SessionConfig {
     onInvalid: options.onInvalid,
     tokenCache: options.tokenCache,
     legacy,
+    revocation: options.revocation,
   })
 }

@@ -105,6 +105,8 @@ interface Origin {
   readonly hadCookie: boolean
   /** For a session read by a `legacy` reader: `Set-Cookie` values expiring the old cookie(s). */
   readonly legacy?: readonly string[]
+  /** Refused unverified by the revocation store: nothing but a destroy() is written. */
+  readonly frozen?: boolean
 }
 
 /** The last `save()` of a session: reused while the session is unchanged, or failed. */
@@ -286,7 +288,7 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
       return { cookies: origin.hadCookie ? [expireCookie(cookie), ...chunks] : chunks, explicit: true }
     }
     const { changed, created, lifetime, text } = snapshot
-    if (origin.keyId === undefined && !changed) return NOTHING
+    if ((origin.keyId === undefined && !changed) || origin.frozen) return NOTHING
     const now = writeTime(config)
     const keys = await keyring()
     const { maxAgeMs, idleMs } = limits(lifetime)
@@ -297,6 +299,9 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
     ) {
       return NOTHING
     }
+    // A loaded session is re-sealed only once the revocation store vouched for it in this
+    // request, so writing often cannot keep a revoked session alive between checks.
+    if (origin.keyId && (await config.revocation?.sealing(session))) return NOTHING
     // Readers require created <= touched. `created` may come from a server whose clock runs up to
     // clockSkew ahead of this one, or from this clock before it stepped back: never seal a
     // `touched` before it, or every server would refuse the cookie.
@@ -331,20 +336,33 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
       // The chunk cookies a write may expire: with chunking off, only those our own cookie names.
       const chunks = config.maxChunks > 1 || values.some((v) => chunkCount(v) > 0) ? read.chunks : undefined
       let firstReason: InvalidReason | undefined
+      let kept: Session<SessionData> | undefined
+      let frozen = false
       for (const value of values) {
         // Lengths and chunk names are checked here, before any decoding or crypto.
         const joined = joinChunks(name, value, chunks, config.maxChunks)
         const result = joined.ok ? await open(joined.token, keys) : joined
         if (result.ok) {
           const { loaded, keyId } = result
-          return newSession(loaded, { keyId, touched: loaded.touched, chunks, hadCookie: true })
+          const session = newSession(loaded, { keyId, touched: loaded.touched, chunks, hadCookie: true })
+          // Revocation (opt-in) may refuse it, or keep it unchecked (never re-sealed) when its
+          // store is down.
+          const verdict = await config.revocation?.admit(session, config)
+          if (!verdict) return session
+          firstReason = verdict === 'revoked' ? verdict : 'unverified'
+          if (verdict === 'unchecked') kept = session
+          frozen = verdict === 'refused'
+          break
         }
         firstReason ??= result.reason
       }
       // No valid session of ours: the first `legacy` reader that opens its own cookie gives the
       // session, not new and unchanged to the app. Its key id matches no key, so the commit
       // re-seals it as it would one sealed with a retired key: an implicit write.
-      for (const reader of config.legacy) {
+      // Not when a session of ours was there and revocation refused it: an old cookie beside it
+      // must not bring a revoked user back.
+      const legacy = firstReason === 'revoked' || firstReason === 'unverified' ? [] : config.legacy
+      for (const reader of legacy) {
         const found = await reader.read(header, config)
         if (found?.ok) {
           const { loaded, expire: legacy } = found
@@ -362,7 +380,10 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
       if (firstReason !== undefined && config.onInvalid) {
         report(config.onInvalid, firstReason, source instanceof Request ? source : undefined)
       }
-      return newSession(undefined, { keyId: undefined, touched: 0, chunks, hadCookie: values.length > 0 })
+      return (
+        kept ??
+        newSession(undefined, { keyId: undefined, touched: 0, chunks, hadCookie: values.length > 0, frozen })
+      )
     },
 
     async commit(session) {

@@ -121,6 +121,18 @@ export type InvalidReason =
   | 'legacy-expired'
   /** A `legacy` reader's cookie authenticated, but its data is not a JSON object. */
   | 'legacy-payload'
+  /**
+   * Valid, but revoked (`sealed-session/revocation`): its id, or every session of its subject
+   * issued before a moment. The request gets a new, empty session.
+   */
+  | 'revoked'
+  /**
+   * Valid, but the revocation store could not be asked in time (it failed, hung or was slow).
+   * With `onUnavailable: 'refuse'` (the default) the request gets a new, empty session; with
+   * `'allow'` it keeps the session unchecked. Either way nothing is written for it, so the browser
+   * keeps its cookie and the session comes back once the store answers.
+   */
+  | 'unverified'
 
 const MAX_UINT48 = 2 ** 48
 

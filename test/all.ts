@@ -26,7 +26,11 @@ import './security-cases.test.ts'
 import './properties.test.ts'
 import './fuzz.test.ts'
 import './concurrency.test.ts'
+import './revocation.test.ts'
+import './revocation-stores.test.ts'
 // Last: compares every global with the snapshot taken above.
 import './poisoning.test.ts'
 
+// workerd binds this class to the Durable Object the revocation store tests use.
+export { RevocationObject } from 'sealed-session/revocation'
 export { run } from './harness.ts'

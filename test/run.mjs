@@ -11,6 +11,7 @@
 //   groups: source, package, all (default); `node` is this Node on the source suite (quick loop)
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { connect, createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { countTarget } from './counting.mjs'
@@ -76,6 +77,8 @@ function suiteTargets(b, packaged) {
       '--node-modules-dir=manual',
       `--allow-read=${b.dir}`,
       '--allow-env=CI',
+      // Deno KV, in memory, for the revocation store tests (test/revocation-stores.test.ts).
+      '--unstable-kv',
       // A full GC for the retained-memory test (test/cache.test.ts); not a permission.
       '--v8-flags=--expose-gc',
       runner('deno'),
@@ -184,6 +187,7 @@ async function compileSource() {
     'sealed-session/legacy/react-router': `${root}src/legacy/react-router.ts`,
     'sealed-session/sveltekit': `${root}src/sveltekit.ts`,
     'sealed-session/react-router': `${root}src/react-router.ts`,
+    'sealed-session/revocation': `${root}src/revocation.ts`,
     'sealed-session': `${root}src/index.ts`,
   }
   await compile('all.ts', SOURCE.suite, { alias })
@@ -205,6 +209,7 @@ const SUBPATHS = [
   'next',
   'sveltekit',
   'react-router',
+  'revocation',
 ]
 
 async function compilePackage() {
@@ -307,6 +312,57 @@ function exec([command, ...argv], timeout = RUN_MS, extraEnv = {}) {
   })
 }
 
+// --- redis-server, for the revocation store tests on Node and Bun ------------------------------
+
+/** Targets whose suite tests the Redis store (node-redis needs Node 20+; Bun has its own client). */
+const usesRedis = (name) => /^(package\/)?(node|node2\d|bun)$/.test(name)
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address()
+      probe.close(() => resolve(port))
+    })
+  })
+}
+
+/**
+ * Starts Debian's redis-server on a free loopback port, persistence off; resolves once it
+ * accepts connections. Without redis-server, the suite's Redis tests skip (fail under CI=true).
+ */
+async function startRedis() {
+  const which = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' })
+  if (which.status !== 0) {
+    console.log('redis-server not found: the Redis store tests will skip (apt-get install redis-server)')
+    return undefined
+  }
+  const port = await freePort()
+  const child = spawn(
+    which.stdout.trim(),
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  )
+  for (let i = 0; i < 100; i++) {
+    const up = await new Promise((resolve) => {
+      const socket = connect(port, '127.0.0.1')
+      socket.once('connect', () => socket.end(() => resolve(true)))
+      socket.once('error', () => resolve(false))
+    })
+    if (up) return { url: `redis://127.0.0.1:${port}`, pid: child.pid }
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  process.kill(child.pid, 'SIGTERM')
+  console.log('redis-server did not start: the Redis store tests will skip')
+  return undefined
+}
+
+const redis = wanted.some(usesRedis) ? await startRedis() : undefined
+process.on('exit', () => {
+  if (redis) process.kill(redis.pid, 'SIGTERM')
+})
+
 const builds = new Set(wanted.map((n) => targets[n].build).filter(Boolean))
 if (builds.has('source')) await compileSource()
 if (builds.has('package')) await compilePackage()
@@ -331,11 +387,10 @@ for (const name of wanted) {
     }
     continue
   }
-  const { code, out } = await exec(
-    target.argv,
-    target.timeout,
-    target.full ? { SEALED_SESSION_FULL_RUNS: '1' } : {},
-  )
+  const { code, out } = await exec(target.argv, target.timeout, {
+    ...(target.full ? { SEALED_SESSION_FULL_RUNS: '1' } : {}),
+    ...(redis && usesRedis(name) ? { SEALED_SESSION_REDIS_URL: redis.url } : {}),
+  })
   const counted = countTarget(code, out, ci, filter !== undefined)
   totals.passed += counted.passed
   totals.failed += counted.failed
