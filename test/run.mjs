@@ -344,6 +344,8 @@ async function startRedis() {
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
     { stdio: 'ignore' },
   )
+  // Not a reason to keep this process alive: it is stopped by its pid when the run ends.
+  child.unref()
   for (let i = 0; i < 100; i++) {
     const up = await new Promise((resolve) => {
       const socket = connect(port, '127.0.0.1')
@@ -359,9 +361,17 @@ async function startRedis() {
 }
 
 const redis = wanted.some(usesRedis) ? await startRedis() : undefined
-process.on('exit', () => {
-  if (redis) process.kill(redis.pid, 'SIGTERM')
-})
+/** Stops redis-server by its pid (once; also on an early exit such as Ctrl-C). */
+function stopRedis() {
+  if (!redis?.pid) return
+  try {
+    process.kill(redis.pid, 'SIGTERM')
+  } catch {
+    // already gone
+  }
+  redis.pid = undefined
+}
+process.on('exit', stopRedis)
 
 const builds = new Set(wanted.map((n) => targets[n].build).filter(Boolean))
 if (builds.has('source')) await compileSource()
@@ -397,6 +407,7 @@ for (const name of wanted) {
   totals.skipped += counted.skipped
   summary.push(`${name.padEnd(30)} ${counted.text}`)
 }
+stopRedis()
 console.log(`\n=== summary\n${summary.join('\n')}`)
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`)
 process.exitCode = totals.failed > 0 ? 1 : 0
