@@ -165,7 +165,7 @@ export async function bundleSizes(): Promise<BundleSize[]> {
   return out
 }
 
-/** The target the project set for this library's core, min+gzip. Not met: see the README. */
+/** The target the project set for this library's core, min+gzip. Not met: see bench/README.md. */
 export const CORE_TARGET = 3 * 1024
 
 /**

@@ -4,7 +4,7 @@
 //   npm run bench -- --quick            fewer, shorter rounds: a smoke run (well under a minute)
 //   npm run bench -- --only codec,requests,traffic,revocation,bytes,bundle,runtimes
 //   npm run bench -- --runtimes bun,deno,workerd
-//   npm run bench -- --json results.json --readme   (also rewrite the README's results block)
+//   npm run bench -- --json results.json --readme   (also rewrite bench/README.md's results block)
 //   npm run bench -- --from results.json --readme   (tables from an earlier run, nothing measured)
 //
 // Times are medians over interleaved rounds (bench/harness.ts); each ratio is taken between a
@@ -520,13 +520,13 @@ console.log(report)
 const jsonPath = value('json')
 if (jsonPath) writeFileSync(jsonPath, JSON.stringify(results, null, 2))
 if (flag('readme')) {
-  const path = join(root, 'README.md')
+  const path = join(root, 'bench', 'README.md')
   const readme = readFileSync(path, 'utf8')
   const start = '<!-- bench:start -->'
   const end = '<!-- bench:end -->'
   const a = readme.indexOf(start)
   const b = readme.indexOf(end)
-  if (a === -1 || b === -1) throw new Error(`README.md has no ${start} ... ${end} block`)
+  if (a === -1 || b === -1) throw new Error(`bench/README.md has no ${start} ... ${end} block`)
   writeFileSync(path, `${readme.slice(0, a + start.length)}\n\n${report}\n${readme.slice(b)}`)
-  step('README.md updated')
+  step('bench/README.md updated')
 }
