@@ -22,39 +22,63 @@ export interface SessionOptions {
    */
   secret: Secret | readonly Secret[]
   /**
-   * `encrypted` (default): AES-256-GCM, the client can neither read nor change the session.
+   * `encrypted`: AES-256-GCM, the client can neither read nor change the session.
    * `signed`: HMAC-SHA-256 over readable base64url JSON, for data the client may read.
+   * @default 'encrypted'
    */
   mode?: Mode
-  /** Cookie name and attributes. */
+  /**
+   * Cookie name and attributes; each has its own default.
+   * @default {}
+   */
   cookie?: CookieOptions
   /**
    * `chunking(n)` from `sealed-session/chunks`: let a session larger than one 4 KB cookie span up
    * to `n` cookies, `name`, `name.1`, `name.2`... Off by default; chunked sessions are read (and
    * rewritten as one cookie) whether or not this is set.
+   * @default undefined (one cookie)
    */
   chunks?: Chunking | undefined
   /**
    * `compression()` from `sealed-session/compression`: deflate the session before sealing when
    * that makes the cookie shorter. Off by default; compressed cookies are read whether or not
    * this is set. Read its caveat about secrets next to attacker-influenced data.
+   * @default undefined (not compressed)
    */
   compress?: Compression | undefined
-  /** Absolute lifetime in seconds from login (or `regenerate()`), at most 400 days. Default 14 days. */
+  /**
+   * Absolute lifetime in seconds from login (or `regenerate()`), at most 400 days.
+   * @default 1209600 (14 days)
+   */
   maxAge?: number
-  /** Seconds without a write after which the session ends, at most 400 days. Default 3 days. */
+  /**
+   * Seconds without a write after which the session ends, at most 400 days (and at most
+   * `maxAge`).
+   * @default 259200 (3 days)
+   */
   idleTimeout?: number
   /**
    * Rolling renewal: an unchanged session is re-sealed (pushing the idle deadline forward) only
-   * once less than this fraction of `idleTimeout` remains. Default 0.5; 0 never renews, 1 renews
-   * on every request.
+   * once less than this fraction of `idleTimeout` remains. 0 never renews, 1 renews on every
+   * request.
+   * @default 0.5
    */
   renewThreshold?: number
-  /** Seconds a cookie's timestamps may lie in the future (clock drift between servers). Default 60. */
+  /**
+   * Seconds a cookie's timestamps may lie in the future (clock drift between servers).
+   * @default 60
+   */
   clockSkew?: number
-  /** Clock in milliseconds since the epoch. Default `Date.now`. Inject one in tests. */
+  /**
+   * Clock in milliseconds since the epoch. Inject one in tests.
+   * @default Date.now
+   */
   now?: () => number
-  /** Encodes session data to text; JSON (strict: throws on values JSON would change) by default. */
+  /**
+   * Encodes session data to text. The default is JSON, made strict: it throws on values JSON
+   * would change (a `Date`, a `Map`, `NaN`, a cycle...).
+   * @default JSON
+   */
   serializer?: Serializer
   /**
    * Called when a request carried a session cookie that could not be used, with a stable reason.
@@ -62,6 +86,7 @@ export interface SessionOptions {
    * The request does not wait for it, and a throw or a rejected promise from it is ignored: a
    * failing hook never changes the response. `request` is the `Request` the session was loaded
    * from, or `undefined` when a store loaded it from `Headers` or a Cookie header string.
+   * @default undefined (nothing is reported)
    */
   onInvalid?: (reason: InvalidReason, request: Request | undefined) => unknown
   /**
@@ -69,6 +94,7 @@ export interface SessionOptions {
    * cookie coming back skips its decrypt (or HMAC verify). Lifetimes are still checked and the
    * data still parsed afresh on every request. Off by default: it keeps recent sessions' data in
    * memory between requests. See the README, "Verified-token cache".
+   * @default undefined (no cache)
    */
   tokenCache?: TokenCache
   /**
@@ -87,10 +113,12 @@ export interface SessionOptions {
    * revoked one by one or per subject ("log out everywhere"), checked against a store at most
    * once per session per check interval. Off by default; only apps that import the subpath ship
    * its code. See the README, "Revocation".
+   * @default undefined (no revocation)
    */
   revocation?: Revocation | undefined
 }
 
+/** @internal The validated, frozen configuration a store runs on. */
 export interface SessionConfig {
   readonly secrets: readonly Uint8Array[]
   readonly mode: Mode
@@ -150,6 +178,7 @@ const OPTION_KEYS = [
 ] as const satisfies readonly (keyof SessionOptions)[]
 
 /**
+ * @internal
  * A string that is equal for two options objects exactly when they configure the same thing,
  * so an options function that returns a new object per request (`(req, env) => ({ secret:
  * env.SESSION_SECRET })`) is validated once per distinct configuration. Functions and objects
@@ -188,7 +217,7 @@ function identity(value: unknown): string {
   return `#${id}`
 }
 
-/** Validates `options` once; throws a {@link ConfigurationError} naming the problem. */
+/** @internal Validates `options` once; throws a {@link ConfigurationError} naming the problem. */
 export function resolveOptions(options: SessionOptions): SessionConfig {
   if (typeof options !== 'object' || options === null) throw invalid('options must be an object')
   checkKeys(options, OPTION_KEYS, '')

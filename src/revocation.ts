@@ -31,7 +31,7 @@
  * }
  * ```
  *
- * @module
+ * @module sealed-session/revocation
  */
 
 import { configError, SealedSessionError } from './errors.ts'
@@ -72,6 +72,7 @@ export interface RevocationOptions<Data extends object = Record<string, unknown>
    * The subject (a user id) a session belongs to, read from its data on every check without a
    * store read; `undefined` for a session of nobody (signed out). Needed by `revokeSubject`.
    * @example (session) => session.get('user')
+   * @default undefined (no session has a subject: `revokeSubject` ends none)
    */
   subject?: (session: Session<Data, never>) => string | undefined
   /**
@@ -100,10 +101,14 @@ export interface RevocationOptions<Data extends object = Record<string, unknown>
   entries?: number
   /**
    * The longest `maxAge` (seconds) of the stores using this revocation: how long a subject's
-   * revocation is kept. By default the largest seen so far, or 400 days before any.
+   * revocation is kept.
+   * @default the largest `maxAge` seen so far, or 400 days before any
    */
   maxAge?: number
-  /** Clock in ms since the epoch. Default `Date.now`. */
+  /**
+   * Clock in ms since the epoch.
+   * @default Date.now
+   */
   now?: () => number
 }
 
@@ -371,6 +376,11 @@ function positive(value: unknown, fallback: number, name: string, allowZero: boo
 /**
  * Revocations in this process's memory: for tests and single-process apps (every other process
  * would not see them). Expired entries are dropped as they are met and on every 100th write.
+ *
+ * @example
+ * ```ts
+ * const revoker = revocation({ store: memoryStore(), subject: (s) => s.get('user') })
+ * ```
  */
 export function memoryStore(options: { now?: () => number } = {}): RevocationStore {
   const now = options.now ?? Date.now
@@ -400,9 +410,18 @@ export function memoryStore(options: { now?: () => number } = {}): RevocationSto
  * `RedisClient` (`send`).
  */
 export type RedisCommands =
-  | { send(command: string, args: string[]): Promise<unknown> }
-  | { call(command: string, ...args: string[]): Promise<unknown> }
-  | { sendCommand(args: string[]): Promise<unknown> }
+  | {
+      /** Bun's `RedisClient`. */
+      send(command: string, args: string[]): Promise<unknown>
+    }
+  | {
+      /** ioredis. */
+      call(command: string, ...args: string[]): Promise<unknown>
+    }
+  | {
+      /** node-redis. */
+      sendCommand(args: string[]): Promise<unknown>
+    }
 
 // Raises a key to at least ARGV[1] atomically, with its time to live (ms) in ARGV[2].
 const RAISE = `local c = tonumber(redis.call('GET', KEYS[1]))
@@ -447,9 +466,11 @@ export function redisStore(client: RedisCommands, options: { prefix?: string } =
   }
 }
 
-/** The part of a Workers KV namespace binding this uses. */
+/** The part of a Workers KV namespace binding {@link kvStore} uses. */
 export interface KvNamespaceLike {
+  /** The value at `key`, or `null`. */
   get(key: string): Promise<string | null>
+  /** Writes `value` at `key`, expiring after `expirationTtl` seconds. */
   put(key: string, value: string, options?: { expirationTtl?: number }): Promise<void>
 }
 
@@ -459,6 +480,12 @@ export interface KvNamespaceLike {
  * revoked session may live on for about a minute elsewhere. Concurrent revocations of one
  * subject: each keeps the later moment it read, but KV has no compare-and-set, so the last write
  * wins. Use {@link durableObjectStore} for strong consistency.
+ *
+ * @example
+ * ```ts
+ * // wrangler.toml: [[kv_namespaces]] binding = "REVOKED"
+ * revocation({ store: kvStore(env.REVOKED), subject: (s) => s.get('user') })
+ * ```
  */
 export function kvStore(namespace: KvNamespaceLike, options: { prefix?: string } = {}): RevocationStore {
   const prefix = options.prefix ?? 'revoked:'
@@ -480,13 +507,25 @@ export function kvStore(namespace: KvNamespaceLike, options: { prefix?: string }
 
 /** The part of a Durable Object namespace binding this uses. */
 export interface DurableObjectNamespaceLike {
+  /** The id of the object named `name`. */
   idFromName(name: string): unknown
-  get(id: never): { fetch(url: string, init: RequestInit): Promise<Response> }
+  /** The stub of the object `id`, whose `fetch` reaches {@link RevocationObject.fetch}. */
+  get(id: never): {
+    /** Sends a request to the object. */
+    fetch(url: string, init: RequestInit): Promise<Response>
+  }
 }
 
 /**
  * Revocations in a Durable Object ({@link RevocationObject}): strongly consistent, one object
  * for all (`name`), so every check is a round trip to wherever it lives.
+ *
+ * @example
+ * ```ts
+ * // wrangler.toml: [[durable_objects.bindings]] name = "REVOCATION", class_name = "RevocationObject"
+ * export { RevocationObject } from 'sealed-session/revocation'
+ * revocation({ store: durableObjectStore(env.REVOCATION), subject: (s) => s.get('user') })
+ * ```
  */
 export function durableObjectStore(
   namespace: DurableObjectNamespaceLike,
@@ -513,7 +552,8 @@ export function durableObjectStore(
 }
 
 /** The part of `DurableObjectState` {@link RevocationObject} uses. */
-interface DurableObjectStateLike {
+export interface DurableObjectStateLike {
+  /** The object's transactional storage. */
   storage: {
     get<T>(keys: string[]): Promise<Map<string, T>>
     get<T>(key: string): Promise<T | undefined>
@@ -534,6 +574,12 @@ interface Stored {
  * The Durable Object class behind {@link durableObjectStore}. Export it from your Worker and bind
  * it (`[[durable_objects.bindings]]`, with a migration listing it in `new_sqlite_classes`).
  * Expired entries are deleted by an alarm.
+ *
+ * @example
+ * ```ts
+ * // worker.ts: the runtime constructs it; export it beside your handler.
+ * export { RevocationObject } from 'sealed-session/revocation'
+ * ```
  */
 export class RevocationObject {
   readonly #storage: DurableObjectStateLike['storage']
@@ -542,6 +588,7 @@ export class RevocationObject {
     this.#storage = state.storage
   }
 
+  /** Answers {@link durableObjectStore}'s requests: `POST /get` and `POST /raise`. */
   async fetch(request: Request): Promise<Response> {
     const path = new URL(request.url).pathname
     const body = (await request.json()) as unknown
@@ -590,11 +637,17 @@ function live(entry: Stored | undefined, at: number): number | undefined {
 
 /** The part of a `Deno.Kv` this uses. */
 export interface DenoKvLike {
+  /** The entries at `keys`, in one read. */
   getMany(keys: unknown[][], options?: { consistency?: 'strong' | 'eventual' }): Promise<{ value: unknown }[]>
+  /** The entry at `key`, with its versionstamp. */
   get(key: unknown[]): Promise<{ value: unknown; versionstamp: string | null }>
+  /** A compare-and-set transaction. */
   atomic(): {
+    /** Fails the commit unless `entry.key` still has `entry.versionstamp`. */
     check(entry: { key: unknown[]; versionstamp: string | null }): ReturnType<DenoKvLike['atomic']>
+    /** Writes `value` at `key`, expiring after `expireIn` ms. */
     set(key: unknown[], value: unknown, options?: { expireIn?: number }): ReturnType<DenoKvLike['atomic']>
+    /** Applies the transaction; `ok` is false when a check failed. */
     commit(): Promise<{ ok: boolean }>
   }
 }
@@ -602,6 +655,12 @@ export interface DenoKvLike {
 /**
  * Revocations in Deno KV (`await Deno.openKv()`): strongly consistent reads (`getMany`, one
  * round trip), and compare-and-set writes, so concurrent revocations keep the latest moment.
+ *
+ * @example
+ * ```ts
+ * const kv = await Deno.openKv()
+ * revocation({ store: denoKvStore(kv), subject: (s) => s.get('user') })
+ * ```
  */
 export function denoKvStore(kv: DenoKvLike, options: { prefix?: string } = {}): RevocationStore {
   const prefix = options.prefix ?? 'sealed-session-revoked'

@@ -29,7 +29,10 @@ import {
 } from './session.ts'
 import { fail, type InvalidReason, type Result, seal, unseal } from './token.ts'
 
-/** How many cookies with our name are tried (stale copies under other paths/domains can coexist). */
+/**
+ * How many cookies with our name are tried (stale copies under other paths/domains can coexist).
+ * @internal
+ */
 export const MAX_CANDIDATES = 4
 
 /**
@@ -412,6 +415,7 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
 }
 
 /**
+ * @internal
  * Runs `handler` with the session `request` carries and applies it to the response. What a
  * throwing handler changed is not written.
  */
@@ -433,7 +437,7 @@ export async function respond<Rest extends unknown[]>(
   return store.apply(session, response)
 }
 
-/** Closes a session without writing it (its handler failed): later changes throw. */
+/** @internal Closes a session without writing it (its handler failed): later changes throw. */
 export function discard(session: Session<SessionData>): void {
   session[CLOSE]()
 }
@@ -445,6 +449,7 @@ export type OptionsInput<Args extends unknown[]> = SessionOptions | ((...args: A
 const MAX_STORES = 1024
 
 /**
+ * @internal
  * A store for static options now, or, for an options function, one per distinct configuration
  * it returns (a new object per request, as `(req, env) => ({ secret: env.SESSION_SECRET })`
  * does, is validated once, not on every request).

@@ -16,7 +16,7 @@
  * })
  * ```
  *
- * @module
+ * @module sealed-session/legacy/cookie-session
  */
 
 // The format, from cookie-session 2 (index.js), cookies 0.9 and keygrip 1.1:

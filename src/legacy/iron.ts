@@ -16,7 +16,7 @@
  * })
  * ```
  *
- * @module
+ * @module sealed-session/legacy/iron
  */
 
 // The format (iron-webcrypto 2, @hapi/iron 7), as iron-session 8 and 9 write it:

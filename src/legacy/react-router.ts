@@ -17,7 +17,7 @@
  * })
  * ```
  *
- * @module
+ * @module sealed-session/legacy/react-router
  */
 
 // The format, from react-router 7 and 8 (lib/server-runtime/cookies.ts and crypto.ts):

@@ -31,6 +31,7 @@ export type LegacyResult = Result<{
 }>
 
 /**
+ * @internal
  * The session a reader opened, for the store: created now with a new id, its data serialized
  * as the store's serializer does, so it reads as unchanged. `expire` leaves out a cookie under
  * the store's own name: the store's write replaces it, and expiring it would delete ours.
@@ -62,7 +63,10 @@ export interface LegacyCookieOptions {
    * @default '/'
    */
   path?: string
-  /** The `domain` the old library set the cookie with, if any. */
+  /**
+   * The `domain` the old library set the cookie with, if any.
+   * @default undefined (the exact host)
+   */
   domain?: string
   /**
    * Whether the deleting `Set-Cookie` carries `Secure`. Browsers refuse a `Secure` cookie over
@@ -73,6 +77,7 @@ export interface LegacyCookieOptions {
 }
 
 /**
+ * @internal
  * A validated cookie spec for deleting `name` as the old library set it.
  * @throws {ConfigurationError} `ERR_COOKIE_OPTION` for a name, path or domain no browser keeps.
  */
@@ -87,12 +92,12 @@ export function legacySpec(name: unknown, options: LegacyCookieOptions, secure: 
   })
 }
 
-/** The first value of cookie `name` in `header`, as the old libraries read it (first one wins). */
+/** @internal The first value of cookie `name` in `header`, as the old libraries read it (first one wins). */
 export function firstCookie(header: string | null, name: string): string | undefined {
   return readCookie(header, name, 1)[0]
 }
 
-/** `decodeURIComponent` when the value holds a `%`, as the `cookie` and `cookie-es` parsers do. */
+/** @internal `decodeURIComponent` when the value holds a `%`, as the `cookie` and `cookie-es` parsers do. */
 export function percentDecode(value: string): string {
   if (!value.includes('%')) return value
   try {
@@ -102,7 +107,7 @@ export function percentDecode(value: string): string {
   }
 }
 
-/** Secrets as UTF-8 bytes, checked at setup: a non-empty list of non-empty strings or bytes. */
+/** @internal Secrets as UTF-8 bytes, checked at setup: a non-empty list of non-empty strings or bytes. */
 export function secretBytes(list: unknown, what: string): Uint8Array[] {
   const ok = (s: unknown) => (typeof s === 'string' || s instanceof Uint8Array) && s.length > 0
   if (!Array.isArray(list) || list.length === 0 || !list.every(ok)) {
@@ -111,7 +116,7 @@ export function secretBytes(list: unknown, what: string): Uint8Array[] {
   return list.map((s: string | Uint8Array) => (typeof s === 'string' ? new TextEncoder().encode(s) : s))
 }
 
-/** HMAC verify keys for `secrets`, imported once, on first use. */
+/** @internal HMAC verify keys for `secrets`, imported once, on first use. */
 export function hmacKeys(secrets: readonly Uint8Array[], hash: string): () => Promise<CryptoKey[]> {
   let keys: Promise<CryptoKey[]> | undefined
   return () => {
@@ -130,7 +135,7 @@ export function hmacKeys(secrets: readonly Uint8Array[], hash: string): () => Pr
   }
 }
 
-/** Whether `mac` is the HMAC of `text` under any of `keys`, tried in order (the old key list). */
+/** @internal Whether `mac` is the HMAC of `text` under any of `keys`, tried in order (the old key list). */
 export async function verifyAny(keys: readonly CryptoKey[], mac: Uint8Array, text: string): Promise<boolean> {
   const data = new TextEncoder().encode(text)
   for (const key of keys) {
@@ -139,7 +144,10 @@ export async function verifyAny(keys: readonly CryptoKey[], mac: Uint8Array, tex
   return false
 }
 
-/** Standard base64 (padded or not, as `atob` takes it) to bytes; `undefined` if it is not base64. */
+/**
+ * Standard base64 (padded or not, as `atob` takes it) to bytes; `undefined` if it is not base64.
+ * @internal
+ */
 export function base64Bytes(text: string): Uint8Array | undefined {
   let binary: string
   try {
@@ -152,7 +160,7 @@ export function base64Bytes(text: string): Uint8Array | undefined {
   return out
 }
 
-/** A JSON object (not an array, not null), or `undefined`. */
+/** @internal A JSON object (not an array, not null), or `undefined`. */
 export function jsonObject(text: string): Record<string, unknown> | undefined {
   let value: unknown
   try {
