@@ -9,8 +9,7 @@
 // configuration (lifetimes, clock skew, parsing into data) still runs on every hit, and each hit
 // parses fresh objects, so nothing is shared between requests. Memory is capped by entries and by
 // an estimate of bytes, least recently used out first; every string kept is a copy, so the cap
-// bounds what is really retained (see `detach`). Why it is off by default: README,
-// "Verified-token cache".
+// bounds what is really retained (see `detach`). Why it is off by default: docs/token-cache.md.
 //
 // Nothing imports this file but the public entry, so an app that does not use it does not ship it.
 

@@ -93,7 +93,7 @@ export interface SessionOptions {
    * A {@link TokenCache}: tokens this process sealed or authenticated are remembered, so the same
    * cookie coming back skips its decrypt (or HMAC verify). Lifetimes are still checked and the
    * data still parsed afresh on every request. Off by default: it keeps recent sessions' data in
-   * memory between requests. See the README, "Verified-token cache".
+   * memory between requests. See docs/token-cache.md.
    * @default undefined (no cache)
    */
   tokenCache?: TokenCache
@@ -112,7 +112,7 @@ export interface SessionOptions {
    * `revocation({ store, subject })` from `sealed-session/revocation`: sessions that can be
    * revoked one by one or per subject ("log out everywhere"), checked against a store at most
    * once per session per check interval. Off by default; only apps that import the subpath ship
-   * its code. See the README, "Revocation".
+   * its code. See docs/revocation.md.
    * @default undefined (no revocation)
    */
   revocation?: Revocation | undefined

@@ -9,7 +9,7 @@
  * that request; {@link Revocation.verify} forces a check on sensitive routes. Between checks a
  * read-only request makes no store call. Stores: {@link memoryStore} (one process),
  * {@link redisStore}, {@link kvStore} (Workers KV), {@link durableObjectStore} (with
- * {@link RevocationObject}), {@link denoKvStore}. Their consistency windows: README, "Revocation".
+ * {@link RevocationObject}), {@link denoKvStore}. Their consistency windows: docs/revocation.md.
  *
  * @example Cloudflare Workers, "log out everywhere"
  * ```ts
@@ -122,7 +122,7 @@ export interface Revocation<Data extends object = Record<string, unknown>> {
   revoke(target: AnySession | string): Promise<void>
   /**
    * Revokes every session of `subject` issued before `before` (default now): "log out
-   * everywhere". A session issued within `clockSkew` before it survives (see the README). A
+   * everywhere". A session issued within `clockSkew` before it survives (see docs/revocation.md). A
    * session of yours that should live on: `session.regenerate()` after this call.
    * @returns the moment recorded, ms since the epoch.
    * @throws {RevocationError} `ERR_REVOCATION_STORE` when the store failed or timed out.
