@@ -185,17 +185,24 @@ const OPTION_KEYS = [
  * count by identity; byte secrets by content.
  */
 export function fingerprint(options: unknown): string {
-  if (typeof options !== 'object' || options === null) return String(options)
-  let out = ''
+  if (typeof options !== 'object' || options === null) return primitive(options)
+  let out = '{'
   for (const key of Object.keys(options)) {
     const value = (options as Record<string, unknown>)[key]
-    out += `${key}:`
+    out += primitive(key)
     if (key === 'cookie') out += fingerprint(value)
     else if (key === 'secret') out += secretPrint(value)
-    else out += typeof value === 'object' || typeof value === 'function' ? identity(value) : String(value)
-    out += ';'
+    else out += typeof value === 'object' || typeof value === 'function' ? identity(value) : primitive(value)
   }
-  return out
+  return `${out}}`
+}
+
+/**
+ * A primitive with its type, and a string with its length: `1` and `'1'` differ (one is valid,
+ * the other must be refused), and no string can spell another key's print.
+ */
+function primitive(value: unknown): string {
+  return typeof value === 'string' ? `s${value.length}:${value}` : `${typeof value}:${String(value)}`
 }
 
 function secretPrint(secret: unknown): string {
