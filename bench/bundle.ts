@@ -43,6 +43,26 @@ export const BUNDLES: readonly BundleEntry[] = [
     source: `export { withSession } from '${root}src/index.ts'; export { chunking } from '${root}src/chunks.ts'`,
   },
   {
+    id: 'ours-app-legacy-cookie-session',
+    label: 'sealed-session, withSession + legacy cookieSession()',
+    source: `export { withSession } from '${root}src/index.ts'; export { cookieSession } from '${root}src/legacy/cookie-session.ts'`,
+  },
+  {
+    id: 'ours-app-legacy-iron',
+    label: 'sealed-session, withSession + legacy iron()',
+    source: `export { withSession } from '${root}src/index.ts'; export { iron } from '${root}src/legacy/iron.ts'`,
+  },
+  {
+    id: 'ours-app-legacy-react-router',
+    label: 'sealed-session, withSession + legacy reactRouter()',
+    source: `export { withSession } from '${root}src/index.ts'; export { reactRouter } from '${root}src/legacy/react-router.ts'`,
+  },
+  {
+    id: 'ours-app-revocation',
+    label: 'sealed-session, withSession + revocation() (memory store)',
+    source: `export { withSession } from '${root}src/index.ts'; export { revocation, memoryStore } from '${root}src/revocation.ts'`,
+  },
+  {
     id: 'ours-hono',
     label: 'sealed-session/hono',
     source: `export * from '${root}src/hono.ts'`,
@@ -145,7 +165,7 @@ export async function bundleSizes(): Promise<BundleSize[]> {
   return out
 }
 
-/** The target the project set for this library's core, min+gzip. Not met: see the README. */
+/** The target the project set for this library's core, min+gzip. Not met: see bench/README.md. */
 export const CORE_TARGET = 3 * 1024
 
 /**
@@ -153,7 +173,8 @@ export const CORE_TARGET = 3 * 1024
  * plus a little room, so growth is a decision rather than an accident. Lower it as the core
  * shrinks toward CORE_TARGET.
  */
-export const CORE_CEILING = 11008
+// Raised for the `legacy` hook (issue 14) and the `revocation` hook (issue 13), ~130 B each.
+export const CORE_CEILING = 11264
 
 /**
  * What an app importing only `seal` and `unseal` may ship, min+gzip, checked like CORE_CEILING.
@@ -162,14 +183,41 @@ export const CORE_CEILING = 11008
  */
 export const SEAL_CEILING = 3480
 
-/** What an app using `withSession` with default options may ship, min+gzip. */
-export const APP_CEILING = 9856
+/**
+ * What an app using `withSession` with default options may ship, min+gzip. Raised for the
+ * `legacy` and `revocation` hooks (the readers and the revocation code are opt-in subpaths).
+ */
+export const APP_CEILING = 10112
 export const SEAL_TARGET = 2491
 
 /** The code only opt-in features need, and the marker that shows it is in a bundle. */
 const OPT_IN = [
-  { feature: 'compression()', file: 'src/compression.ts', marker: /\bCompressionStream\b/ },
-  { feature: 'chunking()', file: 'src/chunks.ts', marker: /~\$\{/ },
+  {
+    feature: 'compression()',
+    file: 'src/compression.ts',
+    marker: /\bCompressionStream\b/,
+    withIt: 'ours-app-compress',
+  },
+  { feature: 'chunking()', file: 'src/chunks.ts', marker: /~\$\{/, withIt: 'ours-app-chunks' },
+  {
+    feature: 'revocation()',
+    file: 'src/revocation.ts',
+    marker: /did not answer within/,
+    withIt: 'ours-app-revocation',
+  },
+  {
+    feature: 'cookieSession()',
+    file: 'src/legacy/cookie-session.ts',
+    marker: /\.sig\b/,
+    withIt: 'ours-app-legacy-cookie-session',
+  },
+  { feature: 'iron()', file: 'src/legacy/iron.ts', marker: /Fe26\.2/, withIt: 'ours-app-legacy-iron' },
+  {
+    feature: 'reactRouter()',
+    file: 'src/legacy/react-router.ts',
+    marker: /__flash_/,
+    withIt: 'ours-app-legacy-react-router',
+  },
 ]
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -194,8 +242,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     // feature's file nor its marker (deflate's CompressionStream, the `N~` of a chunked cookie),
     // and an app that turns it on has both, so the markers are known to work.
     const app = sizes.get('ours-app')!
-    for (const { feature, file, marker } of OPT_IN) {
-      const withIt = sizes.get(feature === 'chunking()' ? 'ours-app-chunks' : 'ours-app-compress')!
+    for (const { feature, file, marker, withIt: id } of OPT_IN) {
+      const withIt = sizes.get(id)!
       const has = (s: BundleSize) => s.inputs.includes(file) || marker.test(s.text)
       results.push([!has(app), `an app using withSession without ${feature} ships none of its code`])
       results.push([

@@ -2,9 +2,9 @@
 //
 //   npm run bench                       full run (about two minutes on 2 cores)
 //   npm run bench -- --quick            fewer, shorter rounds: a smoke run (well under a minute)
-//   npm run bench -- --only codec,requests,traffic,bytes,bundle,runtimes
+//   npm run bench -- --only codec,requests,traffic,revocation,bytes,bundle,runtimes
 //   npm run bench -- --runtimes bun,deno,workerd
-//   npm run bench -- --json results.json --readme   (also rewrite the README's results block)
+//   npm run bench -- --json results.json --readme   (also rewrite bench/README.md's results block)
 //   npm run bench -- --from results.json --readme   (tables from an earlier run, nothing measured)
 //
 // Times are medians over interleaved rounds (bench/harness.ts); each ratio is taken between a
@@ -22,6 +22,7 @@ import { keygrip } from './codecs-node.ts'
 import { SIZES, type Size } from './data.ts'
 import type { PortableResult } from './portable.ts'
 import { APPS, OURS_CACHED, SCENARIOS } from './requests.ts'
+import { type RevocationRow, revocationSection, revocationTable } from './revocation.ts'
 import {
   type CodecFacts,
   type CodecRow,
@@ -42,7 +43,7 @@ const value = (name: string) => {
   return at === -1 ? undefined : argv[at + 1]
 }
 const quick = flag('quick')
-const SECTIONS = ['codec', 'requests', 'traffic', 'bytes', 'bundle', 'runtimes'] as const
+const SECTIONS = ['codec', 'requests', 'traffic', 'revocation', 'bytes', 'bundle', 'runtimes'] as const
 type Section = (typeof SECTIONS)[number]
 const only = new Set((value('only')?.split(',') ?? SECTIONS) as Section[])
 const wantedRuntimes = value('runtimes')?.split(',') ?? ['bun', 'deno', 'workerd']
@@ -368,6 +369,7 @@ interface Results {
   codec?: Awaited<ReturnType<typeof codecSection>>
   requests?: Awaited<ReturnType<typeof requestSection>>
   traffic?: TrafficRow[]
+  revocation?: RevocationRow[]
   bundle?: BundleSize[]
   runtimes?: Record<string, PortableResult | { error: string }>
 }
@@ -471,6 +473,10 @@ if (!from && only.has('traffic')) {
     timing,
   )
 }
+if (!from && only.has('revocation')) {
+  step('revocation')
+  results.revocation = await revocationSection(timing)
+}
 if (!from && only.has('bundle')) {
   step('bundle sizes')
   results.bundle = await bundleSizes()
@@ -497,6 +503,8 @@ if (results.traffic)
     trafficTable(results.traffic),
     '',
   )
+if (results.revocation)
+  out.push('### Revocation (memory store, through Hono), Node', '', revocationTable(results.revocation), '')
 if (results.codec && results.requests && only.has('bytes'))
   out.push(
     '### Cookie bytes for the same data',
@@ -512,13 +520,13 @@ console.log(report)
 const jsonPath = value('json')
 if (jsonPath) writeFileSync(jsonPath, JSON.stringify(results, null, 2))
 if (flag('readme')) {
-  const path = join(root, 'README.md')
+  const path = join(root, 'bench', 'README.md')
   const readme = readFileSync(path, 'utf8')
   const start = '<!-- bench:start -->'
   const end = '<!-- bench:end -->'
   const a = readme.indexOf(start)
   const b = readme.indexOf(end)
-  if (a === -1 || b === -1) throw new Error(`README.md has no ${start} ... ${end} block`)
+  if (a === -1 || b === -1) throw new Error(`bench/README.md has no ${start} ... ${end} block`)
   writeFileSync(path, `${readme.slice(0, a + start.length)}\n\n${report}\n${readme.slice(b)}`)
-  step('README.md updated')
+  step('bench/README.md updated')
 }

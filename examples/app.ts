@@ -10,6 +10,7 @@ import {
 } from 'sealed-session'
 import { chunking } from 'sealed-session/chunks'
 import { compression } from 'sealed-session/compression'
+import type { Revocation } from 'sealed-session/revocation'
 
 export interface DemoSession {
   count: number
@@ -31,6 +32,13 @@ export interface DemoConfig {
   chunks?: boolean | number
   /** Deflate the session before sealing. Off by default. */
   compress?: boolean
+  /** Seconds of clock drift allowed between servers (one server: 0). Default 60. */
+  clockSkew?: number
+  /**
+   * `revocation({ store, subject })` from sealed-session/revocation, subject `user`: enables
+   * `POST /logout-everywhere`. The Workers and Deno examples pass one (KV, a Durable Object, Deno KV).
+   */
+  revocation?: Revocation<DemoSession>
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
@@ -58,8 +66,19 @@ ${
 
 const redirect = (to = '/') => new Response(null, { status: 303, headers: { location: to } })
 
-async function route(request: Request, session: Session<DemoSession, DemoFlash>): Promise<Response> {
+async function route(
+  request: Request,
+  session: Session<DemoSession, DemoFlash>,
+  revoker: Revocation<DemoSession> | undefined,
+): Promise<Response> {
   const { pathname, searchParams } = new URL(request.url)
+  if (request.method === 'POST' && pathname === '/logout-everywhere' && revoker) {
+    // Every session of this user issued until now, on every server, this one included.
+    const user = session.get('user')
+    if (user !== undefined) await revoker.revokeSubject(user)
+    session.destroy()
+    return redirect()
+  }
   if (request.method === 'POST' && pathname === '/login') {
     const form = await request.formData()
     const name = String(form.get('user') ?? '').slice(0, 64) || 'anonymous'
@@ -113,7 +132,13 @@ export function createApp(config: DemoConfig): (request: Request, ...rest: unkno
   if (compress) options.compress = compression()
   if (config.maxAge !== undefined) options.maxAge = config.maxAge
   if (config.maxAge !== undefined) options.idleTimeout = config.maxAge
-  return withSession(route, options)
+  if (config.clockSkew !== undefined) options.clockSkew = config.clockSkew
+  const { revocation } = config
+  if (revocation) options.revocation = revocation
+  return withSession(
+    (request, session: Session<DemoSession, DemoFlash>) => route(request, session, revocation),
+    options,
+  )
 }
 
 /**
@@ -123,6 +148,7 @@ export function createApp(config: DemoConfig): (request: Request, ...rest: unkno
  *   SESSION_COOKIE   cookie name (default "session"; try "__Host-session")
  *   SESSION_CHUNKS   most cookies one session may span, or "true" for 3 (optional; off by default)
  *   SESSION_COMPRESS "true" or "1" to deflate sessions before sealing (optional; off by default)
+ *   SESSION_CLOCK_SKEW seconds of clock drift allowed between servers (optional; default 60)
  */
 export function configFromEnv(get: (name: string) => string | undefined, log = console.log): DemoConfig {
   let secret = get('SESSION_SECRET')
@@ -134,7 +160,9 @@ export function configFromEnv(get: (name: string) => string | undefined, log = c
   const name = get('SESSION_COOKIE')
   const chunks = get('SESSION_CHUNKS')
   const compress = get('SESSION_COMPRESS')
+  const skew = get('SESSION_CLOCK_SKEW')
   return {
+    ...(skew ? { clockSkew: Number(skew) } : {}),
     secret,
     ...(maxAge ? { maxAge: Number(maxAge) } : {}),
     ...(name ? { cookie: { name } } : {}),

@@ -11,6 +11,7 @@ declare namespace Deno {
     },
     handler: (request: Request, info: unknown) => Response | Promise<Response>,
   ): { finished: Promise<void>; shutdown(): Promise<void> }
+  function openKv(path?: string): Promise<import('sealed-session/revocation').DenoKvLike>
 }
 
 declare const Bun: {

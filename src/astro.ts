@@ -1,5 +1,10 @@
-// Astro middleware: the session on `context.locals`, typed through `App.Locals`. Structural types
-// only (Astro is not imported): a thin layer over the store (store.ts).
+/**
+ * Astro middleware: the session on `context.locals`, typed through `App.Locals`. Structural
+ * types only: Astro is not imported.
+ *
+ * @module sealed-session/astro
+ */
+// A thin layer over the store (store.ts).
 
 import { configError } from './errors.ts'
 import type { SessionOptions } from './options.ts'
@@ -8,8 +13,11 @@ import { discard, storeResolver } from './store.ts'
 
 /** What the middleware reads of Astro's `APIContext`; Astro's own context fits it. */
 export interface AstroContext {
+  /** The request. */
   request: Request
+  /** `App.Locals`, where the session goes. */
   locals: object
+  /** True while a page is prerendered at build time: no request cookies, no session. */
   isPrerendered?: boolean
 }
 

@@ -9,8 +9,7 @@
 // configuration (lifetimes, clock skew, parsing into data) still runs on every hit, and each hit
 // parses fresh objects, so nothing is shared between requests. Memory is capped by entries and by
 // an estimate of bytes, least recently used out first; every string kept is a copy, so the cap
-// bounds what is really retained (see `detach`). Why it is off by default: README,
-// "Verified-token cache".
+// bounds what is really retained (see `detach`). Why it is off by default: docs/token-cache.md.
 //
 // Nothing imports this file but the public entry, so an app that does not use it does not ship it.
 
@@ -19,10 +18,17 @@ import { configError } from './errors.ts'
 import type { Keyring, SessionKey } from './keys.ts'
 import type { Lifetime } from './token.ts'
 
+/** Limits of a {@link TokenCache}; the first one reached evicts the least recently used token. */
 export interface TokenCacheOptions {
-  /** Most tokens remembered. Default 1000. */
+  /**
+   * Most tokens remembered.
+   * @default 1000
+   */
   entries?: number
-  /** Most memory, in bytes, estimated from string lengths. Default 2 MiB. */
+  /**
+   * Most memory, in bytes, estimated from string lengths.
+   * @default 2097152 (2 MiB)
+   */
   bytes?: number
 }
 
@@ -79,8 +85,9 @@ export class TokenCache {
   readonly #bytes: number
   readonly #map = new Map<string, Entry>()
   #used = 0
-  /** Lookups that found a token, and that did not. */
+  /** Lookups that found a token. */
   hits = 0
+  /** Lookups that did not find a token (including those under a rotated keyring). */
   misses = 0
 
   constructor(options: TokenCacheOptions = {}) {
@@ -97,8 +104,13 @@ export class TokenCache {
     this.#bytes = bytes
   }
 
-  /** Tokens held, and their estimated bytes. */
-  get size(): { entries: number; bytes: number } {
+  /** Tokens held (`entries`), and their estimated memory (`bytes`). */
+  get size(): {
+    /** Tokens held. */
+    entries: number
+    /** Their estimated memory, in bytes. */
+    bytes: number
+  } {
     return { entries: this.#map.size, bytes: this.#used }
   }
 

@@ -20,11 +20,12 @@ import { fail, type Result } from './token.ts'
 
 const TILDE = 126
 
+/** @internal */
 export function chunkName(name: string, index: number): string {
   return index === 0 ? name : `${name}.${index}`
 }
 
-/** `Set-Cookie` values deleting the chunk cookies `name.from` and up that the request carried. */
+/** @internal `Set-Cookie` values deleting the chunk cookies `name.from` and up that the request carried. */
 export function expireChunks(spec: CookieSpec, present: SessionCookies['chunks'], from = 1): string[] {
   const out: string[] = []
   if (present === undefined) return out
@@ -35,6 +36,7 @@ export function expireChunks(spec: CookieSpec, present: SessionCookies['chunks']
 }
 
 /**
+ * @internal
  * The token that cookie value `value` (one of the request's `name` cookies) and the request's
  * chunk cookies make, or why they make none. Only lengths and names are checked: no decoding.
  */
@@ -72,7 +74,7 @@ export function joinChunks(
   return { ok: true, token }
 }
 
-/** How many chunk cookies a `name` cookie value says follow it (`N~...`); 0 for a whole token. */
+/** @internal How many chunk cookies a `name` cookie value says follow it (`N~...`); 0 for a whole token. */
 export function chunkCount(value: string): number {
   const count = value.charCodeAt(0) - 48
   return count >= 1 && count <= MAX_CHUNK_INDEX && value.charCodeAt(1) === TILDE ? count : 0

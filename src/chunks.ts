@@ -16,7 +16,7 @@
  * export default { fetch: withSession(handler, { secret: env.SECRET, chunks: chunking(3) }) }
  * ```
  *
- * @module
+ * @module sealed-session/chunks
  */
 
 import { chunkName, expireChunks } from './chunk-read.ts'
@@ -59,6 +59,11 @@ const made: Chunking[] = []
 /**
  * Lets a session span up to `max` cookies (1 to 10; default 3). Returns the same object for the
  * same `max`, so an options function may call it per request.
+ *
+ * @example
+ * ```ts
+ * createSessionStore({ secret, chunks: chunking(4) }) // up to 4 cookies, about 16 KB
+ * ```
  * @throws {ConfigurationError} `ERR_OPTION_INVALID` when `max` is not an integer from 1 to 10.
  */
 export function chunking(max: number = DEFAULT_CHUNKS): Chunking {
@@ -74,6 +79,7 @@ export function chunking(max: number = DEFAULT_CHUNKS): Chunking {
 }
 
 /**
+ * @internal
  * `Set-Cookie` values writing `token` in as few cookies as it needs, at most `maxChunks`, and
  * expiring the chunk cookies the request carried beyond those. Throws
  * {@link CookieTooLargeError} past the cap; nothing is written then.

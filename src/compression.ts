@@ -11,7 +11,7 @@
  * export default { fetch: withSession(handler, { secret: env.SECRET, compress: compression() }) }
  * ```
  *
- * @module
+ * @module sealed-session/compression
  */
 
 import { canCompress, deflate } from './deflate.ts'
@@ -24,8 +24,9 @@ export const MIN_COMPRESS_BYTES = 128
 /** What `compression()` returns: pass it as the `compress` option. */
 export interface Compression {
   /**
-   * @internal The deflated body, or `undefined` when that would not shorten a token whose other
-   * parts take `overhead` bytes (before base64url).
+   * @hidden For the store: the deflated body, or `undefined` when that would not shorten a token
+   * whose other parts take `overhead` bytes (before base64url). Hidden from the reference but
+   * kept in the .d.ts (its type is public), so `compress: true` still fails to compile.
    */
   readonly pack: (body: Uint8Array, overhead: number) => Promise<Uint8Array | undefined>
 }
@@ -38,6 +39,11 @@ let made: Compression | undefined
  * (CSRF tokens, API keys) next to data an attacker can influence.
  *
  * Returns the same object every time, so an options function may call it per request.
+ *
+ * @example
+ * ```ts
+ * createSessionStore({ secret, compress: compression() })
+ * ```
  * @throws {ConfigurationError} `ERR_OPTION_INVALID` when the runtime lacks
  *   `CompressionStream('deflate-raw')` (Node 18, and Node 20 before 20.12).
  */

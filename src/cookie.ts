@@ -4,35 +4,63 @@
 
 import { checkKeys, configError } from './errors.ts'
 
+/** The cookie's `SameSite` attribute (RFC 6265bis section 4.1.2.7). */
 export type SameSite = 'Strict' | 'Lax' | 'None'
+/** The cookie's `Priority` attribute (Chromium only). */
 export type Priority = 'Low' | 'Medium' | 'High'
 
 /** Attributes of the session cookie. Secure, HttpOnly and SameSite=Lax by default. */
 export interface CookieOptions {
-  /** Cookie name; an RFC 9110 token. Default `session`. Prefer `__Host-session` on HTTPS origins. */
+  /**
+   * Cookie name; an RFC 9110 token. Prefer `__Host-session` on HTTPS origins.
+   * @default 'session'
+   */
   name?: string
-  /** Default `/`. */
+  /**
+   * The `Path` attribute; starts with `/`.
+   * @default '/'
+   */
   path?: string
-  /** Omitted by default, which limits the cookie to the exact host (safest). */
+  /**
+   * The `Domain` attribute. Omitted by default, which limits the cookie to the exact host
+   * (safest).
+   * @default undefined
+   */
   domain?: string
-  /** Default `true`: scripts cannot read the cookie. */
+  /**
+   * `HttpOnly`: scripts cannot read the cookie.
+   * @default true
+   */
   httpOnly?: boolean
-  /** Default `true`. Browsers treat `http://localhost` as secure, so this works in development. */
+  /**
+   * `Secure`. Browsers treat `http://localhost` as secure, so this works in development.
+   * @default true
+   */
   secure?: boolean
-  /** Default `Lax`. Case-insensitive on input. */
+  /**
+   * The `SameSite` attribute; case-insensitive on input.
+   * @default 'Lax'
+   */
   sameSite?: SameSite | Lowercase<SameSite>
-  /** CHIPS partitioned cookie; requires `secure`. */
+  /**
+   * CHIPS partitioned cookie; requires `secure`.
+   * @default false
+   */
   partitioned?: boolean
-  /** Chromium's `Priority` attribute. */
+  /**
+   * Chromium's `Priority` attribute; case-insensitive on input. Omitted by default.
+   * @default undefined
+   */
   priority?: Priority | Lowercase<Priority>
   /**
    * Write no `Max-Age`, so the browser forgets the cookie when it closes. The sealed expiry
    * still applies on the server.
+   * @default false
    */
   sessionCookie?: boolean
 }
 
-/** A validated cookie configuration with its attribute string prebuilt. */
+/** @internal A validated cookie configuration with its attribute string prebuilt. */
 export interface CookieSpec {
   readonly name: string
   readonly sessionCookie: boolean
@@ -40,9 +68,9 @@ export interface CookieSpec {
   readonly attributes: string
 }
 
-/** RFC 6265bis section 5.6: browsers drop a cookie whose name + value exceeds 4096 bytes. */
+/** @internal RFC 6265bis section 5.6: browsers drop a cookie whose name + value exceeds 4096 bytes. */
 export const MAX_COOKIE_BYTES = 4096
-/** RFC 6265bis section 5.6.1 (and 4.1.2.2): Max-Age and Expires are capped at 400 days. */
+/** @internal RFC 6265bis section 5.6.1 (and 4.1.2.2): Max-Age and Expires are capped at 400 days. */
 export const MAX_AGE_CAP_SECONDS = 400 * 24 * 60 * 60
 
 // RFC 9110 section 5.6.2: token = 1*tchar.
@@ -75,6 +103,7 @@ const COOKIE_KEYS = [
   'sessionCookie',
 ] as const satisfies readonly (keyof CookieOptions)[]
 
+/** @internal */
 export function cookieSpec(options: CookieOptions = {}): CookieSpec {
   if (typeof options !== 'object' || options === null) bad('cookie must be an object of cookie options')
   checkKeys(options, COOKIE_KEYS, 'cookie.')
@@ -123,6 +152,7 @@ export function cookieSpec(options: CookieOptions = {}): CookieSpec {
 }
 
 /**
+ * @internal
  * `Set-Cookie` for `value`, living `maxAge` seconds (`undefined`: a browser-session cookie).
  * The value must be cookie-octets (our tokens are base64url and dots). `name` defaults to the
  * configured one; chunk cookies pass their own.
@@ -138,15 +168,18 @@ export function serializeCookie(
   return `${name}=${value}${age}${spec.attributes}`
 }
 
-/** `Set-Cookie` that deletes the cookie, with the same Path/Domain/Secure/Partitioned it was set with. */
+/**
+ * `Set-Cookie` that deletes the cookie, with the same Path/Domain/Secure/Partitioned it was set with.
+ * @internal
+ */
 export function expireCookie(spec: CookieSpec, name = spec.name): string {
   return `${name}=; Max-Age=0${spec.attributes}`
 }
 
-/** Highest chunk cookie index: chunk cookies are `name.1` to `name.9`, one digit. */
+/** @internal Highest chunk cookie index: chunk cookies are `name.1` to `name.9`, one digit. */
 export const MAX_CHUNK_INDEX = 9
 
-/** What a `Cookie` header holds under our name. */
+/** @internal What a `Cookie` header holds under our name. */
 export interface SessionCookies {
   /** Values of `name`, in order, at most `limit` of them. */
   readonly values: string[]
@@ -157,12 +190,13 @@ export interface SessionCookies {
   readonly chunks: string[][] | undefined
 }
 
-/** The values of every cookie called `name` in `header`, in order, at most `limit` of them. */
+/** @internal The values of every cookie called `name` in `header`, in order, at most `limit` of them. */
 export function readCookie(header: string | null, name: string, limit: number): string[] {
   return readSessionCookies(header, name, limit).values
 }
 
 /**
+ * @internal
  * Our cookie `name` and its chunk cookies `name.1` to `name.9`, in one pass.
  *
  * Pairs are split on ';' only (RFC 6265bis section 5.4). A cookie value may contain ',' and

@@ -11,6 +11,7 @@ const FORMAT = 'deflate-raw'
 const INFLATE_SLICE = 512
 
 /**
+ * @internal
  * Whether this runtime has `CompressionStream('deflate-raw')`. An unsupported format is a
  * TypeError (Compression Streams standard); any other error is not about the format: Workers
  * refuse to construct streams in global scope, where static options are often resolved.
@@ -25,6 +26,7 @@ export function canCompress(): boolean {
   return true
 }
 
+/** @internal */
 export async function deflate(bytes: Uint8Array): Promise<Uint8Array> {
   const stream = new CompressionStream(FORMAT)
   const writer = stream.writable.getWriter()
@@ -34,7 +36,7 @@ export async function deflate(bytes: Uint8Array): Promise<Uint8Array> {
   return (await collect(stream.readable.getReader(), Number.POSITIVE_INFINITY))!
 }
 
-/** The inflated bytes, or `undefined` when `bytes` is not raw DEFLATE or inflates past `limit`. */
+/** @internal The inflated bytes, or `undefined` when `bytes` is not raw DEFLATE or inflates past `limit`. */
 export async function inflate(bytes: Uint8Array, limit: number): Promise<Uint8Array | undefined> {
   let stream: DecompressionStream
   try {

@@ -1,6 +1,10 @@
-// Elysia plugin: the session in the handler's context, typed through Elysia's own inference of
-// what `resolve` returns. The only file that knows Elysia, and only its types; a thin layer over
-// the store (store.ts).
+/**
+ * Elysia plugin: the session in the handler's context, typed through Elysia's own inference of
+ * what `resolve` returns.
+ *
+ * @module sealed-session/elysia
+ */
+// The only file that knows Elysia, and only its types; a thin layer over the store (store.ts).
 
 import type { Elysia } from 'elysia'
 import type { SessionOptions } from './options.ts'

@@ -12,6 +12,7 @@ for (let i = 0; i < 64; i++) {
   DECODE[ALPHABET.charCodeAt(i)] = i
 }
 
+/** @internal */
 export const encoder: TextEncoder = new TextEncoder()
 const utf8Fatal = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 const ascii = new TextDecoder()
@@ -29,6 +30,7 @@ interface NativeBase64Ctor {
 const nativeTo = (Uint8Array.prototype as NativeBase64).toBase64
 const nativeFrom = (Uint8Array as NativeBase64Ctor).fromBase64
 
+/** @internal */
 export function base64urlEncode(bytes: Uint8Array): string {
   if (nativeTo) return nativeTo.call(bytes, { alphabet: 'base64url', omitPadding: true })
   // Characters go into a byte array that one native ASCII decode turns into a string: several
@@ -55,7 +57,7 @@ export function base64urlEncode(bytes: Uint8Array): string {
   return ascii.decode(out)
 }
 
-/** Decodes canonical unpadded base64url; returns `undefined` for anything else. Never throws. */
+/** @internal Decodes canonical unpadded base64url; returns `undefined` for anything else. Never throws. */
 export function base64urlDecode(text: string): Uint8Array<ArrayBuffer> | undefined {
   const n = text.length
   const rem = n & 3
@@ -111,7 +113,7 @@ export function base64urlDecode(text: string): Uint8Array<ArrayBuffer> | undefin
   return out
 }
 
-/** Strict UTF-8 decode; `undefined` for invalid sequences. */
+/** @internal Strict UTF-8 decode; `undefined` for invalid sequences. */
 export function utf8Decode(bytes: Uint8Array): string | undefined {
   try {
     return utf8Fatal.decode(bytes)
@@ -120,6 +122,7 @@ export function utf8Decode(bytes: Uint8Array): string | undefined {
   }
 }
 
+/** @internal */
 export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length)
   out.set(a, 0)

@@ -89,6 +89,7 @@ export class SessionCommittedError extends SealedSessionError {
 }
 
 /**
+ * @internal
  * Refuses keys that are not options (`maxage`, `cookie.naem`): silently ignored, they would leave
  * a setting at its default. The message names the closest valid key.
  */

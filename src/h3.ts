@@ -1,6 +1,10 @@
-// h3 v2 middleware (Nuxt, Nitro): the session on `event.context`, typed through h3's own
-// `H3EventContext` interface. The only file that knows h3, and only its types; a thin layer over
-// the store (store.ts).
+/**
+ * h3 v2 middleware (Nuxt, Nitro): the session on `event.context`, typed through h3's own
+ * `H3EventContext` interface.
+ *
+ * @module sealed-session/h3
+ */
+// The only file that knows h3, and only its types; a thin layer over the store (store.ts).
 
 import type { H3Event, Middleware } from 'h3'
 import { configError } from './errors.ts'

@@ -1,5 +1,9 @@
-// Hono middleware: the session on `c.var`, typed through Hono's Env generics. The only file that
-// knows Hono; a thin layer over the store (store.ts).
+/**
+ * Hono middleware: the session on `c.var`, typed through Hono's `Env` generics.
+ *
+ * @module sealed-session/hono
+ */
+// The only file that knows Hono; a thin layer over the store (store.ts).
 
 import type { Context, Env, MiddlewareHandler } from 'hono'
 import { configError } from './errors.ts'
@@ -17,6 +21,7 @@ export type SessionEnv<
   Key extends string = 'session',
   Flash extends FlashData = Record<string, unknown>,
 > = {
+  /** The session under its key (`c.var.session` by default). */
   Variables: { [K in Key]: Session<Data, Flash> }
 }
 

@@ -3,7 +3,7 @@
  * `createSessionStore` for any framework, `seal`/`unseal` for one-off tokens. Framework adapters
  * live in subpaths (`sealed-session/hono`).
  *
- * @module
+ * @module sealed-session
  */
 export { TokenCache, type TokenCacheOptions } from './cache.ts'
 export type { CookieOptions, Priority, SameSite } from './cookie.ts'
@@ -16,6 +16,7 @@ export {
   SessionCommittedError,
 } from './errors.ts'
 export type { Mode, Secret } from './keys.ts'
+export type { LegacyCookieOptions, LegacyReader } from './legacy/reader.ts'
 export type { SessionOptions } from './options.ts'
 export {
   createSealer,

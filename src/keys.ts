@@ -9,6 +9,10 @@
 import { base64urlEncode, encoder } from './encoding.ts'
 import { configError } from './errors.ts'
 
+/**
+ * How a session cookie is protected: `encrypted` (AES-256-GCM: the client can neither read nor
+ * change it) or `signed` (HMAC-SHA-256 over readable data: the client can read, not change it).
+ */
 export type Mode = 'encrypted' | 'signed'
 
 /** @internal What a keyring is for: a session mode, or `seal` for one-off tokens (AES-GCM). */
@@ -17,6 +21,7 @@ export type KeyUse = Mode | 'seal'
 /** A secret: a string (UTF-8 bytes) or raw bytes, at least 32 bytes either way. */
 export type Secret = string | Uint8Array
 
+/** @internal */
 export interface Keyring {
   /** The newest key; every seal uses it. */
   readonly current: SessionKey
@@ -24,16 +29,19 @@ export interface Keyring {
   readonly byId: ReadonlyMap<string, SessionKey>
 }
 
+/** @internal */
 export interface SessionKey {
   /** 4 base64url characters naming this key inside tokens. */
   readonly id: string
   readonly key: CryptoKey
 }
 
+/** @internal */
 export const MIN_SECRET_BYTES = 32
 
 // Secrets shown in this project's README and examples. A deployment using one of them has a key
 // anyone can read, so they are refused outright.
+/** @internal */
 export const PUBLISHED_SECRETS: ReadonlySet<string> = new Set([
   'change-me-to-32-or-more-random-characters',
   'replace-this-with-a-long-random-secret-value',
@@ -48,7 +56,7 @@ const LABEL: Record<KeyUse, string> = {
   seal: 'seal aes-256-gcm',
 }
 
-/** Checks and normalises `secret` at setup. Newest secret first. */
+/** @internal Checks and normalises `secret` at setup. Newest secret first. */
 export function normalizeSecrets(secret: unknown): Uint8Array[] {
   const list = Array.isArray(secret) ? secret : [secret]
   if (list.length === 0) throw configError('ERR_SECRET_INVALID', 'secret is an empty list')
@@ -103,10 +111,14 @@ function describe(value: unknown): string {
 // are in memory anyway). Sized for multi-tenant apps whose options function returns one secret
 // per tenant: the 1,024 most recently used stay derived (a keyring is a few hundred bytes), and
 // an app with more tenants than that re-derives only for the least recently seen.
+/** @internal */
 export const MAX_CACHED_KEYRINGS = 1024
 const keyrings = new Map<string, Promise<Keyring>>()
 
-/** Returns the keyring for these secrets, deriving it once; concurrent callers share one promise. */
+/**
+ * Returns the keyring for these secrets, deriving it once; concurrent callers share one promise.
+ * @internal
+ */
 export function getKeyring(secrets: readonly Uint8Array[], mode: KeyUse): Promise<Keyring> {
   let cacheKey: string = mode
   for (const s of secrets) cacheKey += `.${base64urlEncode(s)}`
@@ -128,6 +140,7 @@ export function getKeyring(secrets: readonly Uint8Array[], mode: KeyUse): Promis
 }
 
 /**
+ * @internal
  * The keyring of one configuration, derived on first use and then held: the per-request path asks
  * for it without building any cache key. A failed derivation is not held, so a later call tries
  * again.

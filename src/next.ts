@@ -1,6 +1,10 @@
-// Next.js (App Router): the session from Next's cookie store, `await cookies()`, as iron-session's
-// getIronSession does. Next is not imported: its cookie store is typed by shape. A thin layer over
-// the store (store.ts).
+/**
+ * Next.js (App Router): the session from Next's cookie store, `await cookies()`, as
+ * iron-session's `getIronSession` does. Next is not imported: its cookie store is typed by shape.
+ *
+ * @module sealed-session/next
+ */
+// A thin layer over the store (store.ts).
 
 import { SealedSessionError } from './errors.ts'
 import type { SessionOptions } from './options.ts'
@@ -10,19 +14,29 @@ import { storeResolver } from './store.ts'
 
 /** Cookie attributes as Next's `cookies().set(name, value, attributes)` takes them. */
 export interface NextCookieAttributes {
+  /** `Max-Age` in seconds; absent for a browser-session cookie. */
   maxAge?: number
+  /** `Path`. */
   path?: string
+  /** `Domain`. */
   domain?: string
+  /** `HttpOnly`. */
   httpOnly?: boolean
+  /** `Secure`. */
   secure?: boolean
+  /** `SameSite`. */
   sameSite?: 'lax' | 'strict' | 'none'
+  /** `Partitioned` (CHIPS). */
   partitioned?: boolean
+  /** `Priority` (Chromium). */
   priority?: 'low' | 'medium' | 'high'
 }
 
 /** What the adapter needs of a cookie store: `await cookies()` from `next/headers` fits. */
 export interface NextCookies {
+  /** Every cookie of the request, as `{ name, value }`. */
   getAll(): { name: string; value: string }[]
+  /** Sets a cookie on the response; throws during a Server Component's render. */
   set(name: string, value: string, attributes: NextCookieAttributes): unknown
 }
 
@@ -64,8 +78,8 @@ const storeOf = storeResolver((options: SessionOptions) => options)
  * ```
  * @throws {ConfigurationError} on invalid options.
  * @throws {CookiesReadOnlyError} from `save()` in a Server Component's render
- *   (`ERR_COOKIES_READ_ONLY`); {@link CookieTooLargeError} from `save()` when the session outgrows
- *   its cookie (nothing is written).
+ *   (`ERR_COOKIES_READ_ONLY`); {@link "sealed-session".CookieTooLargeError} from `save()` when the
+ *   session outgrows its cookie (nothing is written).
  */
 export async function getSession<
   Data extends SessionData = Record<string, JsonValue>,

@@ -8,6 +8,8 @@ import type { Compression } from './compression.ts'
 import { type CookieOptions, type CookieSpec, cookieSpec, MAX_AGE_CAP_SECONDS } from './cookie.ts'
 import { checkKeys, configError } from './errors.ts'
 import { type Mode, normalizeSecrets, type Secret } from './keys.ts'
+import type { LegacyReader } from './legacy/reader.ts'
+import type { Revocation } from './revocation.ts'
 import { jsonSerializer, type Serializer } from './serializer.ts'
 import type { InvalidReason } from './token.ts'
 
@@ -20,39 +22,63 @@ export interface SessionOptions {
    */
   secret: Secret | readonly Secret[]
   /**
-   * `encrypted` (default): AES-256-GCM, the client can neither read nor change the session.
+   * `encrypted`: AES-256-GCM, the client can neither read nor change the session.
    * `signed`: HMAC-SHA-256 over readable base64url JSON, for data the client may read.
+   * @default 'encrypted'
    */
   mode?: Mode
-  /** Cookie name and attributes. */
+  /**
+   * Cookie name and attributes; each has its own default.
+   * @default {}
+   */
   cookie?: CookieOptions
   /**
    * `chunking(n)` from `sealed-session/chunks`: let a session larger than one 4 KB cookie span up
    * to `n` cookies, `name`, `name.1`, `name.2`... Off by default; chunked sessions are read (and
    * rewritten as one cookie) whether or not this is set.
+   * @default undefined (one cookie)
    */
   chunks?: Chunking | undefined
   /**
    * `compression()` from `sealed-session/compression`: deflate the session before sealing when
    * that makes the cookie shorter. Off by default; compressed cookies are read whether or not
    * this is set. Read its caveat about secrets next to attacker-influenced data.
+   * @default undefined (not compressed)
    */
   compress?: Compression | undefined
-  /** Absolute lifetime in seconds from login (or `regenerate()`), at most 400 days. Default 14 days. */
+  /**
+   * Absolute lifetime in seconds from login (or `regenerate()`), at most 400 days.
+   * @default 1209600 (14 days)
+   */
   maxAge?: number
-  /** Seconds without a write after which the session ends, at most 400 days. Default 3 days. */
+  /**
+   * Seconds without a write after which the session ends, at most 400 days (and at most
+   * `maxAge`).
+   * @default 259200 (3 days)
+   */
   idleTimeout?: number
   /**
    * Rolling renewal: an unchanged session is re-sealed (pushing the idle deadline forward) only
-   * once less than this fraction of `idleTimeout` remains. Default 0.5; 0 never renews, 1 renews
-   * on every request.
+   * once less than this fraction of `idleTimeout` remains. 0 never renews, 1 renews on every
+   * request.
+   * @default 0.5
    */
   renewThreshold?: number
-  /** Seconds a cookie's timestamps may lie in the future (clock drift between servers). Default 60. */
+  /**
+   * Seconds a cookie's timestamps may lie in the future (clock drift between servers).
+   * @default 60
+   */
   clockSkew?: number
-  /** Clock in milliseconds since the epoch. Default `Date.now`. Inject one in tests. */
+  /**
+   * Clock in milliseconds since the epoch. Inject one in tests.
+   * @default Date.now
+   */
   now?: () => number
-  /** Encodes session data to text; JSON (strict: throws on values JSON would change) by default. */
+  /**
+   * Encodes session data to text. The default is JSON, made strict: it throws on values JSON
+   * would change (a `Date`, a `Map`, `NaN`, a cycle...).
+   * @default JSON
+   */
   serializer?: Serializer
   /**
    * Called when a request carried a session cookie that could not be used, with a stable reason.
@@ -60,17 +86,39 @@ export interface SessionOptions {
    * The request does not wait for it, and a throw or a rejected promise from it is ignored: a
    * failing hook never changes the response. `request` is the `Request` the session was loaded
    * from, or `undefined` when a store loaded it from `Headers` or a Cookie header string.
+   * @default undefined (nothing is reported)
    */
   onInvalid?: (reason: InvalidReason, request: Request | undefined) => unknown
   /**
    * A {@link TokenCache}: tokens this process sealed or authenticated are remembered, so the same
    * cookie coming back skips its decrypt (or HMAC verify). Lifetimes are still checked and the
    * data still parsed afresh on every request. Off by default: it keeps recent sessions' data in
-   * memory between requests. See the README, "Verified-token cache".
+   * memory between requests. See docs/token-cache.md.
+   * @default undefined (no cache)
    */
   tokenCache?: TokenCache
+  /**
+   * Readers of the session cookie of the library this one replaces, so the switch logs nobody
+   * out: `cookieSession()` from `sealed-session/legacy/cookie-session`, `iron()` from
+   * `sealed-session/legacy/iron`, `reactRouter()` from `sealed-session/legacy/react-router`.
+   * When a request carries no valid session of ours, each reader in turn tries its own cookie,
+   * with that library's checks; the first that opens gives the session (`isNew` false), which the
+   * response re-seals in this library's format while expiring the old cookie(s). Make the
+   * readers once, outside an options function. See docs/migrating/.
+   * @default []
+   */
+  legacy?: readonly LegacyReader[]
+  /**
+   * `revocation({ store, subject })` from `sealed-session/revocation`: sessions that can be
+   * revoked one by one or per subject ("log out everywhere"), checked against a store at most
+   * once per session per check interval. Off by default; only apps that import the subpath ship
+   * its code. See docs/revocation.md.
+   * @default undefined (no revocation)
+   */
+  revocation?: Revocation | undefined
 }
 
+/** @internal The validated, frozen configuration a store runs on. */
 export interface SessionConfig {
   readonly secrets: readonly Uint8Array[]
   readonly mode: Mode
@@ -88,6 +136,8 @@ export interface SessionConfig {
   readonly serializer: Serializer
   readonly onInvalid: ((reason: InvalidReason, request: Request | undefined) => unknown) | undefined
   readonly tokenCache: TokenCache | undefined
+  readonly legacy: readonly LegacyReader[]
+  readonly revocation: Revocation | undefined
 }
 
 const DAY = 24 * 60 * 60
@@ -123,26 +173,36 @@ const OPTION_KEYS = [
   'serializer',
   'onInvalid',
   'tokenCache',
+  'legacy',
+  'revocation',
 ] as const satisfies readonly (keyof SessionOptions)[]
 
 /**
+ * @internal
  * A string that is equal for two options objects exactly when they configure the same thing,
  * so an options function that returns a new object per request (`(req, env) => ({ secret:
  * env.SESSION_SECRET })`) is validated once per distinct configuration. Functions and objects
  * count by identity; byte secrets by content.
  */
 export function fingerprint(options: unknown): string {
-  if (typeof options !== 'object' || options === null) return String(options)
-  let out = ''
+  if (typeof options !== 'object' || options === null) return primitive(options)
+  let out = '{'
   for (const key of Object.keys(options)) {
     const value = (options as Record<string, unknown>)[key]
-    out += `${key}:`
+    out += primitive(key)
     if (key === 'cookie') out += fingerprint(value)
     else if (key === 'secret') out += secretPrint(value)
-    else out += typeof value === 'object' || typeof value === 'function' ? identity(value) : String(value)
-    out += ';'
+    else out += typeof value === 'object' || typeof value === 'function' ? identity(value) : primitive(value)
   }
-  return out
+  return `${out}}`
+}
+
+/**
+ * A primitive with its type, and a string with its length: `1` and `'1'` differ (one is valid,
+ * the other must be refused), and no string can spell another key's print.
+ */
+function primitive(value: unknown): string {
+  return typeof value === 'string' ? `s${value.length}:${value}` : `${typeof value}:${String(value)}`
 }
 
 function secretPrint(secret: unknown): string {
@@ -164,7 +224,7 @@ function identity(value: unknown): string {
   return `#${id}`
 }
 
-/** Validates `options` once; throws a {@link ConfigurationError} naming the problem. */
+/** @internal Validates `options` once; throws a {@link ConfigurationError} naming the problem. */
 export function resolveOptions(options: SessionOptions): SessionConfig {
   if (typeof options !== 'object' || options === null) throw invalid('options must be an object')
   checkKeys(options, OPTION_KEYS, '')
@@ -194,6 +254,7 @@ export function resolveOptions(options: SessionOptions): SessionConfig {
     ['tokenCache', 'get', 'a TokenCache'],
     ['chunks', 'write', 'chunking(n) from sealed-session/chunks'],
     ['compress', 'pack', 'compression() from sealed-session/compression'],
+    ['revocation', 'admit', 'revocation() from sealed-session/revocation'],
   ] as const) {
     const value: unknown = name === 'serializer' ? serializer : options[name]
     if (
@@ -203,6 +264,9 @@ export function resolveOptions(options: SessionOptions): SessionConfig {
       throw invalid(`${name} must be ${what}`)
     }
   }
+  const { legacy = [] } = options
+  if (!legacy.every?.((r) => typeof r?.read === 'function'))
+    throw invalid('legacy takes sealed-session/legacy/* readers')
   return Object.freeze({
     secrets: normalizeSecrets(options.secret),
     mode,
@@ -218,5 +282,7 @@ export function resolveOptions(options: SessionOptions): SessionConfig {
     serializer,
     onInvalid: options.onInvalid,
     tokenCache: options.tokenCache,
+    legacy,
+    revocation: options.revocation,
   })
 }

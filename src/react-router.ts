@@ -30,7 +30,7 @@
  * return redirect('/', { headers: { 'Set-Cookie': await commitSession(session) } })
  * ```
  *
- * @module
+ * @module sealed-session/react-router
  */
 
 import { configError } from './errors.ts'
@@ -51,9 +51,11 @@ export interface RouterSession<Data = Record<string, JsonValue>, Flash = Data> {
   get<K extends (keyof Data | keyof Flash) & string>(
     name: K,
   ): (K extends keyof Data ? Data[K] : undefined) | (K extends keyof Flash ? Flash[K] : undefined) | undefined
+  /** Stores `value` as the data's `name`. */
   set<K extends keyof Data & string>(name: K, value: Data[K]): void
   /** A message for the next `get(name)`. */
   flash<K extends keyof Flash & string>(name: K, value: Flash[K]): void
+  /** Removes the data's `name`. */
   unset(name: keyof Data & string): void
 }
 

@@ -1,15 +1,19 @@
 // Putting a session's Set-Cookie values on a Response: shared by the store, withSession and every
 // adapter that has a Response to hand.
 
-/** What a session needs written: `explicit` when the app changed it, not for a renewal or re-key. */
+/**
+ * What a session needs written: `explicit` when the app changed it, not for a renewal or re-key.
+ * @internal
+ */
 export interface Commit {
   readonly cookies: string[]
   readonly explicit: boolean
 }
 
+/** @internal */
 export const NOTHING: Commit = Object.freeze({ cookies: [], explicit: false }) as Commit
 
-/** A handler must answer with a `Response`, changed session or not. */
+/** @internal A handler must answer with a `Response`, changed session or not. */
 export function assertResponse(value: unknown): asserts value is Response {
   if (!(value instanceof Response)) {
     throw new TypeError(
@@ -23,6 +27,7 @@ export function assertResponse(value: unknown): asserts value is Response {
 const SHARED_CACHEABLE = /(?:^|,)\s*(?:public|s-maxage\s*=)/i
 
 /**
+ * @internal
  * Appends `Set-Cookie` values (never replacing the app's own) and marks the response
  * `Cache-Control: private` unless the app chose a policy. A response with immutable headers, such
  * as a `fetch()` result, is re-wrapped first.

@@ -25,7 +25,7 @@
  * const { email } = result.data
  * ```
  *
- * @module
+ * @module sealed-session/seal
  */
 
 // Format (docs/FORMAT.md, "One-off tokens"):
@@ -100,8 +100,20 @@ export type UnsealReason =
 
 /** What `unseal` returns: the data, or why there is none. */
 export type Unsealed<T> =
-  | { readonly ok: true; readonly data: T; readonly expiresAt: number }
-  | { readonly ok: false; readonly reason: UnsealReason }
+  | {
+      /** The token opened. */
+      readonly ok: true
+      /** What was sealed. */
+      readonly data: T
+      /** When the token expires, in ms since the epoch. */
+      readonly expiresAt: number
+    }
+  | {
+      /** The token did not open. */
+      readonly ok: false
+      /** Why: a stable reason, for your logs. */
+      readonly reason: UnsealReason
+    }
 
 /** Seals and opens one-off tokens for one purpose; made by {@link createSealer}. */
 export interface Sealer<T = unknown> {

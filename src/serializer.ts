@@ -30,11 +30,13 @@ export type Json<T> = unknown extends T
 
 /** Turns session data into text and back. `parse` may throw; a throw means "no session". */
 export interface Serializer {
+  /** The text for `value`, the session's data (or `[data, flash]` when it carries flash messages). */
   stringify(value: unknown): string
+  /** The value `stringify` was given, back from its text. */
   parse(text: string): unknown
 }
 
-/** A value's kind for an error message: `null`, `an array`, `a Map`, `a string`... */
+/** @internal A value's kind for an error message: `null`, `an array`, `a Map`, `a string`... */
 export function describe(value: unknown): string {
   if (value === null) return 'null'
   if (typeof value !== 'object') return `a ${typeof value}`
@@ -43,7 +45,7 @@ export function describe(value: unknown): string {
   return `a ${name ?? 'object'}`
 }
 
-/** An object JSON round-trips as itself: its prototype is `Object.prototype` or `null`. */
+/** @internal An object JSON round-trips as itself: its prototype is `Object.prototype` or `null`. */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false
   const proto = Object.getPrototypeOf(value)
@@ -101,7 +103,7 @@ function check(value: unknown, key: string | number, ancestors: object[]): void 
   ancestors.pop()
 }
 
-/** The default serializer: strict JSON. */
+/** @internal The default serializer: strict JSON. */
 export const jsonSerializer: Serializer = {
   stringify(value) {
     try {

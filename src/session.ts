@@ -76,8 +76,11 @@ export interface Snapshot {
   readonly lifetime: Lifetime | undefined
 }
 
+/** @internal The store's view of a session: what to write. */
 export const SNAPSHOT: unique symbol = Symbol('snapshot')
+/** @internal The store's view of a session: its change counter. */
 export const VERSION: unique symbol = Symbol('version')
+/** @internal The store's view of a session: closes it once committed. */
 export const CLOSE: unique symbol = Symbol('close')
 
 const EMPTY_TEXT = '{}'
@@ -168,6 +171,10 @@ export class Session<
     return { persistent: !init.sessionCookie, maxAge: init.maxAgeMs / 1000, idleTimeout: init.idleMs / 1000 }
   }
 
+  /**
+   * The value stored under `key`, or `undefined`. An object value is the stored one, not a copy:
+   * changing it in place changes the session (and is written like any other change).
+   */
   get<K extends Key<Data>>(key: K): Data[K] | undefined {
     if (!Object.hasOwn(this.#data, key)) return undefined
     const value = this.#data[key]
@@ -175,6 +182,10 @@ export class Session<
     return value as Data[K]
   }
 
+  /**
+   * Stores `value` under `key`.
+   * @throws {SessionCommittedError} after the response was committed (`ERR_SESSION_COMMITTED`).
+   */
   set<K extends Key<Data>>(key: K, value: Data[K]): void {
     const data = this.#mutable('set()')
     // Assigning '__proto__' would replace the data object's prototype (and make it unwritable);
@@ -184,10 +195,15 @@ export class Session<
     else data[key] = value
   }
 
+  /** True when the data holds `key` (even with the value `undefined`). */
   has(key: Key<Data>): boolean {
     return Object.hasOwn(this.#data, key)
   }
 
+  /**
+   * Removes `key` from the data.
+   * @throws {SessionCommittedError} after the response was committed (`ERR_SESSION_COMMITTED`).
+   */
   delete(key: Key<Data>): void {
     const data = this.#mutable('delete()')
     if (Object.hasOwn(data, key)) delete data[key]

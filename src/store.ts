@@ -29,7 +29,10 @@ import {
 } from './session.ts'
 import { fail, type InvalidReason, type Result, seal, unseal } from './token.ts'
 
-/** How many cookies with our name are tried (stale copies under other paths/domains can coexist). */
+/**
+ * How many cookies with our name are tried (stale copies under other paths/domains can coexist).
+ * @internal
+ */
 export const MAX_CANDIDATES = 4
 
 /**
@@ -103,6 +106,10 @@ interface Origin {
   /** The request's chunk cookies that a write may expire. */
   readonly chunks: SessionCookies['chunks']
   readonly hadCookie: boolean
+  /** For a session read by a `legacy` reader: `Set-Cookie` values expiring the old cookie(s). */
+  readonly legacy?: readonly string[]
+  /** Refused unverified by the revocation store: nothing but a destroy() is written. */
+  readonly frozen?: boolean
 }
 
 /** The last `save()` of a session: reused while the session is unchanged, or failed. */
@@ -279,11 +286,12 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
       throw configError('ERR_OPTION_INVALID', 'commit a session with the store that loaded it')
     }
     if (snapshot.destroyed) {
-      const chunks = expireChunks(cookie, origin.chunks)
+      // The old library's cookies go too, or the next request would open them again.
+      const chunks = [...expireChunks(cookie, origin.chunks), ...(origin.legacy ?? [])]
       return { cookies: origin.hadCookie ? [expireCookie(cookie), ...chunks] : chunks, explicit: true }
     }
     const { changed, created, lifetime, text } = snapshot
-    if (origin.keyId === undefined && !changed) return NOTHING
+    if ((origin.keyId === undefined && !changed) || origin.frozen) return NOTHING
     const now = writeTime(config)
     const keys = await keyring()
     const { maxAgeMs, idleMs } = limits(lifetime)
@@ -294,6 +302,9 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
     ) {
       return NOTHING
     }
+    // A loaded session is re-sealed only once the revocation store vouched for it in this
+    // request, so writing often cannot keep a revoked session alive between checks.
+    if (origin.keyId && (await config.revocation?.sealing(session))) return NOTHING
     // Readers require created <= touched. `created` may come from a server whose clock runs up to
     // clockSkew ahead of this one, or from this clock before it stepped back: never seal a
     // `touched` before it, or every server would refuse the cookie.
@@ -310,6 +321,7 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
     const persistent = lifetime === undefined ? !cookie.sessionCookie : lifetime.persistent
     const maxAge = persistent ? (expiresAt - now) / 1000 : undefined
     const cookies = (config.chunks?.write ?? writeOne)(cookie, token, maxAge, origin.chunks)
+    if (origin.legacy) cookies.push(...origin.legacy)
     // The browser sends this token back next: remembered, it opens without a decrypt.
     cache?.set(keys, name, token, { created, touched, sid, lifetime, key: keys.current, text })
     return { cookies, explicit: changed }
@@ -321,25 +333,60 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
     async load(source) {
       const keys = await keyring()
       claim(source, store)
-      const read = readSessionCookies(cookieHeader(source), name, MAX_CANDIDATES)
+      const header = cookieHeader(source)
+      const read = readSessionCookies(header, name, MAX_CANDIDATES)
       const { values } = read
       // The chunk cookies a write may expire: with chunking off, only those our own cookie names.
       const chunks = config.maxChunks > 1 || values.some((v) => chunkCount(v) > 0) ? read.chunks : undefined
       let firstReason: InvalidReason | undefined
+      let kept: Session<SessionData> | undefined
+      let frozen = false
       for (const value of values) {
         // Lengths and chunk names are checked here, before any decoding or crypto.
         const joined = joinChunks(name, value, chunks, config.maxChunks)
         const result = joined.ok ? await open(joined.token, keys) : joined
         if (result.ok) {
           const { loaded, keyId } = result
-          return newSession(loaded, { keyId, touched: loaded.touched, chunks, hadCookie: true })
+          const session = newSession(loaded, { keyId, touched: loaded.touched, chunks, hadCookie: true })
+          // Revocation (opt-in) may refuse it, or keep it unchecked (never re-sealed) when its
+          // store is down.
+          const verdict = await config.revocation?.admit(session, config)
+          if (!verdict) return session
+          firstReason = verdict === 'revoked' ? verdict : 'unverified'
+          if (verdict === 'unchecked') kept = session
+          frozen = verdict === 'refused'
+          break
         }
         firstReason ??= result.reason
+      }
+      // No valid session of ours: the first `legacy` reader that opens its own cookie gives the
+      // session, not new and unchanged to the app. Its key id matches no key, so the commit
+      // re-seals it as it would one sealed with a retired key: an implicit write.
+      // Not when a session of ours was there and revocation refused it: an old cookie beside it
+      // must not bring a revoked user back.
+      const legacy = firstReason === 'revoked' || firstReason === 'unverified' ? [] : config.legacy
+      for (const reader of legacy) {
+        const found = await reader.read(header, config)
+        if (found?.ok) {
+          const { loaded, expire: legacy } = found
+          return newSession(loaded, {
+            keyId: '',
+            touched: loaded.touched,
+            chunks,
+            hadCookie: values.length > 0,
+            legacy,
+          })
+        }
+        // A legacy cookie under our name is "malformed" to us: its reader says more.
+        if (found && (firstReason ?? 'malformed') === 'malformed') firstReason = found.reason
       }
       if (firstReason !== undefined && config.onInvalid) {
         report(config.onInvalid, firstReason, source instanceof Request ? source : undefined)
       }
-      return newSession(undefined, { keyId: undefined, touched: 0, chunks, hadCookie: values.length > 0 })
+      return (
+        kept ??
+        newSession(undefined, { keyId: undefined, touched: 0, chunks, hadCookie: values.length > 0, frozen })
+      )
     },
 
     async commit(session) {
@@ -368,6 +415,7 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
 }
 
 /**
+ * @internal
  * Runs `handler` with the session `request` carries and applies it to the response. What a
  * throwing handler changed is not written.
  */
@@ -389,7 +437,7 @@ export async function respond<Rest extends unknown[]>(
   return store.apply(session, response)
 }
 
-/** Closes a session without writing it (its handler failed): later changes throw. */
+/** @internal Closes a session without writing it (its handler failed): later changes throw. */
 export function discard(session: Session<SessionData>): void {
   session[CLOSE]()
 }
@@ -401,6 +449,7 @@ export type OptionsInput<Args extends unknown[]> = SessionOptions | ((...args: A
 const MAX_STORES = 1024
 
 /**
+ * @internal
  * A store for static options now, or, for an options function, one per distinct configuration
  * it returns (a new object per request, as `(req, env) => ({ secret: env.SESSION_SECRET })`
  * does, is validated once, not on every request).

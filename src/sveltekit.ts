@@ -1,5 +1,10 @@
-// SvelteKit `handle` hook: the session on `event.locals`, typed through `App.Locals`. Structural
-// types only (SvelteKit is never imported); a thin layer over the store (store.ts). Not through
+/**
+ * SvelteKit `handle` hook: the session on `event.locals`, typed through `App.Locals`. Structural
+ * types only: SvelteKit is never imported.
+ *
+ * @module sealed-session/sveltekit
+ */
+// A thin layer over the store (store.ts). Not through
 // `event.cookies`: SvelteKit writes those onto the response inside `resolve()`, before the session
 // is final, so its cookies are appended to the response's headers afterwards.
 
@@ -10,7 +15,9 @@ import { discard, storeResolver } from './store.ts'
 
 /** What the hook reads of SvelteKit's `RequestEvent`. */
 export interface RequestEventLike {
+  /** The request. */
   readonly request: Request
+  /** `App.Locals`, where the session goes. */
   readonly locals: object
 }
 

@@ -22,13 +22,16 @@ import { base64urlDecode, base64urlEncode, encoder } from './encoding.ts'
 import type { Keyring, Mode, SessionKey } from './keys.ts'
 import { takeIv } from './testing.ts'
 
+/** @internal */
 export const VERSION = '2'
+/** @internal */
 export const HEADER_LENGTH = 6
 /** v1's metadata, and the start of v2's: created, touched, session id. */
 const V1_META_BYTES = 24
 /** v2's metadata without, and with, the session's own lifetimes. */
 const META_BYTES = 25
 const META_LIFETIME_BYTES = 33
+/** @internal */
 export const SESSION_ID_BYTES = 12
 // v2 flags: the session chose its own lifetime (LIFETIME), as a browser-session cookie (BROWSER).
 const LIFETIME = 1
@@ -38,12 +41,14 @@ const TAG_BYTES = 16
 const MODE_CHAR: Record<Mode, string> = { encrypted: 'e', signed: 's' }
 const PACKED_CHAR: Record<Mode, string> = { encrypted: 'E', signed: 'S' }
 /**
+ * @internal
  * The most a compressed body may inflate to. Bodies larger than this are never compressed, so
  * every token this library writes can be read back; anything inflating further is refused.
  */
 export const MAX_INFLATED_BYTES = 64 * 1024
 
 /**
+ * @internal
  * A session's own lifetime, chosen at login ("remember me"), sealed in the token (format v2):
  * a persistent cookie or a browser-session one, and absolute and idle lifetimes in whole seconds.
  */
@@ -53,7 +58,7 @@ export interface Lifetime {
   readonly idleTimeout: number
 }
 
-/** What a token carries. Times are integer milliseconds since the epoch. */
+/** @internal What a token carries. Times are integer milliseconds since the epoch. */
 export interface Payload {
   /** When the session (or its last regeneration) began; the absolute lifetime counts from here. */
   readonly created: number
@@ -65,18 +70,20 @@ export interface Payload {
   readonly body: Uint8Array
 }
 
-/** An authenticated token: what it carries and the key that opened it. */
+/** @internal An authenticated token: what it carries and the key that opened it. */
 export interface Opened {
   readonly payload: Payload
   readonly key: SessionKey
 }
 
 /**
+ * @internal
  * The one result convention of the read path (token, chunks, loading): a success with its
  * fields, or a failure with a stable reason.
  */
 export type Result<T extends object> = ({ readonly ok: true } & T) | Invalid
 
+/** @internal */
 export interface Invalid {
   readonly ok: false
   readonly reason: InvalidReason
@@ -107,6 +114,32 @@ export type InvalidReason =
   | 'idle'
   /** A session split across cookies whose chunk cookies are missing, duplicated or extra. */
   | 'chunks'
+  /**
+   * A `legacy` reader's cookie is not in that library's format (or is signed where it must be:
+   * a cookie-session value without its `.sig` cookie).
+   */
+  | 'legacy-malformed'
+  /**
+   * A `legacy` reader's cookie failed that library's MAC with every configured key (tampered,
+   * forged, or made with a key or password id no longer configured).
+   */
+  | 'legacy-tampered'
+  /** A `legacy` reader's cookie is past the expiry it carries (iron-session's seal). */
+  | 'legacy-expired'
+  /** A `legacy` reader's cookie authenticated, but its data is not a JSON object. */
+  | 'legacy-payload'
+  /**
+   * Valid, but revoked (`sealed-session/revocation`): its id, or every session of its subject
+   * issued before a moment. The request gets a new, empty session.
+   */
+  | 'revoked'
+  /**
+   * Valid, but the revocation store could not be asked in time (it failed, hung or was slow).
+   * With `onUnavailable: 'refuse'` (the default) the request gets a new, empty session; with
+   * `'allow'` it keeps the session unchecked. Either way nothing is written for it, so the browser
+   * keeps its cookie and the session comes back once the store answers.
+   */
+  | 'unverified'
 
 const MAX_UINT48 = 2 ** 48
 
@@ -206,6 +239,7 @@ function additionalData(name: string, header: string): Uint8Array<ArrayBuffer> {
 }
 
 /**
+ * @internal
  * Seals `payload` for cookie `name` with the keyring's newest key, always as the current format
  * version, with a fresh random IV. With `compress`, the body is deflated when that makes the
  * token shorter.
@@ -252,6 +286,7 @@ export async function seal(
 }
 
 /**
+ * @internal
  * Opens a token sealed for cookie `name`. Never throws for any input string: every failure is a
  * reason. Checks structure and authenticity only; lifetimes are the session layer's business.
  */
@@ -348,7 +383,7 @@ async function inflated(payload: Payload, key: SessionKey): Promise<Result<Opene
 // One frozen object per reason: a failure allocates nothing.
 const FAILURES = {} as Record<InvalidReason, Invalid>
 
-/** The failure for `reason`. */
+/** @internal The failure for `reason`. */
 export function fail(reason: InvalidReason): Invalid {
   let found = FAILURES[reason]
   if (found === undefined) {

@@ -85,7 +85,7 @@ export async function silenced<T>(fn: () => Promise<T>): Promise<{ value: T; pri
 }
 
 /**
- * Asserts the EMPTY outcome of SECURITY-CASES.md for a request carrying `cookie`: no exception,
+ * Asserts the EMPTY outcome of docs/SECURITY-CASES.md for a request carrying `cookie`: no exception,
  * a new empty session, no `Set-Cookie`, nothing logged, the response byte-for-byte what a request
  * without any cookie gets (so nothing about the failure reaches the client), and exactly one
  * `onInvalid` call with one of `expected` (none when `expected` is empty: no cookie of ours).

@@ -1,4 +1,4 @@
-// The "Concurrency and runtimes" rows of SECURITY-CASES.md, and the documented limit of parallel
+// The "Concurrency and runtimes" rows of docs/SECURITY-CASES.md, and the documented limit of parallel
 // requests: 1,000 concurrent requests with distinct sessions through one wrapped handler (and
 // through Hono), first requests racing the key import, a failing import under load, a key cache
 // under churn, and a fingerprint of verdicts that must be the same on every runtime.

@@ -7,12 +7,12 @@
 // is missing is skipped, or fails with CI=true).
 //
 //   node test/examples.mjs [example ...] [--filter text]
-//   examples: node, deno, bun, workerd, workerd-bundle (default: all)
+//   examples: node, deno, bun, workerd, workerd-do, workerd-bundle (default: all)
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { targets as browserTargets, missing, startServer, stopAll } from './browser/servers.mjs'
-import { Client, checks } from './demo-checks.mjs'
+import { Client, checks, expect } from './demo-checks.mjs'
 
 const root = new URL('..', import.meta.url).pathname
 const bin = (name) => `${root}node_modules/.bin/${name}`
@@ -50,6 +50,7 @@ const examples = {
       'run',
       '--config',
       'examples/deno/deno.json',
+      '--unstable-kv',
       '--allow-net=127.0.0.1',
       '--allow-env=PORT,HOST,SESSION_*',
       'examples/deno/main.ts',
@@ -59,11 +60,45 @@ const examples = {
   bun: browserTargets.bun,
   // `wrangler dev` with nothing else: wrangler.toml's `main` is the example.
   workerd: wranglerDev(undefined),
+  // The same, with the Durable Object as the revocation store instead of KV.
+  'workerd-do': {
+    ...wranglerDev(undefined),
+    command: (settings) => wranglerDev(undefined).command({ ...settings, REVOCATION_STORE: 'do' }),
+  },
   // What `wrangler deploy` would upload, served unchanged.
   'workerd-bundle': { ...wranglerDev(`${WORKER_OUT}/worker.js`, ['--no-bundle']), build: buildWorker },
 }
 
-const SETTINGS = { SESSION_COOKIE: 'demo_sid', SESSION_MAX_AGE: '600' }
+// One server, one clock: no skew margin, so a login a few ms before "log out everywhere" ends too.
+const SETTINGS = { SESSION_COOKIE: 'demo_sid', SESSION_MAX_AGE: '600', SESSION_CLOCK_SKEW: '0' }
+
+/** The examples with a revocation store (Deno KV; Workers KV and a Durable Object). */
+const REVOCATION = new Set(['deno', 'workerd', 'workerd-do', 'workerd-bundle'])
+
+/**
+ * "Log out everywhere" over HTTP: two browsers signed in as one user and a third as another; the
+ * first posts /logout-everywhere; both of the user's sessions end, the other user's lives on.
+ */
+async function logoutEverywhere(origin) {
+  const login = async (user) => {
+    const client = new Client(origin)
+    const r = await client.request('/login', { method: 'POST', body: new URLSearchParams({ user }) })
+    expect(r.response.status === 303, `login status ${r.response.status}`)
+    expect((await client.page()).user === user, 'login did not stick')
+    return client
+  }
+  const user = `ada-${Date.now()}`
+  const [phone, laptop, other] = [await login(user), await login(user), await login('bob')]
+  await new Promise((r) => setTimeout(r, 20))
+  const r = await phone.request('/logout-everywhere', { method: 'POST' })
+  expect(r.response.status === 303, `logout-everywhere status ${r.response.status}`)
+  const [p, l, o] = [await phone.page(), await laptop.page(), await other.page()]
+  expect(p.user === 'nobody', `the revoking browser is still ${p.user}`)
+  expect(l.user === 'nobody', `the other device is still ${l.user}`)
+  expect(o.user === 'bob', `another user was signed out: ${o.user}`)
+  const again = await login(user)
+  expect((await again.page()).user === user, 'a login after it did not live')
+}
 const DEADLINE_MS = 4 * 60_000
 
 /** `wrangler deploy --dry-run --outdir`: the Worker bundle, built offline; reports its size. */
@@ -109,7 +144,13 @@ for (const signal of ['SIGINT', 'SIGTERM'])
 for (const name of wanted) {
   const example = examples[name]
   if (!example) throw new Error(`unknown example ${name}; known: ${Object.keys(examples).join(', ')}`)
-  const selected = checks.filter(([check]) => !filter || `${name} › ${check}`.includes(filter))
+  const all = REVOCATION.has(name)
+    ? [
+        ...checks,
+        ['log out everywhere ends every session of the user, on its revocation store', logoutEverywhere],
+      ]
+    : checks
+  const selected = all.filter(([check]) => !filter || `${name} › ${check}`.includes(filter))
   if (selected.length === 0) continue
   const absent = missing(example)
   if (absent) {
@@ -139,7 +180,7 @@ for (const name of wanted) {
   const client = new Client(`http://127.0.0.1:${server.port}`)
   for (const [check, fn] of selected) {
     try {
-      await fn(client)
+      await (fn === logoutEverywhere ? fn(client.origin) : fn(client))
       pass(`${name} › ${check}`)
     } catch (error) {
       fail(`${name} › ${check}`, `${error?.message ?? error}\n--- server output ---\n${server.output()}`)

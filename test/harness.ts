@@ -6,6 +6,8 @@ type TestFn = () => void | Promise<void>
 interface Case {
   readonly name: string
   readonly fn: TestFn
+  /** Runs only on runtimes whose name matches (a store only one runtime has); others never see it. */
+  readonly on?: RegExp
 }
 
 const cases: Case[] = []
@@ -26,36 +28,81 @@ export function test(name: string, fn: TestFn): void {
   cases.push({ name: prefix + name, fn })
 }
 
+/** A test for the runtimes whose `env.runtime` matches `on` only (not counted elsewhere). */
+export function testOn(on: RegExp, name: string, fn: TestFn): void {
+  cases.push({ name: prefix + name, fn, on })
+}
+
 /** Facts about the run, set by the runtime's runner before tests execute. */
 /** `full`: run the heavy property and fuzz counts (set by test/run.mjs for one Node target in CI). */
-export const env: { runtime: string; ci: boolean; full: boolean } = {
+/**
+ * `redisUrl`: a redis-server test/run.mjs started for this run (Node and Bun). `bindings`: the
+ * Worker's env on workerd (a KV namespace and a Durable Object namespace, test/runtimes/workerd.mjs).
+ */
+export const env: {
+  runtime: string
+  ci: boolean
+  full: boolean
+  redisUrl: string | undefined
+  bindings: Record<string, unknown> | undefined
+} = {
   runtime: 'unknown',
   ci: false,
   full: false,
+  redisUrl: undefined,
+  bindings: undefined,
+}
+
+/** Thrown by {@link skip}. */
+class Skipped extends Error {
+  override name = 'Skipped'
+}
+
+/**
+ * Ends the current test as skipped: `reason` names the missing prerequisite. Under CI=true a
+ * skip is a failure (the runner counts it so); never skip for anything else.
+ */
+export function skip(reason: string): never {
+  throw new Skipped(reason)
 }
 
 export interface RunResult {
   passed: number
   failed: number
+  skipped: number
   failures: { name: string; error: string }[]
 }
 
 /** Runs every registered test in order; `log` receives one line per failure. */
 export async function run(
   log: (line: string) => void,
-  options: { runtime: string; ci: boolean; full?: boolean; filter?: string | undefined },
+  options: {
+    runtime: string
+    ci: boolean
+    full?: boolean
+    filter?: string | undefined
+    redisUrl?: string | undefined
+    bindings?: Record<string, unknown> | undefined
+  },
 ): Promise<RunResult> {
   env.runtime = options.runtime
   env.ci = options.ci
   env.full = options.full ?? false
+  env.redisUrl = options.redisUrl || undefined
+  env.bindings = options.bindings
   const { filter } = options
-  const result: RunResult = { passed: 0, failed: 0, failures: [] }
+  const result: RunResult = { passed: 0, failed: 0, skipped: 0, failures: [] }
   for (const c of cases) {
-    if (filter && !c.name.includes(filter)) continue
+    if ((filter && !c.name.includes(filter)) || (c.on && !c.on.test(env.runtime))) continue
     try {
       await c.fn()
       result.passed++
     } catch (error) {
+      if (error instanceof Skipped && !env.ci) {
+        result.skipped++
+        log(`skip ${c.name}: ${error.message} (set CI=true to make this a failure)`)
+        continue
+      }
       result.failed++
       const text =
         error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error)

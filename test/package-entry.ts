@@ -6,7 +6,7 @@
 // the repository) would test the wrong code, so one more test says where the name went.
 import { match, test } from './harness.ts'
 
-export { run } from './all.ts'
+export { RevocationObject, run } from './all.ts'
 
 /** Set by esbuild `define` when the package is bundled: the files the names resolved to. */
 declare const PACKAGE_BUNDLED_FROM: readonly string[] | undefined
@@ -20,9 +20,13 @@ const ENTRIES = [
   'h3',
   'elysia',
   'astro',
+  'legacy/cookie-session',
+  'legacy/iron',
+  'legacy/react-router',
   'next',
   'sveltekit',
   'react-router',
+  'revocation',
 ]
 
 test('package › sealed-session and each of its subpaths load from the packed tarball', () => {

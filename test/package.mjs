@@ -99,6 +99,9 @@ import { sealedSession } from 'sealed-session/astro'
 import { type SessionEnv, session } from 'sealed-session/hono'
 import { createCookieSessionStorage } from 'sealed-session/react-router'
 import { createSealer, type Unsealed, unseal } from 'sealed-session/seal'
+import { cookieSession } from 'sealed-session/legacy/cookie-session'
+import { iron } from 'sealed-session/legacy/iron'
+import { reactRouter } from 'sealed-session/legacy/react-router'
 
 const options: SessionOptions = {
   secret: crypto.getRandomValues(new Uint8Array(32)),
@@ -118,6 +121,17 @@ withSession<{ count: number }>((_request, s) => {
 }, options)
 
 export const big = withSession(() => new Response(), { ...options, chunks: chunking(4), compress: compression() })
+
+export const migrated = withSession(() => new Response(), {
+  ...options,
+  legacy: [
+    cookieSession({ keys: ['old key'] }),
+    iron({ cookieName: 'app', password: { 1: 'an-old-iron-password-0123456789-abcdef' } }),
+    reactRouter({ secrets: ['old secret'] }),
+  ],
+})
+// @ts-expect-error iron-session's cookie name is required
+iron({ password: 'an-old-iron-password-0123456789-abcdef' })
 
 // @ts-expect-error the features are opt-in imports, no longer booleans (0.1 had chunks: true)
 withSession(() => new Response(), { ...options, chunks: true, compress: true })
@@ -178,7 +192,8 @@ function checks(pkg) {
   )
   return {
     'the tarball holds only package.json, docs and dist/*.js + *.d.ts': () => {
-      const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/[\w-]+\.(js|d\.ts))$/
+      const allowed =
+        /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/(?:legacy\/)?[\w-]+\.(js|d\.ts))$/
       const stray = pkg.files.filter((f) => !allowed.test(f))
       if (stray.length > 0) throw new Error(`not allow-listed: ${stray.join(', ')}`)
       for (const need of ['package.json', 'README.md', 'LICENSE']) {
@@ -256,7 +271,7 @@ function checks(pkg) {
       if (deno.status !== 0) throw new Error(out)
       const published = [...out.matchAll(/file:\/\/(\S+) \(/g)].map((m) => m[1].replace(root, ''))
       const stray = published.filter(
-        (f) => !/^(src\/[\w-]+\.ts|README\.md|LICENSE|CHANGELOG\.md|jsr\.json)$/.test(f),
+        (f) => !/^(src\/(?:legacy\/)?[\w-]+\.ts|README\.md|LICENSE|CHANGELOG\.md|jsr\.json)$/.test(f),
       )
       if (published.length === 0 || stray.length > 0) throw new Error(`unexpected files: ${stray}\n${out}`)
     },

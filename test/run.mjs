@@ -11,6 +11,7 @@
 //   groups: source, package, all (default); `node` is this Node on the source suite (quick loop)
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { connect, createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { countTarget } from './counting.mjs'
@@ -76,6 +77,8 @@ function suiteTargets(b, packaged) {
       '--node-modules-dir=manual',
       `--allow-read=${b.dir}`,
       '--allow-env=CI',
+      // Deno KV, in memory, for the revocation store tests (test/revocation-stores.test.ts).
+      '--unstable-kv',
       // A full GC for the retained-memory test (test/cache.test.ts); not a permission.
       '--v8-flags=--expose-gc',
       runner('deno'),
@@ -110,6 +113,10 @@ const targets = {
   browser: { argv: [process.execPath, 'test/browser/run.mjs', ...flagFilter()], timeout: 480_000 },
   // How this script counts each target's output, and the browser suite's skip without Chromium.
   counting: { argv: [process.execPath, 'test/counting.test.mjs'], timeout: 60_000 },
+  // The legacy readers against the real cookie-session, iron-session and react-router (Node only).
+  legacy: { argv: [process.execPath, '--import', 'tsx', 'test/legacy-real.mjs'], timeout: 60_000 },
+  // The API reference (TypeDoc, warnings as errors) and the published .d.ts (test/docs.mjs).
+  docs: { argv: [process.execPath, 'test/docs.mjs'], timeout: 180_000 },
   // Bundle size of the core entry against its ceiling (bench/bundle.ts); Node only.
   size: { argv: [process.execPath, '--import', 'tsx', 'bench/bundle.ts', '--check'], timeout: 60_000 },
   // The Node demo under 15 s of load from a second process on loopback (npm run soak: 120 s).
@@ -133,6 +140,8 @@ groups.all = [
   'counting',
   ...groups.source,
   ...groups.package,
+  'legacy',
+  'docs',
   'size',
   'examples',
   'frameworks',
@@ -176,8 +185,12 @@ async function compileSource() {
     'sealed-session/chunks': `${root}src/chunks.ts`,
     'sealed-session/h3': `${root}src/h3.ts`,
     'sealed-session/elysia': `${root}src/elysia.ts`,
+    'sealed-session/legacy/cookie-session': `${root}src/legacy/cookie-session.ts`,
+    'sealed-session/legacy/iron': `${root}src/legacy/iron.ts`,
+    'sealed-session/legacy/react-router': `${root}src/legacy/react-router.ts`,
     'sealed-session/sveltekit': `${root}src/sveltekit.ts`,
     'sealed-session/react-router': `${root}src/react-router.ts`,
+    'sealed-session/revocation': `${root}src/revocation.ts`,
     'sealed-session': `${root}src/index.ts`,
   }
   await compile('all.ts', SOURCE.suite, { alias })
@@ -193,9 +206,13 @@ const SUBPATHS = [
   'h3',
   'elysia',
   'astro',
+  'legacy/cookie-session',
+  'legacy/iron',
+  'legacy/react-router',
   'next',
   'sveltekit',
   'react-router',
+  'revocation',
 ]
 
 async function compilePackage() {
@@ -298,6 +315,67 @@ function exec([command, ...argv], timeout = RUN_MS, extraEnv = {}) {
   })
 }
 
+// --- redis-server, for the revocation store tests on Node and Bun ------------------------------
+
+/** Targets whose suite tests the Redis store (node-redis needs Node 20+; Bun has its own client). */
+const usesRedis = (name) => /^(package\/)?(node|node2\d|bun)$/.test(name)
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address()
+      probe.close(() => resolve(port))
+    })
+  })
+}
+
+/**
+ * Starts Debian's redis-server on a free loopback port, persistence off; resolves once it
+ * accepts connections. Without redis-server, the suite's Redis tests skip (fail under CI=true).
+ */
+async function startRedis() {
+  const which = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' })
+  if (which.status !== 0) {
+    console.log('redis-server not found: the Redis store tests will skip (apt-get install redis-server)')
+    return undefined
+  }
+  const port = await freePort()
+  const child = spawn(
+    which.stdout.trim(),
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  )
+  // Not a reason to keep this process alive: it is stopped by its pid when the run ends.
+  child.unref()
+  for (let i = 0; i < 100; i++) {
+    const up = await new Promise((resolve) => {
+      const socket = connect(port, '127.0.0.1')
+      socket.once('connect', () => socket.end(() => resolve(true)))
+      socket.once('error', () => resolve(false))
+    })
+    if (up) return { url: `redis://127.0.0.1:${port}`, pid: child.pid }
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  process.kill(child.pid, 'SIGTERM')
+  console.log('redis-server did not start: the Redis store tests will skip')
+  return undefined
+}
+
+const redis = wanted.some(usesRedis) ? await startRedis() : undefined
+/** Stops redis-server by its pid (once; also on an early exit such as Ctrl-C). */
+function stopRedis() {
+  if (!redis?.pid) return
+  try {
+    process.kill(redis.pid, 'SIGTERM')
+  } catch {
+    // already gone
+  }
+  redis.pid = undefined
+}
+process.on('exit', stopRedis)
+
 const builds = new Set(wanted.map((n) => targets[n].build).filter(Boolean))
 if (builds.has('source')) await compileSource()
 if (builds.has('package')) await compilePackage()
@@ -322,17 +400,17 @@ for (const name of wanted) {
     }
     continue
   }
-  const { code, out } = await exec(
-    target.argv,
-    target.timeout,
-    target.full ? { SEALED_SESSION_FULL_RUNS: '1' } : {},
-  )
+  const { code, out } = await exec(target.argv, target.timeout, {
+    ...(target.full ? { SEALED_SESSION_FULL_RUNS: '1' } : {}),
+    ...(redis && usesRedis(name) ? { SEALED_SESSION_REDIS_URL: redis.url } : {}),
+  })
   const counted = countTarget(code, out, ci, filter !== undefined)
   totals.passed += counted.passed
   totals.failed += counted.failed
   totals.skipped += counted.skipped
   summary.push(`${name.padEnd(30)} ${counted.text}`)
 }
+stopRedis()
 console.log(`\n=== summary\n${summary.join('\n')}`)
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`)
 process.exitCode = totals.failed > 0 ? 1 : 0

@@ -1,4 +1,4 @@
-// Every row of SECURITY-CASES.md as a named test, end to end through withSession with real
+// Every row of docs/SECURITY-CASES.md as a named test, end to end through withSession with real
 // Request/Response objects, grouped by the document's headings. An EMPTY row asserts, through
 // expectEmpty(): a new empty session, no Set-Cookie, nothing logged, a response identical to one
 // for a request without a cookie, and the reason given to onInvalid. A THROW row asserts the

@@ -341,6 +341,18 @@ describe('store', () => {
       equal(counts.importKey, 0, 'keys already derived')
     })
 
+    test('an options function gets no store validated for another configuration that prints alike', () => {
+      const resolve = storeResolver(
+        (o: Partial<SessionOptions>) => ({ secret: SECRET, ...o }) as SessionOptions,
+      )
+      resolve({ maxAge: 60 })
+      // The string '60' is not a number of seconds: it must be validated, and refused.
+      throws(() => resolve({ maxAge: '60' as never }), 'ERR_OPTION_INVALID')
+      resolve({ cookie: { name: 'a', path: '/' } })
+      // Printed without lengths, this name would spell the configuration above and reuse its store.
+      throws(() => resolve({ cookie: { name: 'a;path:/' } }), 'ERR_COOKIE_OPTION')
+    })
+
     test('unknown option keys are refused, naming the closest valid one', () => {
       const cases: [Record<string, unknown>, RegExp][] = [
         [{ maxage: 60 }, /unknown option maxage; did you mean maxAge\?/],

@@ -4,6 +4,9 @@
 const [, , suite, filter] = process.argv
 const { run } = await import(suite)
 const runtime = `bun ${Bun.version}`
-const result = await run(console.log, { runtime, ci: process.env.CI === 'true', filter })
-console.log(`${runtime}: ${result.passed} passed, ${result.failed} failed`)
+const ci = process.env.CI === 'true'
+const redisUrl = process.env.SEALED_SESSION_REDIS_URL
+const result = await run(console.log, { runtime, ci, filter, redisUrl })
+const skipped = result.skipped ? `, ${result.skipped} skipped` : ''
+console.log(`${runtime}: ${result.passed} passed, ${result.failed} failed${skipped}`)
 process.exitCode = result.failed > 0 ? 1 : 0

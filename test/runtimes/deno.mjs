@@ -9,5 +9,6 @@ const [suite, filter] = Deno.args
 const { run } = await import(new URL(`file://${suite}`).href)
 const runtime = `deno ${Deno.version.deno}`
 const result = await run(console.log, { runtime, ci: Deno.env.get('CI') === 'true', filter })
-console.log(`${runtime}: ${result.passed} passed, ${result.failed} failed`)
+const skipped = result.skipped ? `, ${result.skipped} skipped` : ''
+console.log(`${runtime}: ${result.passed} passed, ${result.failed} failed${skipped}`)
 Deno.exitCode = result.failed > 0 ? 1 : 0

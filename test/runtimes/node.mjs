@@ -6,6 +6,8 @@ const { run } = await import(pathToFileURL(suite).href)
 const runtime = `node ${process.version}`
 const ci = process.env.CI === 'true'
 const full = ci && process.env.SEALED_SESSION_FULL_RUNS === '1'
-const result = await run(console.log, { runtime, ci, full, filter })
-console.log(`${runtime}: ${result.passed} passed, ${result.failed} failed`)
+const redisUrl = process.env.SEALED_SESSION_REDIS_URL
+const result = await run(console.log, { runtime, ci, full, filter, redisUrl })
+const skipped = result.skipped ? `, ${result.skipped} skipped` : ''
+console.log(`${runtime}: ${result.passed} passed, ${result.failed} failed${skipped}`)
 process.exitCode = result.failed > 0 ? 1 : 0

@@ -1,0 +1,174 @@
+// What the legacy readers (sealed-session/legacy/*) share: the interface the store's `legacy`
+// option takes, and the few helpers each reader needs to find and expire its cookies. The store
+// imports only the types from here, so an app with no legacy reader ships none of this.
+
+import { type CookieSpec, cookieSpec, readCookie } from '../cookie.ts'
+import { configError } from '../errors.ts'
+import type { SessionConfig } from '../options.ts'
+import type { Loaded } from '../session.ts'
+import { fail, type Result, SESSION_ID_BYTES } from '../token.ts'
+
+/**
+ * A reader of another library's session cookie, for the `legacy` option of
+ * `createSessionStore` and `withSession`: made by `cookieSession()`
+ * (`sealed-session/legacy/cookie-session`), `iron()` (`sealed-session/legacy/iron`) or
+ * `reactRouter()` (`sealed-session/legacy/react-router`).
+ */
+export interface LegacyReader {
+  /**
+   * @internal Opens this library's cookie in `header` with that library's checks: `undefined`
+   * when the request carries none, a failure with its reason, or the session as the store
+   * loads it and the `Set-Cookie` values that expire the old cookie(s).
+   */
+  readonly read: (header: string | null, config: SessionConfig) => Promise<LegacyResult | undefined>
+}
+
+/** @internal What a legacy reader found. */
+export type LegacyResult = Result<{
+  readonly loaded: Loaded
+  /** `Set-Cookie` values deleting the old cookie(s), with the path and domain they were set with. */
+  readonly expire: readonly string[]
+}>
+
+/**
+ * @internal
+ * The session a reader opened, for the store: created now with a new id, its data serialized
+ * as the store's serializer does, so it reads as unchanged. `expire` leaves out a cookie under
+ * the store's own name: the store's write replaces it, and expiring it would delete ours.
+ */
+export function opened(
+  config: SessionConfig,
+  data: Record<string, unknown>,
+  flash: Record<string, unknown> | undefined,
+  expire: readonly string[],
+): LegacyResult {
+  let text: unknown
+  try {
+    text = config.serializer.stringify(flash ? [data, flash] : data)
+  } catch {}
+  if (typeof text !== 'string') return fail('legacy-payload')
+  const now = Math.floor(config.now())
+  const sid = crypto.getRandomValues(new Uint8Array(SESSION_ID_BYTES))
+  return {
+    ok: true,
+    loaded: { created: now, touched: now, sid, lifetime: undefined, data, flash, text },
+    expire: expire.filter((c) => !c.startsWith(`${config.cookie.name}=`)),
+  }
+}
+
+/** Where the old library set its cookie: a deletion must name the same path and domain. */
+export interface LegacyCookieOptions {
+  /**
+   * The `path` the old library set the cookie with.
+   * @default '/'
+   */
+  path?: string
+  /**
+   * The `domain` the old library set the cookie with, if any.
+   * @default undefined (the exact host)
+   */
+  domain?: string
+  /**
+   * Whether the deleting `Set-Cookie` carries `Secure`. Browsers refuse a `Secure` cookie over
+   * plain `http:` (except on localhost), and require it for `__Secure-` and `__Host-` names.
+   * @default the old library's default (`true` for iron-session, `false` for the others)
+   */
+  secure?: boolean
+}
+
+/**
+ * @internal
+ * A validated cookie spec for deleting `name` as the old library set it.
+ * @throws {ConfigurationError} `ERR_COOKIE_OPTION` for a name, path or domain no browser keeps.
+ */
+export function legacySpec(name: unknown, options: LegacyCookieOptions, secure: boolean): CookieSpec {
+  const { path = '/', domain } = options
+  return cookieSpec({
+    name: name as string,
+    path,
+    ...(domain === undefined ? {} : { domain }),
+    secure: options.secure ?? secure,
+    sameSite: 'Lax',
+  })
+}
+
+/** @internal The first value of cookie `name` in `header`, as the old libraries read it (first one wins). */
+export function firstCookie(header: string | null, name: string): string | undefined {
+  return readCookie(header, name, 1)[0]
+}
+
+/** @internal `decodeURIComponent` when the value holds a `%`, as the `cookie` and `cookie-es` parsers do. */
+export function percentDecode(value: string): string {
+  if (!value.includes('%')) return value
+  try {
+    return decodeURIComponent(value)
+  } catch {
+    return value
+  }
+}
+
+/** @internal Secrets as UTF-8 bytes, checked at setup: a non-empty list of non-empty strings or bytes. */
+export function secretBytes(list: unknown, what: string): Uint8Array[] {
+  const ok = (s: unknown) => (typeof s === 'string' || s instanceof Uint8Array) && s.length > 0
+  if (!Array.isArray(list) || list.length === 0 || !list.every(ok)) {
+    throw configError('ERR_SECRET_INVALID', `${what} must be a non-empty list of non-empty strings`)
+  }
+  return list.map((s: string | Uint8Array) => (typeof s === 'string' ? new TextEncoder().encode(s) : s))
+}
+
+/** @internal HMAC verify keys for `secrets`, imported once, on first use. */
+export function hmacKeys(secrets: readonly Uint8Array[], hash: string): () => Promise<CryptoKey[]> {
+  let keys: Promise<CryptoKey[]> | undefined
+  return () => {
+    keys ??= Promise.all(
+      secrets.map((s) =>
+        crypto.subtle.importKey('raw', s as Uint8Array<ArrayBuffer>, { name: 'HMAC', hash }, false, [
+          'verify',
+        ]),
+      ),
+    )
+    // A failed import (a runtime without SHA-1 HMAC) is retried next time, not cached.
+    keys.catch(() => {
+      keys = undefined
+    })
+    return keys
+  }
+}
+
+/** @internal Whether `mac` is the HMAC of `text` under any of `keys`, tried in order (the old key list). */
+export async function verifyAny(keys: readonly CryptoKey[], mac: Uint8Array, text: string): Promise<boolean> {
+  const data = new TextEncoder().encode(text)
+  for (const key of keys) {
+    if (await crypto.subtle.verify('HMAC', key, mac as Uint8Array<ArrayBuffer>, data)) return true
+  }
+  return false
+}
+
+/**
+ * Standard base64 (padded or not, as `atob` takes it) to bytes; `undefined` if it is not base64.
+ * @internal
+ */
+export function base64Bytes(text: string): Uint8Array | undefined {
+  let binary: string
+  try {
+    binary = atob(text)
+  } catch {
+    return undefined
+  }
+  const out = new Uint8Array(binary.length)
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i)
+  return out
+}
+
+/** @internal A JSON object (not an array, not null), or `undefined`. */
+export function jsonObject(text: string): Record<string, unknown> | undefined {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined
+}

@@ -1,0 +1,211 @@
+// The legacy readers on every runtime, against cookies the real libraries made (frozen in
+// legacy-vectors.json by test/legacy-real.mjs, which also re-checks them against the libraries
+// on Node): each opens with that library's checks and comes back re-sealed as ours, with the old
+// cookies expired; whatever that library would refuse is "no session" with a stable reason.
+import { createSessionStore, type InvalidReason, type SessionOptions } from 'sealed-session'
+import { cookieSession } from 'sealed-session/legacy/cookie-session'
+import { iron } from 'sealed-session/legacy/iron'
+import { reactRouter } from 'sealed-session/legacy/react-router'
+import { deepEqual, describe, equal, match, ok, test, throws } from './harness.ts'
+import { cookieValue, SECRET } from './helpers.ts'
+import vectors from './legacy-vectors.json' with { type: 'json' }
+
+const { cookieSession: cs, iron: fe, reactRouter: rr } = vectors
+const MADE = fe.madeAt
+
+/** A store with the three readers, the clock at `now`, and the reasons it reported. */
+function setup(now = MADE, options: Partial<SessionOptions> = {}) {
+  const reasons: InvalidReason[] = []
+  const store = createSessionStore({
+    secret: SECRET,
+    now: () => now,
+    onInvalid: (reason) => void reasons.push(reason),
+    legacy: [
+      cookieSession({ name: cs.name, keys: cs.keys }),
+      iron({ cookieName: fe.cookieName, password: fe.password }),
+      reactRouter({ name: rr.name, secrets: rr.secrets }),
+    ],
+    ...options,
+  })
+  return { store, reasons }
+}
+
+/** Loads `cookie`, expecting no session and `reason`. */
+async function refused(cookie: string, reason: InvalidReason, now = MADE): Promise<void> {
+  const { store, reasons } = setup(now)
+  const session = await store.load(cookie)
+  ok(session.isNew, 'a new session')
+  deepEqual(session.data, {})
+  deepEqual(await store.commit(session), [])
+  await Promise.resolve()
+  deepEqual(reasons, [reason])
+}
+
+/** `Set-Cookie` values deleting cookies, by name. */
+const expired = (setCookies: string[]) =>
+  setCookies.filter((c) => c.includes('Max-Age=0')).map((c) => c.slice(0, c.indexOf('=')))
+
+describe('legacy', () => {
+  for (const [lib, cookie, data, gone] of [
+    ['cookie-session', cs.cookie, cs.data, ['session.sig']],
+    ['cookie-session (a key later in the list)', cs.rotated, cs.data, ['session.sig']],
+    ['iron-session', fe.cookie, fe.data, ['app']],
+    ['iron-session (an older password id)', fe.rotated, fe.data, ['app']],
+    ['iron-session (no expiry, ttl 0)', fe.forever, fe.data, ['app']],
+    ['react-router', rr.cookie, rr.data, ['__session']],
+    ['react-router (a secret later in the list)', rr.rotated, rr.data, ['__session']],
+  ] as const) {
+    test(`${lib}: the cookie opens, not new and unchanged, and is re-sealed as ours, the old one expired`, async () => {
+      const { store, reasons } = setup()
+      const session = await store.load(cookie)
+      equal(session.isNew, false)
+      equal(session.isChanged, false)
+      deepEqual(session.data, data)
+      const setCookies = await store.commit(session)
+      deepEqual(expired(setCookies), gone)
+      const ours = setCookies.find((c) => c.startsWith('session=') && !c.includes('Max-Age=0'))
+      ok(ours, 'our cookie is written')
+      const again = await store.load(`session=${cookieValue(ours)}`)
+      deepEqual(again.data, data)
+      deepEqual(await store.commit(again), [], 'nothing to write on the next request')
+      deepEqual(reasons, [])
+    })
+  }
+
+  test('react-router: flash messages carry over, read once through flash()', async () => {
+    const { store } = setup()
+    const session = await store.load(rr.cookie)
+    equal(session.has('__flash_notice__' as never), false)
+    equal(session.flash('notice'), rr.flash.notice)
+    equal(session.flash('notice'), undefined)
+  })
+
+  test('iron-session: a seal split over name.0, name.1 opens (with chunking on), every chunk expired', async () => {
+    const { chunking } = await import('sealed-session/chunks')
+    const { store } = setup(MADE, { chunks: chunking(4) })
+    const session = await store.load(fe.chunked)
+    deepEqual(session.data, fe.bigData)
+    deepEqual(expired(await store.commit(session)), ['app.0', 'app.1'])
+  })
+
+  test('cookie-session: a Keygrip with sha256 is read with algorithm: sha256, not with the default', async () => {
+    const store = createSessionStore({
+      secret: SECRET,
+      legacy: [cookieSession({ keys: cs.keys, algorithm: 'sha256' })],
+    })
+    deepEqual((await store.load(cs.sha256)).data, cs.data)
+    await refused(cs.sha256, 'legacy-tampered')
+  })
+
+  describe('refused as the old library refuses them', () => {
+    /** The cookie with one character of `name`'s value changed, well inside the value. */
+    const tamper = (cookie: string, name: string) =>
+      cookie.replace(new RegExp(`(^|; )(${name.replace('.', '\\.')}=.{12})(.)`), (_m, a, b, c) => {
+        return `${a}${b}${c === 'A' ? 'B' : 'A'}`
+      })
+
+    test('cookie-session: a changed value or signature', async () => {
+      await refused(tamper(cs.cookie, 'session'), 'legacy-tampered')
+      await refused(tamper(cs.cookie, 'session.sig'), 'legacy-tampered')
+    })
+    test('cookie-session: no .sig cookie', async () => {
+      await refused(cs.cookie.split('; ')[0]!, 'legacy-malformed')
+    })
+    test('cookie-session: signed with a key not in the list', async () => {
+      const { store, reasons } = setup()
+      const other = createSessionStore({ secret: SECRET, legacy: [cookieSession({ keys: ['unrelated'] })] })
+      ok((await other.load(cs.cookie)).isNew)
+      ok(!(await store.load(cs.cookie)).isNew)
+      deepEqual(reasons, [])
+    })
+    test('iron-session: a changed encrypted part, iv or MAC', async () => {
+      const parts = fe.cookie.split('*')
+      for (const i of [3, 4, 7]) {
+        const changed = [...parts]
+        changed[i] = `${changed[i]!.slice(0, 5)}${changed[i]![5] === 'A' ? 'B' : 'A'}${changed[i]!.slice(6)}`
+        await refused(changed.join('*'), 'legacy-tampered')
+      }
+    })
+    test('iron-session: a later expiry written into the seal', async () => {
+      await refused(
+        fe.cookie.replace(/\*(\d{13})\*/, (_m, t) => `*${Number(t) + 1}*`),
+        'legacy-tampered',
+      )
+    })
+    test("iron-session: past the seal's expiry plus iron's 60 s skew, and not before", async () => {
+      const expiry = Number(/\*(\d{13})\*/.exec(fe.cookie)![1])
+      await refused(fe.cookie, 'legacy-expired', expiry + 60_000)
+      const { store } = setup(expiry + 59_999)
+      ok(!(await store.load(fe.cookie)).isNew)
+    })
+    test('iron-session: a password id that is not configured', async () => {
+      await refused(fe.cookie.replace('Fe26.2*2*', 'Fe26.2*3*'), 'legacy-tampered')
+      const { store } = setup(MADE)
+      const onlyNew = createSessionStore({
+        secret: SECRET,
+        now: () => MADE,
+        legacy: [iron({ cookieName: 'app', password: { 2: fe.password['2'] } })],
+      })
+      ok((await onlyNew.load(fe.rotated)).isNew)
+      ok(!(await store.load(fe.rotated)).isNew)
+    })
+    test('iron-session: not an Fe26.2 seal', async () => {
+      await refused(fe.cookie.replace('Fe26.2', 'Fe26.1'), 'legacy-malformed')
+      await refused('app=Fe26.2*2*a*b', 'legacy-malformed')
+    })
+    test('react-router: a changed value or signature, or no signature', async () => {
+      await refused(tamper(rr.cookie, '__session'), 'legacy-tampered')
+      await refused(rr.cookie.replace(/\.([^.]{6})/, '.AAAAAA'), 'legacy-tampered')
+      await refused(rr.cookie.slice(0, rr.cookie.lastIndexOf('.')), 'legacy-malformed')
+    })
+    test('react-router: signed with a secret not in the list', async () => {
+      const other = createSessionStore({ secret: SECRET, legacy: [reactRouter({ secrets: ['unrelated'] })] })
+      ok((await other.load(rr.cookie)).isNew)
+    })
+  })
+
+  test('a valid session of ours wins: legacy cookies beside it are not read', async () => {
+    const { store } = setup()
+    const first = await store.load(fe.cookie)
+    const ours = (await store.commit(first)).find((c) => !c.includes('Max-Age=0'))!
+    const session = await store.load(`${ours.split(';')[0]}; ${rr.cookie}`)
+    deepEqual(session.data, fe.data)
+    deepEqual(await store.commit(session), [])
+  })
+
+  test('destroy() expires the old cookies too, or the next request would open them again', async () => {
+    const { store } = setup()
+    const session = await store.load(fe.cookie)
+    session.destroy()
+    deepEqual(expired(await store.commit(session)), ['app'])
+  })
+
+  test('a legacy cookie under our own name is replaced by our write, never expired after it', async () => {
+    const { store } = setup()
+    const setCookies = await store.commit(await store.load(cs.cookie))
+    equal(setCookies.filter((c) => c.startsWith('session=')).length, 1)
+    match(setCookies[0]!, /^session=e2/)
+  })
+
+  test('the upgrade is an implicit write: not attached to a response the app made public', async () => {
+    const { store } = setup()
+    const cached = new Response('hi', { headers: { 'cache-control': 'public, max-age=60' } })
+    const res = await store.apply(await store.load(rr.cookie), cached)
+    deepEqual(res.headers.getSetCookie(), [])
+    const changed = await store.load(rr.cookie)
+    changed.set('user', 'grace')
+    const res2 = await store.apply(changed, new Response('hi', { headers: { 'cache-control': 'public' } }))
+    ok(res2.headers.getSetCookie().length > 1)
+    equal(res2.headers.get('cache-control'), 'private')
+  })
+
+  test('setup refuses readers without keys, and anything that is not a reader', () => {
+    throws(() => cookieSession({ keys: [] }), 'ERR_SECRET_INVALID')
+    throws(() => reactRouter({ secrets: [] }), 'ERR_SECRET_INVALID')
+    throws(() => iron({ cookieName: 'app', password: 'short' }), 'ERR_SECRET_INVALID')
+    throws(() => iron({ cookieName: 'app', password: { x: 'p'.repeat(32) } }), 'ERR_SECRET_INVALID')
+    throws(() => iron({ cookieName: 'a;b', password: 'p'.repeat(32) }), 'ERR_COOKIE_OPTION')
+    throws(() => cookieSession({ keys: ['k'], algorithm: 'md5' as 'sha1' }), 'ERR_OPTION_INVALID')
+    throws(() => createSessionStore({ secret: SECRET, legacy: [{} as never] }), 'ERR_OPTION_INVALID')
+  })
+})
