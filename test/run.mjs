@@ -165,6 +165,9 @@ const BUILD_OPTIONS = {
   external: ['node:*'],
   // package.json says sideEffects: false (true of src/), but test files register tests on import.
   ignoreAnnotations: true,
+  // So a failure names the .ts line: test/runtimes/node.mjs turns Node's source maps on, Deno and
+  // Bun read inline maps on their own; workerd's stacks stay in suite.js (test/runtimes/workerd.mjs).
+  sourcemap: 'inline',
 }
 
 function compile(entry, outfile, options) {
@@ -350,7 +353,8 @@ async function startRedis() {
       socket.once('connect', () => socket.end(() => resolve(true)))
       socket.once('error', () => resolve(false))
     })
-    if (up) return { url: `redis://127.0.0.1:${port}`, pid: child.pid }
+    // Unreferenced: a live redis-server must not keep this script from exiting once it is done.
+    if (up) return { url: `redis://127.0.0.1:${port}`, child: unref(child) }
     await new Promise((r) => setTimeout(r, 50))
   }
   process.kill(child.pid, 'SIGTERM')
@@ -358,10 +362,14 @@ async function startRedis() {
   return undefined
 }
 
+function unref(child) {
+  child.unref()
+  return child
+}
+
 const redis = wanted.some(usesRedis) ? await startRedis() : undefined
-process.on('exit', () => {
-  if (redis) process.kill(redis.pid, 'SIGTERM')
-})
+// `kill` on a child that already exited does nothing (process.kill by pid would throw ESRCH).
+process.on('exit', () => redis?.child.kill('SIGTERM'))
 
 const builds = new Set(wanted.map((n) => targets[n].build).filter(Boolean))
 if (builds.has('source')) await compileSource()
