@@ -85,9 +85,9 @@ export async function silenced<T>(fn: () => Promise<T>): Promise<{ value: T; pri
 }
 
 /**
- * Asserts the EMPTY outcome of SECURITY-CASES.md for a request carrying `cookie`: no exception,
- * a new empty session, no `Set-Cookie`, nothing logged, the response byte-for-byte what a request
- * without any cookie gets (so nothing about the failure reaches the client), and exactly one
+ * Asserts the EMPTY outcome of SECURITY.md's bad-input list for a request carrying `cookie`: no
+ * exception, a new empty session, no `Set-Cookie`, nothing logged, the response byte-for-byte what
+ * a request without any cookie gets (so nothing about the failure reaches the client), and exactly one
  * `onInvalid` call with one of `expected` (none when `expected` is empty: no cookie of ours).
  * Returns the reason reported.
  */

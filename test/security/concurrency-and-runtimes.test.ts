@@ -1,14 +1,14 @@
-// The "Concurrency and runtimes" rows of SECURITY-CASES.md, and the documented limit of parallel
-// requests: 1,000 concurrent requests with distinct sessions through one wrapped handler (and
+// The "Concurrency and runtimes" rows of SECURITY.md's bad-input list, and the documented limit
+// of parallel requests: 1,000 concurrent requests with distinct sessions through one wrapped handler (and
 // through Hono), first requests racing the key import, a failing import under load, a key cache
 // under churn, and a fingerprint of verdicts that must be the same on every runtime.
 
 import { Hono } from 'hono'
 import { type InvalidReason, type SessionOptions, withSession } from 'sealed-session'
 import { session as honoSession, type SessionEnv } from 'sealed-session/hono'
-import { base64urlEncode } from '../src/encoding.ts'
-import { type App, probe, Rng } from './attacker.ts'
-import { deepEqual, describe, env, equal, ok, test } from './harness.ts'
+import { base64urlEncode } from '../../src/encoding.ts'
+import { type App, probe, Rng } from '../attacker.ts'
+import { deepEqual, describe, env, equal, ok, test } from '../harness.ts'
 import {
   type AnyData,
   countSubtle,
@@ -19,8 +19,8 @@ import {
   T0,
   watchUnhandled,
   wrap,
-} from './helpers.ts'
-import vectors from './vectors.json' with { type: 'json' }
+} from '../helpers.ts'
+import vectors from '../vectors.json' with { type: 'json' }
 
 const N = 1000
 
