@@ -22,7 +22,7 @@ describe('SECURITY-CASES', () => {
         for (let n = 0; segments(tok).at(-1)!.text.length % 4 === 0; n++) {
           tok = await token(mode, {}, { user: 'ada', pad: 'x'.repeat(n) })
         }
-        const replacements = `${ALPHABET};,="\\% `
+        const replacements = `${ALPHABET};,="\\% .`
         let tried = 0
         for (let i = 0; i < tok.length; i++) {
           for (const c of replacements) {
@@ -31,8 +31,7 @@ describe('SECURITY-CASES', () => {
             tried++
           }
         }
-        const dots = tok.split('.').length - 1
-        equal(tried, tok.length * (replacements.length - 1) + dots, 'every position, every character')
+        equal(tried, tok.length * (replacements.length - 1), 'every position, every character')
         // Canonical base64url: the last character changed only in its unused low bits would
         // decode to the same bytes in a lenient decoder; here it is malformed before any crypto.
         const last = ALPHABET.indexOf(tok.at(-1)!)
@@ -97,6 +96,7 @@ describe('SECURITY-CASES', () => {
         const variants = [
           parts.slice().reverse().join('.'),
           parts.join('..'),
+          [...parts, parts.at(-1)].join('.'),
           `${tok}.`,
           `.${tok}`,
           parts.slice(0, 1).join('.'),
@@ -205,7 +205,8 @@ describe('SECURITY-CASES', () => {
       const iron = await ironSeal({ user: 'ada', admin: true }, SECRET, ironDefaults)
       ok(iron.startsWith('Fe26.2*'))
       const random = (n: number) => base64urlEncode(crypto.getRandomValues(new Uint8Array(n)))
-      const foreign = [jwt, jwe, iron, random(16), random(90), random(200), random(2000)]
+      // And fragments of our own format: a header with an empty body, a bare header.
+      const foreign = [jwt, jwe, iron, random(16), random(90), random(200), random(2000), 'e1AAAA.', 'e1']
       for (const mode of MODES) {
         const p = probe({ mode })
         for (const tok of foreign) await expectEmpty(p, `session=${tok}`, ANY_REASON)

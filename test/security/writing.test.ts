@@ -9,7 +9,7 @@ import { HOUR, issue, MODES, type SessionData } from './shared.ts'
 
 describe('SECURITY-CASES', () => {
   describe('Writing', () => {
-    test('name + value over 4096 bytes (check 4096 and 4097 exactly)', async () => {
+    test('a cookie of exactly 4096 bytes (name + value) is written; 4097 throws, or splits in two with chunking', async () => {
       /** What writing `n` characters does under cookie `name`. */
       const write = async (name: string, n: number, max?: number) => {
         const app = wrap(
@@ -43,6 +43,10 @@ describe('SECURITY-CASES', () => {
       const exact = await write(at4096.name, at4096.n)
       equal(exact.setCookies!.length, 1)
       equal(exact.setCookies![0]!.split(';')[0]!.length, 4096)
+      // With chunking enabled, 4096 bytes still fit one cookie.
+      const exactChunked = await write(at4096.name, at4096.n, 3)
+      equal(exactChunked.setCookies!.length, 1)
+      equal(exactChunked.setCookies![0]!.split(';')[0]!.length, 4096)
       const over = await write(at4097.name, at4097.n)
       ok(over.error instanceof CookieTooLargeError)
       equal(over.error.size, 4097)
