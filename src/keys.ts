@@ -30,7 +30,7 @@ export interface SessionKey {
   readonly key: CryptoKey
 }
 
-export const MIN_SECRET_BYTES = 32
+const MIN_SECRET_BYTES = 32
 
 // Secrets shown in this project's README and examples. A deployment using one of them has a key
 // anyone can read, so they are refused outright.
@@ -103,7 +103,7 @@ function describe(value: unknown): string {
 // are in memory anyway). Sized for multi-tenant apps whose options function returns one secret
 // per tenant: the 1,024 most recently used stay derived (a keyring is a few hundred bytes), and
 // an app with more tenants than that re-derives only for the least recently seen.
-export const MAX_CACHED_KEYRINGS = 1024
+const MAX_CACHED_KEYRINGS = 1024
 const keyrings = new Map<string, Promise<Keyring>>()
 
 /** Returns the keyring for these secrets, deriving it once; concurrent callers share one promise. */

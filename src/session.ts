@@ -76,9 +76,14 @@ export interface Snapshot {
   readonly lifetime: Lifetime | undefined
 }
 
-export const SNAPSHOT: unique symbol = Symbol('snapshot')
-export const VERSION: unique symbol = Symbol('version')
-export const CLOSE: unique symbol = Symbol('close')
+// The store's access to a session's internals, bound in `Session`'s static block: they stay out
+// of its public type (and its `.d.ts`), and no other code can reach them.
+/** For the store: what to write. May throw a `SerializationError`. */
+export let snapshotOf: (session: Session<SessionData>) => Snapshot
+/** Bumped by every mutator: a store reuses a seal while it is unchanged. */
+export let versionOf: (session: Session<SessionData>) => number
+/** The response is committed (or abandoned): from now on changes throw. */
+export let closeSession: (session: Session<SessionData>) => void
 
 const EMPTY_TEXT = '{}'
 
@@ -307,8 +312,15 @@ export class Session<
     await this.#init.save(this as unknown as Session<never, never>)
   }
 
-  /** @internal For the store: what to write. May throw a `SerializationError`. */
-  [SNAPSHOT](): Snapshot {
+  static {
+    snapshotOf = (session) => session.#snapshot()
+    versionOf = (session) => session.#version
+    closeSession = (session) => {
+      session.#closed = true
+    }
+  }
+
+  #snapshot(): Snapshot {
     const text = this.#text()
     return {
       destroyed: this.#destroyed,
@@ -318,16 +330,6 @@ export class Session<
       created: this.#created,
       lifetime: this.#lifetime,
     }
-  }
-
-  /** @internal Bumped by every mutator: a store reuses a seal while it is unchanged. */
-  [VERSION](): number {
-    return this.#version
-  }
-
-  /** @internal The response is committed (or abandoned): from now on changes throw. */
-  [CLOSE](): void {
-    this.#closed = true
   }
 
   /** @internal The lifetimes in force, in ms: the session's own, or the configured ones. */
