@@ -32,11 +32,12 @@ export interface SessionKey {
 
 const MIN_SECRET_BYTES = 32
 
-// Secrets shown in this project's README and examples. A deployment using one of them has a key
-// anyone can read, so they are refused outright.
+// Secrets of 32 bytes or more shown in this project's README, docs and examples (shorter ones
+// already fail the length rule). A deployment using one has a key anyone can read, so they are
+// refused outright. test/docs-secrets.mjs finds every such literal and fails until it is listed.
 export const PUBLISHED_SECRETS: ReadonlySet<string> = new Set([
-  'change-me-to-32-or-more-random-characters',
-  'replace-this-with-a-long-random-secret-value',
+  // examples/migrating/before.mjs: the old iron-session password.
+  'an-old-iron-password-0123456789-abcdef',
 ])
 
 const SALT = encoder.encode('sealed-session')

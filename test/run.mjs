@@ -115,6 +115,8 @@ const targets = {
   counting: { argv: [process.execPath, 'test/counting.test.mjs'], timeout: 60_000 },
   // The legacy readers against the real cookie-session, iron-session and react-router (Node only).
   legacy: { argv: [process.execPath, '--import', 'tsx', 'test/legacy-real.mjs'], timeout: 60_000 },
+  // Every secret-looking literal in the README, docs and examples is refused as a secret; Node only.
+  'docs-secrets': { argv: [process.execPath, '--import', 'tsx', 'test/docs-secrets.mjs'], timeout: 60_000 },
   // Bundle size of the core entry against its ceiling (bench/bundle.ts); Node only.
   size: { argv: [process.execPath, '--import', 'tsx', 'bench/bundle.ts', '--check'], timeout: 60_000 },
   // The Node demo under 15 s of load from a second process on loopback (npm run soak: 120 s).
@@ -139,6 +141,7 @@ groups.all = [
   ...groups.source,
   ...groups.package,
   'legacy',
+  'docs-secrets',
   'size',
   'examples',
   'frameworks',
