@@ -14,7 +14,7 @@ import { DAY, issue } from './shared.ts'
 
 describe('SECURITY-CASES', () => {
   describe('Cookie header', () => {
-    test('no header, empty, ;;;, =, pairs without names', async () => {
+    test('no Cookie header, an empty one, or pairs without names give no session', async () => {
       const p = probe()
       await expectEmpty(p, [], [])
       for (const header of [
@@ -42,7 +42,7 @@ describe('SECURITY-CASES', () => {
       await expectEmpty(p, 'session=;', 'malformed')
     })
 
-    test('64 KiB header, 10,000 cookies, our cookie first/middle/last', async () => {
+    test('in a 64 KiB header of 10,000 cookies ours is found anywhere, with bounded crypto', async () => {
       const p = probe()
       const [cookie] = await issue()
       const filler = Array.from({ length: 10_000 }, (_, i) => `c${i}=v${i}`)
@@ -72,7 +72,7 @@ describe('SECURITY-CASES', () => {
       ok(counts.decrypt <= MAX_CANDIDATES, `${counts.decrypt} decryptions for 10,000 copies`)
     })
 
-    test('two cookies with our name (Path/Domain variants), one valid', async () => {
+    test('of several cookies with our name (Path or Domain variants) the first valid one is used', async () => {
       const p = probe()
       const [valid] = await issue({}, { user: 'ada' })
       const [other] = await issue({}, { user: 'bob' })
@@ -95,7 +95,7 @@ describe('SECURITY-CASES', () => {
       ok(counts.decrypt <= MAX_CANDIDATES)
     })
 
-    test('other cookies with odd characters or broken %-encoding', async () => {
+    test('other cookies with odd characters or broken %-encoding do not disturb ours', async () => {
       const p = probe()
       const [valid] = await issue()
       const odd = [
@@ -119,7 +119,7 @@ describe('SECURITY-CASES', () => {
       await expectEmpty(p, odd, [])
     })
 
-    test('several Cookie header lines (HTTP/2)', async () => {
+    test('a session split over several Cookie header lines (HTTP/2) is read in any order', async () => {
       const p = probe()
       const [valid] = await issue()
       deepEqual((await expectValid(p, ['a=1', valid!, 'b=2'])).data, { user: 'ada' })

@@ -9,7 +9,7 @@ import { issue, MODES, type SessionData, segments, token } from './shared.ts'
 describe('SECURITY-CASES', () => {
   describe('Encoding and payload', () => {
     for (const mode of MODES) {
-      test(`${mode}: + / = padding, whitespace, %-encoded, quoted, length%4==1`, async () => {
+      test(`${mode}: standard base64, padding, inner whitespace, %-encoding, quotes and length % 4 == 1 give no session`, async () => {
         const p = probe({ mode })
         let tok = await token(mode)
         for (let i = 0; !(tok.includes('-') && tok.includes('_')) && i < 100; i++) tok = await token(mode)
@@ -44,7 +44,7 @@ describe('SECURITY-CASES', () => {
         await expectValid(p, `session=\t${tok}`)
       })
 
-      test(`${mode}: plaintext not UTF-8, not JSON, JSON that is not an object`, async () => {
+      test(`${mode}: an authentic plaintext that is not UTF-8, not JSON, or not an object is payload`, async () => {
         const p = probe({ mode })
         const bodies: [string, Uint8Array][] = [
           ['invalid byte', Uint8Array.of(0xff, 0x7b, 0x7d)],
@@ -84,7 +84,7 @@ describe('SECURITY-CASES', () => {
       })
     }
 
-    test('{"__proto__":{"admin":true}} inside a valid seal', async () => {
+    test('{"__proto__":{"admin":true}} inside a valid seal pollutes nothing', async () => {
       for (const mode of MODES) {
         const seen: Record<string, unknown>[] = []
         const app = wrap(
@@ -128,7 +128,7 @@ describe('SECURITY-CASES', () => {
       equal(Object.hasOwn(Object.prototype, 'admin'), false)
     })
 
-    test('writing BigInt, cycles, functions, Map', async () => {
+    test('writing a BigInt, a cycle, a function, a Map or other non-JSON data throws ERR_SESSION_SERIALIZE, writing nothing', async () => {
       const cycle: Record<string, unknown> = {}
       cycle.self = cycle
       class User {

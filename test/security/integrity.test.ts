@@ -15,7 +15,7 @@ import { ALPHABET, issue, keyId, MODES, segments, sendable, token } from './shar
 describe('SECURITY-CASES', () => {
   describe('Integrity', () => {
     for (const mode of MODES) {
-      test(`${mode}: one character changed at every position of a valid token, to every other base64url character and to ; , = " \\ % space`, async () => {
+      test(`${mode}: any one character changed, to any base64url character or ; , = " \\ % space or dot, gives no session`, async () => {
         const p = probe({ mode })
         // A token whose last segment has unused low bits, to check canonical decoding too.
         let tok = await token(mode)
@@ -43,7 +43,7 @@ describe('SECURITY-CASES', () => {
         await expectValid(p, `session=${tok}`)
       })
 
-      test(`${mode}: a bit flipped in IV, ciphertext, tag, header`, async () => {
+      test(`${mode}: a bit flipped in the header, IV, ciphertext or tag (body, meta or MAC when signed) is tampered`, async () => {
         const p = probe({ mode })
         const tok = await token(mode)
         const flips: Record<string, number> = {}
@@ -81,7 +81,7 @@ describe('SECURITY-CASES', () => {
         for (const part of ['header', ...names]) ok((flips[part] ?? 0) > 0, `flipped bits in the ${part}`)
       })
 
-      test(`${mode}: truncated to every length; extended; extra separator; segments swapped or empty`, async () => {
+      test(`${mode}: a token truncated, extended, split by an extra dot, or with segments swapped or emptied gives no session`, async () => {
         const p = probe({ mode })
         const tok = await token(mode)
         for (let n = 0; n < tok.length; n++) await expectEmpty(p, `session=${tok.slice(0, n)}`, ANY_REASON)
@@ -114,7 +114,7 @@ describe('SECURITY-CASES', () => {
         for (const v of variants) await expectEmpty(p, `session=${v}`, ANY_REASON)
       })
 
-      test(`${mode}: wrong key`, async () => {
+      test(`${mode}: a token of another secret is unknown-key, and tampered once relabelled with our key id`, async () => {
         const p = probe({ mode })
         const foreign = await token(mode, { secret: OTHER_SECRET })
         await expectEmpty(p, `session=${foreign}`, 'unknown-key')
@@ -123,7 +123,7 @@ describe('SECURITY-CASES', () => {
         await expectEmpty(p, `session=${relabelled}`, 'tampered')
       })
 
-      test(`${mode}: sealed with an older key that is still configured`, async () => {
+      test(`${mode}: a token of an older configured key opens and is re-sealed once with the newest key`, async () => {
         const old = await issue({ mode, secret: OLD_SECRET }, { user: 'ada', n: 1 })
         const p = probe({ mode, secret: [SECRET, OLD_SECRET] })
         const view = await expectValid(p, old)
@@ -138,7 +138,7 @@ describe('SECURITY-CASES', () => {
         deepEqual((await send(p.app, resealed)).setCookies, [], 'and then left alone')
       })
 
-      test(`${mode}: sealed with a key that was removed`, async () => {
+      test(`${mode}: a token of a removed key is unknown-key with no trial decryption`, async () => {
         const old = await issue({ mode, secret: OLD_SECRET })
         const p = probe({ mode, secret: [SECRET, OTHER_SECRET] })
         await expectValid(p, await issue({ mode })) // warms the key cache
@@ -150,7 +150,7 @@ describe('SECURITY-CASES', () => {
         equal(one.decrypt + one.verify, 1)
       })
 
-      test(`${mode}: unknown format version`, async () => {
+      test(`${mode}: an unknown format version is refused before any crypto`, async () => {
         const p = probe({ mode })
         const tok = await token(mode)
         for (const v of ['0', '3', '9', 'a', 'V', '-', '_']) {
@@ -161,7 +161,7 @@ describe('SECURITY-CASES', () => {
       })
     }
 
-    test('signed-mode token given to encrypted mode and the reverse, same secret', async () => {
+    test('a signed token read in encrypted mode, or the reverse, gives no session, even relabelled', async () => {
       for (const [from, to] of [
         ['signed', 'encrypted'],
         ['encrypted', 'signed'],
@@ -180,7 +180,7 @@ describe('SECURITY-CASES', () => {
     })
 
     for (const mode of MODES) {
-      test(`${mode}: valid value of cookie a copied into cookie b (same app, same secret)`, async () => {
+      test(`${mode}: the value of cookie a copied into cookie b gives no session: the name is sealed in`, async () => {
         const a = cookieValue((await issue({ mode, cookie: { name: 'a' } }))[0]!)
         for (const other of ['b', 'A', 'a.b', '__Host-a', '__Secure-a']) {
           const cookie = other.startsWith('__') ? { name: other, secure: true } : { name: other }
@@ -191,7 +191,7 @@ describe('SECURITY-CASES', () => {
       })
     }
 
-    test('foreign tokens: a JWT, a JWE, an iron Fe26.2*… seal, random base64url', async () => {
+    test('foreign tokens made with the same secret (JWT, JWE, iron seal) and random base64url give no session', async () => {
       // Real tokens of other formats, made with the very same secret: sharing a secret with
       // another library must not let its tokens in.
       const key = bytes(SECRET)

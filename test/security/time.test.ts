@@ -14,7 +14,7 @@ import { HOUR, issue, MODES, SECOND } from './shared.ts'
 describe('SECURITY-CASES', () => {
   describe('Time', () => {
     for (const mode of MODES) {
-      test(`${mode}: now == expiry is EMPTY; one millisecond before: valid`, async () => {
+      test(`${mode}: a session is valid 1 ms before its absolute or idle deadline and gone at it`, async () => {
         const t = clock()
         const cookie = await issue({ mode, maxAge: 3600, idleTimeout: 3600 })
         const p = probe({ mode, maxAge: 3600, idleTimeout: 3600, now: t.now })
@@ -31,7 +31,7 @@ describe('SECURITY-CASES', () => {
       })
     }
 
-    test('rolling session past its absolute lifetime while idle time is fine', async () => {
+    test('a rolling session renewed within its idle time still ends at its absolute lifetime', async () => {
       const t = clock()
       const options = { maxAge: 2 * 3600, idleTimeout: 3600, renewThreshold: 1, now: t.now }
       const app = wrap((_r, s) => new Response(String(s.isNew)), options)
@@ -49,7 +49,7 @@ describe('SECURITY-CASES', () => {
     })
 
     for (const mode of MODES) {
-      test(`${mode}: expiry/issued fields missing, non-integer, NaN, negative, huge`, async () => {
+      test(`${mode}: time fields missing, cut short, or out of range give no session`, async () => {
         const p = probe({ mode })
         const body = bytes('{"user":"ada"}')
         // Fields missing or cut short: the metadata is 24 bytes or the token is malformed.
@@ -94,7 +94,7 @@ describe('SECURITY-CASES', () => {
       })
     }
 
-    test('ttl/skew options NaN, Infinity, negative', () => {
+    test('maxAge, idleTimeout, clockSkew and renewThreshold refuse NaN, infinities and negatives at setup', () => {
       const handler = () => new Response(null)
       const bad = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -1, -0.001, '60', null]
       for (const option of ['maxAge', 'idleTimeout', 'clockSkew', 'renewThreshold'] as const) {
@@ -115,7 +115,7 @@ describe('SECURITY-CASES', () => {
       withSession(handler, { secret: SECRET, clockSkew: 0 })
     })
 
-    test('cookie Max-Age: never beyond the sealed expiry; never beyond 400 days', async () => {
+    test('the cookie Max-Age never outlives the sealed expiry nor 400 days', async () => {
       const t = clock()
       const maxAgeOf = async (options: Partial<SessionOptions>, cookie?: string[]) => {
         const { setCookies } = await send(

@@ -68,7 +68,7 @@ describe('SECURITY-CASES', () => {
       equal(tooBig.error.limit, 3 * 4096)
     })
 
-    test('the app set its own cookies already; the response is immutable (fetch() result)', async () => {
+    test('the session cookie is appended beside cookies the app set, also to immutable responses', async () => {
       const own = wrap((_r, s) => {
         s.set('n', 1)
         const res = new Response('body', { status: 201, headers: { 'x-app': '1' } })
@@ -103,7 +103,7 @@ describe('SECURITY-CASES', () => {
       equal((await failed(request())).type, 'error')
     })
 
-    test('; \\r \\n or non-token characters in name, path, domain', () => {
+    test('; CR LF or non-token characters in the cookie name, path or domain are refused at setup', () => {
       const handler = () => new Response(null)
       const bad = {
         name: [
@@ -165,7 +165,7 @@ describe('SECURITY-CASES', () => {
       }
     })
 
-    test('__Host- with Domain, Path≠/ or no Secure; __Secure- or Partitioned or SameSite=None without Secure', () => {
+    test('__Host- with Domain, Path other than / or no Secure, and __Secure-, Partitioned or SameSite=None without Secure, are refused', () => {
       const handler = () => new Response(null)
       const bad: SessionOptions['cookie'][] = [
         { name: '__Host-s', domain: 'example.com' },
@@ -191,7 +191,7 @@ describe('SECURITY-CASES', () => {
       }
     })
 
-    test('destroy', async () => {
+    test('destroy() expires every cookie of the session with the attributes it was set with', async () => {
       const cookie = {
         path: '/app',
         domain: 'example.com',
@@ -230,7 +230,7 @@ describe('SECURITY-CASES', () => {
     })
 
     for (const mode of MODES) {
-      test(`${mode}: session read but unchanged`, async () => {
+      test(`${mode}: a session only read, or set to equal values, is not written back`, async () => {
         const cookie = await issue({ mode }, { user: 'ada', prefs: { theme: 'dark' }, list: [1, 2] })
         const app = wrap(
           (_r, s) => {
@@ -265,7 +265,7 @@ describe('SECURITY-CASES', () => {
       })
     }
 
-    test('every seal: a fresh random IV (10^5 seals, no repeat)', async () => {
+    test('every seal draws a fresh random IV and session id (10^5 seals in CI, no repeat)', async () => {
       const n = env.full ? 100_000 : 10_000
       const ivs = new Set<string>()
       const ids = new Set<string>()
@@ -286,7 +286,7 @@ describe('SECURITY-CASES', () => {
       console.log(`  [security] ${n} seals: ${ivs.size} distinct IVs, ${ids.size} distinct session ids`)
     })
 
-    test('secret shorter than 32 bytes, empty, or a value copied from the docs', () => {
+    test('a secret shorter than 32 bytes, empty, repeated, or shown in the docs is refused at setup', () => {
       const handler = () => new Response(null)
       const bad: unknown[] = [
         '',
@@ -317,7 +317,7 @@ describe('SECURITY-CASES', () => {
       withSession(handler, { secret: crypto.getRandomValues(new Uint8Array(32)) })
     })
 
-    test('responses that set a session cookie: Cache-Control: private unless the app chose otherwise', async () => {
+    test('a response that sets a session cookie is Cache-Control: private unless the app chose otherwise', async () => {
       const app = (cache?: string) =>
         wrap((_r, s) => {
           s.set('n', 1)
