@@ -111,7 +111,8 @@ const targets = {
   frameworks: { argv: [process.execPath, 'test/frameworks.mjs', ...flagFilter()], timeout: 1_200_000 },
   // Chromium end to end against the demo on each runtime; it ignores the compiled suite.
   browser: { argv: [process.execPath, 'test/browser/run.mjs', ...flagFilter()], timeout: 480_000 },
-  // How this script counts each target's output, and the browser suite's skip without Chromium.
+  // How this script counts each target's output, the browser suite's skip without Chromium, and
+  // the harness's test.skip / test.only.
   counting: { argv: [process.execPath, 'test/counting.test.mjs'], timeout: 60_000 },
   // The legacy readers against the real cookie-session, iron-session and react-router (Node only).
   legacy: { argv: [process.execPath, '--import', 'tsx', 'test/legacy-real.mjs'], timeout: 60_000 },
