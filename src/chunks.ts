@@ -30,7 +30,7 @@ import {
 import { CookieTooLargeError, configError } from './errors.ts'
 
 /** The most cookies one session may span: `name` and the one-digit chunk names. */
-export const MAX_CHUNKS = MAX_CHUNK_INDEX + 1
+export const MAX_CHUNKS: number = MAX_CHUNK_INDEX + 1
 
 /**
  * The cap `chunking()` sets: 3 cookies, about 12 KB of `Cookie` header, leaving room for the

@@ -71,7 +71,7 @@ export interface CookieSpec {
 /** @internal RFC 6265bis section 5.6: browsers drop a cookie whose name + value exceeds 4096 bytes. */
 export const MAX_COOKIE_BYTES = 4096
 /** @internal RFC 6265bis section 5.6.1 (and 4.1.2.2): Max-Age and Expires are capped at 400 days. */
-export const MAX_AGE_CAP_SECONDS = 400 * 24 * 60 * 60
+export const MAX_AGE_CAP_SECONDS: number = 400 * 24 * 60 * 60
 
 // RFC 9110 section 5.6.2: token = 1*tchar.
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
@@ -161,7 +161,7 @@ export function serializeCookie(
   spec: CookieSpec,
   value: string,
   maxAge: number | undefined,
-  name = spec.name,
+  name: string = spec.name,
 ): string {
   const age =
     maxAge === undefined ? '' : `; Max-Age=${Math.min(Math.max(0, Math.floor(maxAge)), MAX_AGE_CAP_SECONDS)}`
@@ -172,7 +172,7 @@ export function serializeCookie(
  * `Set-Cookie` that deletes the cookie, with the same Path/Domain/Secure/Partitioned it was set with.
  * @internal
  */
-export function expireCookie(spec: CookieSpec, name = spec.name): string {
+export function expireCookie(spec: CookieSpec, name: string = spec.name): string {
   return `${name}=; Max-Age=0${spec.attributes}`
 }
 
@@ -188,11 +188,6 @@ export interface SessionCookies {
    * session has, so a second only needs to be seen). `undefined` when there are none.
    */
   readonly chunks: string[][] | undefined
-}
-
-/** @internal The values of every cookie called `name` in `header`, in order, at most `limit` of them. */
-export function readCookie(header: string | null, name: string, limit: number): string[] {
-  return readSessionCookies(header, name, limit).values
 }
 
 /**

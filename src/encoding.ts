@@ -121,11 +121,3 @@ export function utf8Decode(bytes: Uint8Array): string | undefined {
     return undefined
   }
 }
-
-/** @internal */
-export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length)
-  out.set(a, 0)
-  out.set(b, a.length)
-  return out
-}

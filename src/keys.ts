@@ -36,15 +36,15 @@ export interface SessionKey {
   readonly key: CryptoKey
 }
 
-/** @internal */
-export const MIN_SECRET_BYTES = 32
+const MIN_SECRET_BYTES = 32
 
-// Secrets shown in this project's README and examples. A deployment using one of them has a key
-// anyone can read, so they are refused outright.
+// Secrets of 32 bytes or more shown in this project's README, docs and examples (shorter ones
+// already fail the length rule). A deployment using one has a key anyone can read, so they are
+// refused outright. test/docs-secrets.mjs finds every such literal and fails until it is listed.
 /** @internal */
 export const PUBLISHED_SECRETS: ReadonlySet<string> = new Set([
-  'change-me-to-32-or-more-random-characters',
-  'replace-this-with-a-long-random-secret-value',
+  // examples/migrating/before.mjs: the old iron-session password.
+  'an-old-iron-password-0123456789-abcdef',
 ])
 
 const SALT = encoder.encode('sealed-session')
@@ -111,8 +111,7 @@ function describe(value: unknown): string {
 // are in memory anyway). Sized for multi-tenant apps whose options function returns one secret
 // per tenant: the 1,024 most recently used stay derived (a keyring is a few hundred bytes), and
 // an app with more tenants than that re-derives only for the least recently seen.
-/** @internal */
-export const MAX_CACHED_KEYRINGS = 1024
+const MAX_CACHED_KEYRINGS = 1024
 const keyrings = new Map<string, Promise<Keyring>>()
 
 /**

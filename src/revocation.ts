@@ -113,7 +113,8 @@ export interface RevocationOptions<Data extends object = Record<string, unknown>
 }
 
 /** What {@link revocation} returns: pass it as the `revocation` option, and revoke through it. */
-export interface Revocation<Data extends object = Record<string, unknown>> {
+// `_Data` only names the session data it was made for (`Revocation<MyData>`); nothing here uses it.
+export interface Revocation<_Data extends object = Record<string, unknown>> {
   /**
    * Revokes one session, by its `Session` (kept only until it would have expired) or its `id`
    * (kept for the longest `maxAge`).

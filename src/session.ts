@@ -76,12 +76,14 @@ export interface Snapshot {
   readonly lifetime: Lifetime | undefined
 }
 
-/** @internal The store's view of a session: what to write. */
-export const SNAPSHOT: unique symbol = Symbol('snapshot')
-/** @internal The store's view of a session: its change counter. */
-export const VERSION: unique symbol = Symbol('version')
-/** @internal The store's view of a session: closes it once committed. */
-export const CLOSE: unique symbol = Symbol('close')
+// The store's access to a session's internals, bound in `Session`'s static block: they stay out
+// of its public type (and its `.d.ts`), and no other code can reach them.
+/** @internal For the store: what to write. May throw a `SerializationError`. */
+export let snapshotOf: (session: Session<SessionData>) => Snapshot
+/** @internal Bumped by every mutator: a store reuses a seal while it is unchanged. */
+export let versionOf: (session: Session<SessionData>) => number
+/** @internal The response is committed (or abandoned): from now on changes throw. */
+export let closeSession: (session: Session<SessionData>) => void
 
 const EMPTY_TEXT = '{}'
 
@@ -323,8 +325,15 @@ export class Session<
     await this.#init.save(this as unknown as Session<never, never>)
   }
 
-  /** @internal For the store: what to write. May throw a `SerializationError`. */
-  [SNAPSHOT](): Snapshot {
+  static {
+    snapshotOf = (session) => session.#snapshot()
+    versionOf = (session) => session.#version
+    closeSession = (session) => {
+      session.#closed = true
+    }
+  }
+
+  #snapshot(): Snapshot {
     const text = this.#text()
     return {
       destroyed: this.#destroyed,
@@ -334,16 +343,6 @@ export class Session<
       created: this.#created,
       lifetime: this.#lifetime,
     }
-  }
-
-  /** @internal Bumped by every mutator: a store reuses a seal while it is unchanged. */
-  [VERSION](): number {
-    return this.#version
-  }
-
-  /** @internal The response is committed (or abandoned): from now on changes throw. */
-  [CLOSE](): void {
-    this.#closed = true
   }
 
   /** @internal The lifetimes in force, in ms: the session's own, or the configured ones. */

@@ -18,14 +18,14 @@ import { fingerprint, resolveOptions, type SessionConfig, type SessionOptions } 
 import { applySetCookies, assertResponse, type Commit, NOTHING } from './response.ts'
 import type { Json, JsonValue } from './serializer.ts'
 import {
-  CLOSE,
+  closeSession,
   type FlashData,
   type Loaded,
   Session,
   type SessionData,
-  SNAPSHOT,
   type Snapshot,
-  VERSION,
+  snapshotOf,
+  versionOf,
 } from './session.ts'
 import { fail, type InvalidReason, type Result, seal, unseal } from './token.ts'
 
@@ -259,9 +259,9 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
   /** `save()`: commits now and remembers the outcome for the final commit. */
   async function remembered(session: Session<SessionData>): Promise<void> {
     saves.delete(session)
-    const version = session[VERSION]()
+    const version = versionOf(session)
     try {
-      const snapshot = session[SNAPSHOT]()
+      const snapshot = snapshotOf(session)
       saves.set(session, { version, text: snapshot.text, commit: await write(session, snapshot) })
     } catch (error) {
       saves.set(session, { version, failed: true })
@@ -272,10 +272,10 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
   /** What the session needs written now, reusing a `save()` while nothing changed since. */
   function commitOf(session: Session<SessionData>): Promise<Commit> | Commit {
     const saved = saves.get(session)
-    const current = saved?.version === session[VERSION]() ? saved : undefined
+    const current = saved?.version === versionOf(session) ? saved : undefined
     // The app handled a failed save(): nothing is written unless it changed the session again.
     if (current !== undefined && 'failed' in current) return NOTHING
-    const snapshot = session[SNAPSHOT]()
+    const snapshot = snapshotOf(session)
     if (current !== undefined && current.text === snapshot.text) return current.commit
     return write(session, snapshot)
   }
@@ -400,7 +400,7 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
       try {
         pending = commitOf(session)
       } finally {
-        session[CLOSE]()
+        closeSession(session)
       }
       return applySetCookies(response, await pending)
     },
@@ -431,7 +431,7 @@ export async function respond<Rest extends unknown[]>(
     response = await handler(request, session, ...rest)
     assertResponse(response)
   } catch (error) {
-    session[CLOSE]()
+    closeSession(session)
     throw error
   }
   return store.apply(session, response)
@@ -439,7 +439,7 @@ export async function respond<Rest extends unknown[]>(
 
 /** @internal Closes a session without writing it (its handler failed): later changes throw. */
 export function discard(session: Session<SessionData>): void {
-  session[CLOSE]()
+  closeSession(session)
 }
 
 /** Options as given to `withSession` and the adapters: an object, or a function returning one. */

@@ -22,8 +22,7 @@ import { base64urlDecode, base64urlEncode, encoder } from './encoding.ts'
 import type { Keyring, Mode, SessionKey } from './keys.ts'
 import { takeIv } from './testing.ts'
 
-/** @internal */
-export const VERSION = '2'
+const VERSION = '2'
 /** @internal */
 export const HEADER_LENGTH = 6
 /** v1's metadata, and the start of v2's: created, touched, session id. */
@@ -45,7 +44,7 @@ const PACKED_CHAR: Record<Mode, string> = { encrypted: 'E', signed: 'S' }
  * The most a compressed body may inflate to. Bodies larger than this are never compressed, so
  * every token this library writes can be read back; anything inflating further is refused.
  */
-export const MAX_INFLATED_BYTES = 64 * 1024
+export const MAX_INFLATED_BYTES: number = 64 * 1024
 
 /**
  * @internal

@@ -1,52 +1,62 @@
-import { cookieSpec, expireCookie, MAX_AGE_CAP_SECONDS, readCookie, serializeCookie } from '../src/cookie.ts'
+import {
+  cookieSpec,
+  expireCookie,
+  MAX_AGE_CAP_SECONDS,
+  readSessionCookies,
+  serializeCookie,
+} from '../src/cookie.ts'
 import { deepEqual, describe, equal, test, throws } from './harness.ts'
 
 describe('cookie', () => {
-  describe('readCookie', () => {
+  /** The values of every cookie called `name` in `header`, in order, at most `limit` of them. */
+  const values = (header: string | null, name: string, limit: number): string[] =>
+    readSessionCookies(header, name, limit).values
+
+  describe('readSessionCookies', () => {
     test('finds our cookie first, middle or last, and ignores names that only share a prefix', () => {
-      equal(readCookie('session=a; x=1', 'session', 4)[0], 'a')
-      equal(readCookie('x=1;session=b;y=2', 'session', 4)[0], 'b')
-      equal(readCookie('x=1; y=2; session=c', 'session', 4)[0], 'c')
-      deepEqual(readCookie('sessionx=1; xsession=2; session.1=3', 'session', 4), [])
+      equal(values('session=a; x=1', 'session', 4)[0], 'a')
+      equal(values('x=1;session=b;y=2', 'session', 4)[0], 'b')
+      equal(values('x=1; y=2; session=c', 'session', 4)[0], 'c')
+      deepEqual(values('sessionx=1; xsession=2; session.1=3', 'session', 4), [])
     })
 
     test('returns nothing for a missing, empty or degenerate header', () => {
       for (const header of [null, '', ';;;', '=', '=x; =y', ' ; ; ', 'session', 'session;']) {
-        deepEqual(readCookie(header, 'session', 4), [], JSON.stringify(header))
+        deepEqual(values(header, 'session', 4), [], JSON.stringify(header))
       }
     })
 
     test('returns duplicates in order, capped', () => {
-      deepEqual(readCookie('session=1; session=2; a=b; session=3', 'session', 4), ['1', '2', '3'])
-      deepEqual(readCookie('session=1; session=2; session=3; session=4; session=5', 'session', 2), ['1', '2'])
+      deepEqual(values('session=1; session=2; a=b; session=3', 'session', 4), ['1', '2', '3'])
+      deepEqual(values('session=1; session=2; session=3; session=4; session=5', 'session', 2), ['1', '2'])
     })
 
     test('several Cookie header lines joined with "; " (RFC 9113 section 8.2.3) are read as one', () => {
-      deepEqual(readCookie(['a=1', 'session=tok', 'b=2'].join('; '), 'session', 4), ['tok'])
+      deepEqual(values(['a=1', 'session=tok', 'b=2'].join('; '), 'session', 4), ['tok'])
     })
 
     test('splits pairs on ";" only: a "," belongs to the value it stands in (RFC 6265bis section 5.4)', () => {
-      deepEqual(readCookie('prefs=x,session=smuggled', 'session', 4), [])
-      deepEqual(readCookie('prefs=x, session=smuggled; session=real', 'session', 4), ['real'])
-      deepEqual(readCookie('session=a,b', 'session', 4), ['a,b'])
+      deepEqual(values('prefs=x,session=smuggled', 'session', 4), [])
+      deepEqual(values('prefs=x, session=smuggled; session=real', 'session', 4), ['real'])
+      deepEqual(values('session=a,b', 'session', 4), ['a,b'])
     })
 
     test('never decodes or throws on other cookies with odd characters or broken %-encoding', () => {
       const header = 'bad=%E0%A4%A; "q"="x"; uni=\u00e9\u{1F600}; =; session=ok; \u0000=\u0001'
-      deepEqual(readCookie(header, 'session', 4), ['ok'])
+      deepEqual(values(header, 'session', 4), ['ok'])
     })
 
     test('is linear: a 64 KiB header of 10,000 cookies, ours last', () => {
       const parts = Array.from({ length: 10_000 }, (_, i) => `c${i}=v`)
       parts.push('session=last')
       const header = parts.join('; ')
-      deepEqual(readCookie(header, 'session', 4), ['last'])
-      deepEqual(readCookie(`session=first; ${header}`, 'session', 1), ['first'])
+      deepEqual(values(header, 'session', 4), ['last'])
+      deepEqual(values(`session=first; ${header}`, 'session', 1), ['first'])
     })
 
     test('keeps the raw value (no unquoting or decoding), so a quoted token fails later as malformed', () => {
-      deepEqual(readCookie('session="abc"', 'session', 4), ['"abc"'])
-      deepEqual(readCookie('session=a%2Eb', 'session', 4), ['a%2Eb'])
+      deepEqual(values('session="abc"', 'session', 4), ['"abc"'])
+      deepEqual(values('session=a%2Eb', 'session', 4), ['a%2Eb'])
     })
   })
 

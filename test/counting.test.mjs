@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The counting protocol of test/counting.mjs, and the fresh-machine case end to end: without
-// Chromium, `node test/run.mjs browser` reports a skip and exits 0, and fails under CI=true. Node
-// only, no browser and no server (the browser suite looks for Chromium before starting anything).
+// Chromium, `node test/run.mjs browser` reports a skip and exits 0, and fails under CI=true. Also
+// test/harness.ts's marks: test.skip counted, test.only alone (a failure under CI=true), and a
+// name registered twice. Node only, no browser and no server (the browser suite looks for
+// Chromium before starting anything).
 //   node test/counting.test.mjs
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
@@ -72,6 +74,48 @@ check('without Chromium under CI=true, the browser suite is a failure', () => {
   const run = browserWithoutChromium(true)
   assert.equal(run.last, '0 passed, 1 failed, 0 skipped')
   assert.equal(run.status, 1)
+})
+
+/** Registers `body`'s tests with test/harness.ts and runs them; what run() printed and returned. */
+function harness(body, ci) {
+  const code = `import { describe, test, run } from './test/harness.ts'
+const ran = []
+${body}
+const lines = []
+const result = await run((l) => lines.push(l), { runtime: 'node', ci: ${ci} })
+console.log(JSON.stringify({ ...result, failures: result.failures.map((f) => f.name), lines, ran }))`
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+    cwd: root,
+    encoding: 'utf8',
+  })
+  assert.equal(child.status, 0, child.stderr)
+  return JSON.parse(child.stdout)
+}
+
+const MARKED = `test('a', () => { ran.push('a') })
+test.skip('b', () => { ran.push('b') })
+describe.only('g', () => { test('c', () => { ran.push('c') }) })`
+
+check('test.skip is printed and counted, never run; test.only runs alone and says so', () => {
+  const r = harness(MARKED.replace('describe.only', 'describe'), false)
+  assert.deepEqual([r.passed, r.failed, r.skipped, r.ran], [2, 0, 1, ['a', 'c']])
+  assert.ok(r.lines.includes('skip b: marked test.skip (set CI=true to make this a failure)'))
+  const only = harness(MARKED, false)
+  assert.deepEqual([only.passed, only.failed, only.skipped, only.ran], [1, 0, 0, ['c']])
+  assert.match(only.lines[0], /^only: running the 1 test\(s\) marked .*: g › c$/)
+})
+
+check('under CI=true a test.only or a test.skip fails the run', () => {
+  assert.deepEqual(harness(MARKED, true).failures, ['test.only'])
+  assert.deepEqual(harness(MARKED.replace('describe.only', 'describe'), true).failures, ['b'])
+})
+
+check('a test name registered twice is a failure', () => {
+  const r = harness(
+    `test('same', () => {})\ndescribe('g', () => { test('x', () => {}) })\ntest('g › x', () => {})`,
+    false,
+  )
+  assert.deepEqual(r.failures, ['g › x'])
 })
 
 console.log(`${counts.passed} passed, ${counts.failed} failed`)

@@ -8,29 +8,58 @@ interface Case {
   readonly fn: TestFn
   /** Runs only on runtimes whose name matches (a store only one runtime has); others never see it. */
   readonly on?: RegExp
+  /** `skip`: printed and counted, never run. `only`: the run is these cases alone (fails under CI). */
+  readonly mark?: 'skip' | 'only'
 }
 
 const cases: Case[] = []
 let prefix = ''
+/** The mark of the enclosing `describe.skip` / `describe.only`, if any. */
+let groupMark: Case['mark']
 
-/** Groups tests under a name prefix. */
-export function describe(name: string, body: () => void): void {
-  const outer = prefix
+function register(name: string, fn: TestFn, on?: RegExp, mark = groupMark): void {
+  cases.push({ name: prefix + name, fn, ...(on ? { on } : {}), ...(mark ? { mark } : {}) })
+}
+
+function group(name: string, body: () => void, mark: Case['mark']): void {
+  const [outer, outerMark] = [prefix, groupMark]
   prefix = `${outer}${name} › `
+  groupMark = mark ?? outerMark
   try {
     body()
   } finally {
     prefix = outer
+    groupMark = outerMark
   }
 }
 
-export function test(name: string, fn: TestFn): void {
-  cases.push({ name: prefix + name, fn })
-}
+/** Groups tests under a name prefix. `describe.skip` and `describe.only` mark every test inside. */
+export const describe: {
+  (name: string, body: () => void): void
+  skip(name: string, body: () => void): void
+  only(name: string, body: () => void): void
+} = Object.assign((name: string, body: () => void) => group(name, body, undefined), {
+  skip: (name: string, body: () => void) => group(name, body, 'skip'),
+  only: (name: string, body: () => void) => group(name, body, 'only'),
+})
+
+/**
+ * Registers a test; its full name (with the `describe` prefixes) must be unique. `test.skip`
+ * prints and counts the test as skipped without running it; `test.only` runs the marked tests
+ * alone, and fails the run under CI=true so it is never committed by mistake.
+ */
+export const test: {
+  (name: string, fn: TestFn): void
+  skip(name: string, fn: TestFn): void
+  only(name: string, fn: TestFn): void
+} = Object.assign((name: string, fn: TestFn) => register(name, fn), {
+  skip: (name: string, fn: TestFn) => register(name, fn, undefined, 'skip'),
+  only: (name: string, fn: TestFn) => register(name, fn, undefined, 'only'),
+})
 
 /** A test for the runtimes whose `env.runtime` matches `on` only (not counted elsewhere). */
 export function testOn(on: RegExp, name: string, fn: TestFn): void {
-  cases.push({ name: prefix + name, fn, on })
+  register(name, fn, on)
 }
 
 /** Facts about the run, set by the runtime's runner before tests execute. */
@@ -92,8 +121,34 @@ export async function run(
   env.bindings = options.bindings
   const { filter } = options
   const result: RunResult = { passed: 0, failed: 0, skipped: 0, failures: [] }
+  const fail = (name: string, error: string) => {
+    result.failed++
+    result.failures.push({ name, error })
+    log(`FAIL ${name}\n  ${error.split('\n').slice(0, 6).join('\n  ')}`)
+  }
+  // Two tests of one name cannot be told apart in a report: each behaviour gets one title.
+  const seen = new Set<string>()
   for (const c of cases) {
+    if (seen.has(c.name)) fail(c.name, 'this test name is registered twice')
+    seen.add(c.name)
+  }
+  const only = cases.filter((c) => c.mark === 'only')
+  if (only.length > 0) {
+    const names = only.map((c) => c.name).join('; ')
+    if (env.ci) fail('test.only', `test.only must not be committed (CI=true): ${names}`)
+    else log(`only: running the ${only.length} test(s) marked test.only or describe.only: ${names}`)
+  }
+  for (const c of only.length > 0 ? only : cases) {
     if ((filter && !c.name.includes(filter)) || (c.on && !c.on.test(env.runtime))) continue
+    if (c.mark === 'skip') {
+      if (env.ci) {
+        fail(c.name, 'marked test.skip (CI=true makes a skip a failure)')
+        continue
+      }
+      result.skipped++
+      log(`skip ${c.name}: marked test.skip (set CI=true to make this a failure)`)
+      continue
+    }
     try {
       await c.fn()
       result.passed++
@@ -103,14 +158,18 @@ export async function run(
         log(`skip ${c.name}: ${error.message} (set CI=true to make this a failure)`)
         continue
       }
-      result.failed++
-      const text =
-        error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error)
-      result.failures.push({ name: c.name, error: text })
-      log(`FAIL ${c.name}\n  ${text.split('\n').slice(0, 6).join('\n  ')}`)
+      fail(c.name, describeError(error))
     }
   }
   return result
+}
+
+/** The error's first line and its stack (V8 starts the stack with that line; JavaScriptCore does not). */
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error)
+  const head = `${error.name}: ${error.message}`
+  const stack = error.stack ?? ''
+  return stack.startsWith(head) ? stack : `${head}\n${stack}`
 }
 
 // --- assertions -----------------------------------------------------------------------------

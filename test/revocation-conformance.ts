@@ -5,7 +5,7 @@
 // processes' worth of memory) sharing the store, with a fake clock.
 import { createSessionStore, type InvalidReason } from 'sealed-session'
 import { type RevocationOptions, type RevocationStore, revocation } from 'sealed-session/revocation'
-import { deepEqual, equal, ok, test, testOn } from './harness.ts'
+import { deepEqual, equal, ok, testOn } from './harness.ts'
 
 export const SECRET = 'revocation-test-secret-0123456789abcdef'
 

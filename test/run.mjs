@@ -111,12 +111,15 @@ const targets = {
   frameworks: { argv: [process.execPath, 'test/frameworks.mjs', ...flagFilter()], timeout: 1_200_000 },
   // Chromium end to end against the demo on each runtime; it ignores the compiled suite.
   browser: { argv: [process.execPath, 'test/browser/run.mjs', ...flagFilter()], timeout: 480_000 },
-  // How this script counts each target's output, and the browser suite's skip without Chromium.
+  // How this script counts each target's output, the browser suite's skip without Chromium, and
+  // the harness's test.skip / test.only.
   counting: { argv: [process.execPath, 'test/counting.test.mjs'], timeout: 60_000 },
   // The legacy readers against the real cookie-session, iron-session and react-router (Node only).
   legacy: { argv: [process.execPath, '--import', 'tsx', 'test/legacy-real.mjs'], timeout: 60_000 },
   // The API reference (TypeDoc, warnings as errors) and the published .d.ts (test/docs.mjs).
   docs: { argv: [process.execPath, 'test/docs.mjs'], timeout: 180_000 },
+  // Every secret-looking literal in the README, docs and examples is refused as a secret; Node only.
+  'docs-secrets': { argv: [process.execPath, '--import', 'tsx', 'test/docs-secrets.mjs'], timeout: 60_000 },
   // Bundle size of the core entry against its ceiling (bench/bundle.ts); Node only.
   size: { argv: [process.execPath, '--import', 'tsx', 'bench/bundle.ts', '--check'], timeout: 60_000 },
   // The Node demo under 15 s of load from a second process on loopback (npm run soak: 120 s).
@@ -142,6 +145,7 @@ groups.all = [
   ...groups.package,
   'legacy',
   'docs',
+  'docs-secrets',
   'size',
   'examples',
   'frameworks',
@@ -168,6 +172,9 @@ const BUILD_OPTIONS = {
   external: ['node:*'],
   // package.json says sideEffects: false (true of src/), but test files register tests on import.
   ignoreAnnotations: true,
+  // So a failure names the .ts line: test/runtimes/node.mjs turns Node's source maps on, Deno and
+  // Bun read inline maps on their own; workerd's stacks stay in suite.js (test/runtimes/workerd.mjs).
+  sourcemap: 'inline',
 }
 
 function compile(entry, outfile, options) {
@@ -347,20 +354,24 @@ async function startRedis() {
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
     { stdio: 'ignore' },
   )
-  // Not a reason to keep this process alive: it is stopped by its pid when the run ends.
-  child.unref()
   for (let i = 0; i < 100; i++) {
     const up = await new Promise((resolve) => {
       const socket = connect(port, '127.0.0.1')
       socket.once('connect', () => socket.end(() => resolve(true)))
       socket.once('error', () => resolve(false))
     })
-    if (up) return { url: `redis://127.0.0.1:${port}`, pid: child.pid }
+    // Unreferenced: a live redis-server must not keep this script from exiting once it is done.
+    if (up) return { url: `redis://127.0.0.1:${port}`, pid: unref(child).pid }
     await new Promise((r) => setTimeout(r, 50))
   }
   process.kill(child.pid, 'SIGTERM')
   console.log('redis-server did not start: the Redis store tests will skip')
   return undefined
+}
+
+function unref(child) {
+  child.unref()
+  return child
 }
 
 const redis = wanted.some(usesRedis) ? await startRedis() : undefined

@@ -5,6 +5,7 @@ import * as main from 'sealed-session'
 import { SerializationError } from 'sealed-session'
 import { createSealer, type SealOptions, seal, type UnsealReason, unseal } from 'sealed-session/seal'
 import { base64urlDecode, base64urlEncode } from '../src/encoding.ts'
+import { PUBLISHED_SECRETS } from '../src/keys.ts'
 import { createSealer as createSealerFromSource } from '../src/seal.ts'
 import { setNextIvForTests } from '../src/testing.ts'
 import { expectEmpty, probe } from './attacker.ts'
@@ -370,7 +371,7 @@ describe('seal', () => {
   })
 
   test('misconfiguration: a bad secret gives ERR_SECRET_INVALID', async () => {
-    for (const secret of ['short', '', [], 'x'.repeat(40), 42, 'change-me-to-32-or-more-random-characters']) {
+    for (const secret of ['short', '', [], 'x'.repeat(40), 42, ...PUBLISHED_SECRETS]) {
       throws(() => createSealer(options({ secret: secret as string })), 'ERR_SECRET_INVALID')
       await rejects(seal(1, options({ secret: secret as string })), 'ERR_SECRET_INVALID')
     }

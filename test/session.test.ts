@@ -1,4 +1,9 @@
-import { CookieTooLargeError, type InvalidReason, SerializationError, type Session } from 'sealed-session'
+import {
+  type CookieTooLargeError,
+  type InvalidReason,
+  SerializationError,
+  type Session,
+} from 'sealed-session'
 import { getKeyring, normalizeSecrets } from '../src/keys.ts'
 import { seal } from '../src/token.ts'
 import { deepEqual, describe, equal, notEqual, ok, rejects, test } from './harness.ts'
@@ -127,20 +132,6 @@ describe('session', () => {
         [true, false, false, true, true],
         [false, false, true, false, true],
       ])
-    })
-
-    test('emoji and other non-ASCII values round-trip exactly', async () => {
-      const value = {
-        s: 'caf\u00e9 \u4e2d\u6587 \u{1F36A}\u{1F469}\u200d\u{1F4BB} \u0000 \ud7ff',
-        n: -0.5,
-        deep: [{ k: '\u2028' }],
-      }
-      const app = wrap((_r, s) => {
-        s.replace(value)
-        return new Response(null)
-      })
-      const { cookie } = await send(app)
-      deepEqual(JSON.parse((await send(reader(), cookie)).body).data, value)
     })
   })
 
@@ -511,39 +502,6 @@ describe('session', () => {
   })
 
   describe('size', () => {
-    /** name=value length for a body of n bytes, or the error's size when the write throws. */
-    async function sizeOf(name: string, n: number): Promise<{ written: boolean; size: number }> {
-      const app = wrap(
-        (_r, s) => {
-          s.set('x', 'a'.repeat(n))
-          return new Response(null)
-        },
-        { cookie: { name } },
-      )
-      try {
-        const { cookie } = await send(app)
-        return { written: true, size: cookie!.length }
-      } catch (error) {
-        ok(error instanceof CookieTooLargeError)
-        equal(error.limit, 4096)
-        return { written: false, size: error.size }
-      }
-    }
-
-    test('name + value of exactly 4096 bytes is written; 4097 throws CookieTooLargeError, writing nothing', async () => {
-      // Base64 lengths skip 4k+1, so try a few name lengths to land on 4096 and 4097 exactly.
-      const seen = new Map<number, boolean>()
-      for (const name of ['s', 'ss', 'sss']) {
-        for (let n = 2998; n < 3010; n++) {
-          const { written, size } = await sizeOf(name, n)
-          equal(written, size <= 4096, `${name} ${n} -> ${size}`)
-          seen.set(size, written)
-        }
-      }
-      equal(seen.get(4096), true)
-      equal(seen.get(4097), false)
-    })
-
     test('save() surfaces the error inside the handler, which can answer and keep the old cookie', async () => {
       const app = wrap(async (req, s: Session) => {
         if (req.url.endsWith('/big')) {

@@ -20,8 +20,6 @@ interface Vector {
   lifetime?: { persistent: boolean; maxAge: number; idleTimeout: number }
 }
 
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
-
 const ring = (secrets: string | string[], mode: Mode = 'encrypted') =>
   getKeyring(normalizeSecrets(secrets), mode)
 
@@ -157,65 +155,6 @@ describe('token', () => {
       }
     })
 
-    test(`${mode}: one character changed at every position, to every other character, is rejected`, async () => {
-      const token = await sealed(mode)
-      const keys = await ring(SECRET, mode)
-      const replacements = `${ALPHABET};,="\\% .`
-      let tried = 0
-      for (let i = 0; i < token.length; i++) {
-        for (const c of replacements) {
-          if (c === token[i]) continue
-          const forged = token.slice(0, i) + c + token.slice(i + 1)
-          const result = await unseal(forged, keys, mode, 'session')
-          tried++
-          ok(!result.ok, `accepted a change at ${i} to ${c}`)
-        }
-      }
-      ok(tried > token.length * 60)
-    })
-
-    test(`${mode}: every truncation and extensions are rejected`, async () => {
-      const token = await sealed(mode)
-      for (let n = 0; n < token.length; n++)
-        equal((await reason(token.slice(0, n), mode)) === 'ok', false, `length ${n}`)
-      for (const extra of ['A', 'AA', 'AAAA', '.', '.AAAA', '=', '==', ' ']) {
-        equal((await reason(token + extra, mode)) === 'ok', false, `extended by ${extra}`)
-      }
-    })
-
-    test(`${mode}: segments swapped, emptied or doubled are rejected`, async () => {
-      const token = await sealed(mode)
-      const parts = token.split('.')
-      const variants = [
-        parts.slice().reverse().join('.'),
-        [parts[0], '', ...parts.slice(2)].join('.'),
-        [...parts, parts.at(-1)].join('.'),
-        parts.join('..'),
-        `.${token}`,
-      ]
-      if (parts.length === 4) variants.push([parts[0], parts[2], parts[1], parts[3]].join('.'))
-      for (const v of variants) equal((await reason(v, mode)) === 'ok', false, v)
-    })
-
-    test(`${mode}: a single bit flipped anywhere in the decoded bytes is rejected`, async () => {
-      const token = await sealed(mode)
-      const dot = token.lastIndexOf('.')
-      const segments = mode === 'encrypted' ? [token.slice(7)] : token.slice(7).split('.')
-      let offset = 7
-      for (const segment of segments) {
-        const raw = base64urlDecode(segment)!
-        for (let bit = 0; bit < raw.length * 8; bit++) {
-          const flipped = raw.slice()
-          flipped[bit >> 3]! ^= 1 << (bit & 7)
-          const forged =
-            token.slice(0, offset) + base64urlEncode(flipped) + token.slice(offset + segment.length)
-          equal(await reason(forged, mode), 'tampered', `bit ${bit} of segment at ${offset}`)
-        }
-        offset += segment.length + 1
-      }
-      ok(dot > 0)
-    })
-
     test(`${mode}: the header (mode, version, key id) is authenticated`, async () => {
       const token = await sealed(mode)
       const letter = mode === 'encrypted' ? 'e' : 's'
@@ -256,19 +195,6 @@ describe('token', () => {
     equal(await reason(`e${sig.slice(1)}`, 'encrypted'), 'unknown-key')
   })
 
-  test('foreign tokens (JWT, JWE, iron, random base64url) are rejected', async () => {
-    const foreign = [
-      'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
-      'eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..k9Xk0iLX2X0rEPuM.p6lwUQ.Zq2bm0k3_8sZ3g-lGBtdzw',
-      'Fe26.2**0cdd607945dd1dffb7da0b0bf5f1a7daa6218cbae14cac51dcbd91fb077aeb5b*aOZLCKLhCt0D5IU1qLTtYw*g0ilNDlQ3TsdFUqJCqAm9iL7Wa60H7eYcHL_5oP136TOJREkS3BzheDC1dlxz5oJ**05b8943049af490e913bbc3a2485bee2aaf7b823f4c41d0ff0b7c883b4448571*R5DRHzNTETwMZpMBdXSlt-nPhcUytgtBb2HeAk5yl5s',
-      base64urlEncode(crypto.getRandomValues(new Uint8Array(90))),
-      'e1AAAA.',
-      'e1',
-      '',
-    ]
-    for (const token of foreign) equal((await reason(token)) === 'ok', false, token.slice(0, 20))
-  })
-
   test('an encrypted token is at most base64url(12 + plaintext + 16) plus a 7-character prefix', async () => {
     for (const n of [0, 1, 2, 3, 56, 1000, 3000]) {
       const body = 'x'.repeat(n)
@@ -276,13 +202,5 @@ describe('token', () => {
       const plaintext = 25 + n // 25 bytes of v2 metadata without a lifetime of its own
       equal(token.length, 7 + Math.ceil(((12 + plaintext + 16) * 4) / 3), `body ${n}`)
     }
-  })
-
-  test('every seal uses a fresh IV (1,000 seals of the same payload are all distinct)', async () => {
-    const keys = await ring(SECRET)
-    const seen = new Set<string>()
-    for (let i = 0; i < 1000; i++)
-      seen.add((await seal(payload(), keys, 'encrypted', 'session')).slice(7, 23))
-    equal(seen.size, 1000)
   })
 })

@@ -2,7 +2,7 @@
 // option takes, and the few helpers each reader needs to find and expire its cookies. The store
 // imports only the types from here, so an app with no legacy reader ships none of this.
 
-import { type CookieSpec, cookieSpec, readCookie } from '../cookie.ts'
+import { type CookieSpec, cookieSpec, readSessionCookies } from '../cookie.ts'
 import { configError } from '../errors.ts'
 import type { SessionConfig } from '../options.ts'
 import type { Loaded } from '../session.ts'
@@ -94,7 +94,7 @@ export function legacySpec(name: unknown, options: LegacyCookieOptions, secure: 
 
 /** @internal The first value of cookie `name` in `header`, as the old libraries read it (first one wins). */
 export function firstCookie(header: string | null, name: string): string | undefined {
-  return readCookie(header, name, 1)[0]
+  return readSessionCookies(header, name, 1).values[0]
 }
 
 /** @internal `decodeURIComponent` when the value holds a `%`, as the `cookie` and `cookie-es` parsers do. */

@@ -2,6 +2,8 @@
 import { pathToFileURL } from 'node:url'
 
 const [, , suite, filter] = process.argv
+// The suite carries an inline source map: stack traces then name test/*.ts and src/*.ts lines.
+process.setSourceMapsEnabled(true)
 const { run } = await import(pathToFileURL(suite).href)
 const runtime = `node ${process.version}`
 const ci = process.env.CI === 'true'

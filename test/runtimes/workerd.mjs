@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname } from 'node:path'
 import { Miniflare } from 'miniflare'
+import { stackMapper } from './source-map.mjs'
 
 const args = process.argv.slice(2)
 const flags = []
@@ -36,11 +37,14 @@ export default {
 }`
 const runtime = `workerd ${version} (${date}${flags.map((f) => `, ${f}`).join('')})`
 const dir = dirname(suite)
+const code = readFileSync(suite, 'utf8')
+// workerd ignores the suite's inline source map: its stack frames are mapped here.
+const mapStack = stackMapper(suite, code)
 const mf = new Miniflare({
   modulesRoot: dir,
   modules: [
     { type: 'ESModule', path: `${dir}/runner-worker.js`, contents: worker },
-    { type: 'ESModule', path: suite, contents: readFileSync(suite, 'utf8') },
+    { type: 'ESModule', path: suite, contents: code },
   ],
   compatibilityDate: date,
   compatibilityFlags: flags,
@@ -53,7 +57,7 @@ try {
     body: JSON.stringify({ runtime, ci: process.env.CI === 'true', filter }),
   })
   const result = await response.json()
-  for (const line of result.lines) console.log(line)
+  for (const line of result.lines) console.log(mapStack(line))
   const wantNode = flags.includes('nodejs_compat')
   if (result.nodeModules === wantNode) result.passed++
   else {

@@ -6,9 +6,9 @@
 import { Hono } from 'hono'
 import { type InvalidReason, type SessionOptions, withSession } from 'sealed-session'
 import { session as honoSession, type SessionEnv } from 'sealed-session/hono'
-import { base64urlEncode } from '../src/encoding.ts'
-import { type App, probe, Rng } from './attacker.ts'
-import { deepEqual, describe, env, equal, ok, test } from './harness.ts'
+import { base64urlEncode } from '../../src/encoding.ts'
+import { type App, probe, Rng } from '../attacker.ts'
+import { deepEqual, describe, env, equal, ok, test } from '../harness.ts'
 import {
   type AnyData,
   countSubtle,
@@ -19,8 +19,8 @@ import {
   T0,
   watchUnhandled,
   wrap,
-} from './helpers.ts'
-import vectors from './vectors.json' with { type: 'json' }
+} from '../helpers.ts'
+import vectors from '../vectors.json' with { type: 'json' }
 
 const N = 1000
 
