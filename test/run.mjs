@@ -11,9 +11,10 @@
 //   groups: source, package, all (default); `node` is this Node on the source suite (quick loop)
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
-import { connect, createServer } from 'node:net'
+import { connect } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
+import { freePort } from './browser/servers.mjs'
 import { countTarget } from './counting.mjs'
 import { PACKAGE_DIR, preparePackage } from './package.mjs'
 
@@ -326,17 +327,6 @@ function exec([command, ...argv], timeout = RUN_MS, extraEnv = {}) {
 
 /** Targets whose suite tests the Redis store (node-redis needs Node 20+; Bun has its own client). */
 const usesRedis = (name) => /^(package\/)?(node|node2\d|bun)$/.test(name)
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address()
-      probe.close(() => resolve(port))
-    })
-  })
-}
 
 /**
  * Starts Debian's redis-server on a free loopback port, persistence off; resolves once it

@@ -67,7 +67,7 @@ export function missing(target) {
 }
 
 /** A port the OS just reported free on 127.0.0.1 (the server binds it a moment later). */
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const probe = createServer()
     probe.once('error', reject)
