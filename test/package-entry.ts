@@ -11,23 +11,9 @@ export { RevocationObject, run } from './all.ts'
 /** Set by esbuild `define` when the package is bundled: the files the names resolved to. */
 declare const PACKAGE_BUNDLED_FROM: readonly string[] | undefined
 
-const ENTRIES = [
-  'index',
-  'hono',
-  'seal',
-  'compression',
-  'chunks',
-  'h3',
-  'elysia',
-  'astro',
-  'legacy/cookie-session',
-  'legacy/iron',
-  'legacy/react-router',
-  'next',
-  'sveltekit',
-  'react-router',
-  'revocation',
-]
+/** Set by esbuild `define`: `index` and each subpath of package.json's `exports`, in order. */
+declare const PACKAGE_ENTRIES: readonly string[]
+const ENTRIES = PACKAGE_ENTRIES
 
 test('package › sealed-session and each of its subpaths load from the packed tarball', () => {
   const resolved =

@@ -184,44 +184,21 @@ function compile(entry, outfile, options) {
 
 async function compileSource() {
   mkdirSync(SOURCE.dir, { recursive: true })
-  const alias = {
-    'sealed-session/hono': `${root}src/hono.ts`,
-    'sealed-session/astro': `${root}src/astro.ts`,
-    'sealed-session/next': `${root}src/next.ts`,
-    'sealed-session/seal': `${root}src/seal.ts`,
-    'sealed-session/compression': `${root}src/compression.ts`,
-    'sealed-session/chunks': `${root}src/chunks.ts`,
-    'sealed-session/h3': `${root}src/h3.ts`,
-    'sealed-session/elysia': `${root}src/elysia.ts`,
-    'sealed-session/legacy/cookie-session': `${root}src/legacy/cookie-session.ts`,
-    'sealed-session/legacy/iron': `${root}src/legacy/iron.ts`,
-    'sealed-session/legacy/react-router': `${root}src/legacy/react-router.ts`,
-    'sealed-session/sveltekit': `${root}src/sveltekit.ts`,
-    'sealed-session/react-router': `${root}src/react-router.ts`,
-    'sealed-session/revocation': `${root}src/revocation.ts`,
-    'sealed-session': `${root}src/index.ts`,
-  }
+  const alias = Object.fromEntries([
+    ...SUBPATHS.map((p) => [`sealed-session/${p}`, `${root}src/${p}.ts`]),
+    ['sealed-session', `${root}src/index.ts`],
+  ])
   await compile('all.ts', SOURCE.suite, { alias })
   await compile('no-webcrypto.ts', SOURCE.noWebcrypto, { alias })
 }
 
-/** The package's subpath exports besides the main entry, in the order tests see them resolved. */
-const SUBPATHS = [
-  'hono',
-  'seal',
-  'compression',
-  'chunks',
-  'h3',
-  'elysia',
-  'astro',
-  'legacy/cookie-session',
-  'legacy/iron',
-  'legacy/react-router',
-  'next',
-  'sveltekit',
-  'react-router',
-  'revocation',
-]
+/**
+ * The package's subpath exports besides the main entry (`./hono` → `hono`), read from package.json
+ * so one list names them: src/<subpath>.ts from source, dist/<subpath>.js from the tarball.
+ */
+const SUBPATHS = Object.keys(JSON.parse(readFileSync(`${root}package.json`, 'utf8')).exports)
+  .filter((key) => key !== '.' && key !== './package.json')
+  .map((key) => key.slice(2))
 
 async function compilePackage() {
   preparePackage()
@@ -231,7 +208,8 @@ async function compilePackage() {
     'sealed-session',
     ...SUBPATHS.map((p) => `sealed-session/${p}`),
   ]
-  await compile('package-entry.ts', PACKAGE.suite, { external })
+  const entries = { PACKAGE_ENTRIES: JSON.stringify(['index', ...SUBPATHS]) }
+  await compile('package-entry.ts', PACKAGE.suite, { external, define: entries })
   await compile('no-webcrypto.ts', PACKAGE.noWebcrypto, { external })
   // workerd has no node_modules: bundle the package as wrangler would, through its exports map
   // from the consumer's directory, and tell the suite which files that picked.
@@ -250,7 +228,7 @@ async function compilePackage() {
     alias: Object.fromEntries(
       ['', ...SUBPATHS.map((p) => `/${p}`)].map((p, i) => [`sealed-session${p}`, resolved[i]]),
     ),
-    define: { PACKAGE_BUNDLED_FROM: JSON.stringify(resolved) },
+    define: { ...entries, PACKAGE_BUNDLED_FROM: JSON.stringify(resolved) },
   })
 }
 
