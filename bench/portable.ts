@@ -8,12 +8,16 @@ import { codecSection, requestSection } from './suite.ts'
 export interface PortableOptions {
   rounds: number
   batchMs: number
+  /** Only these codec ids (and no request section): a focused round-trip run. */
+  codecs?: string[]
 }
 
 export async function runPortable(options: PortableOptions, extra: readonly CodecEntry[] = []) {
   const timing = { rounds: options.rounds, batchMs: options.batchMs }
-  const codec = await codecSection([...CODECS, ...extra], timing, undefined, ['round trip'])
-  const requests = await requestSection(APPS, timing, ['56 B'])
+  const only = options.codecs
+  const entries = [...CODECS, ...extra].filter((c) => only === undefined || only.includes(c.id))
+  const codec = await codecSection(entries, timing, undefined, ['round trip'])
+  const requests = only ? { rows: [], facts: [], skipped: [] } : await requestSection(APPS, timing, ['56 B'])
   return { codec, requests }
 }
 

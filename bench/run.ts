@@ -47,8 +47,14 @@ const SECTIONS = ['codec', 'requests', 'traffic', 'revocation', 'bytes', 'bundle
 type Section = (typeof SECTIONS)[number]
 const only = new Set((value('only')?.split(',') ?? SECTIONS) as Section[])
 const wantedRuntimes = value('runtimes')?.split(',') ?? ['bun', 'deno', 'workerd']
-const timing = quick ? { rounds: 5, batchMs: 5 } : { rounds: 31, batchMs: 8 }
-const remoteTiming = quick ? { rounds: 3, batchMs: 5 } : { rounds: 15, batchMs: 10 }
+const rounds = value('rounds')
+const timing = quick ? { rounds: 5, batchMs: 5 } : { rounds: Number(rounds ?? 31), batchMs: 8 }
+// --codecs floor,ours: only these codecs' round trips, on every runtime (no request section).
+const codecs = value('codecs')?.split(',')
+const remoteTiming = {
+  ...(quick ? { rounds: 3, batchMs: 5 } : { rounds: Number(rounds ?? 15), batchMs: 10 }),
+  ...(codecs ? { codecs } : {}),
+}
 const bin = (name: string) => join(root, 'node_modules', '.bin', name)
 
 const CODEC_ENTRIES = [
@@ -460,7 +466,10 @@ const step = (name: string) => process.stderr.write(`bench: ${name}\n`)
 
 if (!from && (only.has('codec') || only.has('bytes'))) {
   step('codecs')
-  results.codec = await codecSection(CODEC_ENTRIES, timing)
+  results.codec = await codecSection(
+    CODEC_ENTRIES.filter((c) => codecs === undefined || codecs.includes(c.id)),
+    timing,
+  )
 }
 if (!from && (only.has('requests') || only.has('bytes'))) {
   step('requests')

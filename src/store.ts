@@ -11,7 +11,7 @@ import {
   type SessionCookies,
   serializeCookie,
 } from './cookie.ts'
-import { encoder, utf8Decode } from './encoding.ts'
+import { utf8Decode } from './encoding.ts'
 import { CookieTooLargeError, configError } from './errors.ts'
 import { type Keyring, keyringOf, type SessionKey } from './keys.ts'
 import { fingerprint, resolveOptions, type SessionConfig, type SessionOptions } from './options.ts'
@@ -27,7 +27,7 @@ import {
   snapshotOf,
   versionOf,
 } from './session.ts'
-import { fail, type InvalidReason, type Result, seal, unseal } from './token.ts'
+import { fail, type InvalidReason, type Result, tokenCodec } from './token.ts'
 
 /**
  * How many cookies with our name are tried (stale copies under other paths/domains can coexist).
@@ -170,6 +170,7 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
   const { cookie, mode, compress, tokenCache: cache } = config
   const { name } = cookie
   const keyring = keyringOf(config.secrets, mode)
+  const codec = tokenCodec(name, mode, compress)
   const origins = new WeakMap<Session<SessionData>, Origin>()
   const saves = new WeakMap<Session<SessionData>, Saved>()
 
@@ -185,10 +186,10 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
       key = hit.key
       text = hit.text
     } else {
-      const result = await unseal(value, keys, mode, name)
+      const result = await codec.unseal(value, keys)
       if (!result.ok) return result
       const { payload } = result
-      verified = { ...payload, lifetime: payload.lifetime }
+      verified = payload as typeof verified
       key = result.key
       text = utf8Decode(payload.body)
       if (text === undefined) return fail('payload')
@@ -293,7 +294,8 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
     const { changed, created, lifetime, text } = snapshot
     if ((origin.keyId === undefined && !changed) || origin.frozen) return NOTHING
     const now = writeTime(config)
-    const keys = await keyring()
+    const ring = keyring()
+    const keys = ring instanceof Promise ? await ring : ring
     const { maxAgeMs, idleMs } = limits(lifetime)
     if (
       !changed &&
@@ -310,13 +312,7 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
     // `touched` before it, or every server would refuse the cookie.
     const touched = Math.max(now, created)
     const { sid } = snapshot
-    const token = await seal(
-      { created, touched, sid, lifetime, body: encoder.encode(text) },
-      keys,
-      mode,
-      name,
-      compress,
-    )
+    const token = await codec.seal({ created, touched, sid, lifetime, body: text }, keys)
     const expiresAt = Math.min(created + maxAgeMs, touched + idleMs)
     const persistent = lifetime === undefined ? !cookie.sessionCookie : lifetime.persistent
     const maxAge = persistent ? (expiresAt - now) / 1000 : undefined
@@ -331,7 +327,8 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
     cookieName: name,
 
     async load(source) {
-      const keys = await keyring()
+      const ring = keyring()
+      const keys = ring instanceof Promise ? await ring : ring
       claim(source, store)
       const header = cookieHeader(source)
       const read = readSessionCookies(header, name, MAX_CANDIDATES)
