@@ -9,6 +9,7 @@
 
 import { useSession } from '@hono/session'
 import { Hono, type MiddlewareHandler } from 'hono'
+import { getCookie } from 'hono/cookie'
 import { CookieStore, type Session as HonoSessionsSession, sessionMiddleware } from 'hono-sessions'
 import { TokenCache } from '../src/cache.ts'
 import { type SessionEnv, session as sealedSession } from '../src/hono.ts'
@@ -214,4 +215,46 @@ export async function scenarioOps(fetch: Fetch): Promise<Record<Scenario, () => 
 /** The cookie an app sets for `data` (all of its `name=value` pairs). */
 export async function loginCookie(fetch: Fetch): Promise<string> {
   return cookieOf(await fetch(new Request('http://localhost/login')))
+}
+
+/** iron-session 8 through its cookie-store form (`getIronSession(cookies, options)`). */
+async function ironSessionApp(data: Data): Promise<Fetch> {
+  const { getIronSession } = await import('iron-session')
+  const app = new Hono<{ Variables: { iron: Data & { save(): Promise<void> } } }>()
+  app.use(async (c, next) => {
+    const cookies = {
+      get: (name: string) => {
+        const value = getCookie(c, name)
+        return value === undefined ? undefined : { name, value }
+      },
+      set: (name: string, value: string, options?: object) => {
+        c.header('set-cookie', `${name}=${value}; Path=/; HttpOnly; Secure; SameSite=Lax`, { append: true })
+        void options
+      },
+    }
+    const session = await getIronSession<Data>(cookies as never, { password: SECRET, cookieName: NAME })
+    c.set('iron', session as never)
+    await next()
+  })
+  return routes(app, data, (c) => {
+    const s = c.var.iron
+    return {
+      count: () => s.count as number | undefined,
+      setCount: (n) => {
+        s.count = n
+        return s.save()
+      },
+      login: (d) => {
+        Object.assign(s, d)
+        return s.save()
+      },
+    }
+  })
+}
+
+/** Over real HTTP only (bench/http.ts): iron-session has no Hono middleware of its own. */
+export const IRON_SESSION: AppEntry = {
+  id: 'iron-session',
+  label: 'iron-session (getIronSession with a cookie store)',
+  build: ironSessionApp,
 }

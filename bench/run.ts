@@ -20,6 +20,7 @@ import { type BundleSize, bundleSizes, CORE_TARGET } from './bundle.ts'
 import { CODECS } from './codecs.ts'
 import { keygrip } from './codecs-node.ts'
 import { SIZES, type Size } from './data.ts'
+import { HTTP_APPS, type HttpResult, httpSection } from './http.ts'
 import type { PortableResult } from './portable.ts'
 import { APPS, OURS_CACHED, SCENARIOS } from './requests.ts'
 import { type RevocationRow, revocationSection, revocationTable } from './revocation.ts'
@@ -43,9 +44,21 @@ const value = (name: string) => {
   return at === -1 ? undefined : argv[at + 1]
 }
 const quick = flag('quick')
-const SECTIONS = ['codec', 'requests', 'traffic', 'revocation', 'bytes', 'bundle', 'runtimes'] as const
+const SECTIONS = [
+  'codec',
+  'requests',
+  'traffic',
+  'revocation',
+  'bytes',
+  'bundle',
+  'runtimes',
+  'http',
+] as const
 type Section = (typeof SECTIONS)[number]
 const only = new Set((value('only')?.split(',') ?? SECTIONS) as Section[])
+// The HTTP section takes minutes (real servers, seconds of load each): --quick leaves it out
+// unless --only names it, and then runs one short round on Node alone.
+if (quick && !value('only')) only.delete('http')
 const wantedRuntimes = value('runtimes')?.split(',') ?? ['bun', 'deno', 'workerd']
 const rounds = value('rounds')
 const timing = quick ? { rounds: 5, batchMs: 5 } : { rounds: Number(rounds ?? 31), batchMs: 8 }
@@ -63,7 +76,7 @@ const CODEC_ENTRIES = [
 ]
 const LABELS = new Map<string, string>([
   ...CODEC_ENTRIES.map((c) => [c.id, c.label] as const),
-  ...[...APPS, OURS_CACHED].map((a) => [`app:${a.id}`, a.label] as const),
+  ...HTTP_APPS.map((a) => [`app:${a.id}`, a.label] as const),
 ])
 const label = (id: string, app = false) => LABELS.get(app ? `app:${id}` : id) ?? id
 
@@ -378,6 +391,7 @@ interface Results {
   revocation?: RevocationRow[]
   bundle?: BundleSize[]
   runtimes?: Record<string, PortableResult | { error: string }>
+  http?: HttpResult
 }
 
 function targets(r: Results): string {
@@ -456,6 +470,50 @@ function targets(r: Results): string {
   return table(['target', 'measured', 'verdict'], rows)
 }
 
+function httpTable(r: HttpResult): string {
+  const runtimes = [...new Set(r.rows.map((row) => row.runtime))]
+  const ids = HTTP_APPS.map((a) => a.id).filter((id) => r.rows.some((row) => row.id === id))
+  const ratio = (s: { median: number; low: number; high: number }) =>
+    `${s.median.toFixed(2)} (${s.low.toFixed(2)}–${s.high.toFixed(2)})`
+  const cell = (runtime: string, id: string, key: 'vsBare' | 'vsFloor') =>
+    (['read', 'changed'] as const)
+      .map((scenario) => {
+        const row = r.rows.find((x) => x.runtime === runtime && x.id === id && x.scenario === scenario)
+        return row ? ratio(row[key]) : '–'
+      })
+      .join(' / ')
+  const lines: string[] = []
+  for (const runtime of runtimes) {
+    const bare = (s: string) =>
+      r.rows.find((x) => x.runtime === runtime && x.id === 'bare' && x.scenario === s)?.rps.toFixed(0)
+    lines.push(
+      `${runtime}: bare app ${bare('read')} req/s (read), ${bare('changed')} req/s (changed).`,
+      '',
+      table(
+        ['Hono app', 'throughput vs bare: read / changed (spread)', 'vs floor middleware: read / changed'],
+        ids.map((id) => [label(id, true), cell(runtime, id, 'vsBare'), cell(runtime, id, 'vsFloor')]),
+      ),
+      '',
+    )
+  }
+  lines.push(
+    table(
+      ['first request after start vs warm (ms)', ...runtimes],
+      ids.map((id) => [
+        label(id, true),
+        ...runtimes.map((runtime) => {
+          const f = r.first.find((x) => x.runtime === runtime && x.id === id)
+          return f ? `${f.first.toFixed(1)} vs ${f.warm.toFixed(2)}` : '–'
+        }),
+      ]),
+    ),
+    '',
+    `Cookie sent: ${[...new Set(r.first.filter((f) => f.cookieBytes > 0).map((f) => `${label(f.id, true)} ${f.cookieBytes} B`))].slice(0, 8).join(', ')}.`,
+  )
+  for (const e of r.errors) lines.push('', `- ${e}`)
+  return lines.join('\n')
+}
+
 // --- main ------------------------------------------------------------------------------------
 
 const from = value('from')
@@ -490,6 +548,28 @@ if (!from && only.has('bundle')) {
   step('bundle sizes')
   results.bundle = await bundleSizes()
 }
+if (!from && only.has('http')) {
+  step('http')
+  const dir = mkdtempSync(join(tmpdir(), 'sealed-session-http-'))
+  try {
+    results.http = await httpSection(
+      quick
+        ? { runtimes: ['node'], rounds: 1, seconds: 1, connections: 10 }
+        : {
+            runtimes: value('http-runtimes')?.split(',') ?? ['node', 'bun', 'deno'],
+            rounds: Number(value('http-rounds') ?? 5),
+            seconds: Number(value('http-seconds') ?? 3),
+            connections: 10,
+          },
+      root,
+      dir,
+      bin,
+      (line) => process.stderr.write(`${line}\n`),
+    )
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
 if (!from && only.has('runtimes')) {
   step(`runtimes (${wantedRuntimes.join(', ')})`)
   results.runtimes = await runtimes()
@@ -523,6 +603,8 @@ if (results.codec && results.requests && only.has('bytes'))
   )
 if (results.bundle) out.push('### Bundle size', '', bundleTable(results.bundle), '')
 if (results.runtimes) out.push('### Other runtimes', '', runtimeTable(results.runtimes), '')
+if (results.http)
+  out.push('### Over HTTP (real servers on loopback, autocannon)', '', httpTable(results.http), '')
 
 const report = out.join('\n')
 console.log(report)

@@ -1,0 +1,197 @@
+// The HTTP section of `npm run bench`: every Hono app of bench/requests.ts served over loopback by
+// a real server in its own process (Node with @hono/node-server, Bun.serve, Deno.serve), loaded by
+// autocannon from this process. Apps run interleaved in rotating order over several rounds; each
+// round's throughput is divided by the bare app's and the floor middleware's in the same round,
+// and the median ratio is reported with its spread (lowest to highest round).
+//
+// Scenarios, both with the valid cookie /login set (the 56-byte fixture):
+//   read     GET /read: opened, nothing written
+//   changed  GET /inc: opened and sealed again
+//
+// Also timed: the first request a fresh server answers (key setup and first-call compilation
+// included) against the median of warm requests, one at a time.
+
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
+import autocannon from 'autocannon'
+import { build } from 'esbuild'
+import { median } from './harness.ts'
+import { APPS, IRON_SESSION, OURS_CACHED } from './requests.ts'
+
+export const HTTP_APPS = [...APPS, OURS_CACHED, IRON_SESSION]
+export const HTTP_SCENARIOS = { read: '/read', changed: '/inc' } as const
+type HttpScenario = keyof typeof HTTP_SCENARIOS
+
+export interface HttpOptions {
+  runtimes: readonly string[]
+  rounds: number
+  /** Seconds of load per app, scenario and round. */
+  seconds: number
+  connections: number
+}
+
+export interface HttpRow {
+  runtime: string
+  id: string
+  scenario: HttpScenario
+  /** Median requests per second over rounds. */
+  rps: number
+  vsBare: Spread
+  vsFloor: Spread
+}
+
+export interface Spread {
+  median: number
+  low: number
+  high: number
+}
+
+export interface FirstRow {
+  runtime: string
+  id: string
+  /** ms: the first request after the server listens, and the median warm request. */
+  first: number
+  warm: number
+  /** Bytes of the Cookie header sent. */
+  cookieBytes: number
+}
+
+export interface HttpResult {
+  rows: HttpRow[]
+  first: FirstRow[]
+  errors: string[]
+}
+
+interface Server {
+  id: string
+  port: number
+  child: ReturnType<typeof spawn>
+  cookie: string
+}
+
+function command(runtime: string, bin: (name: string) => string, script: string): [string, string[]] {
+  if (runtime === 'node') return [process.execPath, [script]]
+  if (runtime === 'bun') return [bin('bun'), [script]]
+  if (runtime === 'deno') return [bin('deno'), ['run', '--quiet', '-A', script]]
+  throw new Error(`no HTTP server for ${runtime}`)
+}
+
+function start(runtime: string, bin: (name: string) => string, script: string, id: string, port: number) {
+  const [cmd, args] = command(runtime, bin, script)
+  const child = spawn(cmd, [...args, id, String(port)], { stdio: ['ignore', 'pipe', 'pipe'] })
+  return new Promise<ReturnType<typeof spawn>>((resolve, reject) => {
+    let err = ''
+    child.stderr!.on('data', (d) => (err += d))
+    child.stdout!.on('data', (d) => {
+      if (String(d).includes('ready')) resolve(child)
+    })
+    child.on('exit', (code) => reject(new Error(`${runtime} ${id} exited ${code}: ${err.slice(-300)}`)))
+  })
+}
+
+async function timed(url: string, cookie: string): Promise<number> {
+  const t0 = performance.now()
+  const response = await fetch(url, { headers: cookie ? { cookie } : {} })
+  await response.arrayBuffer()
+  return performance.now() - t0
+}
+
+function load(url: string, cookie: string, options: HttpOptions): Promise<number> {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      { url, connections: options.connections, duration: options.seconds, headers: { cookie } },
+      (error: Error | null, result: { requests: { average: number }; non2xx: number; errors: number }) => {
+        if (error) reject(error)
+        else if (result.non2xx > 0 || result.errors > 0)
+          reject(new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`))
+        else resolve(result.requests.average)
+      },
+    )
+  })
+}
+
+function spread(values: number[]): Spread {
+  return { median: median(values), low: Math.min(...values), high: Math.max(...values) }
+}
+
+export async function httpSection(
+  options: HttpOptions,
+  root: string,
+  dir: string,
+  bin: (name: string) => string,
+  log: (line: string) => void,
+): Promise<HttpResult> {
+  const script = join(dir, 'http-server.mjs')
+  await build({
+    entryPoints: [join(root, 'bench/http-server.ts')],
+    outfile: script,
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    platform: 'node',
+    logLevel: 'error',
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
+  })
+  const result: HttpResult = { rows: [], first: [], errors: [] }
+  for (const runtime of options.runtimes) {
+    log(`  http ${runtime}...`)
+    const servers: Server[] = []
+    try {
+      let port = 18_700
+      for (const app of HTTP_APPS) {
+        const server = { id: app.id, port: port++, cookie: '' } as Server
+        server.child = await start(runtime, bin, script, app.id, server.port)
+        servers.push(server)
+        const base = `http://127.0.0.1:${server.port}`
+        const login = await fetch(`${base}/login`)
+        server.cookie = login.headers
+          .getSetCookie()
+          .map((line) => line.split(';')[0])
+          .join('; ')
+        // The first request with a cookie opens it: for this library, the key setup happens here.
+        // Servers start one after another, so this one's first request is its own.
+        const first = await timed(`${base}/read`, server.cookie)
+        const warm: number[] = []
+        for (let i = 0; i < 21; i++) warm.push(await timed(`${base}/read`, server.cookie))
+        result.first.push({
+          runtime,
+          id: app.id,
+          first,
+          warm: median(warm),
+          cookieBytes: server.cookie.length,
+        })
+      }
+      for (const scenario of Object.keys(HTTP_SCENARIOS) as HttpScenario[]) {
+        const rps = new Map<string, number[]>(servers.map((s) => [s.id, []]))
+        for (let r = 0; r < options.rounds; r++) {
+          const order = servers.map((_, i) => servers[(i + r) % servers.length]!)
+          if (r % 2 === 1) order.reverse()
+          for (const s of order) {
+            const url = `http://127.0.0.1:${s.port}${HTTP_SCENARIOS[scenario]}`
+            rps.get(s.id)!.push(await load(url, s.cookie, options))
+          }
+        }
+        const bare = rps.get('bare')!
+        const floor = rps.get('floor')!
+        for (const s of servers) {
+          const mine = rps.get(s.id)!
+          result.rows.push({
+            runtime,
+            id: s.id,
+            scenario,
+            rps: median(mine),
+            vsBare: spread(mine.map((v, i) => v / bare[i]!)),
+            vsFloor: spread(mine.map((v, i) => v / floor[i]!)),
+          })
+        }
+      }
+    } catch (error) {
+      result.errors.push(`${runtime}: ${String((error as Error).message ?? error).slice(0, 300)}`)
+    } finally {
+      for (const s of servers) s.child.kill()
+    }
+  }
+  return result
+}
