@@ -25,16 +25,19 @@ import {
 import { applySetCookies, assertResponse, type Commit, NOTHING } from './response.ts'
 import type { Json, JsonValue } from './serializer.ts'
 import {
+  assignId,
   closeSession,
   type FlashData,
   type Loaded,
   Session,
+  type SessionContext,
   type SessionData,
   type Snapshot,
+  slotOf,
   snapshotOf,
   versionOf,
 } from './session.ts'
-import { fail, type InvalidReason, type Result, tokenCodec } from './token.ts'
+import { fail, type InvalidReason, type Result, type Sealable, tokenCodec } from './token.ts'
 
 /**
  * How many cookies with our name are tried (stale copies under other paths/domains can coexist).
@@ -105,8 +108,12 @@ type JsonOnly<Data> = [Data] extends [Json<Data>]
       'session data must be JSON with the default serializer (no Date, Map, functions...); pass a serializer of your own for other types': never
     }
 
-/** What a store remembers of each session it loaded, to commit it. */
+/** What a store keeps on each session it loaded (the session's slot), to commit it. */
 interface Origin {
+  /** The store's shared context: a session is committed only by the store that made it. */
+  readonly context: SessionContext
+  /** The last `save()`, if any. */
+  saved?: Saved | undefined
   /** The key id it was sealed with, when it was loaded; undefined for a new session. */
   readonly keyId: string | undefined
   readonly touched: number
@@ -178,8 +185,19 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
   const { name } = cookie
   const keyring = keyringOf(config.secrets, mode)
   const codec = tokenCodec(name, mode, compress)
-  const origins = new WeakMap<Session<SessionData>, Origin>()
-  const saves = new WeakMap<Session<SessionData>, Saved>()
+  const context: SessionContext = {
+    serializer: config.serializer,
+    maxAgeMs: config.maxAgeMs,
+    idleMs: config.idleMs,
+    sessionCookie: cookie.sessionCookie,
+    now: () => Math.floor(config.now()),
+    save: (s) => remembered(s as unknown as Session<SessionData>),
+  }
+  /** The store's record on `session`; undefined for a session another store made. */
+  const originOf = (session: Session<SessionData>): Origin | undefined => {
+    const origin = slotOf(session) as Origin
+    return origin.context === context ? origin : undefined
+  }
 
   /** Unseals one cookie value and checks it: lifetimes, UTF-8, data shape. */
   async function open(value: string, keys: Keyring): Promise<Result<{ loaded: Loaded; keyId: string }>> {
@@ -250,49 +268,39 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
     }
   }
 
-  function newSession(loaded: Loaded | undefined, origin: Origin): Session<SessionData> {
-    const session = new Session<SessionData>({
-      serializer: config.serializer,
-      maxAgeMs: config.maxAgeMs,
-      idleMs: config.idleMs,
-      sessionCookie: cookie.sessionCookie,
-      now: () => Math.floor(config.now()),
-      save: (s) => remembered(s as unknown as Session<SessionData>),
-      loaded,
-    })
-    origins.set(session, origin)
-    return session
+  function newSession(loaded: Loaded | undefined, origin: Omit<Origin, 'context'>): Session<SessionData> {
+    return new Session<SessionData>(context, loaded, { context, ...origin })
   }
 
   /** `save()`: commits now and remembers the outcome for the final commit. */
   async function remembered(session: Session<SessionData>): Promise<void> {
-    saves.delete(session)
+    const origin = originOf(session)
+    if (origin === undefined) throw foreign()
+    origin.saved = undefined
     const version = versionOf(session)
     try {
       const snapshot = snapshotOf(session)
-      saves.set(session, { version, text: snapshot.text, commit: await write(session, snapshot) })
+      origin.saved = { version, text: snapshot.text, commit: await write(session, origin, snapshot) }
     } catch (error) {
-      saves.set(session, { version, failed: true })
+      origin.saved = { version, failed: true }
       throw error
     }
   }
 
   /** What the session needs written now, reusing a `save()` while nothing changed since. */
   function commitOf(session: Session<SessionData>): Promise<Commit> | Commit {
-    const saved = saves.get(session)
+    const origin = originOf(session)
+    if (origin === undefined) throw foreign()
+    const { saved } = origin
     const current = saved?.version === versionOf(session) ? saved : undefined
     // The app handled a failed save(): nothing is written unless it changed the session again.
     if (current !== undefined && 'failed' in current) return NOTHING
     const snapshot = snapshotOf(session)
     if (current !== undefined && current.text === snapshot.text) return current.commit
-    return write(session, snapshot)
+    return write(session, origin, snapshot)
   }
 
-  async function write(session: Session<SessionData>, snapshot: Snapshot): Promise<Commit> {
-    const origin = origins.get(session)
-    if (origin === undefined) {
-      throw configError('ERR_OPTION_INVALID', 'commit a session with the store that loaded it')
-    }
+  async function write(session: Session<SessionData>, origin: Origin, snapshot: Snapshot): Promise<Commit> {
     if (snapshot.destroyed) {
       // The old library's cookies go too, or the next request would open them again.
       const chunks = [...expireChunks(cookie, origin.chunks), ...(origin.legacy ?? [])]
@@ -318,8 +326,11 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
     // clockSkew ahead of this one, or from this clock before it stepped back: never seal a
     // `touched` before it, or every server would refuse the cookie.
     const touched = Math.max(now, created)
-    const { sid } = snapshot
-    const token = await codec.seal({ created, touched, sid, lifetime, body: text }, keys)
+    const payload: Sealable = { created, touched, sid: snapshot.sid, lifetime, body: text }
+    const token = await codec.seal(payload, keys)
+    // A session without an id yet got one from the seal's random draw.
+    const sid = payload.sid!
+    assignId(session, sid)
     const expiresAt = Math.min(created + maxAgeMs, touched + idleMs)
     const persistent = lifetime === undefined ? !cookie.sessionCookie : lifetime.persistent
     const maxAge = persistent ? (expiresAt - now) / 1000 : undefined
@@ -546,6 +557,10 @@ function claim(source: CookieSource, store: SessionStore<SessionData>): void {
     }
   }
   list.push(store)
+}
+
+function foreign(): Error {
+  return configError('ERR_OPTION_INVALID', 'commit a session with the store that loaded it')
 }
 
 function isChunkOf(a: string, b: string): boolean {
