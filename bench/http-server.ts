@@ -5,7 +5,7 @@
 // first request, which bench/http.ts times apart).
 
 import { DATA } from './data.ts'
-import { APPS, IRON_SESSION, OURS_CACHED } from './requests.ts'
+import { HTTP_APPS } from './requests.ts'
 
 declare const Bun: { serve(options: { port: number; hostname: string; fetch: Fetch }): unknown } | undefined
 declare const Deno:
@@ -19,7 +19,7 @@ type Fetch = (request: Request) => Response | Promise<Response>
 const started = performance.now()
 const args = typeof Deno !== 'undefined' ? Deno.args : process.argv.slice(2)
 const [id, port] = [args[0]!, Number(args[1])]
-const entry = [...APPS, OURS_CACHED, IRON_SESSION].find((a) => a.id === id)
+const entry = HTTP_APPS.find((a) => a.id === id)
 if (entry === undefined) throw new Error(`no app ${id}`)
 const fetch = await entry.build(DATA['56 B'])
 const ready = () => console.log(`ready ${(performance.now() - started).toFixed(1)}`)

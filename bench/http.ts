@@ -1,5 +1,6 @@
 // The HTTP section of `npm run bench`: every Hono app of bench/requests.ts served over loopback by
-// a real server in its own process (Node with @hono/node-server, Bun.serve, Deno.serve), loaded by
+// a real server in its own process (Node with @hono/node-server, Bun.serve, Deno.serve, and
+// `workerd serve`, the binary wrangler runs, without its dev proxy), loaded by
 // autocannon from this process. Apps run interleaved in rotating order over several rounds; each
 // round's throughput is divided by the bare app's and the floor middleware's in the same round,
 // and the median ratio is reported with its spread (lowest to highest round).
@@ -12,13 +13,16 @@
 // included) against the median of warm requests, one at a time.
 
 import { spawn } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { connect, createServer } from 'node:net'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
 import { build } from 'esbuild'
 import { median } from './harness.ts'
-import { APPS, IRON_SESSION, OURS_CACHED } from './requests.ts'
+import { HTTP_APPS } from './requests.ts'
+import { compatibilityDate } from './tools.ts'
 
-export const HTTP_APPS = [...APPS, OURS_CACHED, IRON_SESSION]
+export { HTTP_APPS }
 export const HTTP_SCENARIOS = { read: '/read', changed: '/inc' } as const
 type HttpScenario = keyof typeof HTTP_SCENARIOS
 
@@ -69,6 +73,7 @@ interface Server {
   cookie: string
 }
 
+/** How to serve one app on one runtime: Node, Bun and Deno run the bundled server script. */
 function command(runtime: string, bin: (name: string) => string, script: string): [string, string[]] {
   if (runtime === 'node') return [process.execPath, [script]]
   if (runtime === 'bun') return [bin('bun'), [script]]
@@ -76,8 +81,74 @@ function command(runtime: string, bin: (name: string) => string, script: string)
   throw new Error(`no HTTP server for ${runtime}`)
 }
 
-function start(runtime: string, bin: (name: string) => string, script: string, id: string, port: number) {
-  const [cmd, args] = command(runtime, bin, script)
+/**
+ * A `workerd serve` config for one app: the Worker bundle (bench/http-worker.ts with APP_ID) on a
+ * loopback socket, with wrangler.toml's compatibility date, as `wrangler dev` would run it
+ * without its proxy in front.
+ */
+async function workerdConfig(root: string, dir: string, id: string, port: number): Promise<string> {
+  const worker = join(dir, `worker-${id}.mjs`)
+  await build({
+    entryPoints: [join(root, 'bench/http-worker.ts')],
+    outfile: worker,
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    platform: 'neutral',
+    mainFields: ['module', 'main'],
+    conditions: ['worker', 'browser'],
+    define: { APP_ID: JSON.stringify(id) },
+    logLevel: 'error',
+  })
+  const config = join(dir, `workerd-${id}.capnp`)
+  writeFileSync(
+    config,
+    `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [(name = "main", worker = .app)],
+  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
+);
+const app :Workerd.Worker = (
+  modules = [(name = "worker.mjs", esModule = embed "worker-${id}.mjs")],
+  compatibilityDate = "${compatibilityDate()}",
+);
+`,
+  )
+  return config
+}
+
+/** Resolves once something accepts connections on `port` (without sending it a request). */
+async function listening(port: number, child: ReturnType<typeof spawn>): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}`)
+    const up = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1')
+      socket.once('connect', () => {
+        socket.destroy()
+        resolve(true)
+      })
+      socket.once('error', () => resolve(false))
+    })
+    if (up) return
+    await new Promise((r) => setTimeout(r, 25))
+  }
+  throw new Error(`nothing listens on ${port}`)
+}
+
+async function start(
+  runtime: string,
+  bin: (name: string) => string,
+  files: { root: string; dir: string; script: string },
+  id: string,
+  port: number,
+): Promise<ReturnType<typeof spawn>> {
+  if (runtime === 'workerd') {
+    const config = await workerdConfig(files.root, files.dir, id, port)
+    const child = spawn(bin('workerd'), ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] })
+    await listening(port, child)
+    return child
+  }
+  const [cmd, args] = command(runtime, bin, files.script)
   const child = spawn(cmd, [...args, id, String(port)], { stdio: ['ignore', 'pipe', 'pipe'] })
   return new Promise<ReturnType<typeof spawn>>((resolve, reject) => {
     let err = ''
@@ -86,6 +157,15 @@ function start(runtime: string, bin: (name: string) => string, script: string, i
       if (String(d).includes('ready')) resolve(child)
     })
     child.on('exit', (code) => reject(new Error(`${runtime} ${id} exited ${code}: ${err.slice(-300)}`)))
+  })
+}
+
+/** Ends a server and waits until it has exited (its port is free again). */
+function stop(child: ReturnType<typeof spawn>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve())
+    child.kill()
   })
 }
 
@@ -122,6 +202,7 @@ export async function httpSection(
   log: (line: string) => void,
 ): Promise<HttpResult> {
   const script = join(dir, 'http-server.mjs')
+  const files = { root, dir, script }
   await build({
     entryPoints: [join(root, 'bench/http-server.ts')],
     outfile: script,
@@ -139,26 +220,37 @@ export async function httpSection(
     log(`  http ${runtime}...`)
     const servers: Server[] = []
     try {
-      let port = 18_700
       for (const app of HTTP_APPS) {
-        const server = { id: app.id, port: port++, cookie: '' } as Server
-        server.child = await start(runtime, bin, script, app.id, server.port)
+        const port = await freePort()
+        const base = `http://127.0.0.1:${port}`
+        // The cookie comes from a first server; a second one, just started with the same secret,
+        // then answers its very first request with it: key setup and first-call compilation
+        // included, as after a deploy or a cold isolate.
+        const first = await start(runtime, bin, files, app.id, port)
+        let cookie: string
+        try {
+          const login = await fetch(`${base}/login`)
+          cookie = login.headers
+            .getSetCookie()
+            .map((line) => line.split(';')[0])
+            .join('; ')
+        } finally {
+          await stop(first)
+        }
+        const server: Server = {
+          id: app.id,
+          port,
+          cookie,
+          child: await start(runtime, bin, files, app.id, port),
+        }
         servers.push(server)
-        const base = `http://127.0.0.1:${server.port}`
-        const login = await fetch(`${base}/login`)
-        server.cookie = login.headers
-          .getSetCookie()
-          .map((line) => line.split(';')[0])
-          .join('; ')
-        // The first request with a cookie opens it: for this library, the key setup happens here.
-        // Servers start one after another, so this one's first request is its own.
-        const first = await timed(`${base}/read`, server.cookie)
+        const firstMs = await timed(`${base}/read`, server.cookie)
         const warm: number[] = []
         for (let i = 0; i < 21; i++) warm.push(await timed(`${base}/read`, server.cookie))
         result.first.push({
           runtime,
           id: app.id,
-          first,
+          first: firstMs,
           warm: median(warm),
           cookieBytes: server.cookie.length,
         })
@@ -190,8 +282,20 @@ export async function httpSection(
     } catch (error) {
       result.errors.push(`${runtime}: ${String((error as Error).message ?? error).slice(0, 300)}`)
     } finally {
-      for (const s of servers) s.child.kill()
+      await Promise.all(servers.map((s) => stop(s.child)))
     }
   }
   return result
+}
+
+/** A free loopback port, from the kernel. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
 }

@@ -258,3 +258,6 @@ export const IRON_SESSION: AppEntry = {
   label: 'iron-session (getIronSession with a cookie store)',
   build: ironSessionApp,
 }
+
+/** Every app the HTTP section serves: the request section's, with the token cache, and iron-session. */
+export const HTTP_APPS: readonly AppEntry[] = [...APPS, OURS_CACHED, IRON_SESSION]

@@ -22,8 +22,14 @@ export interface RevocationRow {
 function counting(inner: RevocationStore) {
   const counter = { calls: 0 }
   const store: RevocationStore = {
-    get: (keys) => (counter.calls++, inner.get(keys)),
-    raise: (key, value, ttl) => (counter.calls++, inner.raise(key, value, ttl)),
+    get: (keys) => {
+      counter.calls++
+      return inner.get(keys)
+    },
+    raise: (key, value, ttl) => {
+      counter.calls++
+      return inner.raise(key, value, ttl)
+    },
   }
   return { store, counter }
 }

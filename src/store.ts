@@ -37,7 +37,7 @@ import {
   snapshotOf,
   versionOf,
 } from './session.ts'
-import { fail, type InvalidReason, type Result, type Sealable, tokenCodec } from './token.ts'
+import { fail, type InvalidReason, type Result, type Sealable, type TokenCodec, tokenCodec } from './token.ts'
 
 /**
  * How many cookies with our name are tried (stale copies under other paths/domains can coexist).
@@ -199,77 +199,8 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
     return origin.context === context ? origin : undefined
   }
 
-  /** Unseals one cookie value and checks it: lifetimes, UTF-8, data shape. */
-  async function open(value: string, keys: Keyring): Promise<Result<{ loaded: Loaded; keyId: string }>> {
-    // A hit stands for the decrypt/verify only: everything below still runs on every request.
-    const hit = cache?.get(keys, name, value)
-    let verified: { created: number; touched: number; sid: Uint8Array; lifetime: Loaded['lifetime'] }
-    let key: SessionKey
-    let text: string | undefined
-    if (hit !== undefined) {
-      verified = hit
-      key = hit.key
-      text = hit.text
-    } else {
-      const result = await codec.unseal(value, keys)
-      if (!result.ok) return result
-      const { payload } = result
-      verified = payload as typeof verified
-      key = result.key
-      text = utf8Decode(payload.body)
-      if (text === undefined) return fail('payload')
-    }
-    const { created, touched, lifetime } = verified
-    const now = config.now()
-    const { maxAgeMs, idleMs } = limits(lifetime)
-    // Each check passes only on a true comparison, so a clock returning NaN fails closed.
-    if (!(created <= touched && touched <= now + config.skewMs && maxAgeMs > 0 && idleMs > 0))
-      return fail('payload')
-    if (!(now < created + maxAgeMs)) return fail('expired')
-    if (!(now < touched + idleMs)) return fail('idle')
-    let parsed: unknown
-    try {
-      parsed = config.serializer.parse(text)
-    } catch {
-      return fail('payload')
-    }
-    let data: unknown = parsed
-    let flash: unknown
-    if (Array.isArray(parsed)) {
-      if (parsed.length !== 2) return fail('payload')
-      ;[data, flash] = parsed
-      if (!isRecord(flash)) return fail('payload')
-    }
-    if (!isRecord(data)) return fail('payload')
-    if (cache && hit === undefined) {
-      cache.set(keys, name, value, { created, touched, sid: verified.sid, lifetime, key, text })
-    }
-    return {
-      ok: true,
-      keyId: key.id,
-      loaded: {
-        created,
-        touched,
-        sid: verified.sid,
-        lifetime,
-        data,
-        flash: flash as Record<string, unknown> | undefined,
-        text,
-      },
-    }
-  }
-
-  /** The lifetimes in force for a session, in ms: its own, within the configured ones. */
-  function limits(lifetime: Loaded['lifetime']): { maxAgeMs: number; idleMs: number } {
-    if (lifetime === undefined) return config
-    return {
-      maxAgeMs: Math.min(lifetime.maxAge * 1000, config.maxAgeMs),
-      idleMs: Math.min(lifetime.idleTimeout * 1000, config.idleMs),
-    }
-  }
-
-  function newSession(loaded: Loaded | undefined, origin: Omit<Origin, 'context'>): Session<SessionData> {
-    return new Session<SessionData>(context, loaded, { context, ...origin })
+  function newSession(loaded: Loaded | undefined, origin: Origin): Session<SessionData> {
+    return new Session<SessionData>(context, loaded, origin)
   }
 
   /** `save()`: commits now and remembers the outcome for the final commit. */
@@ -311,7 +242,7 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
     const now = writeTime(config)
     const ring = keyring()
     const keys = ring instanceof Promise ? await ring : ring
-    const { maxAgeMs, idleMs } = limits(lifetime)
+    const { maxAgeMs, idleMs } = limits(config, lifetime)
     if (
       !changed &&
       origin.keyId === keys.current.id &&
@@ -321,7 +252,8 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
     }
     // A loaded session is re-sealed only once the revocation store vouched for it in this
     // request, so writing often cannot keep a revoked session alive between checks.
-    if (origin.keyId && (await config.revocation?.sealing(session))) return NOTHING
+    const { revocation } = config
+    if (origin.keyId && revocation && (await revocation.sealing(session))) return NOTHING
     // Readers require created <= touched. `created` may come from a server whose clock runs up to
     // clockSkew ahead of this one, or from this clock before it stepped back: never seal a
     // `touched` before it, or every server would refuse the cookie.
@@ -359,13 +291,19 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
       for (const value of values) {
         // Lengths and chunk names are checked here, before any decoding or crypto.
         const joined = joinChunks(name, value, chunks, config.maxChunks)
-        const result = joined.ok ? await open(joined.token, keys) : joined
+        const result = joined.ok ? await openValue(config, codec, joined.token, keys) : joined
         if (result.ok) {
           const { loaded, keyId } = result
-          const session = newSession(loaded, { keyId, touched: loaded.touched, chunks, hadCookie: true })
+          const session = newSession(loaded, {
+            context,
+            keyId,
+            touched: loaded.touched,
+            chunks,
+            hadCookie: true,
+          })
           // Revocation (opt-in) may refuse it, or keep it unchecked (never re-sealed) when its
-          // store is down.
-          const verdict = await config.revocation?.admit(session, config)
+          // store is down. Without one, no await: each costs a turn of the microtask queue.
+          const verdict = config.revocation && (await config.revocation.admit(session, config))
           if (!verdict) return session
           firstReason = verdict === 'revoked' ? verdict : 'unverified'
           if (verdict === 'unchecked') kept = session
@@ -385,6 +323,7 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
         if (found?.ok) {
           const { loaded, expire: legacy } = found
           return newSession(loaded, {
+            context,
             keyId: '',
             touched: loaded.touched,
             chunks,
@@ -400,7 +339,14 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
       }
       return (
         kept ??
-        newSession(undefined, { keyId: undefined, touched: 0, chunks, hadCookie: values.length > 0, frozen })
+        newSession(undefined, {
+          context,
+          keyId: undefined,
+          touched: 0,
+          chunks,
+          hadCookie: values.length > 0,
+          frozen,
+        })
       )
     },
 
@@ -427,6 +373,86 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
     },
   }
   return store
+}
+
+/**
+ * @internal
+ * Unseals one cookie value and checks it: lifetimes, UTF-8, data shape. A store's read step
+ * (exported for the benchmark's token-level round trip).
+ */
+export async function openValue(
+  config: SessionConfig,
+  codec: TokenCodec,
+  value: string,
+  keys: Keyring,
+): Promise<Result<{ loaded: Loaded; keyId: string }>> {
+  const cache = config.tokenCache
+  const { name } = config.cookie
+  // A hit stands for the decrypt/verify only: everything below still runs on every request.
+  const hit = cache?.get(keys, name, value)
+  let verified: { created: number; touched: number; sid: Uint8Array; lifetime: Loaded['lifetime'] }
+  let key: SessionKey
+  let text: string | undefined
+  if (hit !== undefined) {
+    verified = hit
+    key = hit.key
+    text = hit.text
+  } else {
+    const result = await codec.unseal(value, keys)
+    if (!result.ok) return result
+    const { payload } = result
+    verified = payload as typeof verified
+    key = result.key
+    text = utf8Decode(payload.body)
+    if (text === undefined) return fail('payload')
+  }
+  const { created, touched, lifetime } = verified
+  const now = config.now()
+  const { maxAgeMs, idleMs } = limits(config, lifetime)
+  // Each check passes only on a true comparison, so a clock returning NaN fails closed.
+  if (!(created <= touched && touched <= now + config.skewMs && maxAgeMs > 0 && idleMs > 0))
+    return fail('payload')
+  if (!(now < created + maxAgeMs)) return fail('expired')
+  if (!(now < touched + idleMs)) return fail('idle')
+  let parsed: unknown
+  try {
+    parsed = config.serializer.parse(text)
+  } catch {
+    return fail('payload')
+  }
+  let data: unknown = parsed
+  let flash: unknown
+  if (Array.isArray(parsed)) {
+    if (parsed.length !== 2) return fail('payload')
+    ;[data, flash] = parsed
+    if (!isRecord(flash)) return fail('payload')
+  }
+  if (!isRecord(data)) return fail('payload')
+  if (cache && hit === undefined) {
+    cache.set(keys, name, value, { created, touched, sid: verified.sid, lifetime, key, text })
+  }
+  return {
+    ok: true,
+    keyId: key.id,
+    loaded: {
+      created,
+      touched,
+      sid: verified.sid,
+      lifetime,
+      data,
+      flash: flash as Record<string, unknown> | undefined,
+      text,
+    },
+  }
+}
+
+/** The lifetimes in force for a session, in ms: its own, within the configured ones. */
+function limits(config: SessionConfig, lifetime: Loaded['lifetime']): { maxAgeMs: number; idleMs: number } {
+  if (lifetime === undefined) return config
+  return {
+    maxAgeMs: Math.min(lifetime.maxAge * 1000, config.maxAgeMs),
+    idleMs: Math.min(lifetime.idleTimeout * 1000, config.idleMs),
+  }
 }
 
 /**

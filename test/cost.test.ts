@@ -99,6 +99,19 @@ describe('cost', () => {
     ok(early.id !== before, 'regenerate() gives a new id')
   })
 
+  test('key setup: one import and two derivations per secret, every secret at once, shared by concurrent first requests', async () => {
+    const { createSessionStore } = await import('sealed-session')
+    const store = createSessionStore({ secret: [fresh(), fresh(), fresh()] })
+    const { order } = await countSubtle(() => Promise.all(Array.from({ length: 10 }, () => store.load(null))))
+    // All three imports are issued before any derivation: no secret waits for another's keys.
+    deepEqual(order.slice(0, 3), ['importKey', 'importKey', 'importKey'])
+    deepEqual(
+      [...order.slice(3)].sort(),
+      ['deriveBits', 'deriveBits', 'deriveBits', 'deriveKey', 'deriveKey', 'deriveKey'],
+      'ten concurrent first requests share one derivation',
+    )
+  })
+
   test('cookie bytes: name=value for the benchmark fixtures is 8 + 7 + ceil(4/3 (53 + JSON bytes))', async () => {
     const small = { user: 'ada@example.com', role: 'admin', count: 123456 }
     equal(JSON.stringify(small).length, 56)

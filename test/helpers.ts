@@ -106,9 +106,12 @@ const SUBTLE_METHODS = [
 type SubtleMethod = (typeof SUBTLE_METHODS)[number]
 export type SubtleCounts = Record<SubtleMethod | 'total', number>
 
-/** Counts crypto.subtle calls made while `fn` runs. */
-export async function countSubtle(fn: () => Promise<unknown>): Promise<SubtleCounts> {
+/** Counts crypto.subtle calls made while `fn` runs; `order` lists them as they were made. */
+export async function countSubtle(
+  fn: () => Promise<unknown>,
+): Promise<SubtleCounts & { order: SubtleMethod[] }> {
   const subtle = crypto.subtle as unknown as Record<string, (...args: unknown[]) => unknown>
+  const order: SubtleMethod[] = []
   const counts = Object.fromEntries([...SUBTLE_METHODS, 'total'].map((m) => [m, 0])) as SubtleCounts
   for (const m of SUBTLE_METHODS) {
     const original = subtle[m]!
@@ -118,6 +121,7 @@ export async function countSubtle(fn: () => Promise<unknown>): Promise<SubtleCou
       value: (...args: unknown[]) => {
         counts[m]++
         counts.total++
+        order.push(m)
         return original.apply(crypto.subtle, args)
       },
     })
@@ -127,7 +131,7 @@ export async function countSubtle(fn: () => Promise<unknown>): Promise<SubtleCou
   } finally {
     for (const m of SUBTLE_METHODS) delete subtle[m]
   }
-  return counts
+  return { ...counts, order }
 }
 
 /** Runs `fn` while `crypto.subtle[method]` rejects with `error` (a fake for a failing runtime). */

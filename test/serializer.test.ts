@@ -69,7 +69,7 @@ test('serializer: a BigInt is refused even with a BigInt.prototype.toJSON polyfi
   }
 })
 
-test('serializer: a cycle longer than the walk\'s shallow depth, or starting below it, is refused', () => {
+test("serializer: a cycle longer than the walk's shallow depth, or starting below it, is refused", () => {
   const ring: Record<string, unknown> = {}
   let node = ring
   for (let i = 0; i < 100; i++) node = node.next = {} as Record<string, unknown>
