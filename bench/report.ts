@@ -275,7 +275,7 @@ export function targets(r: Results): string {
         .filter((f) => !f.id.startsWith('ours') && !f.id.startsWith('floor'))
         .map((f) => ({ id: f.id, bytes: f.bytes as Partial<Record<Size, number>> })),
       ...r.requests.facts
-        .filter((a) => !['bare', 'floor', 'ours', 'ours-cache'].includes(a.id))
+        .filter((a) => !['bare', 'floor', 'ours', 'ours-fn', 'ours-cache'].includes(a.id))
         .map((a) => ({ id: `app:${a.id}`, bytes: a.bytes })),
     ]
     const ours = r.codec.facts.find((f) => f.id === 'ours')!
@@ -298,6 +298,28 @@ export function targets(r: Results): string {
       rows.push([`core ≤ 3 KB min+gzip (${b.label})`, `${b.gzip} B`, verdict(b.gzip <= CORE_TARGET)])
     }
   }
+  // The Workers options pattern (a function returning a new object per request) against static
+  // options, request for request: the same within noise.
+  // Whole request times (Hono included): a ratio of overheads would divide two small differences.
+  const optionsFn = (where: string, measured: readonly { id: string; scenario: string; ns: number }[]) => {
+    const cost = (['unchanged', 'changed'] as const).map((scenario) => {
+      const of = (id: string) => measured.find((m) => m.id === id && m.scenario === scenario)?.ns
+      return (of('ours-fn') ?? Number.NaN) / (of('ours') ?? Number.NaN)
+    })
+    if (cost.every(Number.isNaN)) return
+    rows.push([
+      `an options function costs what static options cost, ${where} (request time, unchanged / changed, fn ÷ static)`,
+      cost.map(x).join(' / '),
+      verdict(cost.every((c) => c <= 1.05)),
+    ])
+  }
+  if (r.requests)
+    optionsFn(
+      'Node',
+      r.requests.rows.filter((row) => row.size === '56 B'),
+    )
+  for (const [name, result] of Object.entries(r.runtimes ?? {}))
+    if (!('error' in result)) optionsFn(name, result.requests.rows)
   if (r.http) {
     const PEERS = ['hono-session', 'hono-sessions', 'iron-session']
     for (const runtime of [...new Set(r.http.rows.map((row) => row.runtime))]) {

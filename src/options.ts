@@ -205,50 +205,6 @@ function primitive(value: unknown): string {
   return typeof value === 'string' ? `s${value.length}:${value}` : `${typeof value}:${String(value)}`
 }
 
-/**
- * @internal
- * True only when `a` and `b` have the same fingerprint, found without building it: the same keys
- * in the same order, each value the same (`cookie` compared a level down, objects by identity).
- * Byte secrets count as different (see sameSecret). The per-request check of an options function
- * that returns a new object with the same values; `b` is a {@link snapshot}, never the caller's
- * object, which may have changed since.
- */
-export function sameOptions(a: object, b: object): boolean {
-  const keys = Object.keys(a)
-  const other = Object.keys(b)
-  if (keys.length !== other.length) return false
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!
-    if (key !== other[i]) return false
-    const x = (a as Record<string, unknown>)[key]
-    const y = (b as Record<string, unknown>)[key]
-    if (x === y && typeof x !== 'object') continue
-    if (key === 'cookie') {
-      if (!(isObject(x) && isObject(y) && sameOptions(x, y))) return false
-    } else if (key !== 'secret' || !sameSecret(x, y)) return false
-  }
-  return true
-}
-
-/** @internal A copy of `options` (and its `cookie`) to compare later calls with. */
-export function snapshot(options: object): object {
-  const copy: Record<string, unknown> = { ...options }
-  if (isObject(copy.cookie)) copy.cookie = { ...copy.cookie }
-  return copy
-}
-
-function isObject(value: unknown): value is object {
-  return typeof value === 'object' && value !== null
-}
-
-// Byte secrets are never the same here: bytes can change in place, so they go by fingerprint.
-function sameSecret(a: unknown, b: unknown): boolean {
-  if (typeof a === 'string') return a === b
-  if (Array.isArray(a))
-    return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameSecret(x, b[i]))
-  return a === b
-}
-
 function secretPrint(secret: unknown): string {
   if (typeof secret === 'string') return `s${secret.length}:${secret}`
   if (secret instanceof Uint8Array) return `b${secret.join(',')}`

@@ -79,9 +79,9 @@ function isLeaf(value: unknown): boolean {
 const SHALLOW = 32
 
 /**
- * Throws for anything JSON.stringify would change or drop. `plain`: no enumerable property was
- * added to Object.prototype, so `for...in` on a plain object visits exactly its own enumerable
- * string keys (the engine's enum cache makes it several times cheaper than `Object.keys`).
+ * Throws for anything JSON.stringify would change or drop. Objects are walked with `for...in`
+ * (the engine's enum cache makes it several times cheaper than `Object.keys`); `plain`: no
+ * enumerable property was added to Object.prototype, so it visits exactly the own keys.
  */
 function check(
   value: unknown,
@@ -127,15 +127,11 @@ function check(
       if (item === undefined) throw refuse('undefined', i, 'JSON turns it into null')
       check(item, i, below, ancestors, plain)
     }
-  } else if (plain) {
-    const record = value as Record<string, unknown>
-    for (const k in record) {
-      const item = record[k]
-      if (!isLeaf(item)) check(item, k, below, ancestors, plain)
-    }
   } else {
     const record = value as Record<string, unknown>
-    for (const k of Object.keys(record)) {
+    for (const k in record) {
+      // Inherited keys only when Object.prototype was polluted: JSON.stringify skips them too.
+      if (!plain && !Object.hasOwn(record, k)) continue
       const item = record[k]
       if (!isLeaf(item)) check(item, k, below, ancestors, plain)
     }

@@ -14,14 +14,7 @@ import {
 import { utf8Decode } from './encoding.ts'
 import { CookieTooLargeError, configError } from './errors.ts'
 import { type Keyring, keyringOf, type SessionKey } from './keys.ts'
-import {
-  fingerprint,
-  resolveOptions,
-  type SessionConfig,
-  type SessionOptions,
-  sameOptions,
-  snapshot,
-} from './options.ts'
+import { fingerprint, resolveOptions, type SessionConfig, type SessionOptions } from './options.ts'
 import { applySetCookies, assertResponse, type Commit, NOTHING } from './response.ts'
 import type { Json, JsonValue } from './serializer.ts'
 import {
@@ -503,13 +496,8 @@ export function storeResolver<Args extends unknown[]>(
     return () => store
   }
   const stores = new Map<string, SessionStore<SessionData>>()
-  // The last configuration, compared value by value: a new object with the same values (the
-  // Workers pattern) costs a few comparisons, not a fingerprint string per request.
-  let last: { options: object; store: SessionStore<SessionData> } | undefined
   return (...args) => {
     const raw = options(...args)
-    if (last !== undefined && typeof raw === 'object' && raw !== null && sameOptions(raw, last.options))
-      return last.store
     const print = fingerprint(raw)
     let store = stores.get(print)
     if (store === undefined) {
@@ -517,7 +505,6 @@ export function storeResolver<Args extends unknown[]>(
       if (stores.size >= MAX_STORES) stores.delete(stores.keys().next().value as string)
       stores.set(print, store)
     }
-    if (typeof raw === 'object' && raw !== null) last = { options: snapshot(raw), store }
     return store
   }
 }
