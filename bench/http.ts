@@ -17,10 +17,9 @@ import { writeFileSync } from 'node:fs'
 import { connect, createServer } from 'node:net'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
-import { build } from 'esbuild'
 import { median } from './harness.ts'
 import { HTTP_APPS } from './requests.ts'
-import { compatibilityDate } from './tools.ts'
+import { bundle, compatibilityDate } from './tools.ts'
 
 export { HTTP_APPS }
 export const HTTP_SCENARIOS = { read: '/read', changed: '/inc' } as const
@@ -86,20 +85,9 @@ function command(runtime: string, bin: (name: string) => string, script: string)
  * loopback socket, with wrangler.toml's compatibility date, as `wrangler dev` would run it
  * without its proxy in front.
  */
-async function workerdConfig(root: string, dir: string, id: string, port: number): Promise<string> {
+async function workerdConfig(dir: string, id: string, port: number): Promise<string> {
   const worker = join(dir, `worker-${id}.mjs`)
-  await build({
-    entryPoints: [join(root, 'bench/http-worker.ts')],
-    outfile: worker,
-    bundle: true,
-    format: 'esm',
-    target: 'es2022',
-    platform: 'neutral',
-    mainFields: ['module', 'main'],
-    conditions: ['worker', 'browser'],
-    define: { APP_ID: JSON.stringify(id) },
-    logLevel: 'error',
-  })
+  await bundle('bench/http-worker.ts', worker, 'neutral', { APP_ID: JSON.stringify(id) })
   const config = join(dir, `workerd-${id}.capnp`)
   writeFileSync(
     config,
@@ -138,12 +126,12 @@ async function listening(port: number, child: ReturnType<typeof spawn>): Promise
 async function start(
   runtime: string,
   bin: (name: string) => string,
-  files: { root: string; dir: string; script: string },
+  files: { dir: string; script: string },
   id: string,
   port: number,
 ): Promise<ReturnType<typeof spawn>> {
   if (runtime === 'workerd') {
-    const config = await workerdConfig(files.root, files.dir, id, port)
+    const config = await workerdConfig(files.dir, id, port)
     const child = spawn(bin('workerd'), ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] })
     await listening(port, child)
     return child
@@ -196,25 +184,13 @@ function spread(values: number[]): Spread {
 
 export async function httpSection(
   options: HttpOptions,
-  root: string,
   dir: string,
   bin: (name: string) => string,
   log: (line: string) => void,
 ): Promise<HttpResult> {
   const script = join(dir, 'http-server.mjs')
-  const files = { root, dir, script }
-  await build({
-    entryPoints: [join(root, 'bench/http-server.ts')],
-    outfile: script,
-    bundle: true,
-    format: 'esm',
-    target: 'es2022',
-    platform: 'node',
-    logLevel: 'error',
-    banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-    },
-  })
+  const files = { dir, script }
+  await bundle('bench/http-server.ts', script, 'node')
   const result: HttpResult = { rows: [], first: [], errors: [] }
   for (const runtime of options.runtimes) {
     log(`  http ${runtime}...`)

@@ -116,9 +116,22 @@ async function floorMiddleware(data: Data): Promise<Fetch> {
 
 /** This library's Hono middleware. */
 export function ours(options: Partial<SessionOptions> = {}): (data: Data) => Promise<Fetch> {
+  return withOurs(() => sealedSession({ secret: SECRET, cookie: { name: NAME }, ...options }))
+}
+
+/**
+ * This library configured the way the Workers docs show: an options function returning a new
+ * object on every request, from bindings (`env` stands in for `c.env`).
+ */
+function oursOptionsFunction(): (data: Data) => Promise<Fetch> {
+  const env = { SESSION_SECRET: SECRET }
+  return withOurs(() => sealedSession(() => ({ secret: env.SESSION_SECRET, cookie: { name: NAME } })))
+}
+
+function withOurs(middleware: () => MiddlewareHandler<SessionEnv>): (data: Data) => Promise<Fetch> {
   return async (data) => {
     const app = new Hono<SessionEnv>()
-    app.use(sealedSession({ secret: SECRET, cookie: { name: NAME }, ...options }))
+    app.use(middleware())
     return routes(app, data, (c) => {
       const s = c.var.session
       return {
@@ -128,24 +141,6 @@ export function ours(options: Partial<SessionOptions> = {}): (data: Data) => Pro
       }
     })
   }
-}
-
-/**
- * This library configured the way the Workers docs show: an options function returning a new
- * object on every request, from bindings (`env` stands in for `c.env`).
- */
-async function oursOptionsFunction(data: Data): Promise<Fetch> {
-  const env = { SESSION_SECRET: SECRET }
-  const app = new Hono<SessionEnv>()
-  app.use(sealedSession(() => ({ secret: env.SESSION_SECRET, cookie: { name: NAME } })))
-  return routes(app, data, (c) => {
-    const s = c.var.session
-    return {
-      count: () => s.get('count') as number | undefined,
-      setCount: (n) => s.set('count', n),
-      login: (d) => s.replace(d),
-    }
-  })
 }
 
 /** @hono/session 0.2 (jose JWE dir+A256GCM, the key passed as bytes, so imported per call). */
@@ -202,7 +197,7 @@ export const APPS: readonly AppEntry[] = [
     build: floorMiddleware,
   },
   { id: 'ours', label: 'sealed-session/hono', build: ours() },
-  { id: 'ours-fn', label: 'sealed-session/hono, options function', build: oursOptionsFunction },
+  { id: 'ours-fn', label: 'sealed-session/hono, options function', build: oursOptionsFunction() },
   { id: 'hono-session', label: '@hono/session', build: honoSession },
   { id: 'hono-sessions', label: 'hono-sessions (CookieStore)', build: honoSessions },
 ]

@@ -36,7 +36,7 @@ import { APPS, OURS_CACHED } from './requests.ts'
 import { revocationSection, revocationTable } from './revocation.ts'
 import { runtimesSection } from './runtimes.ts'
 import { codecSection, requestSection, trafficSection } from './suite.ts'
-import { bin, machine, root } from './tools.ts'
+import { bin, machine } from './tools.ts'
 
 const argv = process.argv.slice(2)
 const flag = (name: string) => argv.includes(`--${name}`)
@@ -123,7 +123,6 @@ if (!from && only.has('http')) {
             seconds: Number(value('http-seconds') ?? 2),
             connections: 10,
           },
-      root,
       dir,
       bin,
       (line) => process.stderr.write(`${line}\n`),

@@ -50,8 +50,14 @@ export function machine(command: string, how: string): string[] {
 }
 
 /** Bundles a bench entry into one ESM file for Node-like runtimes, or neutral for workerd. */
-export async function bundle(entry: string, outfile: string, platform: 'node' | 'neutral'): Promise<void> {
+export async function bundle(
+  entry: string,
+  outfile: string,
+  platform: 'node' | 'neutral',
+  define: Record<string, string> = {},
+): Promise<void> {
   await build({
+    define,
     entryPoints: [join(root, entry)],
     outfile,
     bundle: true,
