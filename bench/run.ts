@@ -16,6 +16,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism, cpus, release, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { build } from 'esbuild'
+import { ensureRuntimes, requireFromRuntimes, tool } from '../scripts/runtimes.mjs'
 import { type BundleSize, bundleSizes, CORE_TARGET } from './bundle.ts'
 import { CODECS } from './codecs.ts'
 import { keygrip } from './codecs-node.ts'
@@ -49,7 +50,14 @@ const only = new Set((value('only')?.split(',') ?? SECTIONS) as Section[])
 const wantedRuntimes = value('runtimes')?.split(',') ?? ['bun', 'deno', 'workerd']
 const timing = quick ? { rounds: 5, batchMs: 5 } : { rounds: 31, batchMs: 8 }
 const remoteTiming = quick ? { rounds: 3, batchMs: 5 } : { rounds: 15, batchMs: 10 }
-const bin = (name: string) => join(root, 'node_modules', '.bin', name)
+// Bun, Deno and miniflare (workerd) come from runtimes/, installed on first use (scripts/runtimes.mjs).
+if (!value('from') && only.has('runtimes')) ensureRuntimes()
+
+/** The little of miniflare's API used here; it is installed in runtimes/, out of tsc's sight. */
+type MiniflareClass = new (options: {
+  modules: { type: 'ESModule'; path: string; contents: string }[]
+  compatibilityDate: string
+}) => { dispatchFetch(url: string, init: RequestInit): Promise<Response>; dispose(): Promise<void> }
 
 const CODEC_ENTRIES = [
   ...CODECS,
@@ -92,10 +100,13 @@ function machine(): string[] {
   try {
     cpu = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpu
   } catch {}
-  const workerd = JSON.parse(readFileSync(join(root, 'node_modules/workerd/package.json'), 'utf8')).version
+  let workerd = 'not available'
+  try {
+    workerd = requireFromRuntimes('workerd/package.json').version
+  } catch {}
   return [
     `- Machine: ${availableParallelism()} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}; shared with other jobs while measuring, hence ratios rather than absolute times`,
-    `- Runtimes: Node ${process.version}, Bun ${version(bin('bun'), ['--version'])}, ${version(bin('deno'), ['--version'])}, workerd ${workerd} (through Miniflare)`,
+    `- Runtimes: Node ${process.version}, Bun ${version(tool('bun'), ['--version'])}, ${version(tool('deno'), ['--version'])}, workerd ${workerd} (through Miniflare)`,
     `- Command: \`npm run bench${quick ? ' -- --quick' : ''}\` (${timing.rounds} rounds of ${timing.batchMs} ms batches per candidate on Node, ${remoteTiming.rounds} elsewhere, each batch beside a batch of the floor), ${new Date().toISOString().slice(0, 10)}`,
   ]
 }
@@ -155,10 +166,10 @@ async function runtimes(): Promise<Record<string, PortableResult | { error: stri
     for (const name of wantedRuntimes) {
       process.stderr.write(`  ${name}...\n`)
       try {
-        if (name === 'bun') results.bun = JSON.parse(await run(bin('bun'), [cli, options]))
+        if (name === 'bun') results.bun = JSON.parse(await run(tool('bun'), [cli, options]))
         else if (name === 'deno')
           results.deno = JSON.parse(
-            await run(bin('deno'), [
+            await run(tool('deno'), [
               'run',
               '--quiet',
               '--no-prompt',
@@ -187,7 +198,7 @@ async function runtimes(): Promise<Record<string, PortableResult | { error: stri
 }
 
 async function workerd(scriptPath: string, options: string): Promise<PortableResult> {
-  const { Miniflare } = await import('miniflare')
+  const { Miniflare } = requireFromRuntimes('miniflare') as { Miniflare: MiniflareClass }
   // The bundle is one self-contained module, handed over as text (a path outside the working
   // directory is refused as a module root).
   const mf = new Miniflare({
