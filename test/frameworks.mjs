@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 // Each framework's example (examples/<framework>/, with its own package.json and lockfile, installed
-// by `.ci/run` with `npm ci --prefix examples/<framework>`), built with the framework's own tools,
-// served by its own server on a free loopback port, and driven over HTTP with a cookie jar by the
-// demo's checks (test/demo-checks.mjs), plus any checks of its own. The examples depend on this
-// package as `file:../..`, so the library is built (dist/) first. Prints one line per check and a
-// final `N passed, N failed, N skipped`; a framework whose install is missing is skipped, or fails
-// with CI=true. Elysia's example runs on Bun, from runtimes/ (scripts/runtimes.mjs).
+// with `npm ci --prefix examples/<framework>` when missing, as `.ci/run` does up front), built with
+// the framework's own tools, served by its own server on a free loopback port, and driven over HTTP
+// with a cookie jar by the demo's checks (test/demo-checks.mjs), plus any checks of its own. The
+// examples depend on this package as `file:../..`, so the library is built (dist/) first. Prints one
+// line per check and a final `N passed, N failed, N skipped`; a framework whose install is missing
+// (it failed) is skipped, or fails with CI=true. Elysia's example runs on Bun, from runtimes/
+// (scripts/runtimes.mjs).
 //
 //   node test/frameworks.mjs [framework ...] [--filter text]
 import { spawnSync } from 'node:child_process'
-import { ensureRuntimes, RUNTIMES, tool } from '../scripts/runtimes.mjs'
+import { ensureInstalled, ensureRuntimes, RUNTIMES, tool } from '../scripts/runtimes.mjs'
 import { missing, root, startServer, stopAll } from './browser/servers.mjs'
 import { Client, checks, expect } from './demo-checks.mjs'
 
@@ -357,6 +358,7 @@ const fail = (name, error) => {
 // Installed before the deadline starts; a failed install leaves a file missing (a skip, or a
 // failure under CI=true).
 if (wanted.includes('elysia')) ensureRuntimes()
+for (const name of wanted) if (frameworks[name]) ensureInstalled(frameworks[name].dir)
 const watchdog = setTimeout(() => {
   fail('frameworks', `exceeded ${DEADLINE_MS / 1000} s; stopping`)
   stopAll().finally(() => process.exit(1))

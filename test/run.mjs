@@ -117,15 +117,15 @@ const targets = {
     timeout: 300_000,
     runtimes: true,
   },
-  // Each framework's example, built with its own tools and served by its own server (Elysia's
-  // runs on Bun).
+  // Each framework's example, built with its own tools and served by its own server (each example
+  // is installed from its own lockfile on first use; Elysia's runs on Bun).
   frameworks: {
     argv: [process.execPath, 'test/frameworks.mjs', ...flagFilter()],
     timeout: 1_200_000,
     runtimes: true,
   },
   // Chromium end to end against the demo on each runtime; it ignores the compiled suite. It looks
-  // for Chromium first, then installs runtimes/ when missing.
+  // for Chromium first, then installs runtimes/ and the examples it serves when missing.
   browser: { argv: [process.execPath, 'test/browser/run.mjs', ...flagFilter()], timeout: 480_000 },
   // How this script counts each target's output, the browser suite's skip without Chromium, and
   // the harness's test.skip / test.only.

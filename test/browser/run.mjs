@@ -8,11 +8,11 @@
 //
 // Without /usr/bin/chromium (or CHROMIUM_PATH) the suite skips with the reason (a `skip …` line,
 // exit 0: test/run.mjs counts it as skipped), or fails with CI=true. Chromium is looked for before
-// anything is installed or started; then runtimes/ (playwright-core, Bun, wrangler) is installed
-// if missing (scripts/runtimes.mjs).
+// anything is installed or started; then runtimes/ (playwright-core, Bun, wrangler) and the
+// framework examples it serves are installed if missing (scripts/runtimes.mjs).
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { ensureRuntimes, RUNTIMES, requireFromRuntimes } from '../../scripts/runtimes.mjs'
+import { ensureInstalled, ensureRuntimes, RUNTIMES, requireFromRuntimes } from '../../scripts/runtimes.mjs'
 import { checks, frameworkChecks } from './checks.mjs'
 import { missing, root, startServer, stopAll, targets } from './servers.mjs'
 
@@ -160,6 +160,7 @@ try {
   } else {
     // An install that fails leaves a file missing: the whole suite, or that target, is unavailable.
     ensureRuntimes()
+    for (const name of wanted) if (targets[name].cwd) ensureInstalled(targets[name].cwd)
     armWatchdog()
     if (!existsSync(playwright)) unavailable('browser suite', `${playwright} is missing`)
     else {

@@ -41,8 +41,9 @@ export const targets = {
     ],
     needs: [tool('wrangler'), 'examples/cloudflare/worker.ts'],
   },
-  // A framework's example, as test/frameworks.mjs registers it: built first (`build`, after the
-  // library's own build, in `cwd`), then started from `cwd`; it runs its own `checks` (checks.mjs).
+  // A framework's example, as test/frameworks.mjs registers it: installed from its own lockfile
+  // when missing, built (`build`, after the library's own build, in `cwd`), then started from
+  // `cwd`; it runs its own `checks` (checks.mjs).
   'react-router': {
     cwd: 'examples/react-router',
     build: ['npm', 'run', 'build'],
