@@ -4,7 +4,7 @@
 //
 //   npm run bench:big            (tsx bench/chunking.ts)
 //   npm run bench:big -- --quick (fewer rounds, for a smoke run)
-//   bun bench/chunking.ts   ·   deno run -A bench/chunking.ts
+//   node scripts/runtimes.mjs bun bench/chunking.ts   (or: ... deno run -A bench/chunking.ts)
 import { joinChunks } from '../src/chunk-read.ts'
 import { chunking, writeChunked } from '../src/chunks.ts'
 import { compression } from '../src/compression.ts'

@@ -17,6 +17,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { ensureRuntimes } from '../scripts/runtimes.mjs'
 import { bundleSizes } from './bundle.ts'
 import { NODE_CODECS } from './codecs-node.ts'
 import { httpSection } from './http.ts'
@@ -69,6 +70,9 @@ const remoteTiming = {
   ...(quick ? { rounds: 3, batchMs: 5 } : { rounds: Number(rounds ?? 15), batchMs: 10 }),
   ...(codecs ? { codecs } : {}),
 }
+
+// Bun, Deno and workerd come from runtimes/, installed on first use (scripts/runtimes.mjs).
+if (!value('from') && (only.has('runtimes') || only.has('http'))) ensureRuntimes()
 
 // --- main ------------------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { requireFromRuntimes } from '../scripts/runtimes.mjs'
 import type { PortableOptions, PortableResult } from './portable.ts'
 import { bin, bundle, compatibilityDate, run } from './tools.ts'
 
@@ -55,8 +56,14 @@ export async function runtimesSection(
   return results
 }
 
+/** The little of miniflare's API used here; it is installed in runtimes/, out of tsc's sight. */
+type MiniflareClass = new (options: {
+  modules: { type: 'ESModule'; path: string; contents: string }[]
+  compatibilityDate: string
+}) => { dispatchFetch(url: string, init: RequestInit): Promise<Response>; dispose(): Promise<void> }
+
 async function workerd(scriptPath: string, options: string): Promise<PortableResult> {
-  const { Miniflare } = await import('miniflare')
+  const { Miniflare } = requireFromRuntimes('miniflare') as { Miniflare: MiniflareClass }
   // The bundle is one self-contained module, handed over as text (a path outside the working
   // directory is refused as a module root).
   const mf = new Miniflare({

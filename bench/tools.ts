@@ -7,11 +7,15 @@ import { readFileSync } from 'node:fs'
 import { availableParallelism, cpus, release, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { build } from 'esbuild'
+import { requireFromRuntimes, tool } from '../scripts/runtimes.mjs'
 
 export const root = new URL('..', import.meta.url).pathname
 
-/** A tool's executable. */
-export const bin = (name: string): string => join(root, 'node_modules', '.bin', name)
+/**
+ * A tool's executable: Bun, Deno and workerd come from runtimes/, installed on first use
+ * (scripts/runtimes.mjs; bench/run.ts ensures it before a section that needs them).
+ */
+export const bin = (name: string): string => tool(name)
 
 /** wrangler.toml's `compatibility_date`: Workers here run exactly as the demo deploys. */
 export function compatibilityDate(): string {
@@ -23,7 +27,11 @@ export function compatibilityDate(): string {
 
 /** The workerd release miniflare runs (the same binary `workerd serve` is). */
 export function workerdVersion(): string {
-  return JSON.parse(readFileSync(join(root, 'node_modules/workerd/package.json'), 'utf8')).version
+  try {
+    return requireFromRuntimes('workerd/package.json').version
+  } catch {
+    return 'not available'
+  }
 }
 
 function version(command: string, args: string[]): string {

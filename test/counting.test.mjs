@@ -23,7 +23,7 @@ function check(name, fn) {
   }
 }
 const totals = ({ passed, failed, skipped }) => [passed, failed, skipped]
-const SKIP = 'skip bun: node_modules/.bin/bun is missing (set CI=true to make this a failure)'
+const SKIP = 'skip bun: runtimes/node_modules/.bin/bun is missing (set CI=true to make this a failure)'
 
 check('a runner that passed and failed is counted as it says', () => {
   assert.deepEqual(totals(countTarget(0, 'node v20.1.0: 5 passed, 0 failed\n', false)), [5, 0, 0])
@@ -44,7 +44,7 @@ check('under --filter, a runner with nothing matching counts nothing; one that d
 check('outside CI a runner that only skipped is one skip, with its reason', () => {
   const counted = countTarget(0, `${SKIP}\n0 passed, 0 failed, 1 skipped\n`, false)
   assert.deepEqual(totals(counted), [0, 0, 1])
-  assert.equal(counted.text, 'skipped (bun: node_modules/.bin/bun is missing)')
+  assert.equal(counted.text, 'skipped (bun: runtimes/node_modules/.bin/bun is missing)')
   assert.deepEqual(totals(countTarget(0, `${SKIP}\n4 passed, 0 failed, 1 skipped\n`, false)), [4, 0, 1])
 })
 

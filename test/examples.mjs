@@ -4,18 +4,19 @@
 // login/logout with the flash message, /session, a tampered cookie and an oversized write. Also
 // builds the Worker as `wrangler deploy` would, offline, reports its size, and serves that bundle.
 // Prints one line per check and a final `N passed, N failed, N skipped` (an example whose runtime
-// is missing is skipped, or fails with CI=true).
+// is missing is skipped, or fails with CI=true). Deno, Bun and wrangler come from runtimes/,
+// installed first if missing (scripts/runtimes.mjs).
 //
 //   node test/examples.mjs [example ...] [--filter text]
 //   examples: node, deno, bun, workerd, workerd-do, workerd-bundle (default: all)
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
+import { ensureRuntimes, tool } from '../scripts/runtimes.mjs'
 import { targets as browserTargets, missing, startServer, stopAll } from './browser/servers.mjs'
 import { Client, checks, expect } from './demo-checks.mjs'
 
 const root = new URL('..', import.meta.url).pathname
-const bin = (name) => `${root}node_modules/.bin/${name}`
 const ci = process.env.CI === 'true'
 // wrangler, offline: no metrics, no request for the Cloudflare location data.
 process.env.WRANGLER_SEND_METRICS = 'false'
@@ -26,7 +27,7 @@ const wranglerDev = (script, extra = []) => ({
   // Root wrangler.toml (name, compatibility date) with the demo's settings as --var bindings,
   // as `.dev.vars` or `wrangler secret put` would give them.
   command: ({ PORT, HOST, ...vars }) => [
-    bin('wrangler'),
+    tool('wrangler'),
     'dev',
     ...(script ? [script] : []),
     ...extra,
@@ -39,14 +40,14 @@ const wranglerDev = (script, extra = []) => ({
     '--show-interactive-dev-session=false',
     ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
   ],
-  needs: [bin('wrangler'), 'wrangler.toml'],
+  needs: [tool('wrangler'), 'wrangler.toml'],
 })
 
 const examples = {
   node: browserTargets.node,
   deno: {
     command: () => [
-      bin('deno'),
+      tool('deno'),
       'run',
       '--config',
       'examples/deno/deno.json',
@@ -55,7 +56,7 @@ const examples = {
       '--allow-env=PORT,HOST,SESSION_*',
       'examples/deno/main.ts',
     ],
-    needs: [bin('deno'), 'examples/deno/main.ts'],
+    needs: [tool('deno'), 'examples/deno/main.ts'],
   },
   bun: browserTargets.bun,
   // `wrangler dev` with nothing else: wrangler.toml's `main` is the example.
@@ -107,7 +108,7 @@ function buildWorker() {
   for (const minify of [false, true]) {
     const out = minify ? `${WORKER_OUT}-min` : WORKER_OUT
     const r = spawnSync(
-      bin('wrangler'),
+      tool('wrangler'),
       ['deploy', '--dry-run', '--outdir', out, ...(minify ? ['--minify'] : [])],
       { cwd: root, encoding: 'utf8', env: process.env, timeout: 120_000 },
     )
@@ -134,6 +135,7 @@ const fail = (name, error) => {
   console.log(`FAIL ${name}\n  ${String(error?.message ?? error).replaceAll('\n', '\n  ')}`)
 }
 
+ensureRuntimes() // before the deadline starts; a failed install leaves a runtime missing (a skip)
 const watchdog = setTimeout(() => {
   fail('examples', `exceeded ${DEADLINE_MS / 1000} s; stopping`)
   stopAll().finally(() => process.exit(1))

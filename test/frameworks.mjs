@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // Each framework's example (examples/<framework>/, with its own package.json and lockfile, installed
-// by `.ci/run` with `npm ci --prefix examples/<framework>`), built with the framework's own tools,
-// served by its own server on a free loopback port, and driven over HTTP with a cookie jar by the
-// demo's checks (test/demo-checks.mjs), plus any checks of its own. The examples depend on this
-// package as `file:../..`, so the library is built (dist/) first. Prints one line per check and a
-// final `N passed, N failed, N skipped`; a framework whose install is missing is skipped, or fails
-// with CI=true.
+// with `npm ci --prefix examples/<framework>` when missing, as `.ci/run` does up front), built with
+// the framework's own tools, served by its own server on a free loopback port, and driven over HTTP
+// with a cookie jar by the demo's checks (test/demo-checks.mjs), plus any checks of its own. The
+// examples depend on this package as `file:../..`, so the library is built (dist/) first. Prints one
+// line per check and a final `N passed, N failed, N skipped`; a framework whose install is missing
+// (it failed) is skipped, or fails with CI=true. Elysia's example runs on Bun, from runtimes/
+// (scripts/runtimes.mjs).
 //
 //   node test/frameworks.mjs [framework ...] [--filter text]
 import { spawnSync } from 'node:child_process'
+import { ensureInstalled, ensureRuntimes, RUNTIMES, tool } from '../scripts/runtimes.mjs'
 import { missing, root, startServer, stopAll } from './browser/servers.mjs'
 import { Client, checks, expect } from './demo-checks.mjs'
 
@@ -170,9 +172,10 @@ export const frameworks = {
       ],
     ],
   },
-  // h3 and Elysia come from the root's devDependencies: their examples are plain folders, and each
-  // reaches the built package by its own name (Node and Bun resolve a package's name from inside it
-  // through its `exports`); their tsconfig.json has no `paths`, so neither tsx nor Bun maps it to src/.
+  // h3 and Elysia come from the root's devDependencies (Bun from runtimes/): their examples are
+  // plain folders, and each reaches the built package by its own name (Node and Bun resolve a
+  // package's name from inside it through its `exports`); their tsconfig.json has no `paths`, so
+  // neither tsx nor Bun maps it to src/.
   h3: {
     dir: 'examples/h3',
     build: ['node', '-e', ''], // nothing to build: tsx runs server.ts; the runner builds dist/
@@ -214,8 +217,8 @@ export const frameworks = {
   elysia: {
     dir: 'examples/elysia',
     build: ['node', '-e', ''], // nothing to build: Bun runs server.ts; the runner builds dist/
-    command: () => [`${root}node_modules/.bin/bun`, 'server.ts'],
-    needs: ['node_modules/elysia/package.json', 'node_modules/.bin/bun'],
+    command: () => [tool('bun'), 'server.ts'],
+    needs: ['node_modules/elysia/package.json', tool('bun')],
     checks: [
       builtPackage('elysia'),
       typeChecks('elysia'),
@@ -352,6 +355,10 @@ const fail = (name, error) => {
   counts.failed++
   console.log(`FAIL ${name}\n  ${String(error?.message ?? error).replaceAll('\n', '\n  ')}`)
 }
+// Installed before the deadline starts; a failed install leaves a file missing (a skip, or a
+// failure under CI=true).
+if (wanted.includes('elysia')) ensureRuntimes()
+for (const name of wanted) if (frameworks[name]) ensureInstalled(frameworks[name].dir)
 const watchdog = setTimeout(() => {
   fail('frameworks', `exceeded ${DEADLINE_MS / 1000} s; stopping`)
   stopAll().finally(() => process.exit(1))
@@ -375,7 +382,12 @@ for (const name of wanted) {
   if (selected.length === 0) continue
   const absent = missing(framework)
   if (absent) {
-    const reason = `${absent} is missing (npm ci --prefix ${framework.dir})`
+    const install = absent.startsWith(RUNTIMES)
+      ? 'npm ci --prefix runtimes'
+      : absent.startsWith(framework.dir)
+        ? `npm ci --prefix ${framework.dir}`
+        : 'npm ci'
+    const reason = `${absent} is missing (${install})`
     if (ci) fail(name, `${reason}; CI=true makes this a failure`)
     else {
       counts.skipped++

@@ -3,8 +3,9 @@
 // runtime (test/runtimes/*: Node 18, 20, 22 and 24, Deno, Bun, workerd with and without
 // nodejs_compat), then again against the packed tarball instead of src/, then the examples and
 // the browser suite. Prints a summary per runtime and a final `N passed, N failed, N skipped`;
-// exits non-zero on any failure. A runtime that cannot be started fails under CI=true and is
-// skipped, with the reason, elsewhere.
+// exits non-zero on any failure. Every runtime but this Node comes from runtimes/, installed on
+// first use (scripts/runtimes.mjs); one that cannot be installed or started fails under CI=true
+// and is skipped, with the reason, elsewhere.
 // How a target's output is counted (and how a target reports a skip): test/counting.mjs.
 //
 //   node test/run.mjs [target | group ...] [--filter text]
@@ -14,6 +15,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
+import { ensureRuntimes, nodeAt, RUNTIMES, tool } from '../scripts/runtimes.mjs'
 import { freePort } from './browser/servers.mjs'
 import { countTarget } from './counting.mjs'
 import { PACKAGE_DIR, preparePackage } from './package.mjs'
@@ -25,11 +27,9 @@ const filterAt = args.indexOf('--filter')
 const filter = filterAt === -1 ? undefined : args.splice(filterAt, 2)[1]
 const filterArgs = filter ? [filter] : []
 
-const bin = (name) => `${root}node_modules/.bin/${name}`
 const runner = (name) => `${root}test/runtimes/${name}.mjs`
-// Node binaries live in runtimes/ with their own lockfile: each links a .bin/node that would
-// replace the system Node for every npm script if it were a dependency of the project.
-const nodeAt = (major) => `${root}runtimes/node_modules/node${major}/bin/node`
+// The Node binaries, Deno, Bun and miniflare live in runtimes/ (scripts/runtimes.mjs), installed
+// on first use: `npm install` for the demo does not fetch them.
 const NODE_MAJORS = [18, 20, 22, 24]
 
 /** The compiled suite for one build of the library (src/ or the packed tarball). */
@@ -70,9 +70,9 @@ function suiteTargets(b, packaged) {
     }
   }
   targets.deno = {
-    needs: [bin('deno')],
+    needs: [tool('deno')],
     argv: [
-      bin('deno'),
+      tool('deno'),
       'run',
       '--no-prompt',
       '--node-modules-dir=manual',
@@ -86,8 +86,8 @@ function suiteTargets(b, packaged) {
       b.suite,
     ],
   }
-  targets.bun = { needs: [bin('bun')], argv: [bin('bun'), 'run', runner('bun'), b.suite] }
-  const miniflare = `${root}node_modules/miniflare/package.json`
+  targets.bun = { needs: [tool('bun')], argv: [tool('bun'), 'run', runner('bun'), b.suite] }
+  const miniflare = `${RUNTIMES}node_modules/miniflare/package.json`
   targets.workerd = { needs: [miniflare], argv: [process.execPath, runner('workerd'), b.worker] }
   targets['workerd-nodejs_compat'] = {
     needs: [miniflare],
@@ -104,13 +104,28 @@ const targets = {
     full: true,
   },
   ...withBuild(suiteTargets(SOURCE, false), 'source', ''),
-  pack: { argv: [process.execPath, 'test/package.mjs', '--prepared', ...flagFilter()], build: 'package' },
+  // attw and `deno publish --dry-run` come from runtimes/.
+  pack: {
+    argv: [process.execPath, 'test/package.mjs', '--prepared', ...flagFilter()],
+    build: 'package',
+    runtimes: true,
+  },
   ...withBuild(suiteTargets(PACKAGE, true), 'package', 'package/'),
   // The demo as each runtime's example serves it, driven over HTTP with a cookie jar.
-  examples: { argv: [process.execPath, 'test/examples.mjs', ...flagFilter()], timeout: 300_000 },
-  // Each framework's example, built with its own tools and served by its own server.
-  frameworks: { argv: [process.execPath, 'test/frameworks.mjs', ...flagFilter()], timeout: 1_200_000 },
-  // Chromium end to end against the demo on each runtime; it ignores the compiled suite.
+  examples: {
+    argv: [process.execPath, 'test/examples.mjs', ...flagFilter()],
+    timeout: 300_000,
+    runtimes: true,
+  },
+  // Each framework's example, built with its own tools and served by its own server (each example
+  // is installed from its own lockfile on first use; Elysia's runs on Bun).
+  frameworks: {
+    argv: [process.execPath, 'test/frameworks.mjs', ...flagFilter()],
+    timeout: 1_200_000,
+    runtimes: true,
+  },
+  // Chromium end to end against the demo on each runtime; it ignores the compiled suite. It looks
+  // for Chromium first, then installs runtimes/ and the examples it serves when missing.
   browser: { argv: [process.execPath, 'test/browser/run.mjs', ...flagFilter()], timeout: 480_000 },
   // How this script counts each target's output, the browser suite's skip without Chromium, and
   // the harness's test.skip / test.only.
@@ -232,24 +247,6 @@ async function compilePackage() {
   })
 }
 
-/** Installs runtimes/ (the Node binaries) when a pinned version is missing. */
-function ensureNodeBinaries() {
-  const { dependencies } = JSON.parse(readFileSync(`${root}runtimes/package.json`, 'utf8'))
-  const stale = Object.entries(dependencies).some(([alias, spec]) => {
-    const manifest = `${root}runtimes/node_modules/${alias}/package.json`
-    // Some of these packages spell their version with a leading "v".
-    const installed =
-      existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).version.replace(/^v/, '')
-    return installed !== spec.split('@').pop()
-  })
-  if (!stale) return
-  console.log('installing the Node binaries in runtimes/ (npm install --prefix runtimes)')
-  spawnSync('npm', ['install', '--prefix', `${root}runtimes`, '--no-audit', '--no-fund'], {
-    cwd: root,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  })
-}
-
 // --- running -----------------------------------------------------------------------------------
 
 const RUN_MS = 180_000
@@ -358,7 +355,11 @@ process.on('exit', stopRedis)
 const builds = new Set(wanted.map((n) => targets[n].build).filter(Boolean))
 if (builds.has('source')) await compileSource()
 if (builds.has('package')) await compilePackage()
-if (wanted.some((n) => targets[n].needs?.some((f) => f.startsWith(`${root}runtimes/`)))) ensureNodeBinaries()
+// runtimes/ is installed once, up front, for the targets that run something from it (the scripts
+// among them, test/package.mjs, examples.mjs and frameworks.mjs, also do so when run alone).
+const usesRuntimes = (name) =>
+  targets[name].runtimes || targets[name].needs?.some((f) => f.startsWith(RUNTIMES))
+if (wanted.some(usesRuntimes)) ensureRuntimes()
 
 const totals = { passed: 0, failed: 0, skipped: 0 }
 const summary = []

@@ -1,4 +1,4 @@
-// The demo on Cloudflare Workers: `npx wrangler dev` from the repository root (wrangler.toml's
+// The demo on Cloudflare Workers: `npm run start:worker` (wrangler dev; wrangler.toml's
 // `main` is this file). Bindings: SESSION_SECRET (a secret: .dev.vars locally, `wrangler secret
 // put` in production), SESSION_MAX_AGE, SESSION_COOKIE (see ../app.ts); REVOCATION_KV (a KV
 // namespace) and REVOCATION_DO (a Durable Object) for `POST /logout-everywhere`:

@@ -1,6 +1,6 @@
 // The demo (test/demo-checks.mjs) on Elysia and Bun, served by Elysia's own `listen`: the session
 // from `sealed-session/elysia`, a plugin whose `session` Elysia types in every handler's context.
-//   node_modules/.bin/bun examples/elysia/server.ts   (settings: see README.md)
+//   node scripts/runtimes.mjs bun examples/elysia/server.ts   (Bun from runtimes/; settings: see README.md)
 import { Elysia, t } from 'elysia'
 import { CookieTooLargeError, type SessionOptions } from 'sealed-session'
 import { session } from 'sealed-session/elysia'

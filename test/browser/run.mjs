@@ -8,9 +8,11 @@
 //
 // Without /usr/bin/chromium (or CHROMIUM_PATH) the suite skips with the reason (a `skip …` line,
 // exit 0: test/run.mjs counts it as skipped), or fails with CI=true. Chromium is looked for before
-// anything is started.
+// anything is installed or started; then runtimes/ (playwright-core, Bun, wrangler) and the
+// framework examples it serves are installed if missing (scripts/runtimes.mjs).
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { ensureInstalled, ensureRuntimes, RUNTIMES, requireFromRuntimes } from '../../scripts/runtimes.mjs'
 import { checks, frameworkChecks } from './checks.mjs'
 import { missing, root, startServer, stopAll, targets } from './servers.mjs'
 
@@ -57,7 +59,13 @@ function abort(reason) {
   counts.failed++
   finish().finally(() => process.exit(1))
 }
-const watchdog = setTimeout(() => abort(`exceeded ${DEADLINE_MS / 1000} s`), DEADLINE_MS)
+let watchdog
+/** Starts the deadline (again, once the installs are done: they are not the suite's time). */
+function armWatchdog() {
+  clearTimeout(watchdog)
+  watchdog = setTimeout(() => abort(`exceeded ${DEADLINE_MS / 1000} s`), DEADLINE_MS)
+}
+armWatchdog()
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => abort(`got ${signal}`))
 
 let finished = false
@@ -146,16 +154,24 @@ try {
   const unknown = wanted.filter((t) => !(t in targets))
   if (unknown.length > 0)
     throw new Error(`unknown target ${unknown.join(', ')}; known: ${Object.keys(targets)}`)
+  const playwright = `${RUNTIMES}node_modules/playwright-core/package.json`
   if (!existsSync(CHROMIUM)) {
     unavailable('browser suite', `no Chromium at ${CHROMIUM} (apt-get install chromium)`)
   } else {
-    const { chromium } = await import('playwright-core')
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS })
-    console.log(`chromium ${browser.version()}`)
-    for (const name of wanted) {
-      const absent = missing(targets[name])
-      if (absent) unavailable(name, `${absent} not found`)
-      else await runTarget(name, targets[name])
+    // An install that fails leaves a file missing: the whole suite, or that target, is unavailable.
+    ensureRuntimes()
+    for (const name of wanted) if (targets[name].cwd) ensureInstalled(targets[name].cwd)
+    armWatchdog()
+    if (!existsSync(playwright)) unavailable('browser suite', `${playwright} is missing`)
+    else {
+      const { chromium } = requireFromRuntimes('playwright-core')
+      browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS })
+      console.log(`chromium ${browser.version()}`)
+      for (const name of wanted) {
+        const absent = missing(targets[name])
+        if (absent) unavailable(name, `${absent} not found`)
+        else await runTarget(name, targets[name])
+      }
     }
   }
 } catch (error) {

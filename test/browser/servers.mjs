@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { tool } from '../../scripts/runtimes.mjs'
 
 export const root = fileURLToPath(new URL('../..', import.meta.url))
 const bin = (name) => `${root}node_modules/.bin/${name}`
@@ -13,8 +14,8 @@ const bin = (name) => `${root}node_modules/.bin/${name}`
  * Runtimes whose demo example the suite runs, in order. Every example takes the same settings
  * (PORT, HOST, SESSION_SECRET, SESSION_MAX_AGE, SESSION_COOKIE; see examples/app.ts): as
  * environment variables, or for workerd as `--var` bindings. `command(settings)` is the argv;
- * `needs` lists the files that must exist for the target to run; `cwd`, a folder under the root to
- * start it in.
+ * `needs` lists the files that must exist for the target to run (Bun and wrangler come from
+ * runtimes/, scripts/runtimes.mjs); `cwd`, a folder under the root to start it in.
  */
 export const targets = {
   node: {
@@ -22,12 +23,12 @@ export const targets = {
     needs: [bin('tsx'), 'examples/node/server.ts'],
   },
   bun: {
-    command: () => [bin('bun'), 'examples/bun/server.ts'],
-    needs: [bin('bun'), 'examples/bun/server.ts'],
+    command: () => [tool('bun'), 'examples/bun/server.ts'],
+    needs: [tool('bun'), 'examples/bun/server.ts'],
   },
   workerd: {
     command: ({ PORT, HOST, ...vars }) => [
-      bin('wrangler'),
+      tool('wrangler'),
       'dev', // the root wrangler.toml names the entry and the compatibility date
       '--ip',
       HOST,
@@ -38,10 +39,11 @@ export const targets = {
       '--show-interactive-dev-session=false',
       ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
     ],
-    needs: [bin('wrangler'), 'examples/cloudflare/worker.ts'],
+    needs: [tool('wrangler'), 'examples/cloudflare/worker.ts'],
   },
-  // A framework's example, as test/frameworks.mjs registers it: built first (`build`, after the
-  // library's own build, in `cwd`), then started from `cwd`; it runs its own `checks` (checks.mjs).
+  // A framework's example, as test/frameworks.mjs registers it: installed from its own lockfile
+  // when missing, built (`build`, after the library's own build, in `cwd`), then started from
+  // `cwd`; it runs its own `checks` (checks.mjs).
   'react-router': {
     cwd: 'examples/react-router',
     build: ['npm', 'run', 'build'],

@@ -3,11 +3,14 @@
 //   node test/runtimes/workerd.mjs <absolute suite.js> [filter] [--flag nodejs_compat]
 // Without nodejs_compat workerd has no `node:` module at all, so a pass there proves nothing the
 // suite reaches leans on Node; the runner also checks that the flag really changes that.
+// miniflare comes from runtimes/ (scripts/runtimes.mjs; test/run.mjs installs it first).
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname } from 'node:path'
-import { Miniflare } from 'miniflare'
+import { requireFromRuntimes } from '../../scripts/runtimes.mjs'
 import { stackMapper } from './source-map.mjs'
+
+const { Miniflare } = requireFromRuntimes('miniflare')
 
 const args = process.argv.slice(2)
 const flags = []
@@ -19,8 +22,7 @@ const date = /^compatibility_date\s*=\s*"([\d-]+)"/m.exec(
   readFileSync(new URL('wrangler.toml', root), 'utf8'),
 )[1]
 // The workerd that miniflare itself runs, wherever npm placed it.
-const require = createRequire(import.meta.url)
-const version = createRequire(require.resolve('miniflare'))('workerd/package.json').version
+const version = createRequire(requireFromRuntimes.resolve('miniflare'))('workerd/package.json').version
 
 // The revocation store tests reach a real KV namespace and Durable Object through env.
 const worker = `import { run } from './${suite.split('/').pop()}'
