@@ -176,6 +176,6 @@ console.log(report)
 const jsonPath = value('json')
 if (jsonPath) writeFileSync(jsonPath, JSON.stringify(results, null, 2))
 if (flag('readme')) {
-  writeReadme(report)
-  step('bench/README.md updated')
+  writeReadme(report, results)
+  step('bench/README.md and the README summary updated')
 }
