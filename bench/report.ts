@@ -11,6 +11,7 @@ import type { PortableResult } from './portable.ts'
 import { SCENARIOS } from './requests.ts'
 import type { RevocationRow } from './revocation.ts'
 import type { RuntimeResults } from './runtimes.ts'
+import type { StageRow } from './stages.ts'
 import type {
   CodecFacts,
   CodecRow,
@@ -38,6 +39,7 @@ export interface Results {
   bundle?: BundleSize[]
   runtimes?: RuntimeResults
   http?: HttpResult
+  stages?: { node: StageRow[]; workerd: StageRow[] }
 }
 
 const x = (r: number | undefined) => (r === undefined || !Number.isFinite(r) ? '–' : `${r.toFixed(2)}x`)
@@ -345,6 +347,24 @@ export function targets(r: Results): string {
     }
   }
   return table(['target', 'measured', 'verdict'], rows)
+}
+
+const ns2us = (ns: number | undefined) => (ns === undefined ? '–' : (ns / 1000).toFixed(2))
+
+/** Each step of the read and write path, in µs, on Node and workerd, at 56 B and 3 KB. */
+export function stagesTable(stages: { node: StageRow[]; workerd: StageRow[] }): string {
+  const sizes = [...new Set(stages.node.map((row) => row.size))]
+  const places = (['node', 'workerd'] as const).filter((p) => stages[p].length > 0)
+  const ids = [...new Set(stages.node.map((row) => row.id))]
+  const cell = (place: 'node' | 'workerd', id: string, size: string) =>
+    ns2us(stages[place].find((row) => row.id === id && row.size === size)?.ns)
+  return table(
+    ['step', ...places.flatMap((p) => sizes.map((size) => `${p} ${size}`))],
+    ids.map((id) => [
+      stages.node.find((row) => row.id === id)!.label,
+      ...places.flatMap((p) => sizes.map((size) => cell(p, id, size))),
+    ]),
+  )
 }
 
 export function httpTable(r: HttpResult): string {

@@ -29,6 +29,7 @@ import {
   type Results,
   requestTable,
   runtimeTable,
+  stagesTable,
   targets,
   trafficTable,
   writeReadme,
@@ -36,6 +37,7 @@ import {
 import { APPS, OURS_CACHED } from './requests.ts'
 import { revocationSection, revocationTable } from './revocation.ts'
 import { runtimesSection } from './runtimes.ts'
+import { stagesSection } from './stages.ts'
 import { codecSection, requestSection, trafficSection } from './suite.ts'
 import { bin, machine } from './tools.ts'
 
@@ -69,10 +71,12 @@ const codecs = value('codecs')?.split(',')
 const remoteTiming = {
   ...(quick ? { rounds: 3, batchMs: 5 } : { rounds: Number(rounds ?? 15), batchMs: 10 }),
   ...(codecs ? { codecs } : {}),
+  // Each step of the round trip, on workerd too (its own section in the report).
+  ...(only.has('stages') ? { stages: true } : {}),
 }
 
 // Bun, Deno and workerd come from runtimes/, installed on first use (scripts/runtimes.mjs).
-if (!value('from') && (only.has('runtimes') || only.has('http'))) ensureRuntimes()
+if (!value('from') && (only.has('runtimes') || only.has('stages') || only.has('http'))) ensureRuntimes()
 
 // --- main ------------------------------------------------------------------------------------
 
@@ -140,6 +144,19 @@ if (!from && only.has('runtimes')) {
   results.runtimes = await runtimesSection(wantedRuntimes, remoteTiming)
 }
 
+if (!from && only.has('stages')) {
+  step('stages (Node, workerd)')
+  const fromRuntimes = results.runtimes?.workerd
+  const workerd =
+    fromRuntimes && !('error' in fromRuntimes)
+      ? fromRuntimes
+      : (await runtimesSection(['workerd'], { ...remoteTiming, codecs: ['floor'], stages: true })).workerd
+  results.stages = {
+    node: await stagesSection(timing),
+    workerd: workerd && !('error' in workerd) ? workerd.stages : [],
+  }
+}
+
 out.push('### Targets', '', targets(results), '')
 if (results.codec && only.has('codec'))
   out.push('### Codec, Node', '', codecTable(results.codec.rows, results.codec.facts), '')
@@ -168,6 +185,7 @@ if (results.codec && results.requests && only.has('bytes'))
   )
 if (results.bundle) out.push('### Bundle size', '', bundleTable(results.bundle), '')
 if (results.runtimes) out.push('### Other runtimes', '', runtimeTable(results.runtimes), '')
+if (results.stages) out.push('### Where a round trip goes (µs per step)', '', stagesTable(results.stages), '')
 if (results.http)
   out.push('### Over HTTP (real servers on loopback, autocannon)', '', httpTable(results.http), '')
 
