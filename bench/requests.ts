@@ -119,16 +119,13 @@ export function ours(options: Partial<SessionOptions> = {}): (data: Data) => Pro
   return withOurs(() => sealedSession({ secret: SECRET, cookie: { name: NAME }, ...options }))
 }
 
-// Each variant of this library has a cookie name of its own: in one process, stores sharing a
-// name would mark every request to look for collisions, which an app with one store never does.
-
 /**
  * This library configured the way the Workers docs show: an options function returning a new
  * object on every request, from bindings (`env` stands in for `c.env`).
  */
 function oursOptionsFunction(): (data: Data) => Promise<Fetch> {
   const env = { SESSION_SECRET: SECRET }
-  return withOurs(() => sealedSession(() => ({ secret: env.SESSION_SECRET, cookie: { name: `${NAME}-fn` } })))
+  return withOurs(() => sealedSession(() => ({ secret: env.SESSION_SECRET, cookie: { name: NAME } })))
 }
 
 function withOurs(middleware: () => MiddlewareHandler<SessionEnv>): (data: Data) => Promise<Fetch> {
@@ -189,7 +186,7 @@ async function honoSessions(data: Data): Promise<Fetch> {
 export const OURS_CACHED: AppEntry = {
   id: 'ours-cache',
   label: 'sealed-session/hono + TokenCache',
-  build: (data) => ours({ tokenCache: new TokenCache(), cookie: { name: `${NAME}-cache` } })(data),
+  build: (data) => ours({ tokenCache: new TokenCache() })(data),
 }
 
 export const APPS: readonly AppEntry[] = [

@@ -272,9 +272,8 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
     async load(source) {
       const ring = keyring()
       const keys = ring instanceof Promise ? await ring : ring
-      // Only a store whose name another store's collides with marks the requests it loads.
-      if (slot.collides) claim(source, store)
-      else if (typeof source === 'object' && source !== null) slot.last = source
+      if (stores > 1) claim(source, store)
+      else last = { source, store }
       const header = cookieHeader(source)
       const read = readSessionCookies(header, name, MAX_CANDIDATES)
       const { values } = read
@@ -367,7 +366,8 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
       }
     },
   }
-  const slot = nameSlot(store)
+  if (++stores === 2 && last !== undefined) claim(last.source, last.store)
+  last = undefined
   return store
 }
 
@@ -554,40 +554,12 @@ function cookieHeader(source: CookieSource): string | null {
 // cookie names collide: they would overwrite each other's cookies.
 const claims = new WeakMap<object, SessionStore<SessionData>[]>()
 
-/**
- * One per cookie name of the stores this process made. `collides` once another store's name is
- * the same or a chunk name of it (name.1 to .9, either way): only then are requests marked, since
- * a WeakMap entry keyed by a Request costs about a microsecond on workerd. Until then the store
- * keeps the last source it loaded, so that a colliding store made later in the same request (an
- * options function's) still finds it.
- */
-interface NameSlot {
-  collides: boolean
-  last: object | undefined
-  readonly store: SessionStore<SessionData>
-}
-const names = new Map<string, NameSlot>()
-// Past this many names (an options function per tenant, each its own name), every store marks.
-const MAX_NAMES = 1024
-
-function nameSlot(store: SessionStore<SessionData>): NameSlot {
-  const name = store.cookieName
-  const same = names.get(name)
-  const slot = same ?? { collides: names.size >= MAX_NAMES, last: undefined, store }
-  const base = /^(.+)\.[1-9]$/.exec(name)?.[1]
-  const related = same
-    ? [same]
-    : [...'123456789'].map((d) => names.get(`${name}.${d}`)).concat(base ? names.get(base) : undefined)
-  for (const other of related) {
-    if (other === undefined) continue
-    slot.collides = other.collides = true
-    // The other store may have loaded the request this one is made in: mark it now.
-    if (other.last !== undefined) claim(other.last as CookieSource, other.store)
-    other.last = undefined
-  }
-  if (same === undefined && names.size < MAX_NAMES) names.set(name, slot)
-  return slot
-}
+// Marking a request costs a WeakMap entry keyed by a host object, about a microsecond on workerd,
+// and names can only collide once a second store exists: until then the one store keeps only the
+// last source it loaded, and the second store, made perhaps within that same request (an options
+// function's), marks it on the first store's behalf.
+let stores = 0
+let last: { source: CookieSource; store: SessionStore<SessionData> } | undefined
 
 function claim(source: CookieSource, store: SessionStore<SessionData>): void {
   if (typeof source !== 'object' || source === null || Array.isArray(source)) return
