@@ -428,7 +428,7 @@ export function summary(r: Results): string {
     const onWorkerd =
       workerd && !('error' in workerd) ? `, ${span(trips(workerd.codec.rows, 'ours-token'))} on workerd` : ''
     lines.push(
-      `- Seal + open of the cookie value: ${span(trips(r.codec.rows, 'ours-token'))} the floor on Node${onWorkerd} (iron-session ${span(trips(r.codec.rows, 'iron-session'))}, jose JWE ${span(trips(r.codec.rows, 'jose-jwe'))}); with the cookie header and Session object, ${span(trips(r.codec.rows, 'ours'))}.`,
+      `- Seal + open of the cookie value: ${span(trips(r.codec.rows, 'ours-token'))} the floor on Node${onWorkerd} (iron-session ${span(trips(r.codec.rows, 'iron-session'))}, jose JWE ${span(trips(r.codec.rows, 'jose-jwe'))}); with the cookie header and Session object, ${span(trips(r.codec.rows, 'ours'))} on Node.`,
     )
   }
   if (r.http) {
