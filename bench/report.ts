@@ -351,6 +351,18 @@ export function targets(r: Results): string {
 
 const ns2us = (ns: number | undefined) => (ns === undefined ? '–' : (ns / 1000).toFixed(2))
 
+export function revocationTable(rows: readonly RevocationRow[]): string {
+  return table(
+    [
+      'traffic (64 sessions, check interval 30 s)',
+      'store calls, first 100 requests',
+      'store calls per 100 requests after',
+      'request overhead vs. no revocation',
+    ],
+    rows.map((r) => [r.label, String(r.coldPer100), String(r.steadyPer100), `${r.ratio.toFixed(2)}x`]),
+  )
+}
+
 /** Each step of the read and write path, in µs, on Node and workerd, at 56 B and 3 KB. */
 export function stagesTable(stages: { node: StageRow[]; workerd: StageRow[] }): string {
   const sizes = [...new Set(stages.node.map((row) => row.size))]

@@ -68,14 +68,3 @@ export async function revocationSection(timing: TimingOptions): Promise<Revocati
     ratio: overheadRatio(samples, `rev-${r.id}`, `plain-${r.id}`, 'bare'),
   }))
 }
-
-export function revocationTable(rows: readonly RevocationRow[]): string {
-  const lines = [
-    '| traffic (64 sessions, check interval 30 s) | store calls, first 100 requests | store calls per 100 requests after | request overhead vs. no revocation |',
-    '| --- | --- | --- | --- |',
-  ]
-  for (const r of rows) {
-    lines.push(`| ${r.label} | ${r.coldPer100} | ${r.steadyPer100} | ${r.ratio.toFixed(2)}x |`)
-  }
-  return lines.join('\n')
-}

@@ -28,6 +28,7 @@ import {
   httpTable,
   type Results,
   requestTable,
+  revocationTable,
   runtimeTable,
   stagesTable,
   targets,
@@ -35,7 +36,7 @@ import {
   writeReadme,
 } from './report.ts'
 import { APPS, OURS_CACHED } from './requests.ts'
-import { revocationSection, revocationTable } from './revocation.ts'
+import { revocationSection } from './revocation.ts'
 import { runtimesSection } from './runtimes.ts'
 import { stagesSection } from './stages.ts'
 import { codecSection, requestSection, trafficSection } from './suite.ts'

@@ -54,7 +54,11 @@ export async function stagesSection(timing: TimingOptions, sizes: readonly Size[
           codec.seal({ created: now, touched: now, sid: undefined, lifetime: undefined, body: text }, ring),
       ],
       ['codec-open', 'token open (base64url, decrypt, metadata)', () => codec.unseal(token, ring)],
-      ['base64url-decode', 'base64url decode of the token', () => base64urlDecode(token.slice(token.indexOf('.') + 1))],
+      [
+        'base64url-decode',
+        'base64url decode of the token',
+        () => base64urlDecode(token.slice(token.indexOf('.') + 1)),
+      ],
       ['text-decoder', 'TextDecoder.decode alone', () => decoder.decode(body)],
       ['utf8-check', 'UTF-8 decode with validity check', () => utf8Decode(body)],
       ['json-parse', 'JSON.parse alone', () => JSON.parse(text)],
