@@ -322,12 +322,13 @@ export function targets(r: Results): string {
     )
   for (const [name, result] of Object.entries(r.runtimes ?? {}))
     if (!('error' in result)) optionsFn(name, result.requests.rows)
-  if (r.http) {
+  const http = r.http
+  if (http) {
     const PEERS = ['hono-session', 'hono-sessions', 'iron-session']
-    for (const runtime of [...new Set(r.http.rows.map((row) => row.runtime))]) {
+    for (const runtime of [...new Set(http.rows.map((row) => row.runtime))]) {
       for (const scenario of ['read', 'changed'] as const) {
         const find = (id: string) =>
-          r.http.rows.find((row) => row.runtime === runtime && row.id === id && row.scenario === scenario)
+          http.rows.find((row) => row.runtime === runtime && row.id === id && row.scenario === scenario)
         const ours = find('ours')
         if (ours === undefined) continue
         rows.push([

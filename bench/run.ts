@@ -57,6 +57,7 @@ const SECTIONS = [
   'bytes',
   'bundle',
   'runtimes',
+  'stages',
   'http',
 ] as const
 type Section = (typeof SECTIONS)[number]

@@ -10,7 +10,7 @@ import { jsonSerializer } from '../src/serializer.ts'
 import { createSessionStore, openValue } from '../src/store.ts'
 import { tokenCodec } from '../src/token.ts'
 import { floor } from './codecs.ts'
-import { DATA, NAME, SECRET, type Size } from './data.ts'
+import { DATA, type Data, NAME, SECRET, type Size } from './data.ts'
 import { type Case, measure, nsPerOp, type TimingOptions } from './harness.ts'
 
 export interface StageRow {
@@ -26,7 +26,11 @@ export async function stagesSection(timing: TimingOptions, sizes: readonly Size[
   const config = resolveOptions({ secret: SECRET, cookie: { name: NAME } })
   const ring = await keyringOf(config.secrets, 'encrypted')()
   const codec = tokenCodec(NAME, 'encrypted')
-  const store = createSessionStore({ secret: SECRET, cookie: { name: NAME } })
+  const store = createSessionStore<Data>({
+    secret: SECRET,
+    cookie: { name: NAME },
+    serializer: jsonSerializer,
+  })
   const floorCodec = await floor()
   const decoder = new TextDecoder()
   for (const size of sizes) {
