@@ -5,7 +5,7 @@ import { Hono } from 'hono'
 import { TokenCache } from 'sealed-session'
 import { type SessionEnv, session } from 'sealed-session/hono'
 import { deepEqual, describe, equal, ok, test } from './harness.ts'
-import { countSubtle } from './helpers.ts'
+import { countRandomDraws, countSubtle } from './helpers.ts'
 
 const fresh = (): string => `cost-${crypto.randomUUID()}-0123456789abcdef`
 
@@ -72,23 +72,15 @@ describe('cost', () => {
     const { createSessionStore } = await import('sealed-session')
     const store = createSessionStore<{ n?: number }>({ secret: fresh() })
     await store.commit(await store.load(null)) // keys derived once, before counting
-    const original = crypto.getRandomValues
-    let draws = 0
-    ;(crypto as { getRandomValues: typeof original }).getRandomValues = ((array: Uint8Array) => {
-      draws++
-      return original.call(crypto, array)
-    }) as typeof original
-    let session: Awaited<ReturnType<typeof store.load>>
-    let cookie: string
-    try {
+    let session: Awaited<ReturnType<typeof store.load>> | undefined
+    let cookie = ''
+    const draws = await countRandomDraws(async () => {
       session = await store.load(null)
       session.set('n', 1)
       cookie = (await store.commit(session))[0]!.split(';')[0]!
-    } finally {
-      ;(crypto as { getRandomValues: typeof original }).getRandomValues = original
-    }
+    })
     equal(draws, 1, 'login: one getRandomValues call for IV and id together')
-    const id = session.id
+    const id = session!.id
     equal((await store.load(cookie)).id, id, 'the id read after the commit is the sealed one')
     const early = await store.load(null)
     const before = early.id

@@ -134,6 +134,30 @@ export async function countSubtle(
   return { ...counts, order }
 }
 
+/** How many times `crypto.getRandomValues` is called while `fn` runs; the global is left as it was. */
+export async function countRandomDraws(fn: () => Promise<unknown>): Promise<number> {
+  const target = crypto as unknown as Record<string, unknown>
+  const own = Object.getOwnPropertyDescriptor(target, 'getRandomValues')
+  const original = crypto.getRandomValues
+  let draws = 0
+  Object.defineProperty(target, 'getRandomValues', {
+    configurable: true,
+    writable: true,
+    value: <T extends ArrayBufferView | null>(array: T): T => {
+      draws++
+      return original.call(crypto, array as never) as T
+    },
+  })
+  try {
+    await fn()
+  } finally {
+    // Inherited (Node, workerd): deleting the own copy uncovers it; own (some runtimes): put it back.
+    if (own) Object.defineProperty(target, 'getRandomValues', own)
+    else delete target.getRandomValues
+  }
+  return draws
+}
+
 /** Runs `fn` while `crypto.subtle[method]` rejects with `error` (a fake for a failing runtime). */
 export async function failing(method: SubtleMethod, error: Error, fn: () => Promise<unknown>): Promise<void> {
   const subtle = crypto.subtle as unknown as Record<string, unknown>
