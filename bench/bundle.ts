@@ -173,21 +173,24 @@ export const CORE_TARGET = 3 * 1024
  * plus a little room, so growth is a decision rather than an accident. Lower it as the core
  * shrinks toward CORE_TARGET.
  */
-// Raised for the `legacy` hook (issue 14) and the `revocation` hook (issue 13), ~130 B each.
-export const CORE_CEILING = 11264
+// Raised for the `legacy` hook (issue 14) and the `revocation` hook (issue 13), ~130 B each, and
+// for the speed work of issue 15 (~480 B: the serializer's for...in walk, additional data kept
+// per store, short bodies copied in JS, one random draw for IV and id, lenient-first UTF-8).
+export const CORE_CEILING = 11776
 
 /**
  * What an app importing only `seal` and `unseal` may ship, min+gzip, checked like CORE_CEILING.
  * The target is iron-webcrypto's seal + unseal (2,491 B); not met: the strict JSON serializer,
  * secret checks and canonical base64url (shared with sessions) alone are about 1.5 KB.
  */
-export const SEAL_CEILING = 3480
+export const SEAL_CEILING = 3648
 
 /**
  * What an app using `withSession` with default options may ship, min+gzip. Raised for the
- * `legacy` and `revocation` hooks (the readers and the revocation code are opt-in subpaths).
+ * `legacy` and `revocation` hooks (the readers and the revocation code are opt-in subpaths), and
+ * for issue 15's speed work (see CORE_CEILING).
  */
-export const APP_CEILING = 10112
+export const APP_CEILING = 10560
 export const SEAL_TARGET = 2491
 
 /** The code only opt-in features need, and the marker that shows it is in a bundle. */

@@ -3,7 +3,7 @@
 
 import { Buffer } from 'node:buffer'
 import Keygrip from 'keygrip'
-import type { Codec } from './codecs.ts'
+import { CODECS, type Codec, type CodecEntry } from './codecs.ts'
 import { NAME, SECRET } from './data.ts'
 
 export async function keygrip(): Promise<Codec> {
@@ -22,3 +22,9 @@ export async function keygrip(): Promise<Codec> {
     },
   }
 }
+
+/** Every codec the Node run measures: the portable ones and this Node-only reference. */
+export const NODE_CODECS: readonly CodecEntry[] = [
+  ...CODECS,
+  { id: 'keygrip', label: 'cookie-session scheme (keygrip, Node only)', factory: keygrip },
+]

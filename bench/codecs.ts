@@ -7,7 +7,10 @@ import * as iron from 'iron-webcrypto'
 import { EncryptJWT, jwtDecrypt, jwtVerify, SignJWT } from 'jose'
 import { base64urlDecode, base64urlEncode, encoder } from '../src/encoding.ts'
 import type { Mode } from '../src/keys.ts'
-import { createSessionStore } from '../src/store.ts'
+import { keyringOf } from '../src/keys.ts'
+import { resolveOptions } from '../src/options.ts'
+import { createSessionStore, openValue } from '../src/store.ts'
+import { tokenCodec } from '../src/token.ts'
 import { type Data, NAME, SECRET } from './data.ts'
 
 export interface Codec {
@@ -89,6 +92,36 @@ export function ours(mode: Mode): CodecFactory {
         const session = await store.load(sealed)
         if (session.isNew) throw new Error('not a session')
         return session.data as Data
+      },
+    }
+  }
+}
+
+/**
+ * This library's cookie value alone, as the store reads and writes it (the strict serializer and
+ * the seal; the unseal, UTF-8, lifetime checks and parse), without the cookie header, the
+ * `Set-Cookie` attributes and the Session object: the part comparable to the floor codec.
+ */
+export function oursToken(mode: Mode): CodecFactory {
+  return async () => {
+    const config = resolveOptions({ secret: SECRET, mode, cookie: { name: NAME } })
+    const ring = await keyringOf(config.secrets, mode)()
+    const codec = tokenCodec(NAME, mode)
+    return {
+      id: mode === 'encrypted' ? 'ours-token' : 'ours-token-signed',
+      async seal(data) {
+        const now = Math.floor(config.now())
+        const body = config.serializer.stringify(data)
+        const token = await codec.seal(
+          { created: now, touched: now, sid: undefined, lifetime: undefined, body },
+          ring,
+        )
+        return `${NAME}=${token}`
+      },
+      async unseal(sealed) {
+        const opened = await openValue(config, codec, value(sealed), ring)
+        if (!opened.ok) throw new Error(opened.reason)
+        return opened.loaded.data
       },
     }
   }
@@ -181,8 +214,10 @@ export interface CodecEntry {
 export const CODECS: readonly CodecEntry[] = [
   { id: 'floor', label: 'floor: one AES-GCM call, key imported once', factory: floor },
   { id: 'floor-aad', label: 'floor + 14 bytes of additional data', factory: floorWithAad },
-  { id: 'ours', label: 'sealed-session (encrypted)', factory: ours('encrypted') },
-  { id: 'ours-signed', label: 'sealed-session (signed)', factory: ours('signed') },
+  { id: 'ours-token', label: 'sealed-session token (encrypted)', factory: oursToken('encrypted') },
+  { id: 'ours-token-signed', label: 'sealed-session token (signed)', factory: oursToken('signed') },
+  { id: 'ours', label: 'sealed-session store (encrypted)', factory: ours('encrypted') },
+  { id: 'ours-signed', label: 'sealed-session store (signed)', factory: ours('signed') },
   { id: 'jose-jwe', label: 'jose JWE dir+A256GCM', factory: joseJwe },
   { id: 'jose-hs256', label: 'jose JWS HS256', factory: joseHs256 },
   { id: 'hono-signed', label: 'Hono signed cookie', factory: honoSigned },

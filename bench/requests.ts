@@ -9,6 +9,7 @@
 
 import { useSession } from '@hono/session'
 import { Hono, type MiddlewareHandler } from 'hono'
+import { getCookie } from 'hono/cookie'
 import { CookieStore, type Session as HonoSessionsSession, sessionMiddleware } from 'hono-sessions'
 import { TokenCache } from '../src/cache.ts'
 import { type SessionEnv, session as sealedSession } from '../src/hono.ts'
@@ -115,9 +116,22 @@ async function floorMiddleware(data: Data): Promise<Fetch> {
 
 /** This library's Hono middleware. */
 export function ours(options: Partial<SessionOptions> = {}): (data: Data) => Promise<Fetch> {
+  return withOurs(() => sealedSession({ secret: SECRET, cookie: { name: NAME }, ...options }))
+}
+
+/**
+ * This library configured the way the Workers docs show: an options function returning a new
+ * object on every request, from bindings (`env` stands in for `c.env`).
+ */
+function oursOptionsFunction(): (data: Data) => Promise<Fetch> {
+  const env = { SESSION_SECRET: SECRET }
+  return withOurs(() => sealedSession(() => ({ secret: env.SESSION_SECRET, cookie: { name: NAME } })))
+}
+
+function withOurs(middleware: () => MiddlewareHandler<SessionEnv>): (data: Data) => Promise<Fetch> {
   return async (data) => {
     const app = new Hono<SessionEnv>()
-    app.use(sealedSession({ secret: SECRET, cookie: { name: NAME }, ...options }))
+    app.use(middleware())
     return routes(app, data, (c) => {
       const s = c.var.session
       return {
@@ -183,6 +197,7 @@ export const APPS: readonly AppEntry[] = [
     build: floorMiddleware,
   },
   { id: 'ours', label: 'sealed-session/hono', build: ours() },
+  { id: 'ours-fn', label: 'sealed-session/hono, options function', build: oursOptionsFunction() },
   { id: 'hono-session', label: '@hono/session', build: honoSession },
   { id: 'hono-sessions', label: 'hono-sessions (CookieStore)', build: honoSessions },
 ]
@@ -215,3 +230,48 @@ export async function scenarioOps(fetch: Fetch): Promise<Record<Scenario, () => 
 export async function loginCookie(fetch: Fetch): Promise<string> {
   return cookieOf(await fetch(new Request('http://localhost/login')))
 }
+
+/** iron-session 8 through its cookie-store form (`getIronSession(cookies, options)`). */
+async function ironSessionApp(data: Data): Promise<Fetch> {
+  const { getIronSession } = await import('iron-session')
+  const app = new Hono<{ Variables: { iron: Data & { save(): Promise<void> } } }>()
+  app.use(async (c, next) => {
+    const cookies = {
+      get: (name: string) => {
+        const value = getCookie(c, name)
+        return value === undefined ? undefined : { name, value }
+      },
+      set: (name: string, value: string, options?: object) => {
+        c.header('set-cookie', `${name}=${value}; Path=/; HttpOnly; Secure; SameSite=Lax`, { append: true })
+        void options
+      },
+    }
+    const session = await getIronSession<Data>(cookies as never, { password: SECRET, cookieName: NAME })
+    c.set('iron', session as never)
+    await next()
+  })
+  return routes(app, data, (c) => {
+    const s = c.var.iron
+    return {
+      count: () => s.count as number | undefined,
+      setCount: (n) => {
+        s.count = n
+        return s.save()
+      },
+      login: (d) => {
+        Object.assign(s, d)
+        return s.save()
+      },
+    }
+  })
+}
+
+/** Over real HTTP only (bench/http.ts): iron-session has no Hono middleware of its own. */
+export const IRON_SESSION: AppEntry = {
+  id: 'iron-session',
+  label: 'iron-session (getIronSession with a cookie store)',
+  build: ironSessionApp,
+}
+
+/** Every app the HTTP section serves: the request section's, with the token cache, and iron-session. */
+export const HTTP_APPS: readonly AppEntry[] = [...APPS, OURS_CACHED, IRON_SESSION]

@@ -22,8 +22,14 @@ export interface RevocationRow {
 function counting(inner: RevocationStore) {
   const counter = { calls: 0 }
   const store: RevocationStore = {
-    get: (keys) => (counter.calls++, inner.get(keys)),
-    raise: (key, value, ttl) => (counter.calls++, inner.raise(key, value, ttl)),
+    get: (keys) => {
+      counter.calls++
+      return inner.get(keys)
+    },
+    raise: (key, value, ttl) => {
+      counter.calls++
+      return inner.raise(key, value, ttl)
+    },
   }
   return { store, counter }
 }
@@ -61,15 +67,4 @@ export async function revocationSection(timing: TimingOptions): Promise<Revocati
     ns: nsPerOp(samples, `rev-${r.id}`),
     ratio: overheadRatio(samples, `rev-${r.id}`, `plain-${r.id}`, 'bare'),
   }))
-}
-
-export function revocationTable(rows: readonly RevocationRow[]): string {
-  const lines = [
-    '| traffic (64 sessions, check interval 30 s) | store calls, first 100 requests | store calls per 100 requests after | request overhead vs. no revocation |',
-    '| --- | --- | --- | --- |',
-  ]
-  for (const r of rows) {
-    lines.push(`| ${r.label} | ${r.coldPer100} | ${r.steadyPer100} | ${r.ratio.toFixed(2)}x |`)
-  }
-  return lines.join('\n')
 }

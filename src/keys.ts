@@ -141,18 +141,25 @@ export function getKeyring(secrets: readonly Uint8Array[], mode: KeyUse): Promis
 /**
  * @internal
  * The keyring of one configuration, derived on first use and then held: the per-request path asks
- * for it without building any cache key. A failed derivation is not held, so a later call tries
- * again.
+ * for it without building any cache key, and once derived gets it back as a plain value (no
+ * promise to await). A failed derivation is not held, so a later call tries again.
  */
-export function keyringOf(secrets: readonly Uint8Array[], use: KeyUse): () => Promise<Keyring> {
+export function keyringOf(secrets: readonly Uint8Array[], use: KeyUse): () => Keyring | Promise<Keyring> {
   let ring: Promise<Keyring> | undefined
+  let ready: Keyring | undefined
   return () => {
+    if (ready !== undefined) return ready
     if (ring === undefined) {
       const pending = getKeyring(secrets, use)
       ring = pending
-      pending.catch(() => {
-        if (ring === pending) ring = undefined
-      })
+      pending.then(
+        (value) => {
+          if (ring === pending) ready = value
+        },
+        () => {
+          if (ring === pending) ring = undefined
+        },
+      )
     }
     return ring
   }

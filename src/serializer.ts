@@ -59,10 +59,37 @@ function refuse(what: string, key: string | number, why = 'JSON cannot carry it'
 }
 
 // One walk over the data in plain JS, then the native JSON.stringify with no replacer. A replacer
-// function would be called from C++ for every value and takes the engine off its fast path; this
-// costs a third as much on a 3 KB session, and checks the same things: what is checked is exactly
-// what JSON.stringify then visits (own enumerable string keys, array indexes up to length).
-function check(value: unknown, key: string | number, ancestors: object[]): void {
+// function would be called from C++ for every value and takes the engine off its fast path. What
+// is checked is exactly what JSON.stringify then visits: own enumerable string keys (see `plain`),
+// array indexes up to length. Strings, booleans and ordinary numbers, most of any session, are
+// passed inline, without a call.
+
+/** A value JSON carries as itself with nothing to look into: a string, a boolean, a finite number but -0. */
+function isLeaf(value: unknown): boolean {
+  const type = typeof value
+  return (
+    type === 'string' ||
+    type === 'boolean' ||
+    (type === 'number' && Number.isFinite(value) && (value !== 0 || 1 / (value as number) > 0))
+  )
+}
+
+// Cycles are looked for only below this depth: a cycle walks down to it and is then caught on its
+// next turn, and no session nests this deep, so the common walk keeps no list of ancestors.
+const SHALLOW = 32
+
+/**
+ * Throws for anything JSON.stringify would change or drop. Objects are walked with `for...in`
+ * (the engine's enum cache makes it several times cheaper than `Object.keys`); `plain`: no
+ * enumerable property was added to Object.prototype, so it visits exactly the own keys.
+ */
+function check(
+  value: unknown,
+  key: string | number,
+  depth: number,
+  ancestors: object[] | undefined,
+  plain: boolean,
+): void {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -78,36 +105,51 @@ function check(value: unknown, key: string | number, ancestors: object[]): void 
       throw refuse(`a ${typeof value}`, key)
   }
   if (value === null) return
-  if (ancestors.includes(value)) throw refuse('a cycle', key)
+  if (depth >= SHALLOW) {
+    ancestors ??= []
+    if (ancestors.includes(value)) throw refuse('a cycle', key)
+  }
   const isArray = Array.isArray(value)
   if (!isArray && !isPlainObject(value))
     throw refuse(describe(value), key, 'store only plain objects and arrays')
   // JSON.stringify skips symbol keys: the property would silently vanish.
-  if (
-    Object.getOwnPropertySymbols(value).some((sym) => Object.prototype.propertyIsEnumerable.call(value, sym))
-  )
+  const symbols = Object.getOwnPropertySymbols(value)
+  if (symbols.length > 0 && symbols.some((sym) => Object.prototype.propertyIsEnumerable.call(value, sym)))
     throw refuse('a symbol-keyed property', key, 'JSON drops it')
   // JSON.stringify would store what toJSON returns instead of the value.
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') throw refuse('a toJSON method', key)
-  ancestors.push(value)
+  ancestors?.push(value)
+  const below = depth + 1
   if (isArray) {
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i]
+      if (isLeaf(item)) continue
       if (item === undefined) throw refuse('undefined', i, 'JSON turns it into null')
-      check(item, i, ancestors)
+      check(item, i, below, ancestors, plain)
     }
   } else {
     const record = value as Record<string, unknown>
-    for (const k of Object.keys(record)) check(record[k], k, ancestors)
+    for (const k in record) {
+      // Inherited keys only when Object.prototype was polluted: JSON.stringify skips them too.
+      if (!plain && !Object.hasOwn(record, k)) continue
+      const item = record[k]
+      if (!isLeaf(item)) check(item, k, below, ancestors, plain)
+    }
   }
-  ancestors.pop()
+  ancestors?.pop()
+}
+
+/** True while Object.prototype has no enumerable property (nobody polluted it). */
+function prototypeIsClean(): boolean {
+  for (const _ in {}) return false
+  return true
 }
 
 /** @internal The default serializer: strict JSON. */
 export const jsonSerializer: Serializer = {
   stringify(value) {
     try {
-      check(value, '', [])
+      check(value, '', 0, undefined, prototypeIsClean())
       return JSON.stringify(value)
     } catch (error) {
       if (error instanceof SerializationError) throw error

@@ -38,8 +38,8 @@ export interface LifetimeOptions {
   idleTimeout?: number
 }
 
-/** @internal What a store knows of a session when it builds one. */
-export interface SessionInit {
+/** @internal What a store's sessions share: made once per store, not per session. */
+export interface SessionContext {
   readonly serializer: Serializer
   /** Configured lifetimes (ms) and whether cookies are browser-session cookies by default. */
   readonly maxAgeMs: number
@@ -49,8 +49,6 @@ export interface SessionInit {
   readonly now: () => number
   /** Seals the session now, for `save()`. */
   readonly save: (session: Session<never, never>) => Promise<unknown>
-  /** What the request carried; undefined for a new session. */
-  readonly loaded?: Loaded | undefined
 }
 
 /** @internal A session as opened from a token. */
@@ -71,7 +69,8 @@ export interface Snapshot {
   /** Data, flash, id or lifetime differ from what the request carried. */
   readonly changed: boolean
   readonly text: string
-  readonly sid: Uint8Array
+  /** Undefined until an id is needed: the seal draws it with the IV, in one random call. */
+  readonly sid: Uint8Array | undefined
   readonly created: number
   readonly lifetime: Lifetime | undefined
 }
@@ -84,6 +83,10 @@ export let snapshotOf: (session: Session<SessionData>) => Snapshot
 export let versionOf: (session: Session<SessionData>) => number
 /** @internal The response is committed (or abandoned): from now on changes throw. */
 export let closeSession: (session: Session<SessionData>) => void
+/** @internal What the store that made the session keeps on it (where it came from, its saves). */
+export let slotOf: (session: Session<SessionData>) => object
+/** @internal The id a seal drew for a session that had none yet. */
+export let assignId: (session: Session<SessionData>, sid: Uint8Array) => void
 
 const EMPTY_TEXT = '{}'
 
@@ -103,10 +106,12 @@ export class Session<
   Data extends SessionData = Record<string, JsonValue>,
   Flash extends FlashData = Record<string, unknown>,
 > {
-  readonly #init: SessionInit
+  readonly #init: SessionContext
+  readonly #loaded: Loaded | undefined
+  readonly #slot: object
   #data: Record<string, unknown>
   #flash: Record<string, unknown> | undefined
-  #sid: Uint8Array
+  #sid: Uint8Array | undefined
   #created: number
   #touched: number
   #lifetime: Lifetime | undefined
@@ -123,12 +128,13 @@ export class Session<
   #version = 0
 
   /** @internal Sessions come from a store's `load()`. */
-  constructor(init: SessionInit) {
+  constructor(init: SessionContext, loaded: Loaded | undefined, slot: object) {
     this.#init = init
-    const { loaded } = init
+    this.#loaded = loaded
+    this.#slot = slot
     this.#data = (loaded?.data ?? {}) as Record<string, unknown>
     this.#flash = loaded?.flash
-    this.#sid = loaded?.sid ?? newSessionId()
+    this.#sid = loaded?.sid
     this.#created = loaded?.created ?? init.now()
     this.#touched = loaded?.touched ?? this.#created
     this.#lifetime = loaded?.lifetime
@@ -136,12 +142,13 @@ export class Session<
 
   /** Random session id (16 base64url characters); changes on {@link regenerate}. */
   get id(): string {
+    this.#sid ??= crypto.getRandomValues(new Uint8Array(SESSION_ID_BYTES))
     return base64urlEncode(this.#sid)
   }
 
   /** True when the request carried no valid session. */
   get isNew(): boolean {
-    return this.#init.loaded === undefined
+    return this.#loaded === undefined
   }
 
   /** True when the session holds any data or flash messages. */
@@ -331,6 +338,10 @@ export class Session<
     closeSession = (session) => {
       session.#closed = true
     }
+    slotOf = (session) => session.#slot
+    assignId = (session, sid) => {
+      session.#sid ??= sid
+    }
   }
 
   #snapshot(): Snapshot {
@@ -374,7 +385,7 @@ export class Session<
   }
 
   #regenerate(): void {
-    this.#sid = newSessionId()
+    this.#sid = undefined
     this.#created = this.#init.now()
     this.#touched = this.#created
     this.#renewed = true
@@ -382,22 +393,18 @@ export class Session<
 
   #changed(text: string): boolean {
     if (this.#renewed) return true
-    const { loaded } = this.#init
+    const loaded = this.#loaded
     // A new session is worth a cookie only once it holds something.
     return loaded === undefined ? this.isPopulated : text !== loaded.text
   }
 
   /** The serialized body; the loaded text as long as nothing could have changed it. */
   #text(): string {
-    if (!this.#exposed) return this.#init.loaded?.text ?? EMPTY_TEXT
+    if (!this.#exposed) return this.#loaded?.text ?? EMPTY_TEXT
     const data = this.#data
     const body = this.#flash === undefined ? data : [data, this.#flash]
     const text = this.#init.serializer.stringify(body)
     if (typeof text !== 'string') throw new SerializationError('serializer.stringify must return a string')
     return text
   }
-}
-
-function newSessionId(): Uint8Array {
-  return crypto.getRandomValues(new Uint8Array(SESSION_ID_BYTES))
 }

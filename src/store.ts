@@ -11,23 +11,26 @@ import {
   type SessionCookies,
   serializeCookie,
 } from './cookie.ts'
-import { encoder, utf8Decode } from './encoding.ts'
+import { utf8Decode } from './encoding.ts'
 import { CookieTooLargeError, configError } from './errors.ts'
 import { type Keyring, keyringOf, type SessionKey } from './keys.ts'
 import { fingerprint, resolveOptions, type SessionConfig, type SessionOptions } from './options.ts'
 import { applySetCookies, assertResponse, type Commit, NOTHING } from './response.ts'
 import type { Json, JsonValue } from './serializer.ts'
 import {
+  assignId,
   closeSession,
   type FlashData,
   type Loaded,
   Session,
+  type SessionContext,
   type SessionData,
   type Snapshot,
+  slotOf,
   snapshotOf,
   versionOf,
 } from './session.ts'
-import { fail, type InvalidReason, type Result, seal, unseal } from './token.ts'
+import { fail, type InvalidReason, type Result, type Sealable, type TokenCodec, tokenCodec } from './token.ts'
 
 /**
  * How many cookies with our name are tried (stale copies under other paths/domains can coexist).
@@ -98,8 +101,12 @@ type JsonOnly<Data> = [Data] extends [Json<Data>]
       'session data must be JSON with the default serializer (no Date, Map, functions...); pass a serializer of your own for other types': never
     }
 
-/** What a store remembers of each session it loaded, to commit it. */
+/** What a store keeps on each session it loaded (the session's slot), to commit it. */
 interface Origin {
+  /** The store's shared context: a session is committed only by the store that made it. */
+  readonly context: SessionContext
+  /** The last `save()`, if any. */
+  saved?: Saved | undefined
   /** The key id it was sealed with, when it was loaded; undefined for a new session. */
   readonly keyId: string | undefined
   readonly touched: number
@@ -170,121 +177,54 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
   const { cookie, mode, compress, tokenCache: cache } = config
   const { name } = cookie
   const keyring = keyringOf(config.secrets, mode)
-  const origins = new WeakMap<Session<SessionData>, Origin>()
-  const saves = new WeakMap<Session<SessionData>, Saved>()
-
-  /** Unseals one cookie value and checks it: lifetimes, UTF-8, data shape. */
-  async function open(value: string, keys: Keyring): Promise<Result<{ loaded: Loaded; keyId: string }>> {
-    // A hit stands for the decrypt/verify only: everything below still runs on every request.
-    const hit = cache?.get(keys, name, value)
-    let verified: { created: number; touched: number; sid: Uint8Array; lifetime: Loaded['lifetime'] }
-    let key: SessionKey
-    let text: string | undefined
-    if (hit !== undefined) {
-      verified = hit
-      key = hit.key
-      text = hit.text
-    } else {
-      const result = await unseal(value, keys, mode, name)
-      if (!result.ok) return result
-      const { payload } = result
-      verified = { ...payload, lifetime: payload.lifetime }
-      key = result.key
-      text = utf8Decode(payload.body)
-      if (text === undefined) return fail('payload')
-    }
-    const { created, touched, lifetime } = verified
-    const now = config.now()
-    const { maxAgeMs, idleMs } = limits(lifetime)
-    // Each check passes only on a true comparison, so a clock returning NaN fails closed.
-    if (!(created <= touched && touched <= now + config.skewMs && maxAgeMs > 0 && idleMs > 0))
-      return fail('payload')
-    if (!(now < created + maxAgeMs)) return fail('expired')
-    if (!(now < touched + idleMs)) return fail('idle')
-    let parsed: unknown
-    try {
-      parsed = config.serializer.parse(text)
-    } catch {
-      return fail('payload')
-    }
-    let data: unknown = parsed
-    let flash: unknown
-    if (Array.isArray(parsed)) {
-      if (parsed.length !== 2) return fail('payload')
-      ;[data, flash] = parsed
-      if (!isRecord(flash)) return fail('payload')
-    }
-    if (!isRecord(data)) return fail('payload')
-    if (cache && hit === undefined) {
-      cache.set(keys, name, value, { created, touched, sid: verified.sid, lifetime, key, text })
-    }
-    return {
-      ok: true,
-      keyId: key.id,
-      loaded: {
-        created,
-        touched,
-        sid: verified.sid,
-        lifetime,
-        data,
-        flash: flash as Record<string, unknown> | undefined,
-        text,
-      },
-    }
+  const codec = tokenCodec(name, mode, compress)
+  const context: SessionContext = {
+    serializer: config.serializer,
+    maxAgeMs: config.maxAgeMs,
+    idleMs: config.idleMs,
+    sessionCookie: cookie.sessionCookie,
+    now: () => Math.floor(config.now()),
+    save: (s) => remembered(s as unknown as Session<SessionData>),
   }
-
-  /** The lifetimes in force for a session, in ms: its own, within the configured ones. */
-  function limits(lifetime: Loaded['lifetime']): { maxAgeMs: number; idleMs: number } {
-    if (lifetime === undefined) return config
-    return {
-      maxAgeMs: Math.min(lifetime.maxAge * 1000, config.maxAgeMs),
-      idleMs: Math.min(lifetime.idleTimeout * 1000, config.idleMs),
-    }
+  /** The store's record on `session`; undefined for a session another store made. */
+  const originOf = (session: Session<SessionData>): Origin | undefined => {
+    const origin = slotOf(session) as Origin
+    return origin.context === context ? origin : undefined
   }
 
   function newSession(loaded: Loaded | undefined, origin: Origin): Session<SessionData> {
-    const session = new Session<SessionData>({
-      serializer: config.serializer,
-      maxAgeMs: config.maxAgeMs,
-      idleMs: config.idleMs,
-      sessionCookie: cookie.sessionCookie,
-      now: () => Math.floor(config.now()),
-      save: (s) => remembered(s as unknown as Session<SessionData>),
-      loaded,
-    })
-    origins.set(session, origin)
-    return session
+    return new Session<SessionData>(context, loaded, origin)
   }
 
   /** `save()`: commits now and remembers the outcome for the final commit. */
   async function remembered(session: Session<SessionData>): Promise<void> {
-    saves.delete(session)
+    const origin = originOf(session)
+    if (origin === undefined) throw foreign()
+    origin.saved = undefined
     const version = versionOf(session)
     try {
       const snapshot = snapshotOf(session)
-      saves.set(session, { version, text: snapshot.text, commit: await write(session, snapshot) })
+      origin.saved = { version, text: snapshot.text, commit: await write(session, origin, snapshot) }
     } catch (error) {
-      saves.set(session, { version, failed: true })
+      origin.saved = { version, failed: true }
       throw error
     }
   }
 
   /** What the session needs written now, reusing a `save()` while nothing changed since. */
   function commitOf(session: Session<SessionData>): Promise<Commit> | Commit {
-    const saved = saves.get(session)
+    const origin = originOf(session)
+    if (origin === undefined) throw foreign()
+    const { saved } = origin
     const current = saved?.version === versionOf(session) ? saved : undefined
     // The app handled a failed save(): nothing is written unless it changed the session again.
     if (current !== undefined && 'failed' in current) return NOTHING
     const snapshot = snapshotOf(session)
     if (current !== undefined && current.text === snapshot.text) return current.commit
-    return write(session, snapshot)
+    return write(session, origin, snapshot)
   }
 
-  async function write(session: Session<SessionData>, snapshot: Snapshot): Promise<Commit> {
-    const origin = origins.get(session)
-    if (origin === undefined) {
-      throw configError('ERR_OPTION_INVALID', 'commit a session with the store that loaded it')
-    }
+  async function write(session: Session<SessionData>, origin: Origin, snapshot: Snapshot): Promise<Commit> {
     if (snapshot.destroyed) {
       // The old library's cookies go too, or the next request would open them again.
       const chunks = [...expireChunks(cookie, origin.chunks), ...(origin.legacy ?? [])]
@@ -293,8 +233,9 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
     const { changed, created, lifetime, text } = snapshot
     if ((origin.keyId === undefined && !changed) || origin.frozen) return NOTHING
     const now = writeTime(config)
-    const keys = await keyring()
-    const { maxAgeMs, idleMs } = limits(lifetime)
+    const ring = keyring()
+    const keys = ring instanceof Promise ? await ring : ring
+    const { maxAgeMs, idleMs } = limits(config, lifetime)
     if (
       !changed &&
       origin.keyId === keys.current.id &&
@@ -304,19 +245,17 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
     }
     // A loaded session is re-sealed only once the revocation store vouched for it in this
     // request, so writing often cannot keep a revoked session alive between checks.
-    if (origin.keyId && (await config.revocation?.sealing(session))) return NOTHING
+    const { revocation } = config
+    if (origin.keyId && revocation && (await revocation.sealing(session))) return NOTHING
     // Readers require created <= touched. `created` may come from a server whose clock runs up to
     // clockSkew ahead of this one, or from this clock before it stepped back: never seal a
     // `touched` before it, or every server would refuse the cookie.
     const touched = Math.max(now, created)
-    const { sid } = snapshot
-    const token = await seal(
-      { created, touched, sid, lifetime, body: encoder.encode(text) },
-      keys,
-      mode,
-      name,
-      compress,
-    )
+    const payload: Sealable = { created, touched, sid: snapshot.sid, lifetime, body: text }
+    const token = await codec.seal(payload, keys)
+    // A session without an id yet got one from the seal's random draw.
+    const sid = payload.sid!
+    assignId(session, sid)
     const expiresAt = Math.min(created + maxAgeMs, touched + idleMs)
     const persistent = lifetime === undefined ? !cookie.sessionCookie : lifetime.persistent
     const maxAge = persistent ? (expiresAt - now) / 1000 : undefined
@@ -331,8 +270,10 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
     cookieName: name,
 
     async load(source) {
-      const keys = await keyring()
-      claim(source, store)
+      const ring = keyring()
+      const keys = ring instanceof Promise ? await ring : ring
+      if (stores > 1) claim(source, store)
+      else last = { source, store }
       const header = cookieHeader(source)
       const read = readSessionCookies(header, name, MAX_CANDIDATES)
       const { values } = read
@@ -344,13 +285,19 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
       for (const value of values) {
         // Lengths and chunk names are checked here, before any decoding or crypto.
         const joined = joinChunks(name, value, chunks, config.maxChunks)
-        const result = joined.ok ? await open(joined.token, keys) : joined
+        const result = joined.ok ? await openValue(config, codec, joined.token, keys) : joined
         if (result.ok) {
           const { loaded, keyId } = result
-          const session = newSession(loaded, { keyId, touched: loaded.touched, chunks, hadCookie: true })
+          const session = newSession(loaded, {
+            context,
+            keyId,
+            touched: loaded.touched,
+            chunks,
+            hadCookie: true,
+          })
           // Revocation (opt-in) may refuse it, or keep it unchecked (never re-sealed) when its
-          // store is down.
-          const verdict = await config.revocation?.admit(session, config)
+          // store is down. Without one, no await: each costs a turn of the microtask queue.
+          const verdict = config.revocation && (await config.revocation.admit(session, config))
           if (!verdict) return session
           firstReason = verdict === 'revoked' ? verdict : 'unverified'
           if (verdict === 'unchecked') kept = session
@@ -370,6 +317,7 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
         if (found?.ok) {
           const { loaded, expire: legacy } = found
           return newSession(loaded, {
+            context,
             keyId: '',
             touched: loaded.touched,
             chunks,
@@ -385,7 +333,14 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
       }
       return (
         kept ??
-        newSession(undefined, { keyId: undefined, touched: 0, chunks, hadCookie: values.length > 0, frozen })
+        newSession(undefined, {
+          context,
+          keyId: undefined,
+          touched: 0,
+          chunks,
+          hadCookie: values.length > 0,
+          frozen,
+        })
       )
     },
 
@@ -411,7 +366,89 @@ function storeOf(config: SessionConfig): SessionStore<SessionData> {
       }
     },
   }
+  if (++stores === 2 && last !== undefined) claim(last.source, last.store)
+  last = undefined
   return store
+}
+
+/**
+ * @internal
+ * Unseals one cookie value and checks it: lifetimes, UTF-8, data shape. A store's read step
+ * (exported for the benchmark's token-level round trip).
+ */
+export async function openValue(
+  config: SessionConfig,
+  codec: TokenCodec,
+  value: string,
+  keys: Keyring,
+): Promise<Result<{ loaded: Loaded; keyId: string }>> {
+  const cache = config.tokenCache
+  const { name } = config.cookie
+  // A hit stands for the decrypt/verify only: everything below still runs on every request.
+  const hit = cache?.get(keys, name, value)
+  let verified: { created: number; touched: number; sid: Uint8Array; lifetime: Loaded['lifetime'] }
+  let key: SessionKey
+  let text: string | undefined
+  if (hit !== undefined) {
+    verified = hit
+    key = hit.key
+    text = hit.text
+  } else {
+    const result = await codec.unseal(value, keys)
+    if (!result.ok) return result
+    const { payload } = result
+    verified = payload as typeof verified
+    key = result.key
+    text = utf8Decode(payload.body)
+    if (text === undefined) return fail('payload')
+  }
+  const { created, touched, lifetime } = verified
+  const now = config.now()
+  const { maxAgeMs, idleMs } = limits(config, lifetime)
+  // Each check passes only on a true comparison, so a clock returning NaN fails closed.
+  if (!(created <= touched && touched <= now + config.skewMs && maxAgeMs > 0 && idleMs > 0))
+    return fail('payload')
+  if (!(now < created + maxAgeMs)) return fail('expired')
+  if (!(now < touched + idleMs)) return fail('idle')
+  let parsed: unknown
+  try {
+    parsed = config.serializer.parse(text)
+  } catch {
+    return fail('payload')
+  }
+  let data: unknown = parsed
+  let flash: unknown
+  if (Array.isArray(parsed)) {
+    if (parsed.length !== 2) return fail('payload')
+    ;[data, flash] = parsed
+    if (!isRecord(flash)) return fail('payload')
+  }
+  if (!isRecord(data)) return fail('payload')
+  if (cache && hit === undefined) {
+    cache.set(keys, name, value, { created, touched, sid: verified.sid, lifetime, key, text })
+  }
+  return {
+    ok: true,
+    keyId: key.id,
+    loaded: {
+      created,
+      touched,
+      sid: verified.sid,
+      lifetime,
+      data,
+      flash: flash as Record<string, unknown> | undefined,
+      text,
+    },
+  }
+}
+
+/** The lifetimes in force for a session, in ms: its own, within the configured ones. */
+function limits(config: SessionConfig, lifetime: Loaded['lifetime']): { maxAgeMs: number; idleMs: number } {
+  if (lifetime === undefined) return config
+  return {
+    maxAgeMs: Math.min(lifetime.maxAge * 1000, config.maxAgeMs),
+    idleMs: Math.min(lifetime.idleTimeout * 1000, config.idleMs),
+  }
 }
 
 /**
@@ -517,6 +554,13 @@ function cookieHeader(source: CookieSource): string | null {
 // cookie names collide: they would overwrite each other's cookies.
 const claims = new WeakMap<object, SessionStore<SessionData>[]>()
 
+// Marking a request costs a WeakMap entry keyed by a host object, about a microsecond on workerd,
+// and names can only collide once a second store exists: until then the one store keeps only the
+// last source it loaded, and the second store, made perhaps within that same request (an options
+// function's), marks it on the first store's behalf.
+let stores = 0
+let last: { source: CookieSource; store: SessionStore<SessionData> } | undefined
+
 function claim(source: CookieSource, store: SessionStore<SessionData>): void {
   if (typeof source !== 'object' || source === null || Array.isArray(source)) return
   const list = claims.get(source as object)
@@ -536,6 +580,10 @@ function claim(source: CookieSource, store: SessionStore<SessionData>): void {
     }
   }
   list.push(store)
+}
+
+function foreign(): Error {
+  return configError('ERR_OPTION_INVALID', 'commit a session with the store that loaded it')
 }
 
 function isChunkOf(a: string, b: string): boolean {

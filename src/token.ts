@@ -142,12 +142,12 @@ export type InvalidReason =
 
 const MAX_UINT48 = 2 ** 48
 
-function metaLength(p: Payload): number {
+function metaLength(p: Pick<Payload, 'lifetime'>): number {
   return p.lifetime === undefined ? META_BYTES : META_LIFETIME_BYTES
 }
 
 // Plain byte arithmetic rather than a DataView: no view object and no tuple arrays per call.
-function writeMeta(target: Uint8Array, offset: number, p: Payload): void {
+function writeMeta(target: Uint8Array, offset: number, p: Omit<Payload, 'body'>): void {
   writeUint48(target, offset, p.created)
   writeUint48(target, offset + 6, p.touched)
   target.set(p.sid, offset + 12)
@@ -223,8 +223,8 @@ function readMeta(meta: Uint8Array, body: Uint8Array): Payload {
 
 /**
  * The additional data `<name>=<header>`. Both are ASCII (the name is an RFC 9110 token, checked at
- * setup), so the bytes are the character codes: cheaper than a TextEncoder call on every seal and
- * unseal. Anything else still goes through UTF-8.
+ * setup), so the bytes are the character codes: cheaper than a TextEncoder call. Anything else
+ * still goes through UTF-8.
  */
 function additionalData(name: string, header: string): Uint8Array<ArrayBuffer> {
   const text = `${name}=${header}`
@@ -237,51 +237,134 @@ function additionalData(name: string, header: string): Uint8Array<ArrayBuffer> {
   return out
 }
 
+type AdditionalData = (header: string) => Uint8Array<ArrayBuffer>
+
+/**
+ * @internal What {@link seal} takes: a payload whose body may still be text, and whose `sid` may
+ * be missing: the seal then draws one with the IV (one random call for both) and fills it in.
+ */
+export type Sealable = Omit<Payload, 'body' | 'sid'> & {
+  readonly body: Uint8Array | string
+  sid: Uint8Array | undefined
+}
+
+/**
+ * @internal
+ * Seal and unseal bound to one cookie name, mode and compression: what a store uses. The
+ * additional data of each header it meets is built once and kept (WebCrypto copies its inputs
+ * when called, so sharing the bytes is safe). Only headers whose key id opened in the keyring are
+ * kept, so the map holds at most a few entries per configured key.
+ */
+export interface TokenCodec {
+  seal(payload: Sealable, ring: Keyring): Promise<string>
+  unseal(token: string, ring: Keyring): Promise<Result<Opened>>
+}
+
+const MAX_KEPT_HEADERS = 64
+
+/** @internal */
+export function tokenCodec(name: string, mode: Mode, compress?: Compression): TokenCodec {
+  const kept = new Map<string, Uint8Array<ArrayBuffer>>()
+  const ad: AdditionalData = (header) => {
+    let bytes = kept.get(header)
+    if (bytes === undefined) {
+      bytes = additionalData(name, header)
+      if (kept.size < MAX_KEPT_HEADERS) kept.set(header, bytes)
+    }
+    return bytes
+  }
+  return {
+    seal: (payload, ring) => sealWith(payload, ring, mode, name, compress, ad),
+    unseal: (token, ring) => unsealWith(token, ring, mode, name, ad),
+  }
+}
+
 /**
  * @internal
  * Seals `payload` for cookie `name` with the keyring's newest key, always as the current format
  * version, with a fresh random IV. With `compress`, the body is deflated when that makes the
  * token shorter.
  */
-export async function seal(
-  payload: Payload,
+export function seal(
+  payload: Sealable,
   ring: Keyring,
   mode: Mode,
   name: string,
   compress?: Compression,
 ): Promise<string> {
+  return sealWith(payload, ring, mode, name, compress, (header) => additionalData(name, header))
+}
+
+async function sealWith(
+  payload: Sealable,
+  ring: Keyring,
+  mode: Mode,
+  name: string,
+  compress: Compression | undefined,
+  ad: AdditionalData,
+): Promise<string> {
   const { id, key } = ring.current
   let { body } = payload
   let modeChar = MODE_CHAR[mode]
-  const packed =
-    compress &&
-    (await compress.pack(body, mode === 'encrypted' ? IV_BYTES + metaLength(payload) + TAG_BYTES : 0))
-  if (packed) {
-    body = packed
-    modeChar = PACKED_CHAR[mode]
+  const metaLen = metaLength(payload)
+  if (compress) {
+    if (typeof body === 'string') body = encoder.encode(body)
+    const packed = await compress.pack(body, mode === 'encrypted' ? IV_BYTES + metaLen + TAG_BYTES : 0)
+    if (packed) {
+      body = packed
+      modeChar = PACKED_CHAR[mode]
+    }
   }
   const header = modeChar + VERSION + id
-  const metaLen = metaLength(payload)
   if (mode === 'encrypted') {
-    const iv = takeIv()
-    const plaintext = new Uint8Array(metaLen + body.length)
-    writeMeta(plaintext, 0, payload)
-    plaintext.set(body, metaLen)
+    const random = takeIv(payload.sid === undefined ? SESSION_ID_BYTES : 0)
+    const iv = random.subarray(0, IV_BYTES)
+    payload.sid ??= random.subarray(IV_BYTES)
+    const plaintext = plaintextOf(metaLen, body)
+    writeMeta(plaintext, 0, payload as Payload)
     const sealed = await crypto.subtle.encrypt(
-      { name: 'AES-GCM', iv, additionalData: additionalData(name, header) },
+      { name: 'AES-GCM', iv, additionalData: ad(header) },
       key,
       plaintext,
     )
-    const out = new Uint8Array(IV_BYTES + sealed.byteLength)
-    out.set(iv, 0)
-    out.set(new Uint8Array(sealed), IV_BYTES)
-    return `${header}.${base64urlEncode(out)}`
+    // 12 IV bytes are exactly 16 base64url characters (no partial group), so encoding the IV and
+    // the ciphertext apart gives the same text as encoding them joined, without the copy.
+    return `${header}.${base64urlEncode(iv)}${base64urlEncode(new Uint8Array(sealed))}`
   }
+  if (typeof body === 'string') body = encoder.encode(body)
+  payload.sid ??= crypto.getRandomValues(new Uint8Array(SESSION_ID_BYTES))
   const meta = new Uint8Array(metaLen)
-  writeMeta(meta, 0, payload)
+  writeMeta(meta, 0, payload as Payload)
   const signedPart = `${header}.${base64urlEncode(body)}.${base64urlEncode(meta)}`
   const mac = await crypto.subtle.sign('HMAC', key, encoder.encode(`${name}=${signedPart}`))
   return `${signedPart}.${base64urlEncode(new Uint8Array(mac))}`
+}
+
+// Below this many characters, copying ASCII in JS beats a call into TextEncoder (whose fixed cost,
+// about half a microsecond on workerd, is most of the work for a small session).
+const SHORT_TEXT = 160
+
+/**
+ * A buffer of `metaLen` bytes (left for the metadata) followed by `body`. Text is encoded straight
+ * into place: sized for ASCII first (JSON usually is), and encoded apart only when it is not.
+ */
+function plaintextOf(metaLen: number, body: Uint8Array | string): Uint8Array<ArrayBuffer> {
+  if (typeof body === 'string') {
+    const n = body.length
+    const out = new Uint8Array(metaLen + n)
+    if (n <= SHORT_TEXT) {
+      let i = 0
+      for (let c: number; i < n && (c = body.charCodeAt(i)) < 128; i++) out[metaLen + i] = c
+      if (i === n) return out
+    } else if (encoder.encodeInto(body, out.subarray(metaLen)).read === n) {
+      // Every UTF-16 unit takes at least one byte, so when all were read all bytes were written.
+      return out
+    }
+    body = encoder.encode(body)
+  }
+  const out = new Uint8Array(metaLen + body.length)
+  out.set(body, metaLen)
+  return out
 }
 
 /**
@@ -289,11 +372,16 @@ export async function seal(
  * Opens a token sealed for cookie `name`. Never throws for any input string: every failure is a
  * reason. Checks structure and authenticity only; lifetimes are the session layer's business.
  */
-export async function unseal(
+export function unseal(token: string, ring: Keyring, mode: Mode, name: string): Promise<Result<Opened>> {
+  return unsealWith(token, ring, mode, name, (header) => additionalData(name, header))
+}
+
+async function unsealWith(
   token: string,
   ring: Keyring,
   mode: Mode,
   name: string,
+  ad: AdditionalData,
 ): Promise<Result<Opened>> {
   if (token.length <= HEADER_LENGTH || token.charCodeAt(HEADER_LENGTH) !== 46 /* . */)
     return fail('malformed')
@@ -317,7 +405,7 @@ export async function unseal(
         {
           name: 'AES-GCM',
           iv: bytes.subarray(0, IV_BYTES),
-          additionalData: additionalData(name, header),
+          additionalData: ad(header),
         },
         sessionKey.key,
         bytes.subarray(IV_BYTES),

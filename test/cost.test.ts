@@ -4,8 +4,8 @@
 import { Hono } from 'hono'
 import { TokenCache } from 'sealed-session'
 import { type SessionEnv, session } from 'sealed-session/hono'
-import { deepEqual, describe, equal, test } from './harness.ts'
-import { countSubtle } from './helpers.ts'
+import { deepEqual, describe, equal, ok, test } from './harness.ts'
+import { countRandomDraws, countSubtle } from './helpers.ts'
 
 const fresh = (): string => `cost-${crypto.randomUUID()}-0123456789abcdef`
 
@@ -66,6 +66,42 @@ describe('cost', () => {
     equal(await calls(() => fetch('/read', cookie)), 0)
     equal(await calls(async () => ({ cookie } = await fetch('/inc', cookie))), 1)
     equal(await calls(() => fetch('/inc', cookie)), 1)
+  })
+
+  test('a new session draws its id and IV in one random call; the id read later is the one sealed', async () => {
+    const { createSessionStore } = await import('sealed-session')
+    const store = createSessionStore<{ n?: number }>({ secret: fresh() })
+    await store.commit(await store.load(null)) // keys derived once, before counting
+    let session: Awaited<ReturnType<typeof store.load>> | undefined
+    let cookie = ''
+    const draws = await countRandomDraws(async () => {
+      session = await store.load(null)
+      session.set('n', 1)
+      cookie = (await store.commit(session))[0]!.split(';')[0]!
+    })
+    equal(draws, 1, 'login: one getRandomValues call for IV and id together')
+    const id = session!.id
+    equal((await store.load(cookie)).id, id, 'the id read after the commit is the sealed one')
+    const early = await store.load(null)
+    const before = early.id
+    early.set('n', 2)
+    const again = (await store.commit(early))[0]!.split(';')[0]!
+    equal((await store.load(again)).id, before, 'an id read before the commit is the one sealed')
+    early.regenerate()
+    ok(early.id !== before, 'regenerate() gives a new id')
+  })
+
+  test('key setup: one import and two derivations per secret, every secret at once, shared by concurrent first requests', async () => {
+    const { createSessionStore } = await import('sealed-session')
+    const store = createSessionStore({ secret: [fresh(), fresh(), fresh()] })
+    const { order } = await countSubtle(() => Promise.all(Array.from({ length: 10 }, () => store.load(null))))
+    // All three imports are issued before any derivation: no secret waits for another's keys.
+    deepEqual(order.slice(0, 3), ['importKey', 'importKey', 'importKey'])
+    deepEqual(
+      [...order.slice(3)].sort(),
+      ['deriveBits', 'deriveBits', 'deriveBits', 'deriveKey', 'deriveKey', 'deriveKey'],
+      'ten concurrent first requests share one derivation',
+    )
   })
 
   test('cookie bytes: name=value for the benchmark fixtures is 8 + 7 + ceil(4/3 (53 + JSON bytes))', async () => {

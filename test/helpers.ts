@@ -106,9 +106,12 @@ const SUBTLE_METHODS = [
 type SubtleMethod = (typeof SUBTLE_METHODS)[number]
 export type SubtleCounts = Record<SubtleMethod | 'total', number>
 
-/** Counts crypto.subtle calls made while `fn` runs. */
-export async function countSubtle(fn: () => Promise<unknown>): Promise<SubtleCounts> {
+/** Counts crypto.subtle calls made while `fn` runs; `order` lists them as they were made. */
+export async function countSubtle(
+  fn: () => Promise<unknown>,
+): Promise<SubtleCounts & { order: SubtleMethod[] }> {
   const subtle = crypto.subtle as unknown as Record<string, (...args: unknown[]) => unknown>
+  const order: SubtleMethod[] = []
   const counts = Object.fromEntries([...SUBTLE_METHODS, 'total'].map((m) => [m, 0])) as SubtleCounts
   for (const m of SUBTLE_METHODS) {
     const original = subtle[m]!
@@ -118,6 +121,7 @@ export async function countSubtle(fn: () => Promise<unknown>): Promise<SubtleCou
       value: (...args: unknown[]) => {
         counts[m]++
         counts.total++
+        order.push(m)
         return original.apply(crypto.subtle, args)
       },
     })
@@ -127,7 +131,31 @@ export async function countSubtle(fn: () => Promise<unknown>): Promise<SubtleCou
   } finally {
     for (const m of SUBTLE_METHODS) delete subtle[m]
   }
-  return counts
+  return { ...counts, order }
+}
+
+/** How many times `crypto.getRandomValues` is called while `fn` runs; the global is left as it was. */
+export async function countRandomDraws(fn: () => Promise<unknown>): Promise<number> {
+  const target = crypto as unknown as Record<string, unknown>
+  const own = Object.getOwnPropertyDescriptor(target, 'getRandomValues')
+  const original = crypto.getRandomValues
+  let draws = 0
+  Object.defineProperty(target, 'getRandomValues', {
+    configurable: true,
+    writable: true,
+    value: <T extends ArrayBufferView | null>(array: T): T => {
+      draws++
+      return original.call(crypto, array as never) as T
+    },
+  })
+  try {
+    await fn()
+  } finally {
+    // Inherited (Node, workerd): deleting the own copy uncovers it; own (some runtimes): put it back.
+    if (own) Object.defineProperty(target, 'getRandomValues', own)
+    else delete target.getRandomValues
+  }
+  return draws
 }
 
 /** Runs `fn` while `crypto.subtle[method]` rejects with `error` (a fake for a failing runtime). */

@@ -69,6 +69,34 @@ test('serializer: a BigInt is refused even with a BigInt.prototype.toJSON polyfi
   }
 })
 
+test("serializer: a cycle longer than the walk's shallow depth, or starting below it, is refused", () => {
+  const ring: Record<string, unknown> = {}
+  let node = ring
+  for (let i = 0; i < 100; i++) node = node.next = {} as Record<string, unknown>
+  node.next = ring
+  refused(ring, 'a cycle of 101 objects')
+  let deep: Record<string, unknown> = { leaf: 1 }
+  const inner = deep
+  for (let i = 0; i < 60; i++) deep = { down: deep }
+  inner.back = deep
+  refused(deep, 'a cycle closing 60 levels down')
+  let nested: unknown = { ok: 1 }
+  for (let i = 0; i < 60; i++) nested = [nested]
+  equal(stringify(nested), JSON.stringify(nested))
+})
+
+test('serializer: with an enumerable property on Object.prototype, only own keys are checked', () => {
+  const proto = Object.prototype as Record<string, unknown>
+  proto.polluted = () => 'inherited, and JSON.stringify ignores it'
+  try {
+    equal(stringify({ a: { b: 1 } }), '{"a":{"b":1}}')
+    refused({ a: { b: -0 } }, '-0 under a polluted prototype')
+    refused({ a: { b: () => 1 } }, 'a function under a polluted prototype')
+  } finally {
+    delete proto.polluted
+  }
+})
+
 test('serializer: cycles, deep nesting and throwing getters are SerializationErrors', () => {
   const cyclic: Record<string, unknown> = { a: { b: {} } }
   ;((cyclic.a as Record<string, unknown>).b as Record<string, unknown>).back = cyclic

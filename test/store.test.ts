@@ -353,6 +353,25 @@ describe('store', () => {
       throws(() => resolve({ cookie: { name: 'a;path:/' } }), 'ERR_COOKIE_OPTION')
     })
 
+    test('an options function whose secret list or bytes change in place gets the new configuration', () => {
+      const list = [SECRET]
+      const fromList = storeResolver(() => ({ secret: list, cookie: { name: 'n' } }))
+      const first = fromList()
+      equal(fromList(), first, 'unchanged: the same store')
+      list.unshift(OLD_SECRET)
+      notEqual(fromList(), first, 'a secret added to the same array: another store')
+      const cookie = { name: 'a' }
+      const fromCookie = storeResolver(() => ({ secret: SECRET, cookie }))
+      equal(fromCookie().cookieName, 'a')
+      cookie.name = 'b'
+      equal(fromCookie().cookieName, 'b', 'the same cookie object, renamed: the new name')
+      const bytes = new TextEncoder().encode(SECRET)
+      const fromBytes = storeResolver(() => ({ secret: bytes, cookie: { name: 'n' } }))
+      const byBytes = fromBytes()
+      bytes[0] = bytes[0]! ^ 1
+      notEqual(fromBytes(), byBytes, 'bytes changed in place: another store')
+    })
+
     test('unknown option keys are refused, naming the closest valid one', () => {
       const cases: [Record<string, unknown>, RegExp][] = [
         [{ maxage: 60 }, /unknown option maxage; did you mean maxAge\?/],

@@ -1,0 +1,81 @@
+// The "other runtimes" section: the portable matrix (bench/portable.ts) bundled once and run by
+// Bun, Deno and workerd (through Miniflare, with wrangler.toml's compatibility date).
+
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { requireFromRuntimes } from '../scripts/runtimes.mjs'
+import type { PortableOptions, PortableResult } from './portable.ts'
+import { bin, bundle, compatibilityDate, run } from './tools.ts'
+
+export type RuntimeResults = Record<string, PortableResult | { error: string }>
+
+export async function runtimesSection(
+  names: readonly string[],
+  options: PortableOptions,
+): Promise<RuntimeResults> {
+  const dir = mkdtempSync(join(tmpdir(), 'sealed-session-bench-'))
+  const results: RuntimeResults = {}
+  try {
+    const cli = join(dir, 'cli.mjs')
+    const worker = join(dir, 'worker.mjs')
+    await bundle('bench/portable-cli.ts', cli, 'node')
+    await bundle('bench/portable-worker.ts', worker, 'neutral')
+    const json = JSON.stringify(options)
+    for (const name of names) {
+      process.stderr.write(`  ${name}...\n`)
+      try {
+        if (name === 'bun') results.bun = JSON.parse(await run(bin('bun'), [cli, json]))
+        else if (name === 'deno')
+          results.deno = JSON.parse(
+            await run(bin('deno'), [
+              'run',
+              '--quiet',
+              '--no-prompt',
+              '--allow-read',
+              '--allow-env',
+              '--allow-sys',
+              cli,
+              json,
+            ]),
+          )
+        // workerd's clock ticks in whole milliseconds: longer batches keep that error small.
+        else if (name === 'workerd')
+          results.workerd = await workerd(
+            worker,
+            JSON.stringify({ ...options, batchMs: options.batchMs * 3 }),
+          )
+        else throw new Error(`unknown runtime ${name}`)
+      } catch (error) {
+        results[name] = { error: String((error as Error).message ?? error) }
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+  return results
+}
+
+/** The little of miniflare's API used here; it is installed in runtimes/, out of tsc's sight. */
+type MiniflareClass = new (options: {
+  modules: { type: 'ESModule'; path: string; contents: string }[]
+  compatibilityDate: string
+}) => { dispatchFetch(url: string, init: RequestInit): Promise<Response>; dispose(): Promise<void> }
+
+async function workerd(scriptPath: string, options: string): Promise<PortableResult> {
+  const { Miniflare } = requireFromRuntimes('miniflare') as { Miniflare: MiniflareClass }
+  // The bundle is one self-contained module, handed over as text (a path outside the working
+  // directory is refused as a module root).
+  const mf = new Miniflare({
+    modules: [{ type: 'ESModule', path: 'worker.mjs', contents: readFileSync(scriptPath, 'utf8') }],
+    compatibilityDate: compatibilityDate(),
+  })
+  try {
+    const response = await mf.dispatchFetch('http://localhost/', { method: 'POST', body: options })
+    const text = await response.text()
+    if (!response.ok) throw new Error(`workerd answered ${response.status}: ${text.slice(0, 300)}`)
+    return JSON.parse(text)
+  } finally {
+    await mf.dispose()
+  }
+}
