@@ -40,3 +40,28 @@ export function countTarget(code, out, ci, filtered = false) {
     text: `${passed} passed, ${failed + skipsFailed + dead} failed${skips}${note}${tail}`,
   }
 }
+
+/**
+ * Runs named checks in order, printing `ok <prefix><name>` or `FAIL <prefix><name>` with the
+ * error's first lines, then the totals line this protocol reads; sets the exit code.
+ */
+export async function runNamedChecks(checks, prefix = '') {
+  let passed = 0
+  let failed = 0
+  for (const [name, check] of Object.entries(checks)) {
+    try {
+      await check()
+      passed++
+      console.log(`ok   ${prefix}${name}`)
+    } catch (error) {
+      failed++
+      const text = String(error?.stack ?? error)
+        .split('\n')
+        .slice(0, 6)
+        .join('\n  ')
+      console.log(`FAIL ${prefix}${name}\n  ${text}`)
+    }
+  }
+  console.log(`${passed} passed, ${failed} failed`)
+  process.exitCode = failed > 0 ? 1 : 0
+}

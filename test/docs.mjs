@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync, rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
+import { runNamedChecks } from './counting.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const out = `${root}.test-build/dts`
@@ -123,17 +124,4 @@ const checks = {
   },
 }
 
-let passed = 0
-let failed = 0
-for (const [name, check] of Object.entries(checks)) {
-  try {
-    await check()
-    passed++
-    console.log(`ok   docs › ${name}`)
-  } catch (error) {
-    failed++
-    console.log(`FAIL docs › ${name}\n  ${String(error?.message ?? error).replaceAll('\n', '\n  ')}`)
-  }
-}
-console.log(`${passed} passed, ${failed} failed`)
-process.exitCode = failed > 0 ? 1 : 0
+await runNamedChecks(checks, 'docs › ')

@@ -13,11 +13,11 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { ensureRuntimes, tool } from '../scripts/runtimes.mjs'
-import { targets as browserTargets, missing, startServer, stopAll } from './browser/servers.mjs'
+import { targets as browserTargets, missing, startServer } from './browser/servers.mjs'
 import { Client, checks, expect } from './demo-checks.mjs'
+import { serverRunner } from './server-runner.mjs'
 
 const root = new URL('..', import.meta.url).pathname
-const ci = process.env.CI === 'true'
 // wrangler, offline: no metrics, no request for the Cloudflare location data.
 process.env.WRANGLER_SEND_METRICS = 'false'
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false'
@@ -121,27 +121,13 @@ function buildWorker() {
 
 // --- running ----------------------------------------------------------------------------------
 
-const args = process.argv.slice(2)
-const filterAt = args.indexOf('--filter')
-const filter = filterAt === -1 ? undefined : args.splice(filterAt, 2)[1]
-const wanted = args.length > 0 ? args : Object.keys(examples)
-const counts = { passed: 0, failed: 0, skipped: 0 }
-const pass = (name) => {
-  counts.passed++
-  console.log(`ok   ${name}`)
-}
-const fail = (name, error) => {
-  counts.failed++
-  console.log(`FAIL ${name}\n  ${String(error?.message ?? error).replaceAll('\n', '\n  ')}`)
-}
-
+const { wanted, pass, fail, absent, start, select, runChecks, finish } = serverRunner(
+  Object.keys(examples),
+  'examples',
+  DEADLINE_MS,
+)
 ensureRuntimes() // before the deadline starts; a failed install leaves a runtime missing (a skip)
-const watchdog = setTimeout(() => {
-  fail('examples', `exceeded ${DEADLINE_MS / 1000} s; stopping`)
-  stopAll().finally(() => process.exit(1))
-}, DEADLINE_MS)
-for (const signal of ['SIGINT', 'SIGTERM'])
-  process.once(signal, () => stopAll().finally(() => process.exit(1)))
+start()
 
 for (const name of wanted) {
   const example = examples[name]
@@ -152,15 +138,11 @@ for (const name of wanted) {
         ['log out everywhere ends every session of the user, on its revocation store', logoutEverywhere],
       ]
     : checks
-  const selected = all.filter(([check]) => !filter || `${name} › ${check}`.includes(filter))
+  const selected = select(name, all)
   if (selected.length === 0) continue
-  const absent = missing(example)
-  if (absent) {
-    if (ci) fail(name, `${absent} is missing (CI=true makes this a failure)`)
-    else {
-      counts.skipped++
-      console.log(`skip ${name}: ${absent} is missing (set CI=true to make this a failure)`)
-    }
+  const gone = missing(example)
+  if (gone) {
+    absent(name, `${gone} is missing`)
     continue
   }
   if (example.build) {
@@ -180,14 +162,7 @@ for (const name of wanted) {
     continue
   }
   const client = new Client(`http://127.0.0.1:${server.port}`)
-  for (const [check, fn] of selected) {
-    try {
-      await (fn === logoutEverywhere ? fn(client.origin) : fn(client))
-      pass(`${name} › ${check}`)
-    } catch (error) {
-      fail(`${name} › ${check}`, `${error?.message ?? error}\n--- server output ---\n${server.output()}`)
-    }
-  }
+  await runChecks(name, server, selected, (fn) => (fn === logoutEverywhere ? fn(client.origin) : fn(client)))
   await server.stop()
   // The secret came from the environment: the demo warns when it has to make one up.
   if (/random development secret/.test(server.output())) {
@@ -195,7 +170,4 @@ for (const name of wanted) {
   } else pass(`${name} › uses SESSION_SECRET from its environment`)
 }
 
-clearTimeout(watchdog)
-await stopAll()
-console.log(`${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`)
-process.exitCode = counts.failed > 0 ? 1 : 0
+await finish()

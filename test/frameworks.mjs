@@ -11,12 +11,12 @@
 //   node test/frameworks.mjs [framework ...] [--filter text]
 import { spawnSync } from 'node:child_process'
 import { ensureInstalled, ensureRuntimes, RUNTIMES, tool } from '../scripts/runtimes.mjs'
-import { missing, root, startServer, stopAll } from './browser/servers.mjs'
+import { missing, root, startServer } from './browser/servers.mjs'
 import { Client, checks, expect } from './demo-checks.mjs'
+import { serverRunner } from './server-runner.mjs'
 
 // No framework reports usage home from a test run (Next.js would, from its build and server).
 process.env.NEXT_TELEMETRY_DISABLED = '1'
-const ci = process.env.CI === 'true'
 const SETTINGS = { SESSION_COOKIE: 'demo_sid', SESSION_MAX_AGE: '600' }
 const BUILD_MS = 5 * 60_000
 const DEADLINE_MS = 20 * 60_000
@@ -342,29 +342,16 @@ function sveltekitChecks() {
   ]
 }
 
-const args = process.argv.slice(2)
-const filterAt = args.indexOf('--filter')
-const filter = filterAt === -1 ? undefined : args.splice(filterAt, 2)[1]
-const wanted = args.length > 0 ? args : Object.keys(frameworks)
-const counts = { passed: 0, failed: 0, skipped: 0 }
-const pass = (name) => {
-  counts.passed++
-  console.log(`ok   ${name}`)
-}
-const fail = (name, error) => {
-  counts.failed++
-  console.log(`FAIL ${name}\n  ${String(error?.message ?? error).replaceAll('\n', '\n  ')}`)
-}
+const { wanted, pass, fail, absent, start, select, runChecks, finish } = serverRunner(
+  Object.keys(frameworks),
+  'frameworks',
+  DEADLINE_MS,
+)
 // Installed before the deadline starts; a failed install leaves a file missing (a skip, or a
 // failure under CI=true).
 if (wanted.includes('elysia')) ensureRuntimes()
 for (const name of wanted) if (frameworks[name]) ensureInstalled(frameworks[name].dir)
-const watchdog = setTimeout(() => {
-  fail('frameworks', `exceeded ${DEADLINE_MS / 1000} s; stopping`)
-  stopAll().finally(() => process.exit(1))
-}, DEADLINE_MS)
-for (const signal of ['SIGINT', 'SIGTERM'])
-  process.once(signal, () => stopAll().finally(() => process.exit(1)))
+start()
 
 function run(argv, cwd, what) {
   const [command, ...rest] = argv
@@ -378,21 +365,16 @@ for (const name of wanted) {
   const framework = frameworks[name]
   if (!framework) throw new Error(`unknown framework ${name}; known: ${Object.keys(frameworks).join(', ')}`)
   const all = [...checks, ...(framework.checks ?? [])]
-  const selected = all.filter(([check]) => !filter || `${name} › ${check}`.includes(filter))
+  const selected = select(name, all)
   if (selected.length === 0) continue
-  const absent = missing(framework)
-  if (absent) {
-    const install = absent.startsWith(RUNTIMES)
+  const gone = missing(framework)
+  if (gone) {
+    const install = gone.startsWith(RUNTIMES)
       ? 'npm ci --prefix runtimes'
-      : absent.startsWith(framework.dir)
+      : gone.startsWith(framework.dir)
         ? `npm ci --prefix ${framework.dir}`
         : 'npm ci'
-    const reason = `${absent} is missing (${install})`
-    if (ci) fail(name, `${reason}; CI=true makes this a failure`)
-    else {
-      counts.skipped++
-      console.log(`skip ${name}: ${reason} (set CI=true to make this a failure)`)
-    }
+    absent(name, `${gone} is missing (${install})`)
     continue
   }
   try {
@@ -412,18 +394,8 @@ for (const name of wanted) {
     continue
   }
   const client = new Client(`http://127.0.0.1:${server.port}`)
-  for (const [check, fn] of selected) {
-    try {
-      await fn(client, server)
-      pass(`${name} › ${check}`)
-    } catch (error) {
-      fail(`${name} › ${check}`, `${error?.message ?? error}\n--- server output ---\n${server.output()}`)
-    }
-  }
+  await runChecks(name, server, selected, (fn) => fn(client, server))
   await server.stop()
 }
 
-clearTimeout(watchdog)
-await stopAll()
-console.log(`${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`)
-process.exitCode = counts.failed > 0 ? 1 : 0
+await finish()

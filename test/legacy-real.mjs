@@ -14,6 +14,7 @@ import Keygrip from 'keygrip'
 import { createCookieSessionStorage } from 'react-router'
 import { app } from '../examples/migrating/after.ts'
 import { cookieSessionLogin, ironLogin, reactRouterLogin } from '../examples/migrating/before.mjs'
+import { runNamedChecks } from './counting.mjs'
 
 const VECTORS = new URL('./legacy-vectors.json', import.meta.url)
 const SECRET = 'migrated-app-secret-0123456789-abcdefghijkl'
@@ -257,23 +258,5 @@ if (process.argv.includes('--write')) {
   writeFileSync(VECTORS, `${JSON.stringify(await makeVectors(), null, 2)}\n`)
   console.log(`wrote ${VECTORS.pathname}`)
 } else {
-  let passed = 0
-  let failed = 0
-  for (const [name, check] of Object.entries(checks)) {
-    try {
-      await check()
-      passed++
-      console.log(`ok ${name}`)
-    } catch (error) {
-      failed++
-      console.log(
-        `FAIL ${name}\n  ${String(error?.stack ?? error)
-          .split('\n')
-          .slice(0, 6)
-          .join('\n  ')}`,
-      )
-    }
-  }
-  console.log(`${passed} passed, ${failed} failed`)
-  process.exitCode = failed > 0 ? 1 : 0
+  await runNamedChecks(checks)
 }
