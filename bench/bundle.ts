@@ -21,6 +21,15 @@ export interface BundleEntry {
 
 const HONO = ['hono', 'hono/*']
 
+/** An app using withSession plus one opt-in feature: `names` exported from `file` (under src/). */
+function withSessionAnd(id: string, feature: string, names: string, file: string): BundleEntry {
+  return {
+    id,
+    label: `sealed-session, withSession + ${feature}`,
+    source: `export { withSession } from '${root}src/index.ts'; export { ${names} } from '${root}src/${file}'`,
+  }
+}
+
 export const BUNDLES: readonly BundleEntry[] = [
   {
     id: 'ours',
@@ -32,36 +41,27 @@ export const BUNDLES: readonly BundleEntry[] = [
     label: 'sealed-session, an app using withSession',
     source: `export { withSession } from '${root}src/index.ts'`,
   },
-  {
-    id: 'ours-app-compress',
-    label: 'sealed-session, withSession + compression()',
-    source: `export { withSession } from '${root}src/index.ts'; export { compression } from '${root}src/compression.ts'`,
-  },
-  {
-    id: 'ours-app-chunks',
-    label: 'sealed-session, withSession + chunking()',
-    source: `export { withSession } from '${root}src/index.ts'; export { chunking } from '${root}src/chunks.ts'`,
-  },
-  {
-    id: 'ours-app-legacy-cookie-session',
-    label: 'sealed-session, withSession + legacy cookieSession()',
-    source: `export { withSession } from '${root}src/index.ts'; export { cookieSession } from '${root}src/legacy/cookie-session.ts'`,
-  },
-  {
-    id: 'ours-app-legacy-iron',
-    label: 'sealed-session, withSession + legacy iron()',
-    source: `export { withSession } from '${root}src/index.ts'; export { iron } from '${root}src/legacy/iron.ts'`,
-  },
-  {
-    id: 'ours-app-legacy-react-router',
-    label: 'sealed-session, withSession + legacy reactRouter()',
-    source: `export { withSession } from '${root}src/index.ts'; export { reactRouter } from '${root}src/legacy/react-router.ts'`,
-  },
-  {
-    id: 'ours-app-revocation',
-    label: 'sealed-session, withSession + revocation() (memory store)',
-    source: `export { withSession } from '${root}src/index.ts'; export { revocation, memoryStore } from '${root}src/revocation.ts'`,
-  },
+  withSessionAnd('ours-app-compress', 'compression()', 'compression', 'compression.ts'),
+  withSessionAnd('ours-app-chunks', 'chunking()', 'chunking', 'chunks.ts'),
+  withSessionAnd(
+    'ours-app-legacy-cookie-session',
+    'legacy cookieSession()',
+    'cookieSession',
+    'legacy/cookie-session.ts',
+  ),
+  withSessionAnd('ours-app-legacy-iron', 'legacy iron()', 'iron', 'legacy/iron.ts'),
+  withSessionAnd(
+    'ours-app-legacy-react-router',
+    'legacy reactRouter()',
+    'reactRouter',
+    'legacy/react-router.ts',
+  ),
+  withSessionAnd(
+    'ours-app-revocation',
+    'revocation() (memory store)',
+    'revocation, memoryStore',
+    'revocation.ts',
+  ),
   {
     id: 'ours-hono',
     label: 'sealed-session/hono',
