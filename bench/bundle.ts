@@ -65,18 +65,18 @@ export const BUNDLES: readonly BundleEntry[] = [
   {
     id: 'ours-hono',
     label: 'sealed-session/hono',
-    source: `export * from '${root}src/hono.ts'`,
+    source: `export * from '${root}src/adapters/hono.ts'`,
     external: HONO,
   },
   {
     id: 'ours-codec',
     label: 'sealed-session token codec alone (token, keys, encoding)',
-    source: `export { seal, unseal } from '${root}src/token.ts'; export { getKeyring, normalizeSecrets } from '${root}src/keys.ts'`,
+    source: `export { seal, unseal } from '${root}src/core/token.ts'; export { getKeyring, normalizeSecrets } from '${root}src/core/keys.ts'`,
   },
   {
     id: 'ours-seal',
     label: 'sealed-session/seal (seal, unseal)',
-    source: `export { seal, unseal } from '${root}src/seal.ts'`,
+    source: `export { seal, unseal } from '${root}src/features/seal.ts'`,
   },
   { id: 'iron-session', label: 'iron-session', source: `export * from 'iron-session'` },
   {
@@ -197,27 +197,32 @@ export const SEAL_TARGET = 2491
 const OPT_IN = [
   {
     feature: 'compression()',
-    file: 'src/compression.ts',
+    file: 'src/features/compression.ts',
     marker: /\bCompressionStream\b/,
     withIt: 'ours-app-compress',
   },
-  { feature: 'chunking()', file: 'src/chunks.ts', marker: /~\$\{/, withIt: 'ours-app-chunks' },
+  { feature: 'chunking()', file: 'src/features/chunks.ts', marker: /~\$\{/, withIt: 'ours-app-chunks' },
   {
     feature: 'revocation()',
-    file: 'src/revocation.ts',
+    file: 'src/features/revocation/index.ts',
     marker: /did not answer within/,
     withIt: 'ours-app-revocation',
   },
   {
     feature: 'cookieSession()',
-    file: 'src/legacy/cookie-session.ts',
+    file: 'src/features/legacy/cookie-session.ts',
     marker: /\.sig\b/,
     withIt: 'ours-app-legacy-cookie-session',
   },
-  { feature: 'iron()', file: 'src/legacy/iron.ts', marker: /Fe26\.2/, withIt: 'ours-app-legacy-iron' },
+  {
+    feature: 'iron()',
+    file: 'src/features/legacy/iron.ts',
+    marker: /Fe26\.2/,
+    withIt: 'ours-app-legacy-iron',
+  },
   {
     feature: 'reactRouter()',
-    file: 'src/legacy/react-router.ts',
+    file: 'src/features/legacy/react-router.ts',
     marker: /__flash_/,
     withIt: 'ours-app-legacy-react-router',
   },

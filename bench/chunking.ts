@@ -5,10 +5,10 @@
 //   npm run bench:big            (tsx bench/chunking.ts)
 //   npm run bench:big -- --quick (fewer rounds, for a smoke run)
 //   node scripts/runtimes.mjs bun bench/chunking.ts   (or: ... deno run -A bench/chunking.ts)
-import { joinChunks } from '../src/chunk-read.ts'
-import { chunking, writeChunked } from '../src/chunks.ts'
-import { compression } from '../src/compression.ts'
-import { cookieSpec, readSessionCookies } from '../src/cookie.ts'
+import { joinChunks } from '../src/core/chunk-read.ts'
+import { cookieSpec, readSessionCookies } from '../src/core/cookie.ts'
+import { chunking, writeChunked } from '../src/features/chunks.ts'
+import { compression } from '../src/features/compression.ts'
 import { type SessionOptions, withSession } from '../src/index.ts'
 
 const SECRET = 'bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz'

@@ -3,12 +3,12 @@
 // Portable: bench/run.ts runs it on Node and, through the portable entries, on workerd, where a
 // crypto call is cheap enough for the fixed JS work to show. `npm run bench -- --only stages`.
 
-import { base64urlDecode, encoder, utf8Decode } from '../src/encoding.ts'
-import { keyringOf } from '../src/keys.ts'
-import { resolveOptions } from '../src/options.ts'
-import { jsonSerializer } from '../src/serializer.ts'
-import { createSessionStore, openValue } from '../src/store.ts'
-import { tokenCodec } from '../src/token.ts'
+import { base64urlDecode, encoder, utf8Decode } from '../src/core/encoding.ts'
+import { keyringOf } from '../src/core/keys.ts'
+import { resolveOptions } from '../src/core/options.ts'
+import { jsonSerializer } from '../src/core/serializer.ts'
+import { createSessionStore, openValue } from '../src/core/store.ts'
+import { tokenCodec } from '../src/core/token.ts'
 import { floor } from './codecs.ts'
 import { DATA, type Data, NAME, SECRET, type Size } from './data.ts'
 import { type Case, measure, nsPerOp, type TimingOptions } from './harness.ts'

@@ -4,8 +4,8 @@
 import { Hono } from 'hono'
 import { createSessionStore, type InvalidReason, type SessionOptions } from 'sealed-session'
 import { type SessionEnv, session } from 'sealed-session/hono'
-import { base64urlDecode } from '../src/encoding.ts'
-import { storeResolver } from '../src/store.ts'
+import { base64urlDecode } from '../src/core/encoding.ts'
+import { storeResolver } from '../src/core/store.ts'
 import { deepEqual, describe, equal, match, notEqual, ok, rejects, test, throws } from './harness.ts'
 import { type AnyData, clock, cookieValue, countSubtle, OLD_SECRET, request, SECRET, T0 } from './helpers.ts'
 import vectorsV1 from './vectors-v1.json' with { type: 'json' }

@@ -37,11 +37,11 @@
 // tokens never open as each other). expiresAt is big-endian uint48 milliseconds since the epoch.
 // Exactly one crypto.subtle call per seal and per unseal once the keys are derived.
 
-import { base64urlDecode, base64urlEncode, encoder, utf8Decode } from './encoding.ts'
-import { configError, SerializationError } from './errors.ts'
-import { keyringOf, normalizeSecrets, type Secret } from './keys.ts'
-import { jsonSerializer } from './serializer.ts'
-import { takeIv } from './testing.ts'
+import { base64urlDecode, base64urlEncode, encoder, utf8Decode } from '../core/encoding.ts'
+import { configError, SerializationError } from '../core/errors.ts'
+import { keyringOf, normalizeSecrets, type Secret } from '../core/keys.ts'
+import { jsonSerializer } from '../core/serializer.ts'
+import { takeIv } from '../core/testing.ts'
 
 const HEADER_LENGTH = 6
 const IV_BYTES = 12

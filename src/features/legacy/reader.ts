@@ -2,11 +2,11 @@
 // option takes, and the few helpers each reader needs to find and expire its cookies. The store
 // imports only the types from here, so an app with no legacy reader ships none of this.
 
-import { type CookieSpec, cookieSpec, readSessionCookies } from '../cookie.ts'
-import { configError } from '../errors.ts'
-import type { SessionConfig } from '../options.ts'
-import type { Loaded } from '../session.ts'
-import { fail, type Result, SESSION_ID_BYTES } from '../token.ts'
+import { type CookieSpec, cookieSpec, readSessionCookies } from '../../core/cookie.ts'
+import { configError } from '../../core/errors.ts'
+import type { SessionConfig } from '../../core/options.ts'
+import type { Loaded } from '../../core/session.ts'
+import { fail, type Result, SESSION_ID_BYTES } from '../../core/token.ts'
 
 /**
  * A reader of another library's session cookie, for the `legacy` option of

@@ -16,7 +16,7 @@
 // (`E1KKKK`, `S1KKKK`). The letter is part of the authenticated header, so the choice cannot be
 // flipped, and a body is inflated only after it authenticated, and only up to MAX_INFLATED_BYTES.
 
-import type { Compression } from './compression.ts'
+import type { Compression } from '../features/compression.ts'
 import { inflate } from './deflate.ts'
 import { base64urlDecode, base64urlEncode, encoder } from './encoding.ts'
 import type { Keyring, Mode, SessionKey } from './keys.ts'

@@ -8,10 +8,10 @@
 // `event.cookies`: SvelteKit writes those onto the response inside `resolve()`, before the session
 // is final, so its cookies are appended to the response's headers afterwards.
 
-import { configError } from './errors.ts'
-import type { SessionOptions } from './options.ts'
-import type { FlashData, Session, SessionData } from './session.ts'
-import { discard, storeResolver } from './store.ts'
+import { configError } from '../core/errors.ts'
+import type { SessionOptions } from '../core/options.ts'
+import type { FlashData, Session, SessionData } from '../core/session.ts'
+import { discard, storeResolver } from '../core/store.ts'
 
 /** What the hook reads of SvelteKit's `RequestEvent`. */
 export interface RequestEventLike {

@@ -6,11 +6,11 @@
  */
 // A thin layer over the store (store.ts).
 
-import { SealedSessionError } from './errors.ts'
-import type { SessionOptions } from './options.ts'
-import type { JsonValue } from './serializer.ts'
-import type { FlashData, Session, SessionData } from './session.ts'
-import { storeResolver } from './store.ts'
+import { SealedSessionError } from '../core/errors.ts'
+import type { SessionOptions } from '../core/options.ts'
+import type { JsonValue } from '../core/serializer.ts'
+import type { FlashData, Session, SessionData } from '../core/session.ts'
+import { storeResolver } from '../core/store.ts'
 
 /** Cookie attributes as Next's `cookies().set(name, value, attributes)` takes them. */
 export interface NextCookieAttributes {

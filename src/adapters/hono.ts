@@ -6,11 +6,11 @@
 // The only file that knows Hono; a thin layer over the store (store.ts).
 
 import type { Context, Env, MiddlewareHandler } from 'hono'
-import { configError } from './errors.ts'
-import type { SessionOptions } from './options.ts'
-import type { JsonValue } from './serializer.ts'
-import type { FlashData, Session, SessionData } from './session.ts'
-import { discard, storeResolver } from './store.ts'
+import { configError } from '../core/errors.ts'
+import type { SessionOptions } from '../core/options.ts'
+import type { JsonValue } from '../core/serializer.ts'
+import type { FlashData, Session, SessionData } from '../core/session.ts'
+import { discard, storeResolver } from '../core/store.ts'
 
 /**
  * Hono `Env` fragment that types the session variable: `c.var.session`, or `c.var[Key]` for a

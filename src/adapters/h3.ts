@@ -7,10 +7,10 @@
 // The only file that knows h3, and only its types; a thin layer over the store (store.ts).
 
 import type { H3Event, Middleware } from 'h3'
-import { configError } from './errors.ts'
-import type { SessionOptions } from './options.ts'
-import type { Session, SessionData } from './session.ts'
-import { discard, storeResolver } from './store.ts'
+import { configError } from '../core/errors.ts'
+import type { SessionOptions } from '../core/options.ts'
+import type { Session, SessionData } from '../core/session.ts'
+import { discard, storeResolver } from '../core/store.ts'
 
 /** Where the middleware puts the session. */
 export interface SessionMiddlewareOptions {

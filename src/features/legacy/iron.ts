@@ -27,10 +27,10 @@
 // seal is refused once `expiry <= now - 60 s` (iron's default timestampSkewSec). A seal
 // iron-session wrote too big for one cookie is split into `<name>.0` to `<name>.3`.
 
-import { expireCookie } from '../cookie.ts'
-import { base64urlDecode } from '../encoding.ts'
-import { configError } from '../errors.ts'
-import { fail } from '../token.ts'
+import { expireCookie } from '../../core/cookie.ts'
+import { base64urlDecode } from '../../core/encoding.ts'
+import { configError } from '../../core/errors.ts'
+import { fail } from '../../core/token.ts'
 import {
   firstCookie,
   jsonObject,

@@ -14,9 +14,9 @@
  * @module sealed-session/compression
  */
 
-import { canCompress, deflate } from './deflate.ts'
-import { configError } from './errors.ts'
-import { MAX_INFLATED_BYTES } from './token.ts'
+import { canCompress, deflate } from '../core/deflate.ts'
+import { configError } from '../core/errors.ts'
+import { MAX_INFLATED_BYTES } from '../core/token.ts'
 
 /** Below this, deflate saves a dozen bytes at most and is not worth a stream round trip. */
 export const MIN_COMPRESS_BYTES = 128

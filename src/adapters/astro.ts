@@ -6,10 +6,10 @@
  */
 // A thin layer over the store (store.ts).
 
-import { configError } from './errors.ts'
-import type { SessionOptions } from './options.ts'
-import type { Session, SessionData } from './session.ts'
-import { discard, storeResolver } from './store.ts'
+import { configError } from '../core/errors.ts'
+import type { SessionOptions } from '../core/options.ts'
+import type { Session, SessionData } from '../core/session.ts'
+import { discard, storeResolver } from '../core/store.ts'
 
 /** What the middleware reads of Astro's `APIContext`; Astro's own context fits it. */
 export interface AstroContext {

@@ -34,8 +34,8 @@
  * @module sealed-session/revocation
  */
 
-import { configError, SealedSessionError } from './errors.ts'
-import type { Session } from './session.ts'
+import { configError, SealedSessionError } from '../../core/errors.ts'
+import type { Session } from '../../core/session.ts'
 
 /**
  * Where revocations are kept. Every adapter here implements it; write your own for another

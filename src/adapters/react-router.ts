@@ -33,11 +33,11 @@
  * @module sealed-session/react-router
  */
 
-import { configError } from './errors.ts'
-import type { SessionOptions } from './options.ts'
-import type { JsonValue } from './serializer.ts'
-import type { FlashData, Session, SessionData } from './session.ts'
-import { type CookieSource, createSessionStore } from './store.ts'
+import { configError } from '../core/errors.ts'
+import type { SessionOptions } from '../core/options.ts'
+import type { JsonValue } from '../core/serializer.ts'
+import type { FlashData, Session, SessionData } from '../core/session.ts'
+import { type CookieSource, createSessionStore } from '../core/store.ts'
 
 /** React Router's `Session` interface, member for member (React Router is not imported). */
 export interface RouterSession<Data = Record<string, JsonValue>, Flash = Data> {

@@ -19,15 +19,15 @@
  * @module sealed-session/chunks
  */
 
-import { chunkName, expireChunks } from './chunk-read.ts'
+import { chunkName, expireChunks } from '../core/chunk-read.ts'
 import {
   type CookieSpec,
   MAX_CHUNK_INDEX,
   MAX_COOKIE_BYTES,
   type SessionCookies,
   serializeCookie,
-} from './cookie.ts'
-import { CookieTooLargeError, configError } from './errors.ts'
+} from '../core/cookie.ts'
+import { CookieTooLargeError, configError } from '../core/errors.ts'
 
 /** The most cookies one session may span: `name` and the one-digit chunk names. */
 export const MAX_CHUNKS: number = MAX_CHUNK_INDEX + 1

@@ -26,10 +26,10 @@
 // base64 with `/+=` mapped to `_-` and nothing: unpadded base64url. cookie-session keeps no time
 // in the cookie: its `maxAge` is the browser's only, so there is no expiry to check here.
 
-import { expireCookie } from '../cookie.ts'
-import { base64urlDecode } from '../encoding.ts'
-import { configError } from '../errors.ts'
-import { fail } from '../token.ts'
+import { expireCookie } from '../../core/cookie.ts'
+import { base64urlDecode } from '../../core/encoding.ts'
+import { configError } from '../../core/errors.ts'
+import { fail } from '../../core/token.ts'
 import {
   base64Bytes,
   firstCookie,

@@ -2,14 +2,14 @@
 // configuration is found here, at setup, with a stable code; nothing is written into the
 // caller's object.
 
+import type { Chunking } from '../features/chunks.ts'
+import type { Compression } from '../features/compression.ts'
+import type { LegacyReader } from '../features/legacy/reader.ts'
+import type { Revocation } from '../features/revocation/index.ts'
 import type { TokenCache } from './cache.ts'
-import type { Chunking } from './chunks.ts'
-import type { Compression } from './compression.ts'
 import { type CookieOptions, type CookieSpec, cookieSpec, MAX_AGE_CAP_SECONDS } from './cookie.ts'
 import { checkKeys, configError } from './errors.ts'
 import { type Mode, normalizeSecrets, type Secret } from './keys.ts'
-import type { LegacyReader } from './legacy/reader.ts'
-import type { Revocation } from './revocation.ts'
 import { jsonSerializer, type Serializer } from './serializer.ts'
 import type { InvalidReason } from './token.ts'
 

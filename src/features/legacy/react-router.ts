@@ -26,9 +26,9 @@
 // its '=' padding stripped. Flash messages are data keys named `__flash_<key>__`. React Router
 // keeps no time in the cookie: its `maxAge` is the browser's only.
 
-import { expireCookie } from '../cookie.ts'
-import { utf8Decode } from '../encoding.ts'
-import { fail } from '../token.ts'
+import { expireCookie } from '../../core/cookie.ts'
+import { utf8Decode } from '../../core/encoding.ts'
+import { fail } from '../../core/token.ts'
 import {
   base64Bytes,
   firstCookie,

@@ -7,10 +7,10 @@
 // The only file that knows Elysia, and only its types; a thin layer over the store (store.ts).
 
 import type { Elysia } from 'elysia'
-import type { SessionOptions } from './options.ts'
-import type { JsonValue } from './serializer.ts'
-import type { FlashData, Session, SessionData } from './session.ts'
-import { discard, storeResolver } from './store.ts'
+import type { SessionOptions } from '../core/options.ts'
+import type { JsonValue } from '../core/serializer.ts'
+import type { FlashData, Session, SessionData } from '../core/session.ts'
+import { discard, storeResolver } from '../core/store.ts'
 
 /** Where the plugin puts the session. */
 export interface SessionPluginOptions<Key extends string> {
