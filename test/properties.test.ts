@@ -267,7 +267,8 @@ describe('properties', () => {
   test('tokens never cross keys, cookie names or modes', async () => {
     const name = fc
       .stringMatching(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,10}$/)
-      .filter((n) => !/^__(host|secure)-/i.test(n))
+      // Prefixed names need Secure (the default), and chunk-shaped names are refused at setup.
+      .filter((n) => !/^__(host|secure)-/i.test(n) && !/\.[1-9]$/.test(n))
     const secrets = fc.constantFrom<string[]>([SECRET], [OLD_SECRET], [OTHER_SECRET], [SECRET, OLD_SECRET])
     const side = fc.record({ mode: fc.constantFrom(...MODES), name, secret: secrets })
     const apps = new Map<string, ReturnType<typeof pair>>()

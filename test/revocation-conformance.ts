@@ -61,14 +61,14 @@ export function server(
     const session = await sessions.load(null)
     session.regenerate()
     session.set('user', user)
-    const [cookie] = await sessions.commit(session)
+    const [cookie] = (await sessions.commit(session)).setCookie
     return cookie!.split(';')[0]!
   }
   /** A request carrying `cookie`; `change` runs as the handler would. */
   async function visit(cookie: string, change?: (s: Awaited<ReturnType<typeof sessions.load>>) => unknown) {
     const session = await sessions.load(cookie)
     await change?.(session)
-    const setCookies = await sessions.commit(session)
+    const setCookies = (await sessions.commit(session)).setCookie
     return { session, setCookies, user: session.get('user') }
   }
   return { revoker, sessions, reasons, login, visit }

@@ -8,8 +8,8 @@
 
 import { configError } from '../core/errors.ts'
 import type { SessionOptions } from '../core/options.ts'
+import { storeResolver } from '../core/resolver.ts'
 import type { Session, SessionData } from '../core/session.ts'
-import { discard, storeResolver } from '../core/store.ts'
 
 /** What the middleware reads of Astro's `APIContext`; Astro's own context fits it. */
 export interface AstroContext {
@@ -82,7 +82,7 @@ export function sealedSession<Context extends AstroContext>(
     try {
       response = await next()
     } catch (error) {
-      discard(s) // nothing the failed page changed is written, as with withSession
+      store.discard(s) // nothing the failed page changed is written, as with withSession
       throw error
     }
     // The page body may still be rendering: apply() closes the session as it takes its snapshot,

@@ -7,10 +7,11 @@
 // The only file that knows Elysia, and only its types; a thin layer over the store (store.ts).
 
 import type { Elysia } from 'elysia'
+import { applyCommit } from '../core/commit.ts'
 import type { SessionOptions } from '../core/options.ts'
+import { storeResolver } from '../core/resolver.ts'
 import type { JsonValue } from '../core/serializer.ts'
 import type { FlashData, Session, SessionData } from '../core/session.ts'
-import { discard, storeResolver } from '../core/store.ts'
 
 /** Where the plugin puts the session. */
 export interface SessionPluginOptions<Key extends string> {
@@ -78,21 +79,21 @@ export function session<
         if (s === undefined) return
         const { responseValue, set } = context
         if (responseValue instanceof Response) return store.apply(s, responseValue)
-        // Any other value: Elysia makes the response from it and set.headers. The store's
-        // apply() decides Set-Cookie and Cache-Control on a stand-in carrying the app's policy.
+        // Any other value: Elysia makes the response from it and set.headers, a plain object.
+        const pending = store.commit(s)
+        store.discard(s)
+        const commit = await pending
         const policy = set.headers['cache-control']
-        const carrier = await store.apply(
-          s,
-          new Response(null, policy ? { headers: { 'cache-control': policy } } : {}),
-        )
-        const cookies = carrier.headers.getSetCookie()
-        if (cookies.length > 0) set.headers['set-cookie'] = [set.headers['set-cookie'] ?? [], cookies].flat()
-        const cacheControl = carrier.headers.get('cache-control')
+        const headers = new Headers(policy ? { 'cache-control': policy } : {})
+        if (!applyCommit(headers, commit)) return
+        set.headers['set-cookie'] = [set.headers['set-cookie'] ?? [], commit.setCookie].flat()
+        for (const [name, value] of commit.headers) set.headers[name] = value
+        const cacheControl = headers.get('cache-control')
         if (cacheControl !== null) set.headers['cache-control'] = cacheControl
       })
       .onError((context) => {
         const s = sessionOf(context)
-        if (s !== undefined) discard(s)
+        if (s !== undefined) store.discard(s)
       }) as unknown as ReturnType<SessionPlugin<Data, Flash, Key>> // Elysia's inferred type, spelled plainly
   }
 }

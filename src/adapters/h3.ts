@@ -7,10 +7,11 @@
 // The only file that knows h3, and only its types; a thin layer over the store (store.ts).
 
 import type { H3Event, Middleware } from 'h3'
+import { applyCommit } from '../core/commit.ts'
 import { configError } from '../core/errors.ts'
 import type { SessionOptions } from '../core/options.ts'
+import { storeResolver } from '../core/resolver.ts'
 import type { Session, SessionData } from '../core/session.ts'
-import { discard, storeResolver } from '../core/store.ts'
 
 /** Where the middleware puts the session. */
 export interface SessionMiddlewareOptions {
@@ -68,26 +69,19 @@ export function session(
     try {
       value = await next()
     } catch (error) {
-      discard(s) // h3 turns it into an error response: nothing the route changed is written
+      store.discard(s) // h3 turns it into an error response: nothing the route changed is written
       throw error
     }
     if (value instanceof Response) return store.apply(s, value)
     // A returned error, or a not-found or already-handled marker: h3 answers without our headers.
     if (value instanceof Error || typeof value === 'symbol') {
-      discard(s)
+      store.discard(s)
       return value
     }
-    // A plain value: h3 makes the response and merges event.res.headers into it. The store's
-    // apply() decides Set-Cookie and Cache-Control on a stand-in carrying the app's cache policy.
-    const { headers } = event.res
-    const policy = headers.get('cache-control')
-    const carrier = await store.apply(
-      s,
-      new Response(null, policy === null ? {} : { headers: { 'cache-control': policy } }),
-    )
-    for (const cookie of carrier.headers.getSetCookie()) headers.append('set-cookie', cookie)
-    const cacheControl = carrier.headers.get('cache-control')
-    if (cacheControl !== null) headers.set('cache-control', cacheControl)
+    // A plain value: h3 makes the response and merges event.res.headers into it.
+    const commit = store.commit(s)
+    store.discard(s)
+    applyCommit(event.res.headers, await commit)
     return value
   }
 }

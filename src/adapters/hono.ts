@@ -8,9 +8,9 @@
 import type { Context, Env, MiddlewareHandler } from 'hono'
 import { configError } from '../core/errors.ts'
 import type { SessionOptions } from '../core/options.ts'
+import { storeResolver } from '../core/resolver.ts'
 import type { JsonValue } from '../core/serializer.ts'
 import type { FlashData, Session, SessionData } from '../core/session.ts'
-import { discard, storeResolver } from '../core/store.ts'
 
 /**
  * Hono `Env` fragment that types the session variable: `c.var.session`, or `c.var[Key]` for a
@@ -85,7 +85,7 @@ export function session<E extends Env = SessionEnv, Key extends string = 'sessio
     // Hono turned a thrown error into its error response: what the handler changed before
     // throwing is not written, as with withSession.
     if (c.error) {
-      discard(s)
+      store.discard(s)
       return
     }
     const res = await store.apply(s, c.res)

@@ -6,11 +6,12 @@
  */
 // A thin layer over the store (store.ts).
 
+import type { CommitCookie } from '../core/commit.ts'
 import { SealedSessionError } from '../core/errors.ts'
 import type { SessionOptions } from '../core/options.ts'
+import { storeResolver } from '../core/resolver.ts'
 import type { JsonValue } from '../core/serializer.ts'
 import type { FlashData, Session, SessionData } from '../core/session.ts'
-import { storeResolver } from '../core/store.ts'
 
 /** Cookie attributes as Next's `cookies().set(name, value, attributes)` takes them. */
 export interface NextCookieAttributes {
@@ -88,7 +89,7 @@ export async function getSession<
   const store = storeOf(options)
   const session = await store.load(cookies.getAll().map((c) => `${c.name}=${c.value}`))
   session.save = async function saveToCookies() {
-    for (const line of await store.commit(session)) write(cookies, line)
+    for (const cookie of (await store.commit(session)).cookies) write(cookies, cookie)
   }
   return session as unknown as Session<Data, Flash>
 }
@@ -116,18 +117,17 @@ export function proxyCookies(
 }
 
 /** `name=value; Max-Age=60; Path=/; HttpOnly; ...` (cookie.ts writes it) as Next's `set()` call. */
-function write(cookies: NextCookies, line: string): void {
-  const [pair = '', ...parts] = line.split('; ')
-  const attributes: Record<string, unknown> = {}
-  for (const part of parts) {
-    const [name = '', value] = part.split('=')
-    const key = name === 'Max-Age' ? 'maxAge' : name[0]!.toLowerCase() + name.slice(1)
-    attributes[key] = value === undefined ? true : key === 'maxAge' ? Number(value) : value
-    if (key === 'sameSite' || key === 'priority') attributes[key] = value?.toLowerCase()
+function write(cookies: NextCookies, { name, value, attributes }: CommitCookie): void {
+  const { sameSite, priority, ...rest } = attributes
+  const next: NextCookieAttributes = {
+    ...rest,
+    sameSite: sameSite.toLowerCase() as NonNullable<NextCookieAttributes['sameSite']>,
+    ...(priority
+      ? { priority: priority.toLowerCase() as NonNullable<NextCookieAttributes['priority']> }
+      : {}),
   }
-  const at = pair.indexOf('=')
   try {
-    cookies.set(pair.slice(0, at), pair.slice(at + 1), attributes)
+    cookies.set(name, value, next)
   } catch (error) {
     // Next's own control flow (redirect, dynamic rendering) carries a `digest`: let it through.
     if (typeof error === 'object' && error !== null && 'digest' in error) throw error

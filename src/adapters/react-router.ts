@@ -35,9 +35,10 @@
 
 import { configError } from '../core/errors.ts'
 import type { SessionOptions } from '../core/options.ts'
+import type { CookieSource } from '../core/read.ts'
+import { createSessionStore } from '../core/resolver.ts'
 import type { JsonValue } from '../core/serializer.ts'
 import type { FlashData, Session, SessionData } from '../core/session.ts'
-import { type CookieSource, createSessionStore } from '../core/store.ts'
 
 /** React Router's `Session` interface, member for member (React Router is not imported). */
 export interface RouterSession<Data = Record<string, JsonValue>, Flash = Data> {
@@ -113,7 +114,7 @@ export function createCookieSessionStorage<
   }
   // A value more than the first only expires chunk cookies left over from another configuration:
   // with chunking off they are ignored on reading, so leaving them is harmless.
-  const first = async (s: Session<Record<string, unknown>>) => (await store.commit(s))[0] ?? ''
+  const first = async (s: Session<Record<string, unknown>>) => (await store.commit(s)).setCookie[0] ?? ''
   return {
     async getSession(cookieHeader) {
       const s = await store.load(cookieHeader)

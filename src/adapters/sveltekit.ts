@@ -10,8 +10,8 @@
 
 import { configError } from '../core/errors.ts'
 import type { SessionOptions } from '../core/options.ts'
+import { storeResolver } from '../core/resolver.ts'
 import type { FlashData, Session, SessionData } from '../core/session.ts'
-import { discard, storeResolver } from '../core/store.ts'
 
 /** What the hook reads of SvelteKit's `RequestEvent`. */
 export interface RequestEventLike {
@@ -105,7 +105,7 @@ export function session<E extends RequestEventLike = RequestEventLike, Key exten
     try {
       response = await resolve(event)
     } catch (error) {
-      discard(s) // rare: SvelteKit turns what loads and actions throw into a response
+      store.discard(s) // rare: SvelteKit turns what loads and actions throw into a response
       throw error
     }
     return store.apply(s, response)

@@ -9,13 +9,7 @@
 // tampered token. Before any decoding, the reader insists on exactly the chunk cookies the count
 // names, once each, so a missing, duplicated or leftover chunk is refused without crypto.
 
-import {
-  type CookieSpec,
-  expireCookie,
-  MAX_CHUNK_INDEX,
-  MAX_COOKIE_BYTES,
-  type SessionCookies,
-} from './cookie.ts'
+import { MAX_CHUNK_INDEX, MAX_COOKIE_BYTES, type SessionCookies } from './cookie.ts'
 import { fail, type Result } from './token.ts'
 
 const TILDE = 126
@@ -25,12 +19,12 @@ export function chunkName(name: string, index: number): string {
   return index === 0 ? name : `${name}.${index}`
 }
 
-/** @internal `Set-Cookie` values deleting the chunk cookies `name.from` and up that the request carried. */
-export function expireChunks(spec: CookieSpec, present: SessionCookies['chunks'], from = 1): string[] {
+/** @internal The names of the chunk cookies `name.from` and up that the request carried. */
+export function presentChunks(name: string, present: SessionCookies['chunks'], from = 1): string[] {
   const out: string[] = []
   if (present === undefined) return out
   for (let i = Math.max(from, 1); i <= MAX_CHUNK_INDEX; i++) {
-    if (present[i - 1]!.length > 0) out.push(expireCookie(spec, chunkName(spec.name, i)))
+    if (present[i - 1]!.length > 0) out.push(chunkName(name, i))
   }
   return out
 }

@@ -60,12 +60,29 @@ export interface CookieOptions {
   sessionCookie?: boolean
 }
 
+/**
+ * A cookie's attributes, as a commit gives them to frameworks with a cookies API (Next.js,
+ * SvelteKit, Astro, h3, Elysia). `maxAge` is absent for a browser-session cookie; 0 deletes.
+ */
+export interface CookieAttributes {
+  readonly maxAge?: number
+  readonly path: string
+  readonly domain?: string
+  readonly httpOnly: boolean
+  readonly secure: boolean
+  readonly sameSite: SameSite
+  readonly partitioned?: boolean
+  readonly priority?: Priority
+}
+
 /** @internal A validated cookie configuration with its attribute string prebuilt. */
 export interface CookieSpec {
   readonly name: string
   readonly sessionCookie: boolean
   /** `; Path=/; HttpOnly; ...`, everything after `name=value` and `Max-Age`. */
   readonly attributes: string
+  /** The same attributes, as an object (without `maxAge`). */
+  readonly parts: CookieAttributes
 }
 
 /** @internal RFC 6265bis section 5.6: browsers drop a cookie whose name + value exceeds 4096 bytes. */
@@ -91,7 +108,8 @@ function pick<T extends string>(value: unknown, allowed: readonly T[], what: str
 }
 
 /** Validates cookie options at setup; throws `ERR_COOKIE_OPTION` with the rule that was broken. */
-const COOKIE_KEYS = [
+/** @internal Every cookie option's name. */
+export const COOKIE_KEYS = [
   'name',
   'path',
   'domain',
@@ -148,7 +166,16 @@ export function cookieSpec(options: CookieOptions = {}): CookieSpec {
   attributes += `; SameSite=${sameSite}`
   if (partitioned) attributes += '; Partitioned'
   if (priority) attributes += `; Priority=${priority}`
-  return { name, sessionCookie: Boolean(sessionCookie), attributes }
+  const parts: CookieAttributes = Object.freeze({
+    path,
+    ...(domain === undefined ? {} : { domain }),
+    httpOnly: Boolean(httpOnly),
+    secure: Boolean(secure),
+    sameSite,
+    ...(partitioned ? { partitioned: true } : {}),
+    ...(priority ? { priority } : {}),
+  })
+  return { name, sessionCookie: Boolean(sessionCookie), attributes, parts }
 }
 
 /**

@@ -7,6 +7,7 @@
 // (legacy, when no cookie of ours opened) → gates (every opened session, whatever its source) →
 // Session (state) → write policy (write.ts) → a commit record (commit.ts).
 
+import type { SessionCommit } from './commit.ts'
 import type { CookieSpec } from './cookie.ts'
 import type { Loaded } from './session.ts'
 import type { InvalidReason } from './token.ts'
@@ -98,10 +99,10 @@ export type GateRefusal = 'revoked' | 'unverified' | 'unbound'
  * (`sealed-session/device-bound`). Gates run in one place, in the order configured, for a session
  * from any source: our cookie, chunked or not, the token cache, or an old library's cookie.
  */
-export interface Gate {
+export interface Gate<Name extends string = string> {
   readonly [EXTENSION]: 'gate'
   /** @internal The gate's name: its key in the sealed extension state, and in messages. */
-  readonly name: string
+  readonly name: Name
   /**
    * @internal Called once per store made with this gate (an options function makes one per
    * tenant): the gate's instance for that store. Throws a `ConfigurationError` for a
@@ -118,9 +119,6 @@ export interface GateSetup {
   readonly skewMs: number
   /** The store's secrets, newest first: a gate derives keys of its own from them. */
   readonly secrets: readonly Uint8Array[]
-  readonly now: () => number
-  /** A `Set-Cookie` value for a cookie of the gate's with the store's attributes (0 deletes). */
-  readonly setCookie: (name: string, value: string, maxAge: number | undefined) => string
 }
 
 /** @internal A gate bound to one store. */
@@ -158,6 +156,8 @@ export interface Admission {
   readonly request: Request | undefined
   /** Extension state sealed with the session, by gate name (`{}` if none). */
   readonly state: Readonly<Record<string, unknown>>
+  /** The request's clock, ms since the epoch. */
+  readonly now: number
 }
 
 /** @internal The session as a gate reads it. */
@@ -175,20 +175,30 @@ export interface Committing {
   /** Extension state, by gate name, as it will be sealed: a gate may change its own entry. */
   readonly state: Record<string, unknown>
   readonly request: Request | undefined
+  /** The request's clock, ms since the epoch. */
+  readonly now: number
 }
 
 /** @internal What a gate adds to a commit. */
 export interface CommitExtras {
   readonly headers?: readonly (readonly [string, string])[]
-  /** `Set-Cookie` values of the gate's own (made with `GateSetup.setCookie`). */
-  readonly setCookie?: readonly string[]
+  /** Cookies of the gate's own, written with the store's attributes (`maxAge` 0 deletes). */
+  readonly cookies?: readonly GateCookie[]
+}
+
+/** @internal A cookie a gate writes beside the session's. */
+export interface GateCookie {
+  readonly name: string
+  readonly value: string
+  /** Seconds; `undefined`: a browser-session cookie; 0 deletes. */
+  readonly maxAge: number | undefined
 }
 
 /** @internal The store, as a gate's endpoint uses it. */
 export interface GateStore {
   /**
-   * The session `request` carries, its extension state, and a way to seal state changes:
-   * loaded through every gate but the asking one.
+   * The session `request` carries (undefined when none), its extension state, and a way to seal
+   * state changes: loaded through every gate before the asking one.
    */
   open(request: Request): Promise<GateSession | undefined>
 }
@@ -197,6 +207,10 @@ export interface GateStore {
 export interface GateSession {
   readonly session: SessionView
   readonly state: Readonly<Record<string, unknown>>
-  /** The `Set-Cookie` values re-sealing the session with `state` as this gate's entry. */
-  reseal(state: unknown): Promise<readonly string[]>
+  readonly now: number
+  /**
+   * The commit re-sealing the session with `state` as this gate's entry, plus `cookies` of the
+   * gate's own: apply it to the endpoint's response with `applyCommit`.
+   */
+  reseal(state: unknown, cookies?: readonly GateCookie[]): Promise<SessionCommit>
 }

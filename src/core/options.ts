@@ -2,13 +2,23 @@
 // configuration is found here, at setup, with a stable code; nothing is written into the
 // caller's object.
 
-import type { Chunking } from '../features/chunks.ts'
-import type { Compression } from '../features/compression.ts'
-import type { LegacyReader } from '../features/legacy/reader.ts'
-import type { Revocation } from '../features/revocation/index.ts'
 import type { TokenCache } from './cache.ts'
-import { type CookieOptions, type CookieSpec, cookieSpec, MAX_AGE_CAP_SECONDS } from './cookie.ts'
+import {
+  COOKIE_KEYS,
+  type CookieOptions,
+  type CookieSpec,
+  cookieSpec,
+  MAX_AGE_CAP_SECONDS,
+} from './cookie.ts'
 import { checkKeys, configError } from './errors.ts'
+import {
+  type Chunking,
+  type Compression,
+  type ExtensionKind,
+  type Gate,
+  isExtension,
+  type LegacyReader,
+} from './extensions.ts'
 import { type Mode, normalizeSecrets, type Secret } from './keys.ts'
 import { jsonSerializer, type Serializer } from './serializer.ts'
 import type { InvalidReason } from './token.ts'
@@ -115,7 +125,14 @@ export interface SessionOptions {
    * its code. See docs/revocation.md.
    * @default undefined (no revocation)
    */
-  revocation?: Revocation | undefined
+  revocation?: Gate<'revocation'> | undefined
+  /**
+   * `deviceBound()` from `sealed-session/device-bound`: sessions bound to the browser's device
+   * key (Device Bound Session Credentials), so a copied cookie stops working on another machine.
+   * Off by default. See docs/device-bound.md.
+   * @default undefined (no device binding)
+   */
+  deviceBinding?: Gate<'device-bound'> | undefined
 }
 
 /** @internal The validated, frozen configuration a store runs on. */
@@ -137,7 +154,8 @@ export interface SessionConfig {
   readonly onInvalid: ((reason: InvalidReason, request: Request | undefined) => unknown) | undefined
   readonly tokenCache: TokenCache | undefined
   readonly legacy: readonly LegacyReader[]
-  readonly revocation: Revocation | undefined
+  /** The gates every opened session passes, in order: revocation, then device binding. */
+  readonly gates: readonly Gate[]
 }
 
 const DAY = 24 * 60 * 60
@@ -159,7 +177,8 @@ function invalid(message: string) {
   return configError('ERR_OPTION_INVALID', message)
 }
 
-const OPTION_KEYS = [
+/** @internal Every option's name. */
+export const OPTION_KEYS = [
   'secret',
   'mode',
   'cookie',
@@ -175,59 +194,16 @@ const OPTION_KEYS = [
   'tokenCache',
   'legacy',
   'revocation',
+  'deviceBinding',
 ] as const satisfies readonly (keyof SessionOptions)[]
 
-/**
- * @internal
- * A string that is equal for two options objects exactly when they configure the same thing,
- * so an options function that returns a new object per request (`(req, env) => ({ secret:
- * env.SESSION_SECRET })`) is validated once per distinct configuration. Functions and objects
- * count by identity; byte secrets by content.
- */
-export function fingerprint(options: unknown): string {
-  if (typeof options !== 'object' || options === null) return primitive(options)
-  let out = '{'
-  for (const key of Object.keys(options)) {
-    const value = (options as Record<string, unknown>)[key]
-    out += primitive(key)
-    if (key === 'cookie') out += fingerprint(value)
-    else if (key === 'secret') out += secretPrint(value)
-    else out += typeof value === 'object' || typeof value === 'function' ? identity(value) : primitive(value)
-  }
-  return `${out}}`
-}
-
-/**
- * A primitive with its type, and a string with its length: `1` and `'1'` differ (one is valid,
- * the other must be refused), and no string can spell another key's print.
- */
-function primitive(value: unknown): string {
-  return typeof value === 'string' ? `s${value.length}:${value}` : `${typeof value}:${String(value)}`
-}
-
-function secretPrint(secret: unknown): string {
-  if (typeof secret === 'string') return `s${secret.length}:${secret}`
-  if (secret instanceof Uint8Array) return `b${secret.join(',')}`
-  if (Array.isArray(secret)) return `[${secret.map(secretPrint).join('|')}]`
-  return identity(secret)
-}
-
-const ids = new WeakMap<object, number>()
-let nextId = 0
-function identity(value: unknown): string {
-  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return String(value)
-  let id = ids.get(value)
-  if (id === undefined) {
-    id = ++nextId
-    ids.set(value, id)
-  }
-  return `#${id}`
-}
-
 /** @internal Validates `options` once; throws a {@link ConfigurationError} naming the problem. */
-export function resolveOptions(options: SessionOptions): SessionConfig {
+export function resolveOptions(options: SessionOptions, original: object = options): SessionConfig {
   if (typeof options !== 'object' || options === null) throw invalid('options must be an object')
-  checkKeys(options, OPTION_KEYS, '')
+  checkKeys(original, OPTION_KEYS, '')
+  const cookie = (original as SessionOptions).cookie
+  if (original !== options && typeof cookie === 'object' && cookie !== null)
+    checkKeys(cookie, COOKIE_KEYS, 'cookie.')
   if (typeof globalThis.crypto?.subtle?.encrypt !== 'function') {
     throw configError(
       'ERR_NO_WEBCRYPTO',
@@ -252,9 +228,6 @@ export function resolveOptions(options: SessionOptions): SessionConfig {
     ['serializer', 'parse', 'stringify and parse functions'],
     ['serializer', 'stringify', 'stringify and parse functions'],
     ['tokenCache', 'get', 'a TokenCache'],
-    ['chunks', 'write', 'chunking(n) from sealed-session/chunks'],
-    ['compress', 'pack', 'compression() from sealed-session/compression'],
-    ['revocation', 'admit', 'revocation() from sealed-session/revocation'],
   ] as const) {
     const value: unknown = name === 'serializer' ? serializer : options[name]
     if (
@@ -264,13 +237,18 @@ export function resolveOptions(options: SessionOptions): SessionConfig {
       throw invalid(`${name} must be ${what}`)
     }
   }
+  for (const [name, kind, what] of EXTENSIONS) {
+    const value = options[name]
+    if (value !== undefined && !isExtension(value, kind)) throw invalid(`${name} must be ${what}`)
+  }
   const { legacy = [] } = options
-  if (!legacy.every?.((r) => typeof r?.read === 'function'))
-    throw invalid('legacy takes sealed-session/legacy/* readers')
+  if (!Array.isArray(legacy) || !legacy.every((r) => isExtension(r, 'legacy')))
+    throw invalid('legacy takes readers from sealed-session/legacy/*')
+  const gates = [options.revocation, options.deviceBinding].filter((g) => g !== undefined)
   return Object.freeze({
     secrets: normalizeSecrets(options.secret),
     mode,
-    cookie: cookieSpec(options.cookie),
+    cookie: checkedCookie(options.cookie),
     maxChunks: chunks?.max ?? 1,
     chunks,
     compress,
@@ -282,7 +260,30 @@ export function resolveOptions(options: SessionOptions): SessionConfig {
     serializer,
     onInvalid: options.onInvalid,
     tokenCache: options.tokenCache,
-    legacy,
-    revocation: options.revocation,
+    legacy: Object.freeze([...legacy]),
+    gates,
   })
+}
+
+/** The options that take an extension, its kind, and where it comes from. */
+const EXTENSIONS = [
+  ['chunks', 'chunks', 'chunking(n) from sealed-session/chunks'],
+  ['compress', 'compress', 'compression() from sealed-session/compression'],
+  ['revocation', 'gate', 'revocation() from sealed-session/revocation'],
+  ['deviceBinding', 'gate', 'deviceBound() from sealed-session/device-bound'],
+] as const satisfies readonly (readonly [keyof SessionOptions, ExtensionKind, string])[]
+
+/**
+ * The cookie spec, refusing names that end like a chunk cookie (`name.1` to `name.9`): two
+ * stores named `s` and `s.1` on one site would overwrite each other's cookies.
+ */
+function checkedCookie(options: CookieOptions | undefined): CookieSpec {
+  const spec = cookieSpec(options)
+  if (/\.[1-9]$/.test(spec.name)) {
+    throw configError(
+      'ERR_COOKIE_OPTION',
+      `cookie name ${spec.name} ends like a chunk cookie (name.1 to name.9); choose another`,
+    )
+  }
+  return spec
 }

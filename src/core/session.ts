@@ -1,5 +1,6 @@
-// Session state: data, flash messages, id, lifetimes and change tracking. No I/O: a store
-// (store.ts) loads a Session from a request and commits it to Set-Cookie values.
+// Session state: data, flash messages, id, lifetimes, extension state and change tracking. No I/O
+// and no crypto: the store (store.ts) loads a Session from a request and commits it. The store and
+// the gates reach a session's state through one handle, `handleOf(session)`.
 
 import { base64urlEncode } from './encoding.ts'
 import { configError, SerializationError, SessionCommittedError } from './errors.ts'
@@ -45,13 +46,11 @@ export interface SessionContext {
   readonly maxAgeMs: number
   readonly idleMs: number
   readonly sessionCookie: boolean
-  /** The clock, whole milliseconds. */
-  readonly now: () => number
   /** Seals the session now, for `save()`. */
-  readonly save: (session: Session<never, never>) => Promise<unknown>
+  save(session: Session<SessionData>): Promise<void>
 }
 
-/** @internal A session as opened from a token. */
+/** @internal A session as the read step opened it (from our token or an old library's cookie). */
 export interface Loaded {
   readonly created: number
   readonly touched: number
@@ -59,36 +58,116 @@ export interface Loaded {
   readonly lifetime: Lifetime | undefined
   readonly data: object
   readonly flash: Record<string, unknown> | undefined
+  /** Extension state sealed with the session, by gate name. */
+  readonly state: Record<string, unknown> | undefined
   /** The serialized body it was read from, to tell whether anything changed. */
   readonly text: string
+  /** Opened from an old library's cookie: its issue time is unknown. */
+  readonly legacy?: boolean
 }
 
-/** @internal What a store reads off a session to commit it. */
-export interface Snapshot {
-  readonly destroyed: boolean
-  /** Data, flash, id or lifetime differ from what the request carried. */
-  readonly changed: boolean
-  readonly text: string
-  /** Undefined until an id is needed: the seal draws it with the IV, in one random call. */
-  readonly sid: Uint8Array | undefined
-  readonly created: number
-  readonly lifetime: Lifetime | undefined
+/**
+ * @internal
+ * A session's whole state. The Session methods change it; the store reads it to commit, and
+ * keeps its own bookkeeping (`slot`) on it.
+ */
+export interface SessionHandle {
+  readonly context: SessionContext
+  readonly loaded: Loaded | undefined
+  /** The request's clock, whole ms: one clock per request, for every step. */
+  readonly now: () => number
+  data: Record<string, unknown>
+  flash: Record<string, unknown> | undefined
+  state: Record<string, unknown>
+  /** Undefined until needed: drawn by {@link idOf}. */
+  sid: Uint8Array | undefined
+  created: number
+  touched: number
+  lifetime: Lifetime | undefined
+  /** `destroy()` was the last word: the response expires the cookie. */
+  destroyed: boolean
+  /** `destroy()` was called in this request: what follows descends from nothing the request carried. */
+  cut: boolean
+  /** A new id or lifetime: written even when the data did not change. */
+  renewed: boolean
+  /** The response is committed (or abandoned): later changes throw. */
+  closed: boolean
+  /**
+   * An object was handed out (by `get` or `data`) and may be changed in place, so the data must
+   * be serialized to tell. Only an optimisation: nothing observable depends on it.
+   */
+  exposed: boolean
+  /** Bumped by every change: a commit is reused while it stays the same. */
+  version: number
+  /** The store's record on the session. */
+  slot: unknown
 }
 
-// The store's access to a session's internals, bound in `Session`'s static block: they stay out
-// of its public type (and its `.d.ts`), and no other code can reach them.
-/** @internal For the store: what to write. May throw a `SerializationError`. */
-export let snapshotOf: (session: Session<SessionData>) => Snapshot
-/** @internal Bumped by every mutator: a store reuses a seal while it is unchanged. */
-export let versionOf: (session: Session<SessionData>) => number
-/** @internal The response is committed (or abandoned): from now on changes throw. */
-export let closeSession: (session: Session<SessionData>) => void
-/** @internal What the store that made the session keeps on it (where it came from, its saves). */
-export let slotOf: (session: Session<SessionData>) => object
-/** @internal The id a seal drew for a session that had none yet. */
-export let assignId: (session: Session<SessionData>, sid: Uint8Array) => void
+/** @internal The session's state, for the store and the gates. */
+export let handleOf: (session: Session<SessionData>) => SessionHandle
 
 const EMPTY_TEXT = '{}'
+
+/** @internal The lifetimes in force, in ms: the session's own within the configured ones. */
+export function limitsOf(
+  context: Pick<SessionContext, 'maxAgeMs' | 'idleMs'>,
+  lifetime: Lifetime | undefined,
+): { maxAgeMs: number; idleMs: number } {
+  if (lifetime === undefined) return context
+  return {
+    maxAgeMs: Math.min(lifetime.maxAge * 1000, context.maxAgeMs),
+    idleMs: Math.min(lifetime.idleTimeout * 1000, context.idleMs),
+  }
+}
+
+/** @internal The session's id, drawn now if it has none yet. */
+export function idOf(h: SessionHandle): Uint8Array {
+  h.sid ??= crypto.getRandomValues(new Uint8Array(SESSION_ID_BYTES))
+  return h.sid
+}
+
+/** @internal The serialized body: data, flash messages and extension state. May throw. */
+export function textOf(h: SessionHandle): string {
+  if (!h.exposed) return h.loaded?.text ?? EMPTY_TEXT
+  const { data, flash, state } = h
+  const body = hasKeys(state) ? [data, flash ?? {}, state] : flash === undefined ? data : [data, flash]
+  const text = h.context.serializer.stringify(body)
+  if (typeof text !== 'string') throw new SerializationError('serializer.stringify must return a string')
+  return text
+}
+
+/** @internal Whether `text` (the body now) differs from what the request carried. */
+export function changedOf(h: SessionHandle, text: string): boolean {
+  if (h.renewed) return true
+  // A new session is worth a cookie only once it holds something.
+  return h.loaded === undefined ? isPopulated(h) : text !== h.loaded.text
+}
+
+/** @internal Marks a change: reads never call this. Writing after destroy() starts a fresh session. */
+export function touch(h: SessionHandle): void {
+  h.version++
+  h.exposed = true
+  if (h.destroyed) {
+    h.destroyed = false
+    regenerate(h)
+  }
+}
+
+function regenerate(h: SessionHandle): void {
+  h.sid = undefined
+  h.created = h.now()
+  h.touched = h.created
+  h.renewed = true
+}
+
+function isPopulated(h: SessionHandle): boolean {
+  return hasKeys(h.data) || h.flash !== undefined
+}
+
+function hasKeys(object: object): boolean {
+  for (const _ in object) return true
+  return false
+}
 
 /**
  * A request's session. Read and change it in your handler; the store writes the cookie after the
@@ -106,78 +185,68 @@ export class Session<
   Data extends SessionData = Record<string, JsonValue>,
   Flash extends FlashData = Record<string, unknown>,
 > {
-  readonly #init: SessionContext
-  readonly #loaded: Loaded | undefined
-  readonly #slot: object
-  #data: Record<string, unknown>
-  #flash: Record<string, unknown> | undefined
-  #sid: Uint8Array | undefined
-  #created: number
-  #touched: number
-  #lifetime: Lifetime | undefined
-  #destroyed = false
-  /** A new id or lifetime: written even when the data did not change. */
-  #renewed = false
-  /** Set once the response is committed: later changes could never reach the browser. */
-  #closed = false
-  /**
-   * An object was handed out (by `get` or `data`) and may be changed in place, so the data must
-   * be serialized to tell. Only an optimisation: nothing observable depends on it.
-   */
-  #exposed = false
-  #version = 0
+  readonly #h: SessionHandle
 
   /** @internal Sessions come from a store's `load()`. */
-  constructor(init: SessionContext, loaded: Loaded | undefined, slot: object) {
-    this.#init = init
-    this.#loaded = loaded
-    this.#slot = slot
-    this.#data = (loaded?.data ?? {}) as Record<string, unknown>
-    this.#flash = loaded?.flash
-    this.#sid = loaded?.sid
-    this.#created = loaded?.created ?? init.now()
-    this.#touched = loaded?.touched ?? this.#created
-    this.#lifetime = loaded?.lifetime
+  constructor(handle: SessionHandle) {
+    this.#h = handle
+  }
+
+  static {
+    handleOf = (session) => session.#h
   }
 
   /** Random session id (16 base64url characters); changes on {@link regenerate}. */
   get id(): string {
-    this.#sid ??= crypto.getRandomValues(new Uint8Array(SESSION_ID_BYTES))
-    return base64urlEncode(this.#sid)
+    return base64urlEncode(idOf(this.#h))
   }
 
   /** True when the request carried no valid session. */
   get isNew(): boolean {
-    return this.#loaded === undefined
+    return this.#h.loaded === undefined
   }
 
   /** True when the session holds any data or flash messages. */
   get isPopulated(): boolean {
-    return Object.keys(this.#data).length > 0 || this.#flash !== undefined
+    return isPopulated(this.#h)
   }
 
-  /** True when data, flash messages, id or lifetime differ from what the request carried. */
+  /**
+   * True when data, flash messages, id or lifetime differ from what the request carried. Data
+   * the serializer refuses (a `Date` with the default one) counts as changed: the commit will
+   * say why it cannot be written.
+   */
   get isChanged(): boolean {
-    return this.#destroyed || this.#changed(this.#text())
+    const h = this.#h
+    if (h.destroyed) return true
+    try {
+      return changedOf(h, textOf(h))
+    } catch {
+      return true
+    }
   }
 
   /** When this session (or its last regeneration) began, in ms since the epoch. */
   get createdAt(): number {
-    return this.#created
+    return this.#h.created
   }
 
   /** When this session ends unless written again: the earlier of absolute and idle expiry, in ms. */
   get expiresAt(): number {
-    const { maxAgeMs, idleMs } = this.#limits()
-    return Math.min(this.#created + maxAgeMs, this.#touched + idleMs)
+    const h = this.#h
+    const { maxAgeMs, idleMs } = limitsOf(h.context, h.lifetime)
+    return Math.min(h.created + maxAgeMs, h.touched + idleMs)
   }
 
   /** This session's lifetime: its own ({@link setLifetime}) or the configured one. Seconds. */
   get lifetime(): Required<LifetimeOptions> {
-    const own = this.#lifetime
-    if (own !== undefined) return { ...own }
-    const init = this.#init
-    return { persistent: !init.sessionCookie, maxAge: init.maxAgeMs / 1000, idleTimeout: init.idleMs / 1000 }
+    const { lifetime, context } = this.#h
+    if (lifetime !== undefined) return { ...lifetime }
+    return {
+      persistent: !context.sessionCookie,
+      maxAge: context.maxAgeMs / 1000,
+      idleTimeout: context.idleMs / 1000,
+    }
   }
 
   /**
@@ -185,9 +254,10 @@ export class Session<
    * changing it in place changes the session (and is written like any other change).
    */
   get<K extends Key<Data>>(key: K): Data[K] | undefined {
-    if (!Object.hasOwn(this.#data, key)) return undefined
-    const value = this.#data[key]
-    if (typeof value === 'object' && value !== null) this.#exposed = true
+    const h = this.#h
+    if (!Object.hasOwn(h.data, key)) return undefined
+    const value = h.data[key]
+    if (typeof value === 'object' && value !== null) h.exposed = true
     return value as Data[K]
   }
 
@@ -196,7 +266,7 @@ export class Session<
    * @throws {SessionCommittedError} after the response was committed (`ERR_SESSION_COMMITTED`).
    */
   set<K extends Key<Data>>(key: K, value: Data[K]): void {
-    const data = this.#mutable('set()')
+    const data = this.#change('set()').data
     // Assigning '__proto__' would replace the data object's prototype (and make it unwritable);
     // store it as the ordinary key JSON.parse reads it back as.
     if (key === '__proto__')
@@ -206,7 +276,7 @@ export class Session<
 
   /** True when the data holds `key` (even with the value `undefined`). */
   has(key: Key<Data>): boolean {
-    return Object.hasOwn(this.#data, key)
+    return Object.hasOwn(this.#h.data, key)
   }
 
   /**
@@ -214,20 +284,19 @@ export class Session<
    * @throws {SessionCommittedError} after the response was committed (`ERR_SESSION_COMMITTED`).
    */
   delete(key: Key<Data>): void {
-    const data = this.#mutable('delete()')
-    if (Object.hasOwn(data, key)) delete data[key]
+    if (!Object.hasOwn(this.#h.data, key)) return this.#assertOpen('delete()')
+    delete this.#change('delete()').data[key]
   }
 
   /** Removes all data (the session itself, its id and lifetime, stay). */
   clear(): void {
-    this.#mutable('clear()')
-    this.#data = {}
+    this.#change('clear()').data = {}
   }
 
   /** A shallow copy of the data. Change it through {@link set} or {@link replace}. */
   get data(): Readonly<Partial<Data>> {
-    this.#exposed = true
-    return { ...this.#data } as Partial<Data>
+    this.#h.exposed = true
+    return { ...this.#h.data } as Partial<Data>
   }
 
   /**
@@ -238,36 +307,42 @@ export class Session<
     if (!isPlainObject(data)) {
       throw new SerializationError(`replace() takes a plain object; got ${describe(data)}`)
     }
-    this.#mutable('replace()')
-    this.#data = { ...data }
+    this.#change('replace()').data = { ...data }
   }
 
   /**
    * `flash(key, value)` stores a message for a later request; `flash(key)` returns it once and
-   * removes it.
+   * removes it. Reading a message that is not there changes nothing.
    */
   flash<K extends Key<Flash>>(key: K): Flash[K] | undefined
   flash<K extends Key<Flash>>(key: K, value: Flash[K]): void
   flash(key: string, ...value: [unknown?]): unknown {
-    this.#mutable('flash()')
+    const h = this.#h
     if (value.length > 0) {
-      this.#flash = { ...this.#flash, [key]: value[0] }
+      this.#change('flash()').flash = { ...h.flash, [key]: value[0] }
       return undefined
     }
-    if (this.#flash === undefined || !Object.hasOwn(this.#flash, key)) return undefined
-    const { [key]: found, ...rest } = this.#flash
-    this.#flash = Object.keys(rest).length > 0 ? rest : undefined
+    if (h.flash === undefined || !Object.hasOwn(h.flash, key)) {
+      this.#assertOpen('flash()')
+      return undefined
+    }
+    const { [key]: found, ...rest } = this.#change('flash()').flash!
+    h.flash = hasKeys(rest) ? rest : undefined
     return found
   }
 
   /** Ends the session: clears the data and expires the cookie. Setting data afterwards starts a new one. */
   destroy(): void {
     this.#assertOpen('destroy()')
-    this.#version++
-    this.#data = {}
-    this.#flash = undefined
-    this.#lifetime = undefined
-    this.#destroyed = true
+    const h = this.#h
+    h.version++
+    h.exposed = true
+    h.data = {}
+    h.flash = undefined
+    h.state = {}
+    h.lifetime = undefined
+    h.destroyed = true
+    h.cut = true
   }
 
   /**
@@ -275,8 +350,7 @@ export class Session<
    * login and on any privilege change, so an id seen before login is worthless after it.
    */
   regenerate(): void {
-    this.#mutable('regenerate()')
-    this.#regenerate()
+    regenerate(this.#change('regenerate()'))
   }
 
   /**
@@ -295,25 +369,20 @@ export class Session<
    *   from 1 to the configured one.
    */
   setLifetime(options: LifetimeOptions): void {
-    const init = this.#init
-    const { persistent = true, maxAge = init.maxAgeMs / 1000, idleTimeout = init.idleMs / 1000 } = options
-    const seconds = (value: unknown, limitMs: number, name: string): number => {
-      if (typeof value !== 'number' || !(value >= 1 && value * 1000 <= limitMs)) {
-        throw configError(
-          'ERR_OPTION_INVALID',
-          `setLifetime: ${name} must be 1 to ${limitMs / 1000} seconds; got ${String(value)}`,
-        )
-      }
-      return Math.floor(value)
-    }
+    const { context } = this.#h
+    const {
+      persistent = true,
+      maxAge = context.maxAgeMs / 1000,
+      idleTimeout = context.idleMs / 1000,
+    } = options
     const lifetime = {
       persistent: persistent !== false,
-      maxAge: seconds(maxAge, init.maxAgeMs, 'maxAge'),
-      idleTimeout: seconds(idleTimeout, init.idleMs, 'idleTimeout'),
+      maxAge: seconds(maxAge, context.maxAgeMs, 'maxAge'),
+      idleTimeout: seconds(idleTimeout, context.idleMs, 'idleTimeout'),
     }
-    this.#mutable('setLifetime()')
-    this.#lifetime = lifetime
-    this.#renewed = true
+    const h = this.#change('setLifetime()')
+    h.lifetime = lifetime
+    h.renewed = true
   }
 
   /**
@@ -329,82 +398,27 @@ export class Session<
    */
   async save(): Promise<void> {
     this.#assertOpen('save()')
-    await this.#init.save(this as unknown as Session<never, never>)
-  }
-
-  static {
-    snapshotOf = (session) => session.#snapshot()
-    versionOf = (session) => session.#version
-    closeSession = (session) => {
-      session.#closed = true
-    }
-    slotOf = (session) => session.#slot
-    assignId = (session, sid) => {
-      session.#sid ??= sid
-    }
-  }
-
-  #snapshot(): Snapshot {
-    const text = this.#text()
-    return {
-      destroyed: this.#destroyed,
-      changed: this.#changed(text),
-      text,
-      sid: this.#sid,
-      created: this.#created,
-      lifetime: this.#lifetime,
-    }
-  }
-
-  /** @internal The lifetimes in force, in ms: the session's own, or the configured ones. */
-  #limits(): { maxAgeMs: number; idleMs: number } {
-    const own = this.#lifetime
-    const init = this.#init
-    return own === undefined
-      ? init
-      : {
-          maxAgeMs: Math.min(own.maxAge * 1000, init.maxAgeMs),
-          idleMs: Math.min(own.idleTimeout * 1000, init.idleMs),
-        }
+    await this.#h.context.save(this as Session<SessionData>)
   }
 
   #assertOpen(action: string): void {
-    if (this.#closed) throw new SessionCommittedError(action)
+    if (this.#h.closed) throw new SessionCommittedError(action)
   }
 
-  /** Every change goes through here. Writing after destroy() starts a fresh session. */
-  #mutable(action: string): Record<string, unknown> {
+  /** Every change goes through here; reads never do. */
+  #change(action: string): SessionHandle {
     this.#assertOpen(action)
-    this.#version++
-    this.#exposed = true
-    if (this.#destroyed) {
-      this.#destroyed = false
-      this.#regenerate()
-    }
-    return this.#data
+    touch(this.#h)
+    return this.#h
   }
+}
 
-  #regenerate(): void {
-    this.#sid = undefined
-    this.#created = this.#init.now()
-    this.#touched = this.#created
-    this.#renewed = true
+function seconds(value: unknown, limitMs: number, name: string): number {
+  if (typeof value !== 'number' || !(value >= 1 && value * 1000 <= limitMs)) {
+    throw configError(
+      'ERR_OPTION_INVALID',
+      `setLifetime: ${name} must be 1 to ${limitMs / 1000} seconds; got ${String(value)}`,
+    )
   }
-
-  #changed(text: string): boolean {
-    if (this.#renewed) return true
-    const loaded = this.#loaded
-    // A new session is worth a cookie only once it holds something.
-    return loaded === undefined ? this.isPopulated : text !== loaded.text
-  }
-
-  /** The serialized body; the loaded text as long as nothing could have changed it. */
-  #text(): string {
-    if (!this.#exposed) return this.#loaded?.text ?? EMPTY_TEXT
-    const data = this.#data
-    const body = this.#flash === undefined ? data : [data, this.#flash]
-    const text = this.#init.serializer.stringify(body)
-    if (typeof text !== 'string') throw new SerializationError('serializer.stringify must return a string')
-    return text
-  }
+  return Math.floor(value)
 }

@@ -13,13 +13,9 @@ export function setNextIvForTests(iv: Uint8Array<ArrayBuffer>): void {
   nextIv = iv
 }
 
-/**
- * @internal The IV for one seal, then `extra` more random bytes (a new session id), from one
- * random call: the IV is the test override if one is set (used up), else random.
- */
-export function takeIv(extra = 0): Uint8Array<ArrayBuffer> {
-  const out = crypto.getRandomValues(new Uint8Array(12 + extra))
-  if (nextIv !== undefined) out.set(nextIv)
+/** @internal The IV for one seal: the test override if one is set (used up), else random. */
+export function takeIv(): Uint8Array<ArrayBuffer> {
+  const out = nextIv ?? crypto.getRandomValues(new Uint8Array(12))
   nextIv = undefined
   return out
 }

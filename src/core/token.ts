@@ -16,9 +16,9 @@
 // (`E1KKKK`, `S1KKKK`). The letter is part of the authenticated header, so the choice cannot be
 // flipped, and a body is inflated only after it authenticated, and only up to MAX_INFLATED_BYTES.
 
-import type { Compression } from '../features/compression.ts'
 import { inflate } from './deflate.ts'
 import { base64urlDecode, base64urlEncode, encoder } from './encoding.ts'
+import type { Compression } from './extensions.ts'
 import type { Keyring, Mode, SessionKey } from './keys.ts'
 import { takeIv } from './testing.ts'
 
@@ -127,6 +127,12 @@ export type InvalidReason =
   | 'legacy-expired'
   /** A `legacy` reader's cookie authenticated, but its data is not a JSON object. */
   | 'legacy-payload'
+  /**
+   * A session bound to a device (`sealed-session/device-bound`) came without a valid bound
+   * cookie: copied to another machine, or its refresh failed. The request gets a new, empty
+   * session.
+   */
+  | 'unbound'
   /**
    * Valid, but revoked (`sealed-session/revocation`): its id, or every session of its subject
    * issued before a moment. The request gets a new, empty session.
@@ -239,14 +245,8 @@ function additionalData(name: string, header: string): Uint8Array<ArrayBuffer> {
 
 type AdditionalData = (header: string) => Uint8Array<ArrayBuffer>
 
-/**
- * @internal What {@link seal} takes: a payload whose body may still be text, and whose `sid` may
- * be missing: the seal then draws one with the IV (one random call for both) and fills it in.
- */
-export type Sealable = Omit<Payload, 'body' | 'sid'> & {
-  readonly body: Uint8Array | string
-  sid: Uint8Array | undefined
-}
+/** @internal What {@link seal} takes: a payload whose body may still be text. */
+export type Sealable = Omit<Payload, 'body'> & { readonly body: Uint8Array | string }
 
 /**
  * @internal
@@ -317,11 +317,9 @@ async function sealWith(
   }
   const header = modeChar + VERSION + id
   if (mode === 'encrypted') {
-    const random = takeIv(payload.sid === undefined ? SESSION_ID_BYTES : 0)
-    const iv = random.subarray(0, IV_BYTES)
-    payload.sid ??= random.subarray(IV_BYTES)
+    const iv = takeIv()
     const plaintext = plaintextOf(metaLen, body)
-    writeMeta(plaintext, 0, payload as Payload)
+    writeMeta(plaintext, 0, payload)
     const sealed = await crypto.subtle.encrypt(
       { name: 'AES-GCM', iv, additionalData: ad(header) },
       key,
@@ -332,9 +330,8 @@ async function sealWith(
     return `${header}.${base64urlEncode(iv)}${base64urlEncode(new Uint8Array(sealed))}`
   }
   if (typeof body === 'string') body = encoder.encode(body)
-  payload.sid ??= crypto.getRandomValues(new Uint8Array(SESSION_ID_BYTES))
   const meta = new Uint8Array(metaLen)
-  writeMeta(meta, 0, payload as Payload)
+  writeMeta(meta, 0, payload)
   const signedPart = `${header}.${base64urlEncode(body)}.${base64urlEncode(meta)}`
   const mac = await crypto.subtle.sign('HMAC', key, encoder.encode(`${name}=${signedPart}`))
   return `${signedPart}.${base64urlEncode(new Uint8Array(mac))}`

@@ -1,9 +1,10 @@
 // withSession: wraps any Fetch-API handler `(request, ...rest) => Response`. A thin layer over
 // the store (store.ts).
 
+import { type OptionsInput, storeResolver } from './resolver.ts'
 import type { JsonValue } from './serializer.ts'
 import type { FlashData, SessionData } from './session.ts'
-import { type OptionsInput, respond, type SessionHandler, storeResolver } from './store.ts'
+import { respond, type SessionHandler } from './store.ts'
 
 /**
  * Gives `handler` a session and returns a handler of the runtime's own shape

@@ -19,15 +19,12 @@
  * @module sealed-session/chunks
  */
 
-import { chunkName, expireChunks } from '../core/chunk-read.ts'
-import {
-  type CookieSpec,
-  MAX_CHUNK_INDEX,
-  MAX_COOKIE_BYTES,
-  type SessionCookies,
-  serializeCookie,
-} from '../core/cookie.ts'
+import { chunkName } from '../core/chunk-read.ts'
+import { MAX_CHUNK_INDEX, MAX_COOKIE_BYTES } from '../core/cookie.ts'
 import { CookieTooLargeError, configError } from '../core/errors.ts'
+import { type Chunking, EXTENSION } from '../core/extensions.ts'
+
+export type { Chunking }
 
 /** The most cookies one session may span: `name` and the one-digit chunk names. */
 export const MAX_CHUNKS: number = MAX_CHUNK_INDEX + 1
@@ -37,22 +34,6 @@ export const MAX_CHUNKS: number = MAX_CHUNK_INDEX + 1
  * request's other headers under Node's 16 KiB default header limit.
  */
 export const DEFAULT_CHUNKS = 3
-
-/** What `chunking()` returns: pass it as the `chunks` option. */
-export interface Chunking {
-  /** Most cookies a session may span. */
-  readonly max: number
-  /**
-   * @internal `Set-Cookie` values writing `token` in as few cookies as it needs, at most `max`,
-   * expiring the request's chunk cookies beyond those.
-   */
-  readonly write: (
-    spec: CookieSpec,
-    token: string,
-    maxAge: number | undefined,
-    present: SessionCookies['chunks'],
-  ) => string[]
-}
 
 const made: Chunking[] = []
 
@@ -73,39 +54,25 @@ export function chunking(max: number = DEFAULT_CHUNKS): Chunking {
       `chunking(max): max must be an integer from 1 to ${MAX_CHUNKS}; got ${max}`,
     )
   }
-  const write: Chunking['write'] = (spec, token, maxAge, present) =>
-    writeChunked(spec, token, max, maxAge, present)
-  return (made[max] ??= Object.freeze({ max, write }))
+  const split = (name: string, token: string) => splitToken(name, token, max)
+  return (made[max] ??= Object.freeze({ [EXTENSION]: 'chunks' as const, max, split }))
 }
 
 /**
  * @internal
- * `Set-Cookie` values writing `token` in as few cookies as it needs, at most `maxChunks`, and
- * expiring the chunk cookies the request carried beyond those. Throws
- * {@link CookieTooLargeError} past the cap; nothing is written then.
+ * The cookie values carrying `token` under `name`, `name.1`... in as few cookies as it needs, at
+ * most `maxChunks`. Throws {@link CookieTooLargeError} past the cap; nothing is written then.
  */
-export function writeChunked(
-  spec: CookieSpec,
-  token: string,
-  maxChunks: number,
-  maxAge: number | undefined,
-  present: SessionCookies['chunks'],
-): string[] {
-  const { name } = spec
-  let values: string[]
-  if (name.length + 1 + token.length <= MAX_COOKIE_BYTES) {
-    values = [token]
-  } else {
-    // `name=N~` and `name.i=` are both name.length + 3 bytes, so every cookie holds one size.
-    const piece = MAX_COOKIE_BYTES - name.length - 3
-    const count = Math.ceil(token.length / piece)
-    if (count > maxChunks) throw tooLarge(name, token, count, maxChunks)
-    values = []
-    for (let i = 0; i < count; i++) values.push(token.slice(i * piece, (i + 1) * piece))
-    values[0] = `${count - 1}~${values[0]}`
-  }
-  const cookies = values.map((value, i) => serializeCookie(spec, value, maxAge, chunkName(name, i)))
-  return cookies.concat(expireChunks(spec, present, values.length))
+export function splitToken(name: string, token: string, maxChunks: number): string[] {
+  if (name.length + 1 + token.length <= MAX_COOKIE_BYTES) return [token]
+  // `name=N~` and `name.i=` are both name.length + 3 bytes, so every cookie holds one size.
+  const piece = MAX_COOKIE_BYTES - name.length - 3
+  const count = Math.ceil(token.length / piece)
+  if (count > maxChunks) throw tooLarge(name, token, count, maxChunks)
+  const values: string[] = []
+  for (let i = 0; i < count; i++) values.push(token.slice(i * piece, (i + 1) * piece))
+  values[0] = `${count - 1}~${values[0]}`
+  return values
 }
 
 function tooLarge(name: string, token: string, count: number, maxChunks: number): CookieTooLargeError {

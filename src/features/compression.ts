@@ -16,20 +16,13 @@
 
 import { canCompress, deflate } from '../core/deflate.ts'
 import { configError } from '../core/errors.ts'
+import { type Compression, EXTENSION } from '../core/extensions.ts'
 import { MAX_INFLATED_BYTES } from '../core/token.ts'
 
 /** Below this, deflate saves a dozen bytes at most and is not worth a stream round trip. */
 export const MIN_COMPRESS_BYTES = 128
 
-/** What `compression()` returns: pass it as the `compress` option. */
-export interface Compression {
-  /**
-   * @hidden For the store: the deflated body, or `undefined` when that would not shorten a token
-   * whose other parts take `overhead` bytes (before base64url). Hidden from the reference but
-   * kept in the .d.ts (its type is public), so `compress: true` still fails to compile.
-   */
-  readonly pack: (body: Uint8Array, overhead: number) => Promise<Uint8Array | undefined>
-}
+export type { Compression }
 
 let made: Compression | undefined
 
@@ -55,7 +48,7 @@ export function compression(): Compression {
       "compression() needs CompressionStream('deflate-raw'): Node 20.12+",
     )
   }
-  made = Object.freeze({ pack })
+  made = Object.freeze({ [EXTENSION]: 'compress' as const, pack })
   return made
 }
 

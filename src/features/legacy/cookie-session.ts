@@ -26,9 +26,9 @@
 // base64 with `/+=` mapped to `_-` and nothing: unpadded base64url. cookie-session keeps no time
 // in the cookie: its `maxAge` is the browser's only, so there is no expiry to check here.
 
-import { expireCookie } from '../../core/cookie.ts'
 import { base64urlDecode } from '../../core/encoding.ts'
 import { configError } from '../../core/errors.ts'
+import { EXTENSION } from '../../core/extensions.ts'
 import { fail } from '../../core/token.ts'
 import {
   base64Bytes,
@@ -37,6 +37,7 @@ import {
   type LegacyCookieOptions,
   type LegacyReader,
   legacySpec,
+  named,
   opened,
   secretBytes,
   verifyAny,
@@ -92,10 +93,11 @@ export function cookieSession(options: CookieSessionOptions): LegacyReader {
     throw configError('ERR_OPTION_INVALID', `cookieSession: algorithm must be sha1, sha256 or sha512`)
   }
   const verifiers = hmacKeys(secretBytes(keys, 'cookieSession: keys'), hash)
-  const expire = [expireCookie(spec), expireCookie(spec, sigName)]
+  const expire = [spec, named(spec, sigName)]
 
   return {
-    async read(header, config) {
+    [EXTENSION]: 'legacy',
+    async read(header, context) {
       let value = firstCookie(header, name)
       // cookie-session treats an empty value (its own deletion) as no session.
       if (!value) return undefined
@@ -118,7 +120,7 @@ export function cookieSession(options: CookieSessionOptions): LegacyReader {
         if (!(key in Object.prototype) && !RESERVED.has(key))
           data[key] = (parsed as Record<string, unknown>)[key]
       }
-      return opened(config, data, undefined, expire)
+      return opened(context, data, undefined, expire, value)
     },
   }
 }

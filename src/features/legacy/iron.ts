@@ -27,9 +27,9 @@
 // seal is refused once `expiry <= now - 60 s` (iron's default timestampSkewSec). A seal
 // iron-session wrote too big for one cookie is split into `<name>.0` to `<name>.3`.
 
-import { expireCookie } from '../../core/cookie.ts'
 import { base64urlDecode } from '../../core/encoding.ts'
 import { configError } from '../../core/errors.ts'
+import { EXTENSION } from '../../core/extensions.ts'
 import { fail } from '../../core/token.ts'
 import {
   firstCookie,
@@ -37,6 +37,7 @@ import {
   type LegacyCookieOptions,
   type LegacyReader,
   legacySpec,
+  named,
   opened,
   percentDecode,
 } from './reader.ts'
@@ -98,8 +99,9 @@ export function iron(options: IronOptions): LegacyReader {
   }
 
   return {
-    async read(header, config) {
-      const now = config.now()
+    [EXTENSION]: 'legacy',
+    async read(header, context) {
+      const now = context.now()
       const cookie = (name: string) => percentDecode(firstCookie(header, name) ?? '')
       // As iron-session reads it: the whole cookie, or else the chunks up to the first gap.
       let value = cookie(cookieName)
@@ -158,10 +160,11 @@ export function iron(options: IronOptions): LegacyReader {
       const data = text === undefined ? undefined : jsonObject(text)
       if (data === undefined) return fail('legacy-payload')
       return opened(
-        config,
+        context,
         data,
         undefined,
-        present.map((n) => expireCookie(spec, n)),
+        present.map((n) => named(spec, n)),
+        value,
       )
     },
   }

@@ -26,8 +26,8 @@
 // its '=' padding stripped. Flash messages are data keys named `__flash_<key>__`. React Router
 // keeps no time in the cookie: its `maxAge` is the browser's only.
 
-import { expireCookie } from '../../core/cookie.ts'
 import { utf8Decode } from '../../core/encoding.ts'
+import { EXTENSION } from '../../core/extensions.ts'
 import { fail } from '../../core/token.ts'
 import {
   base64Bytes,
@@ -77,10 +77,11 @@ export function reactRouter(options: ReactRouterOptions): LegacyReader {
   const { name = '__session', secrets } = options ?? ({} as ReactRouterOptions)
   const spec = legacySpec(name, options, false)
   const verifiers = hmacKeys(secretBytes(secrets, 'reactRouter: secrets'), 'SHA-256')
-  const expire = [expireCookie(spec)]
+  const expire = [spec]
 
   return {
-    async read(header, config) {
+    [EXTENSION]: 'legacy',
+    async read(header, context) {
       const cookie = firstCookie(header, name)
       // React Router's own deletion writes an empty value: no session.
       if (!cookie) return undefined
@@ -108,7 +109,7 @@ export function reactRouter(options: ReactRouterOptions): LegacyReader {
           writable: true,
         })
       }
-      return opened(config, data, flash, expire)
+      return opened(context, data, flash, expire, value)
     },
   }
 }

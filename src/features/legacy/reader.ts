@@ -2,58 +2,44 @@
 // option takes, and the few helpers each reader needs to find and expire its cookies. The store
 // imports only the types from here, so an app with no legacy reader ships none of this.
 
-import { type CookieSpec, cookieSpec, readSessionCookies } from '../../core/cookie.ts'
+import { type CookieSpec, cookieSpec, MAX_COOKIE_BYTES, readSessionCookies } from '../../core/cookie.ts'
 import { configError } from '../../core/errors.ts'
-import type { SessionConfig } from '../../core/options.ts'
-import type { Loaded } from '../../core/session.ts'
-import { fail, type Result, SESSION_ID_BYTES } from '../../core/token.ts'
+import type { LegacyReader, LegacyResult, ReaderContext } from '../../core/extensions.ts'
+import { fail, SESSION_ID_BYTES } from '../../core/token.ts'
 
-/**
- * A reader of another library's session cookie, for the `legacy` option of
- * `createSessionStore` and `withSession`: made by `cookieSession()`
- * (`sealed-session/legacy/cookie-session`), `iron()` (`sealed-session/legacy/iron`) or
- * `reactRouter()` (`sealed-session/legacy/react-router`).
- */
-export interface LegacyReader {
-  /**
-   * @internal Opens this library's cookie in `header` with that library's checks: `undefined`
-   * when the request carries none, a failure with its reason, or the session as the store
-   * loads it and the `Set-Cookie` values that expire the old cookie(s).
-   */
-  readonly read: (header: string | null, config: SessionConfig) => Promise<LegacyResult | undefined>
-}
-
-/** @internal What a legacy reader found. */
-export type LegacyResult = Result<{
-  readonly loaded: Loaded
-  /** `Set-Cookie` values deleting the old cookie(s), with the path and domain they were set with. */
-  readonly expire: readonly string[]
-}>
+export type { LegacyReader }
 
 /**
  * @internal
- * The session a reader opened, for the store: created now with a new id, its data serialized
- * as the store's serializer does, so it reads as unchanged. `expire` leaves out a cookie under
- * the store's own name: the store's write replaces it, and expiring it would delete ours.
+ * The session a reader opened, for the store: created now, its data serialized as the store's
+ * serializer does (so it reads as unchanged), and an id derived from the old cookie's value, so
+ * that revoking it (by id) holds against every later request carrying that same old cookie.
  */
-export function opened(
-  config: SessionConfig,
+export async function opened(
+  context: ReaderContext,
   data: Record<string, unknown>,
   flash: Record<string, unknown> | undefined,
-  expire: readonly string[],
-): LegacyResult {
+  expire: readonly CookieSpec[],
+  value: string,
+): Promise<LegacyResult> {
   let text: unknown
   try {
-    text = config.serializer.stringify(flash ? [data, flash] : data)
+    text = context.stringify(flash ? [data, flash] : data)
   } catch {}
   if (typeof text !== 'string') return fail('legacy-payload')
-  const now = Math.floor(config.now())
-  const sid = crypto.getRandomValues(new Uint8Array(SESSION_ID_BYTES))
+  const now = Math.floor(context.now())
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value))
+  const sid = new Uint8Array(digest, 0, SESSION_ID_BYTES)
   return {
     ok: true,
-    loaded: { created: now, touched: now, sid, lifetime: undefined, data, flash, text },
-    expire: expire.filter((c) => !c.startsWith(`${config.cookie.name}=`)),
+    loaded: { created: now, touched: now, sid, lifetime: undefined, data, flash, state: undefined, text },
+    expire,
   }
+}
+
+/** @internal A deletion of cookie `name` as `spec` sets it (an old library's chunk or `.sig`). */
+export function named(spec: CookieSpec, name: string): CookieSpec {
+  return { ...spec, name }
 }
 
 /** Where the old library set its cookie: a deletion must name the same path and domain. */
@@ -92,9 +78,13 @@ export function legacySpec(name: unknown, options: LegacyCookieOptions, secure: 
   })
 }
 
-/** @internal The first value of cookie `name` in `header`, as the old libraries read it (first one wins). */
+/**
+ * @internal The first value of cookie `name` in `header`, as the old libraries read it (first one
+ * wins); none past the 4096 bytes a browser keeps, so no oversized value reaches any crypto.
+ */
 export function firstCookie(header: string | null, name: string): string | undefined {
-  return readSessionCookies(header, name, 1).values[0]
+  const value = readSessionCookies(header, name, 1).values[0]
+  return value !== undefined && name.length + 1 + value.length <= MAX_COOKIE_BYTES ? value : undefined
 }
 
 /** @internal `decodeURIComponent` when the value holds a `%`, as the `cookie` and `cookie-es` parsers do. */
