@@ -23,6 +23,7 @@ import {
   ourCookies,
   readLegacy,
 } from './read.ts'
+import { report, warnPlainHttp } from './report.ts'
 import type { JsonValue } from './serializer.ts'
 import {
   type FlashData,
@@ -123,7 +124,7 @@ export function storeOf(config: SessionConfig): StoreCore {
     maxAgeMs: config.maxAgeMs,
     idleMs: config.idleMs,
     sessionCookie: cookie.sessionCookie,
-    save: (s: Session<SessionData>) => commitSession(s).then(ignore),
+    save: async (s: Session<SessionData>) => void (await commitSession(s)),
   }
   const reader = {
     name: cookie.name,
@@ -289,6 +290,7 @@ export function storeOf(config: SessionConfig): StoreCore {
         extras.flatMap((e) => e.headers ?? []),
         implicit,
       )
+      if (commit.private && cookie.parts.secure && slot.request) warnPlainHttp(slot.request)
       slot.saved = { version: h.version, text, commit }
       return commit
     } catch (error) {
@@ -411,24 +413,3 @@ export async function respond<Rest extends unknown[]>(
   }
   return store.apply(session, response)
 }
-
-/**
- * Calls the `onInvalid` hook without waiting for it. Neither a throw nor a rejected promise may
- * turn a bad cookie into a failed request, or reach the process as an unhandled rejection.
- */
-function report(
-  hook: NonNullable<SessionConfig['onInvalid']>,
-  reason: InvalidReason,
-  request: Request | undefined,
-): void {
-  try {
-    const result = hook(reason, request)
-    if (typeof (result as PromiseLike<unknown> | null)?.then === 'function') {
-      ;(result as PromiseLike<unknown>).then(undefined, ignore)
-    }
-  } catch {
-    // Ignored: see above.
-  }
-}
-
-function ignore(): void {}
