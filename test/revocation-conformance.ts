@@ -60,8 +60,6 @@ export function gateOf(
     idleMs: 3 * DAY_MS,
     skewMs: limits.skewMs ?? 60_000,
     secrets: [],
-    now: Date.now,
-    setCookie: () => '',
   })
 }
 
@@ -77,7 +75,7 @@ export function admission(data: Data, issuedAt: number, createdAt = Date.now()):
     isNew: false,
     get: (key: string) => (data as Record<string, unknown>)[key],
   }
-  return { session, issuedAt, header: null, request: undefined, state: {} }
+  return { session, issuedAt, header: null, request: undefined, state: {}, now: Date.now() }
 }
 
 /** A gate's answer, awaited. */

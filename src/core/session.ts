@@ -284,8 +284,8 @@ export class Session<
    * @throws {SessionCommittedError} after the response was committed (`ERR_SESSION_COMMITTED`).
    */
   delete(key: Key<Data>): void {
-    if (!Object.hasOwn(this.#h.data, key)) return this.#assertOpen('delete()')
-    delete this.#change('delete()').data[key]
+    if (Object.hasOwn(this.#h.data, key)) delete this.#change('delete()').data[key]
+    else this.#assertOpen('delete()')
   }
 
   /** Removes all data (the session itself, its id and lifetime, stay). */

@@ -91,7 +91,10 @@ export async function writesOf(
   // A loaded session is sealed again only once every gate vouched for it in this request, so
   // writing often cannot keep a revoked session alive between checks.
   if (lineage && slot.admission !== undefined) {
-    for (const gate of parts.gates) if (gate.sealing && (await gate.sealing(slot.admission))) return NONE
+    // Issued anew by regenerate(): a gate may honour that (revocation's `keep`), or not.
+    const issuedAt = h.created === slot.admission.issuedAt || !h.renewed ? slot.admission.issuedAt : h.created
+    const entry = { ...slot.admission, issuedAt, now }
+    for (const gate of parts.gates) if (gate.sealing && (await gate.sealing(entry))) return NONE
   }
   // Readers require created <= touched. `created` may come from a server whose clock runs up to
   // clockSkew ahead of this one, or from this clock before it stepped back: never seal a

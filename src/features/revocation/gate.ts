@@ -2,13 +2,7 @@
 // (`admit`) and before a session the request loaded is sealed again (`sealing`), and the state it
 // keeps for that session until the response is written.
 
-import type {
-  Admission,
-  GateInstance,
-  GateSetup,
-  Verdict as GateVerdict,
-  SessionView,
-} from '../../core/extensions.ts'
+import type { Admission, GateInstance, GateSetup, Verdict as GateVerdict } from '../../core/extensions.ts'
 import type { Checks, State } from './check.ts'
 import { invalid } from './contract.ts'
 import type { Settings } from './options.ts'
@@ -19,17 +13,6 @@ import type { Settings } from './options.ts'
  * did not answer, `onUnavailable: 'refuse'`); kept unchecked (`'allow'`), never re-sealed.
  */
 export type Verdict = undefined | 'revoked' | 'refused' | 'unchecked'
-
-/** @internal The entry points the core calls until it calls gates through `setup`. */
-export interface EntryPoints {
-  /** @internal At load: may the session be used? */
-  readonly admit: (
-    session: object,
-    config: { skewMs: number; maxAgeMs: number },
-  ) => Verdict | Promise<Verdict>
-  /** @internal Before a loaded session is re-sealed. */
-  readonly sealing: (session: object) => Verdict | Promise<Verdict>
-}
 
 /** @internal What the core tells `setup` that revocation uses. */
 export type StoreLimits = Pick<GateSetup, 'maxAgeMs' | 'skewMs'>
@@ -114,32 +97,4 @@ export function sessionGate<Data extends object>(settings: Settings<Data>, check
 
   const lifetime = () => (maxAgeMs > 0 ? maxAgeMs : MAX_LIFETIME_MS)
   return { states, setup, sealing, lifetime, subjectOf }
-}
-
-/**
- * @internal The `admit(session, config)` and `sealing(session)` the core calls until it calls
- * gates through `setup`: one gate instance per store configuration. Goes when the core calls
- * gates.
- */
-export function entryPoints(gate: SessionGate): EntryPoints {
-  const instances = new WeakMap<object, GateInstance>()
-  const entry = (session: object): Admission => ({
-    session: session as SessionView,
-    issuedAt: (session as SessionView).createdAt,
-    header: null,
-    request: undefined,
-    state: {},
-  })
-  const old = (verdict: GateVerdict): Verdict =>
-    verdict === 'unverified' || verdict === 'unbound' ? 'refused' : verdict
-  const answer = (verdict: GateVerdict | Promise<GateVerdict>) =>
-    verdict instanceof Promise ? verdict.then(old) : old(verdict)
-  return {
-    admit(session, config) {
-      let instance = instances.get(config)
-      if (instance === undefined) instances.set(config, (instance = gate.setup(config)))
-      return answer(instance.admit(entry(session)))
-    },
-    sealing: (session) => answer(gate.sealing(entry(session))),
-  }
 }

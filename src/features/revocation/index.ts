@@ -39,7 +39,7 @@ import { EXTENSION, type Gate, type SessionView } from '../../core/extensions.ts
 import type { Session } from '../../core/session.ts'
 import { Checks } from './check.ts'
 import { invalid } from './contract.ts'
-import { type EntryPoints, type Verdict as EntryVerdict, entryPoints, sessionGate } from './gate.ts'
+import { sessionGate } from './gate.ts'
 import { type RevocationOptions, settingsOf } from './options.ts'
 
 export { RevocationError, type RevocationStore } from './contract.ts'
@@ -103,17 +103,7 @@ export interface Revocation<_Data extends object = Record<string, unknown>> exte
    * subject.
    */
   verify(session: AnySession): Promise<Verification>
-  /** @internal Until the core calls gates: at load, may the session be used? */
-  readonly admit: EntryPoints['admit']
-  /** @internal Until the core calls gates: before a loaded session is re-sealed. */
-  readonly sealing: EntryPoints['sealing']
 }
-
-/**
- * @internal What the `admit` and `sealing` methods answer, until the core calls gates through
- * `setup`.
- */
-export type Verdict = EntryVerdict
 
 /** Kept past a session's end: covers the clocks' skew. */
 const MARGIN_MS = 60_000
@@ -180,8 +170,6 @@ export function revocation<Data extends object = Record<string, unknown>>(
       const verdict = await checks.check(state, state.kept ? session.createdAt : state.issuedAt, true)
       return verdict === undefined ? 'valid' : verdict === 'revoked' ? 'revoked' : 'unverified'
     },
-
-    ...entryPoints(gate),
   }
 
   /** The subject of `target` now, if it is a `Session`. */
