@@ -34,6 +34,8 @@ import './properties.test.ts'
 import './fuzz.test.ts'
 import './revocation.test.ts'
 import './revocation-stores.test.ts'
+import './device-bound.test.ts'
+import './device-bound-input.test.ts'
 // Last: compares every global with the snapshot taken above.
 import './poisoning.test.ts'
 

@@ -14,8 +14,8 @@ export const NAME = 'device-bound'
  * The sealed entry. Short keys: it rides in every session cookie of a bound session.
  * `k`: the device's public key. `b`: the binding id, the DBSC `session_identifier`, named by the
  * bound cookie; it survives `regenerate()` (the device is the same). `t`: when the newest refresh
- * challenge that was used was issued: an older or equal one is refused, so a proof replayed with
- * the current session cookie never refreshes twice.
+ * challenge that was used was issued (0 before the first refresh): an older or equal one is
+ * refused, so a proof replayed with the current session cookie never refreshes twice.
  */
 export interface Binding {
   readonly k: PublicKey

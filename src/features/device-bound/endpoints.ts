@@ -26,7 +26,7 @@ export async function register(request: Request, store: GateStore, context: Cont
   if (found.session.id !== challenge.subject) return refuse(403)
   // Never a second key: a stolen cookie must not re-bind a session to another machine.
   if (found.state[NAME] !== undefined) return refuse(409)
-  const binding: Binding = { k: proof.jwk, b: newBindingId(), t: Math.floor(context.now()) }
+  const binding: Binding = { k: proof.jwk, b: newBindingId(), t: 0 }
   let cookies: readonly string[]
   try {
     cookies = await found.reseal(entryOf(binding))
@@ -51,7 +51,7 @@ export async function refresh(request: Request, store: GateStore, context: Conte
   // Logged out, expired, revoked, never bound, or bound by another login: the browser's DBSC
   // session for it ends here (any 4xx but 403).
   if (!found || !binding || binding.b !== id) return refuse(401)
-  if (!request.headers.has('secure-session-response')) return challenge(context, id)
+  if (!request.headers.has('secure-session-response')) return challenge(context, binding)
   const proof = readProof(request)
   if (typeof proof === 'number') return refuse(proof)
   // At refresh the key is the sealed one: a proof bringing its own is not a refresh.
@@ -59,7 +59,7 @@ export async function refresh(request: Request, store: GateStore, context: Conte
   const opened = await context.tokens.open('refresh', proof.jti)
   // Expired, for another session, or already used: sign a fresh one (a browser can resend an
   // old proof when an earlier answer had no body).
-  if (!opened || opened.subject !== id || opened.issuedAt <= binding.t) return challenge(context, id)
+  if (!opened || opened.subject !== id || opened.issuedAt <= binding.t) return challenge(context, binding)
   if (!(await verifyProof(proof, binding.k))) return refuse(400)
   return renew(found, { ...binding, t: opened.issuedAt }, context)
 }
@@ -69,10 +69,13 @@ async function renew(found: GateSession, binding: Binding, context: Context): Pr
   return instructions(context, binding.b, [...cookies, await boundCookie(context, binding.b)])
 }
 
-/** A 403 asking for a proof of a fresh challenge for binding `id`. */
-async function challenge(context: Context, id: string): Promise<Response> {
-  const token = await context.tokens.seal('refresh', id, context.challengeMs)
-  return refuse(403, [['Secure-Session-Challenge', challengeHeader(token, id)]])
+/**
+ * A 403 asking for a proof of a fresh challenge. Issued after the last one used, even on a clock
+ * that stands still (Workers freeze it within a request), so it is never refused as a replay.
+ */
+async function challenge(context: Context, binding: Binding): Promise<Response> {
+  const token = await context.tokens.seal('refresh', binding.b, context.challengeMs, binding.t)
+  return refuse(403, [['Secure-Session-Challenge', challengeHeader(token, binding.b)]])
 }
 
 /** The JSON session instructions, with the cookies that go with them. */

@@ -25,7 +25,8 @@ export interface Opened {
 
 /** Seals and opens the binding's tokens for one store. */
 export interface Tokens {
-  seal(kind: TokenKind, subject: string, ttlMs: number): Promise<string>
+  /** `issuedAt` is now, or `after + 1` when that is later (see refresh challenges). */
+  seal(kind: TokenKind, subject: string, ttlMs: number, after?: number): Promise<string>
   /** The content, or `undefined` for anything not authentic, not of `kind`, or expired. */
   open(kind: TokenKind, token: string): Promise<Opened | undefined>
 }
@@ -49,8 +50,8 @@ export function tokensOf(secrets: readonly Uint8Array[], cookieName: string, now
   const additionalData = (header: string, kind: TokenKind) =>
     encoder.encode(`${header} ${kind} ${cookieName}`)
   return {
-    async seal(kind, subject, ttlMs) {
-      const issuedAt = Math.floor(now())
+    async seal(kind, subject, ttlMs, after = Number.NEGATIVE_INFINITY) {
+      const issuedAt = Math.max(Math.floor(now()), after + 1)
       const plaintext = encoder.encode(JSON.stringify([subject, issuedAt + ttlMs, issuedAt]))
       const { id, key } = (await keys())[0]!
       const header = `d1${id}`
