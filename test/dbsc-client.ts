@@ -1,8 +1,10 @@
 // A DBSC browser made of WebCrypto (a P-256 key pair and the ES256 proofs it signs), and what the
 // device-bound endpoint tests drive the gate with: its setup, and a session the endpoint opens.
 
+import { commitOf } from '../src/core/commit.ts'
+import { cookieSpec } from '../src/core/cookie.ts'
 import { base64urlEncode } from '../src/core/encoding.ts'
-import type { GateInstance, GateStore } from '../src/core/extensions.ts'
+import type { GateCookie, GateInstance, GateStore } from '../src/core/extensions.ts'
 import { type DeviceBoundOptions, deviceBound } from '../src/features/device-bound/index.ts'
 import { bytes, SECRET } from './helpers.ts'
 
@@ -49,11 +51,12 @@ export async function device(): Promise<Device & { readonly privateKey: CryptoKe
   }
 }
 
-/** The Set-Cookie attributes the double's store writes. */
+/** The attributes of the store's cookies (the defaults), as DBSC's instructions spell them. */
 export const ATTRIBUTES = 'Path=/; HttpOnly; Secure; SameSite=Lax'
+const SPEC = cookieSpec()
 
 /** A gate set up as a store with cookie `session` and the test secret would set it up. */
-export function gateFor(options: DeviceBoundOptions = {}, now: () => number = Date.now) {
+export function gateFor(options: DeviceBoundOptions = {}) {
   const binding = deviceBound(options)
   const gate: GateInstance = binding.setup({
     cookieName: 'session',
@@ -61,9 +64,6 @@ export function gateFor(options: DeviceBoundOptions = {}, now: () => number = Da
     idleMs: 14 * 86_400_000,
     skewMs: 60_000,
     secrets: [bytes(SECRET)],
-    now,
-    setCookie: (name, value, maxAge) =>
-      `${name}=${value}; ${ATTRIBUTES}${maxAge === undefined ? '' : `; Max-Age=${maxAge}`}`,
   })
   return { binding, gate }
 }
@@ -74,10 +74,11 @@ export function view(id: string, isNew = false) {
 }
 
 /**
- * The core's side of an endpoint: `open` gives the session the request carries (or none), and
- * `reseal` records the state the endpoint sealed, answering with a stand-in session cookie.
+ * The core's side of an endpoint at time `now`: `open` gives the session the request carries (or
+ * none), and `reseal` records the state the endpoint sealed, answering with the commit of a
+ * stand-in session cookie and the gate's own cookies.
  */
-export function storeWith(session: ReturnType<typeof view> | undefined, entry?: unknown) {
+export function storeWith(session: ReturnType<typeof view> | undefined, entry?: unknown, now = Date.now()) {
   const sealed: unknown[] = []
   const store: GateStore = {
     async open() {
@@ -85,9 +86,11 @@ export function storeWith(session: ReturnType<typeof view> | undefined, entry?: 
       return {
         session,
         state: entry === undefined ? {} : { 'device-bound': entry },
-        async reseal(state: unknown) {
+        now,
+        async reseal(state: unknown, cookies: readonly GateCookie[] = []) {
           sealed.push(state)
-          return [`session=resealed-${sealed.length}; ${ATTRIBUTES}`]
+          const ours = { spec: SPEC, name: 'session', value: `resealed-${sealed.length}`, maxAge: 86_400 }
+          return commitOf([ours, ...cookies.map((c) => ({ spec: SPEC, ...c }))], [], false)
         },
       }
     },

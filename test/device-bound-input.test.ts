@@ -21,16 +21,17 @@ const b64 = (text: string) => btoa(text).replace(/\+/g, '-').replace(/\//g, '_')
 /** A gate, a device, a registration challenge for session SID, and a bound entry for refreshes. */
 async function fixture() {
   const time = clock()
-  const g = gateFor({}, time.now)
+  const g = gateFor({})
   const browser = await device()
   const session = view(SID)
   g.binding.bind(session)
-  const extras = await g.gate.committing!({ session, destroyed: false, state: {}, request: undefined })
+  const now = time.now()
+  const extras = await g.gate.committing!({ session, destroyed: false, state: {}, request: undefined, now })
   const registration = challengeIn(extras!.headers![0]![1])
   const entry = { k: { x: browser.jwk.x, y: browser.jwk.y }, b: 'BBBBBBBBBBBBBBBB', t: 0 }
   const first = await g.gate.route!(
     post(REFRESH, { 'Sec-Secure-Session-Id': entry.b }),
-    storeWith(view(SID), entry).store,
+    storeWith(view(SID), entry, now).store,
   )
   const refresh = challengeIn(first!.headers.get('secure-session-challenge'))
   return { ...g, time, browser, registration, refresh, entry }
@@ -81,9 +82,9 @@ describe('device-bound › bad input', () => {
       `"${good}`,
       `${good}x`.repeat(8),
     ]) {
-      await refused(f, REGISTER, reg(jwt), storeWith(view(SID)), 400)
+      await refused(f, REGISTER, reg(jwt), storeWith(view(SID), undefined, f.time.now()), 400)
     }
-    await refused(f, REGISTER, {}, storeWith(view(SID)), 400)
+    await refused(f, REGISTER, {}, storeWith(view(SID), undefined, f.time.now()), 400)
   })
 
   test('a wrong algorithm or type, or a key that is not a public P-256 JWK, gets 400', async () => {
@@ -105,52 +106,94 @@ describe('device-bound › bad input', () => {
     ]
     for (const options of cases) {
       const jwt = await f.browser.proof(f.registration, { withKey: true, ...options })
-      await refused(f, REGISTER, reg(jwt), storeWith(view(SID)), 400)
+      await refused(f, REGISTER, reg(jwt), storeWith(view(SID), undefined, f.time.now()), 400)
     }
-    await refused(f, REGISTER, reg(await f.browser.proof(f.registration)), storeWith(view(SID)), 400)
+    await refused(
+      f,
+      REGISTER,
+      reg(await f.browser.proof(f.registration)),
+      storeWith(view(SID), undefined, f.time.now()),
+      400,
+    )
   })
 
   test('a signature by another key, at registration or refresh, gets 400', async () => {
     const f = await fixture()
     const other = await device()
     const forged = await f.browser.proof(f.registration, { withKey: true, signer: other.privateKey })
-    await refused(f, REGISTER, reg(forged), storeWith(view(SID)), 400)
+    await refused(f, REGISTER, reg(forged), storeWith(view(SID), undefined, f.time.now()), 400)
     const theirs = await other.proof(f.refresh)
-    await refused(f, REFRESH, ref(f, theirs), storeWith(view(SID), f.entry), 400)
+    await refused(f, REFRESH, ref(f, theirs), storeWith(view(SID), f.entry, f.time.now()), 400)
   })
 
   test('an expired, foreign or misused challenge is refused', async () => {
     const f = await fixture()
     const proof = (jti: string) => f.browser.proof(jti, { withKey: true })
-    const other = gateFor({}, f.time.now)
+    const other = gateFor({})
     const session = view(SID)
     other.binding.bind(session)
-    await refused(f, REGISTER, reg(await proof(f.refresh)), storeWith(view(SID)), 403)
-    await refused(f, REGISTER, reg(await proof('d1AAAA.AAAA')), storeWith(view(SID)), 403)
-    await refused(f, REGISTER, reg(await proof(f.registration)), storeWith(view('another-session')), 403)
+    await refused(
+      f,
+      REGISTER,
+      reg(await proof(f.refresh)),
+      storeWith(view(SID), undefined, f.time.now()),
+      403,
+    )
+    await refused(
+      f,
+      REGISTER,
+      reg(await proof('d1AAAA.AAAA')),
+      storeWith(view(SID), undefined, f.time.now()),
+      403,
+    )
+    await refused(
+      f,
+      REGISTER,
+      reg(await proof(f.registration)),
+      storeWith(view('another-session'), undefined, f.time.now()),
+      403,
+    )
     f.time.advance(120_000)
-    await refused(f, REGISTER, reg(await proof(f.registration)), storeWith(view(SID)), 403)
+    await refused(
+      f,
+      REGISTER,
+      reg(await proof(f.registration)),
+      storeWith(view(SID), undefined, f.time.now()),
+      403,
+    )
   })
 
   test('registration with no session, a new one, or one already bound is refused', async () => {
     const f = await fixture()
     const jwt = await f.browser.proof(f.registration, { withKey: true })
-    await refused(f, REGISTER, reg(jwt), storeWith(undefined), 401)
-    await refused(f, REGISTER, reg(jwt), storeWith(view(SID, true)), 401)
-    await refused(f, REGISTER, reg(jwt), storeWith(view(SID), f.entry), 409)
+    await refused(f, REGISTER, reg(jwt), storeWith(undefined, undefined, f.time.now()), 401)
+    await refused(f, REGISTER, reg(jwt), storeWith(view(SID, true), undefined, f.time.now()), 401)
+    await refused(f, REGISTER, reg(jwt), storeWith(view(SID), f.entry, f.time.now()), 409)
   })
 
   test('a body, or a huge header, is refused unread', async () => {
     const f = await fixture()
     const jwt = await f.browser.proof(f.registration, { withKey: true })
-    await refused(f, REGISTER, { ...reg(jwt), 'Content-Length': '10485760' }, storeWith(view(SID)), 413)
-    await refused(f, REFRESH, { ...ref(f), 'Content-Length': '1' }, storeWith(view(SID), f.entry), 413)
-    await refused(f, REGISTER, reg('a'.repeat(100_000)), storeWith(view(SID)), 400)
+    await refused(
+      f,
+      REGISTER,
+      { ...reg(jwt), 'Content-Length': '10485760' },
+      storeWith(view(SID), undefined, f.time.now()),
+      413,
+    )
+    await refused(
+      f,
+      REFRESH,
+      { ...ref(f), 'Content-Length': '1' },
+      storeWith(view(SID), f.entry, f.time.now()),
+      413,
+    )
+    await refused(f, REGISTER, reg('a'.repeat(100_000)), storeWith(view(SID), undefined, f.time.now()), 400)
     await refused(
       f,
       REFRESH,
       { 'Sec-Secure-Session-Id': 'b'.repeat(100_000) },
-      storeWith(view(SID), f.entry),
+      storeWith(view(SID), f.entry, f.time.now()),
       400,
     )
   })
@@ -158,32 +201,38 @@ describe('device-bound › bad input', () => {
   test('refresh: a jwk in the header, a missing id, or an unknown, revoked or other session', async () => {
     const f = await fixture()
     const withKey = await f.browser.proof(f.refresh, { withKey: true })
-    await refused(f, REFRESH, ref(f, withKey), storeWith(view(SID), f.entry), 400)
-    await refused(f, REFRESH, { 'Secure-Session-Response': withKey }, storeWith(view(SID), f.entry), 400)
+    await refused(f, REFRESH, ref(f, withKey), storeWith(view(SID), f.entry, f.time.now()), 400)
+    await refused(
+      f,
+      REFRESH,
+      { 'Secure-Session-Response': withKey },
+      storeWith(view(SID), f.entry, f.time.now()),
+      400,
+    )
     const proof = await f.browser.proof(f.refresh)
     // Unknown or revoked: the store opens no session (revocation is one of the gates it runs).
-    await refused(f, REFRESH, ref(f, proof), storeWith(undefined), 401)
-    await refused(f, REFRESH, ref(f, proof), storeWith(view(SID)), 401)
+    await refused(f, REFRESH, ref(f, proof), storeWith(undefined, undefined, f.time.now()), 401)
+    await refused(f, REFRESH, ref(f, proof), storeWith(view(SID), undefined, f.time.now()), 401)
     await refused(
       f,
       REFRESH,
       { ...ref(f, proof), 'Sec-Secure-Session-Id': 'CCCCCCCCCCCCCCCC' },
-      storeWith(view(SID), f.entry),
+      storeWith(view(SID), f.entry, f.time.now()),
       401,
     )
-    await refused(f, REFRESH, ref(f, proof), storeWith(view(SID), { b: f.entry.b }), 401)
+    await refused(f, REFRESH, ref(f, proof), storeWith(view(SID), { b: f.entry.b }, f.time.now()), 401)
   })
 
   test('refresh: an expired or replayed challenge gets 403 with a fresh one and nothing else', async () => {
     const f = await fixture()
     const proof = await f.browser.proof(f.refresh)
-    const used = storeWith(view(SID), { ...f.entry, t: Number.MAX_SAFE_INTEGER - 1 })
+    const used = storeWith(view(SID), { ...f.entry, t: Number.MAX_SAFE_INTEGER - 1 }, f.time.now())
     const replay = (await f.gate.route!(post(REFRESH, ref(f, proof)), used.store))!
     equal(replay.status, 403)
     ok(challengeIn(replay.headers.get('secure-session-challenge')) !== f.refresh)
     equal(used.sealed.length, 0)
     f.time.advance(120_000)
-    const late = storeWith(view(SID), f.entry)
+    const late = storeWith(view(SID), f.entry, f.time.now())
     equal((await f.gate.route!(post(REFRESH, ref(f, proof)), late.store))!.status, 403)
     equal(late.sealed.length, 0)
   })
@@ -193,7 +242,7 @@ describe('device-bound › bad input', () => {
     const proof = await f.browser.proof(f.refresh)
     for (let i = 0; i < proof.length; i++) {
       const c = proof[i] === 'A' ? 'B' : 'A'
-      const store = storeWith(view(SID), f.entry)
+      const store = storeWith(view(SID), f.entry, f.time.now())
       const response = (await f.gate.route!(
         post(REFRESH, ref(f, proof.slice(0, i) + c + proof.slice(i + 1))),
         store.store,
@@ -206,18 +255,14 @@ describe('device-bound › bad input', () => {
 
 describe('device-bound › parts', () => {
   test('tokens open only for their kind, cookie name and secrets; older secrets still open', async () => {
-    const time = clock()
-    const tokens = tokensOf([bytes(SECRET)], 'session', time.now)
-    const token = await tokens.seal('bound', 'id', 1000)
-    deepEqual(await tokens.open('bound', token), {
-      subject: 'id',
-      expiresAt: time.now() + 1000,
-      issuedAt: time.now(),
-    })
-    equal(await tokens.open('refresh', token), undefined)
-    equal(await tokensOf([bytes(SECRET)], 'other', time.now).open('bound', token), undefined)
-    equal(await tokensOf([bytes(OTHER_SECRET)], 'session', time.now).open('bound', token), undefined)
-    ok(await tokensOf([bytes(OLD_SECRET), bytes(SECRET)], 'session', time.now).open('bound', token))
+    const t = clock().now()
+    const tokens = tokensOf([bytes(SECRET)], 'session')
+    const token = await tokens.seal('bound', 'id', 1000, t)
+    deepEqual(await tokens.open('bound', token, t), { subject: 'id', expiresAt: t + 1000, issuedAt: t })
+    equal(await tokens.open('refresh', token, t), undefined)
+    equal(await tokensOf([bytes(SECRET)], 'other').open('bound', token, t), undefined)
+    equal(await tokensOf([bytes(OTHER_SECRET)], 'session').open('bound', token, t), undefined)
+    ok(await tokensOf([bytes(OLD_SECRET), bytes(SECRET)], 'session').open('bound', token, t))
     for (const bad of [
       '',
       token.slice(0, -1),
@@ -225,12 +270,11 @@ describe('device-bound › parts', () => {
       token.replace('d1', 't1'),
       'd1'.padEnd(300, 'A'),
     ]) {
-      equal(await tokens.open('bound', bad), undefined)
+      equal(await tokens.open('bound', bad, t), undefined)
     }
-    time.advance(999)
-    ok(await tokens.open('bound', token))
-    time.advance(1)
-    equal(await tokens.open('bound', token), undefined)
+    ok(await tokens.open('bound', token, t + 999))
+    equal(await tokens.open('bound', token, t + 1000), undefined)
+    equal(await tokens.open('bound', token, Number.NaN), undefined)
   })
 
   test('parseProof names the failure; verifyProof checks the key', async () => {

@@ -20,20 +20,26 @@ const REFRESH = '/__session/dbsc/refresh'
 const SID = 'AAAAAAAAAAAAAAAA'
 
 /** A login: the session `SID` marked by bind(), committed; gives the registration challenge. */
-async function login(gate: ReturnType<typeof gateFor>) {
+async function login(gate: ReturnType<typeof gateFor>, now = T0) {
   const session = view(SID)
   gate.binding.bind(session)
-  const extras = await gate.gate.committing!({ session, destroyed: false, state: {}, request: undefined })
+  const extras = await gate.gate.committing!({
+    session,
+    destroyed: false,
+    state: {},
+    request: undefined,
+    now,
+  })
   const header = extras?.headers?.find(([name]) => name === 'Secure-Session-Registration')?.[1]
   return { header, challenge: challengeIn(header) }
 }
 
 /** A registered session: its sealed state entry and its first bound cookie. */
 async function registered(time = clock()) {
-  const g = gateFor({}, time.now)
+  const g = gateFor({})
   const browser = await device()
-  const { challenge } = await login(g)
-  const { store, sealed } = storeWith(view(SID))
+  const { challenge } = await login(g, time.now())
+  const { store, sealed } = storeWith(view(SID), undefined, time.now())
   const response = await g.gate.route!(
     post(REGISTER, { 'Secure-Session-Response': `"${await browser.proof(challenge, { withKey: true })}"` }),
     store,
@@ -50,6 +56,7 @@ function admit(r: Awaited<ReturnType<typeof registered>>, cookie: string | null,
     header: cookie,
     request,
     state: { 'device-bound': r.entry },
+    now: r.time.now(),
   })
 }
 
@@ -88,6 +95,7 @@ describe('device-bound', () => {
       destroyed: false,
       state: {},
       request: undefined,
+      now: T0,
     })
     equal(plain, undefined)
     const r = await registered()
@@ -98,6 +106,7 @@ describe('device-bound', () => {
       destroyed: false,
       state: { 'device-bound': r.entry },
       request: undefined,
+      now: T0,
     })
     equal(again, undefined)
   })
@@ -109,7 +118,7 @@ describe('device-bound', () => {
     deepEqual(Object.keys(r.entry).sort(), ['b', 'k', 't'])
     deepEqual((r.entry as unknown as { k: unknown }).k, { x: r.browser.jwk.x, y: r.browser.jwk.y })
     const bound = r.response.headers.getSetCookie().find((c) => c.startsWith('session-bound='))!
-    match(bound, /; Max-Age=600$/)
+    match(bound, /; Max-Age=600;/)
     ok(setCookieOf(r.response, 'session'), 'the session is re-sealed with the key')
     deepEqual(await r.response.json(), {
       session_identifier: r.entry.b,
@@ -144,7 +153,7 @@ describe('device-bound', () => {
 
   test('a session that never registered carries on; an unreadable entry is unbound', async () => {
     const { gate } = gateFor()
-    const entry = { session: view(SID), issuedAt: T0, header: null, request: undefined }
+    const entry = { session: view(SID), issuedAt: T0, header: null, request: undefined, now: T0 }
     equal(await gate.admit({ ...entry, state: {} }), undefined)
     equal(await gate.admit({ ...entry, state: { 'device-bound': { b: 1 } } }), 'unbound')
   })
@@ -153,7 +162,7 @@ describe('device-bound', () => {
     const r = await registered()
     const skipped = (id: string) => ({ 'Secure-Session-Skipped': `unreachable;session_identifier="${id}"` })
     equal(await admit(r, null, skipped(r.entry.b)), 'unbound')
-    const lenient = { ...r, ...gateFor({ mode: 'lenient' }, r.time.now) }
+    const lenient = { ...r, ...gateFor({ mode: 'lenient' }) }
     equal(await admit(lenient, null, skipped(r.entry.b)), 'unchecked')
     equal(await admit(lenient, null, skipped('another-binding')), 'unbound')
     equal(await admit(lenient, null), 'unbound')
@@ -162,8 +171,14 @@ describe('device-bound', () => {
   test('destroy() expires the bound cookie and drops the binding', async () => {
     const { gate } = gateFor()
     const state: Record<string, unknown> = { 'device-bound': { k: {}, b: 'x', t: 0 } }
-    const extras = await gate.committing!({ session: view(SID), destroyed: true, state, request: undefined })
-    deepEqual(extras?.setCookie, [`session-bound=; ${ATTRIBUTES}; Max-Age=0`])
+    const extras = await gate.committing!({
+      session: view(SID),
+      destroyed: true,
+      state,
+      request: undefined,
+      now: T0,
+    })
+    deepEqual(extras?.cookies, [{ name: 'session-bound', value: '', maxAge: 0 }])
     equal(state['device-bound'], undefined)
   })
 

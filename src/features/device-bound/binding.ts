@@ -3,7 +3,7 @@
 
 import { readSessionCookies } from '../../core/cookie.ts'
 import { base64urlEncode } from '../../core/encoding.ts'
-import type { GateSetup } from '../../core/extensions.ts'
+import type { GateCookie } from '../../core/extensions.ts'
 import { type PublicKey, publicKeyOf } from './jwt.ts'
 import type { Tokens } from './tokens.ts'
 
@@ -26,16 +26,12 @@ export interface Binding {
 /** What the gate and its endpoints share, per store. */
 export interface Context {
   readonly tokens: Tokens
-  /** The bound cookie's name. */
+  /** The bound cookie's name (written with the session cookie's attributes). */
   readonly cookie: string
-  /** Its attributes as DBSC's session instructions spell them (`Path=/; Secure; ...`). */
-  readonly attributes: string
-  readonly setCookie: GateSetup['setCookie']
   readonly registerPath: string
   readonly refreshPath: string
   readonly lifetimeMs: number
   readonly challengeMs: number
-  readonly now: () => number
 }
 
 /** A binding id: 12 random bytes, 16 base64url characters. */
@@ -62,20 +58,25 @@ export function entryOf(binding: Binding): Binding {
   return { k: { x: binding.k.x, y: binding.k.y }, b: binding.b, t: binding.t }
 }
 
-/** Whether `header` carries a bound cookie for binding `id` that is authentic and unexpired. */
-export async function hasBoundCookie(context: Context, header: string | null, id: string): Promise<boolean> {
+/** Whether `header` carries a bound cookie for binding `id` that is authentic and unexpired at `now`. */
+export async function hasBoundCookie(
+  context: Context,
+  header: string | null,
+  id: string,
+  now: number,
+): Promise<boolean> {
   // A few candidates at most: stale copies under other paths can coexist with the current one.
   for (const value of readSessionCookies(header, context.cookie, 4).values) {
-    const opened = await context.tokens.open('bound', value)
+    const opened = await context.tokens.open('bound', value, now)
     if (opened?.subject === id) return true
   }
   return false
 }
 
-/** The `Set-Cookie` value of a fresh bound cookie for binding `id`. */
-export async function boundCookie(context: Context, id: string): Promise<string> {
-  const value = await context.tokens.seal('bound', id, context.lifetimeMs)
-  return context.setCookie(context.cookie, value, context.lifetimeMs / 1000)
+/** A fresh bound cookie for binding `id`, valid `lifetime` from `now`. */
+export async function boundCookie(context: Context, id: string, now: number): Promise<GateCookie> {
+  const value = await context.tokens.seal('bound', id, context.lifetimeMs, now)
+  return { name: context.cookie, value, maxAge: context.lifetimeMs / 1000 }
 }
 
 /**

@@ -3,9 +3,19 @@
 // no cookie: never a 500, never a session. Status codes follow what the browser does with them:
 // 403 with a `Secure-Session-Challenge` makes it sign again; any other 4xx ends its session.
 
+import { applyCommit, type SessionCommit } from '../../core/commit.ts'
 import { CookieTooLargeError } from '../../core/errors.ts'
 import type { GateSession, GateStore } from '../../core/extensions.ts'
-import { type Binding, bindingOf, boundCookie, type Context, entryOf, NAME, newBindingId } from './binding.ts'
+import {
+  attributesOf,
+  type Binding,
+  bindingOf,
+  boundCookie,
+  type Context,
+  entryOf,
+  NAME,
+  newBindingId,
+} from './binding.ts'
 import { challengeHeader, readString } from './headers.ts'
 import { type Proof, parseProof, verifyProof } from './jwt.ts'
 
@@ -16,26 +26,24 @@ export async function register(request: Request, store: GateStore, context: Cont
   if (typeof proof === 'number') return refuse(proof)
   // At registration the key comes with the proof; `authorization` is never asked for.
   if (!proof.jwk || proof.authorization !== undefined) return refuse(400)
-  const challenge = await context.tokens.open('register', proof.jti)
-  if (!challenge) return refuse(403)
-  if (!(await verifyProof(proof, proof.jwk))) return refuse(400)
   const found = await store.open(request)
   if (!found || found.session.isNew) return refuse(401)
+  const challenge = await context.tokens.open('register', proof.jti, found.now)
+  if (!challenge) return refuse(403)
+  if (!(await verifyProof(proof, proof.jwk))) return refuse(400)
   // Sealed to the session it was issued to: a copy of the cookie alone cannot register a key, and
   // a challenge from one login does not bind another session.
   if (found.session.id !== challenge.subject) return refuse(403)
   // Never a second key: a stolen cookie must not re-bind a session to another machine.
   if (found.state[NAME] !== undefined) return refuse(409)
   const binding: Binding = { k: proof.jwk, b: newBindingId(), t: 0 }
-  let cookies: readonly string[]
   try {
-    cookies = await found.reseal(entryOf(binding))
+    return await renew(found, binding, context)
   } catch (error) {
     // The session is too big to carry a key: it carries on unbound, as in a browser without DBSC.
     if (error instanceof CookieTooLargeError) return refuse(413)
     throw error
   }
-  return instructions(context, binding.b, [...cookies, await boundCookie(context, binding.b)])
 }
 
 /**
@@ -51,45 +59,52 @@ export async function refresh(request: Request, store: GateStore, context: Conte
   // Logged out, expired, revoked, never bound, or bound by another login: the browser's DBSC
   // session for it ends here (any 4xx but 403).
   if (!found || !binding || binding.b !== id) return refuse(401)
-  if (!request.headers.has('secure-session-response')) return challenge(context, binding)
+  if (!request.headers.has('secure-session-response')) return challenge(context, binding, found.now)
   const proof = readProof(request)
   if (typeof proof === 'number') return refuse(proof)
   // At refresh the key is the sealed one: a proof bringing its own is not a refresh.
   if (proof.jwk || proof.authorization !== undefined) return refuse(400)
-  const opened = await context.tokens.open('refresh', proof.jti)
+  const opened = await context.tokens.open('refresh', proof.jti, found.now)
   // Expired, for another session, or already used: sign a fresh one (a browser can resend an
   // old proof when an earlier answer had no body).
-  if (!opened || opened.subject !== id || opened.issuedAt <= binding.t) return challenge(context, binding)
+  if (!opened || opened.subject !== id || opened.issuedAt <= binding.t) {
+    return challenge(context, binding, found.now)
+  }
   if (!(await verifyProof(proof, binding.k))) return refuse(400)
   return renew(found, { ...binding, t: opened.issuedAt }, context)
 }
 
+/** The session re-sealed with `binding`, a new bound cookie, and the session instructions. */
 async function renew(found: GateSession, binding: Binding, context: Context): Promise<Response> {
-  const cookies = await found.reseal(entryOf(binding))
-  return instructions(context, binding.b, [...cookies, await boundCookie(context, binding.b)])
+  const commit = await found.reseal(entryOf(binding), [await boundCookie(context, binding.b, found.now)])
+  return instructions(context, binding.b, commit)
 }
 
 /**
  * A 403 asking for a proof of a fresh challenge. Issued after the last one used, even on a clock
  * that stands still (Workers freeze it within a request), so it is never refused as a replay.
  */
-async function challenge(context: Context, binding: Binding): Promise<Response> {
-  const token = await context.tokens.seal('refresh', binding.b, context.challengeMs, binding.t)
+async function challenge(context: Context, binding: Binding, now: number): Promise<Response> {
+  const token = await context.tokens.seal('refresh', binding.b, context.challengeMs, now, binding.t)
   return refuse(403, [['Secure-Session-Challenge', challengeHeader(token, binding.b)]])
 }
 
-/** The JSON session instructions, with the cookies that go with them. */
-function instructions(context: Context, id: string, cookies: readonly string[]): Response {
+/**
+ * The JSON session instructions, with the commit that goes with them. The bound cookie's
+ * attributes are read off its own `Set-Cookie`, so they match what the browser stores.
+ */
+function instructions(context: Context, id: string, commit: SessionCommit): Response {
+  const line = commit.setCookie.find((c) => c.startsWith(`${context.cookie}=`)) ?? ''
   const body = JSON.stringify({
     session_identifier: id,
     refresh_url: context.refreshPath,
     // No `origin`: the browser takes the endpoint's own, which stays right behind a proxy that
     // terminates TLS (the request's URL there says http).
     scope: { include_site: false, scope_specification: [] },
-    credentials: [{ type: 'cookie', name: context.cookie, attributes: context.attributes }],
+    credentials: [{ type: 'cookie', name: context.cookie, attributes: attributesOf(line) }],
   })
   const headers = new Headers({ 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
-  for (const cookie of cookies) headers.append('Set-Cookie', cookie)
+  applyCommit(headers, commit)
   return new Response(body, { status: 200, headers })
 }
 

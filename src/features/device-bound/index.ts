@@ -58,7 +58,7 @@ import {
   type Verdict,
 } from '../../core/extensions.ts'
 import type { Session } from '../../core/session.ts'
-import { attributesOf, bindingOf, type Context, hasBoundCookie, NAME } from './binding.ts'
+import { bindingOf, type Context, hasBoundCookie, NAME } from './binding.ts'
 import { refresh, register } from './endpoints.ts'
 import { registrationHeader, skippedFor } from './headers.ts'
 import { tokensOf } from './tokens.ts'
@@ -110,9 +110,7 @@ export interface DeviceBoundOptions {
  * What {@link deviceBound} returns: pass it as the `deviceBinding` option of the session, and call
  * {@link DeviceBinding.bind} at login.
  */
-export interface DeviceBinding extends Gate {
-  /** @internal */
-  readonly name: typeof NAME
+export interface DeviceBinding extends Gate<'device-bound'> {
   /**
    * Asks the browser to bind `session` to a key on its device: the response that commits the
    * session carries a `Secure-Session-Registration` header with a challenge sealed to the
@@ -229,15 +227,12 @@ function instance(store: GateSetup, options: Resolved, marked: WeakSet<object>):
     )
   }
   const context: Context = {
-    tokens: tokensOf(store.secrets, store.cookieName, store.now),
+    tokens: tokensOf(store.secrets, store.cookieName),
     cookie,
-    attributes: attributesOf(store.setCookie(cookie, 'v', undefined)),
-    setCookie: store.setCookie,
     registerPath: options.registerPath,
     refreshPath: options.refreshPath,
     lifetimeMs: options.lifetime * 1000,
     challengeMs: options.challengeTtl * 1000,
-    now: store.now,
   }
   const lenient = options.mode === 'lenient'
   return {
@@ -261,7 +256,7 @@ async function admit(context: Context, entry: Admission, lenient: boolean): Prom
   const binding = bindingOf(entry.state[NAME])
   if (binding === undefined) return undefined
   if (binding === null) return 'unbound'
-  if (await hasBoundCookie(context, entry.header, binding.b)) return undefined
+  if (await hasBoundCookie(context, entry.header, binding.b, entry.now)) return undefined
   const skipped = entry.request?.headers.get('secure-session-skipped') ?? null
   return lenient && skippedFor(skipped, binding.b) ? 'unchecked' : 'unbound'
 }
@@ -278,9 +273,9 @@ async function committing(
 ): Promise<CommitExtras | undefined> {
   if (entry.destroyed) {
     delete entry.state[NAME]
-    return { setCookie: [context.setCookie(context.cookie, '', 0)] }
+    return { cookies: [{ name: context.cookie, value: '', maxAge: 0 }] }
   }
   if (!marked.has(entry.session) || entry.state[NAME] !== undefined) return undefined
-  const challenge = await context.tokens.seal('register', entry.session.id, context.challengeMs)
+  const challenge = await context.tokens.seal('register', entry.session.id, context.challengeMs, entry.now)
   return { headers: [['Secure-Session-Registration', registrationHeader(context.registerPath, challenge)]] }
 }

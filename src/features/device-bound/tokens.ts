@@ -23,12 +23,12 @@ export interface Opened {
   readonly issuedAt: number
 }
 
-/** Seals and opens the binding's tokens for one store. */
+/** Seals and opens the binding's tokens for one store; `now` is the request's clock, in ms. */
 export interface Tokens {
-  /** `issuedAt` is now, or `after + 1` when that is later (see refresh challenges). */
-  seal(kind: TokenKind, subject: string, ttlMs: number, after?: number): Promise<string>
-  /** The content, or `undefined` for anything not authentic, not of `kind`, or expired. */
-  open(kind: TokenKind, token: string): Promise<Opened | undefined>
+  /** `issuedAt` is `now`, or `after + 1` when that is later (see refresh challenges). */
+  seal(kind: TokenKind, subject: string, ttlMs: number, now: number, after?: number): Promise<string>
+  /** The content, or `undefined` for anything not authentic, not of `kind`, or expired at `now`. */
+  open(kind: TokenKind, token: string, now: number): Promise<Opened | undefined>
 }
 
 /** Longer than any token `seal` writes (subjects are ids of 16 to 22 characters). */
@@ -45,13 +45,13 @@ interface Key {
 }
 
 /** @internal The tokens of the store whose secrets (newest first) and cookie name these are. */
-export function tokensOf(secrets: readonly Uint8Array[], cookieName: string, now: () => number): Tokens {
+export function tokensOf(secrets: readonly Uint8Array[], cookieName: string): Tokens {
   const keys = lazyKeys(secrets)
   const additionalData = (header: string, kind: TokenKind) =>
     encoder.encode(`${header} ${kind} ${cookieName}`)
   return {
-    async seal(kind, subject, ttlMs, after = Number.NEGATIVE_INFINITY) {
-      const issuedAt = Math.max(Math.floor(now()), after + 1)
+    async seal(kind, subject, ttlMs, now, after = Number.NEGATIVE_INFINITY) {
+      const issuedAt = Math.max(Math.floor(now), after + 1)
       const plaintext = encoder.encode(JSON.stringify([subject, issuedAt + ttlMs, issuedAt]))
       const { id, key } = (await keys())[0]!
       const header = `d1${id}`
@@ -69,7 +69,7 @@ export function tokensOf(secrets: readonly Uint8Array[], cookieName: string, now
       return `${header}.${base64urlEncode(out)}`
     },
 
-    async open(kind, token) {
+    async open(kind, token, now) {
       // Length first: the cost of a hostile value is bounded before any decoding or crypto.
       if (token.length > MAX_TOKEN_LENGTH || !token.startsWith('d1') || token[HEADER_LENGTH] !== '.') {
         return undefined
@@ -96,7 +96,7 @@ export function tokensOf(secrets: readonly Uint8Array[], cookieName: string, now
       }
       const opened = contentOf(plaintext)
       // Written so that a clock returning NaN counts as expired.
-      return opened && now() < opened.expiresAt ? opened : undefined
+      return opened && now < opened.expiresAt ? opened : undefined
     },
   }
 }
