@@ -36,6 +36,7 @@ import './revocation.test.ts'
 import './revocation-stores.test.ts'
 import './device-bound.test.ts'
 import './device-bound-input.test.ts'
+import './device-bound-e2e.test.ts'
 // Last: compares every global with the snapshot taken above.
 import './poisoning.test.ts'
 
