@@ -13,15 +13,18 @@
  * const binding = deviceBound()
  *
  * export default {
- *   fetch: withSession({ secret: env.SESSION_SECRET, deviceBinding: binding }, async (request, session) => {
- *     if (new URL(request.url).pathname === '/login' && request.method === 'POST') {
- *       session.regenerate()
- *       session.set('user', 'ada')
- *       binding.bind(session) // the response asks the browser to register a key
- *       return Response.redirect(new URL('/', request.url), 303)
- *     }
- *     return new Response(session.get('user') ? 'hello' : 'who are you?')
- *   }),
+ *   fetch: withSession(
+ *     async (request, session) => {
+ *       if (new URL(request.url).pathname === '/login' && request.method === 'POST') {
+ *         session.regenerate()
+ *         session.set('user', 'ada')
+ *         binding.bind(session) // the response asks the browser to register a key
+ *         return Response.redirect(new URL('/', request.url), 303)
+ *       }
+ *       return new Response(session.get('user') ? 'hello' : 'who are you?')
+ *     },
+ *     (request, env) => ({ secret: env.SESSION_SECRET, deviceBinding: binding }),
+ *   ),
  * }
  * ```
  *
@@ -148,7 +151,7 @@ const OPTION_KEYS = ['registerPath', 'refreshPath', 'lifetime', 'challengeTtl', 
  * import { deviceBound } from 'sealed-session/device-bound'
  *
  * const binding = deviceBound({ lifetime: 10 * 60, mode: 'strict' })
- * const handler = withSession({ secret: env.SESSION_SECRET, deviceBinding: binding }, app)
+ * const handler = withSession(app, { secret: process.env.SESSION_SECRET!, deviceBinding: binding })
  * // at login: binding.bind(session)
  * ```
  * @throws {ConfigurationError} `ERR_OPTION_INVALID` for an unknown option, a path that is not an
