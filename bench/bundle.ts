@@ -62,6 +62,7 @@ export const BUNDLES: readonly BundleEntry[] = [
     'revocation, memoryStore',
     'features/revocation/index.ts',
   ),
+  withSessionAnd('ours-app-device-bound', 'deviceBound()', 'deviceBound', 'features/device-bound/index.ts'),
   {
     id: 'ours-hono',
     label: 'sealed-session/hono',
@@ -207,6 +208,12 @@ const OPT_IN = [
     file: 'src/features/revocation/index.ts',
     marker: /did not answer within/,
     withIt: 'ours-app-revocation',
+  },
+  {
+    feature: 'deviceBound()',
+    file: 'src/features/device-bound/index.ts',
+    marker: /dbsc\+jwt/,
+    withIt: 'ours-app-device-bound',
   },
   {
     feature: 'cookieSession()',
