@@ -9,7 +9,8 @@ import { base64urlDecode, base64urlEncode, encoder } from '../src/core/encoding.
 import type { Mode } from '../src/core/keys.ts'
 import { keyringOf } from '../src/core/keys.ts'
 import { resolveOptions } from '../src/core/options.ts'
-import { createSessionStore, openValue } from '../src/core/store.ts'
+import { openValue } from '../src/core/read.ts'
+import { createSessionStore } from '../src/core/resolver.ts'
 import { tokenCodec } from '../src/core/token.ts'
 import { type Data, NAME, SECRET } from './data.ts'
 
@@ -119,7 +120,7 @@ export function oursToken(mode: Mode): CodecFactory {
         return `${NAME}=${token}`
       },
       async unseal(sealed) {
-        const opened = await openValue(config, codec, value(sealed), ring)
+        const opened = await openValue({ config, codec }, value(sealed), ring, Date.now())
         if (!opened.ok) throw new Error(opened.reason)
         return opened.loaded.data
       },

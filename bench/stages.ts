@@ -6,8 +6,9 @@
 import { base64urlDecode, encoder, utf8Decode } from '../src/core/encoding.ts'
 import { keyringOf } from '../src/core/keys.ts'
 import { resolveOptions } from '../src/core/options.ts'
+import { openValue } from '../src/core/read.ts'
+import { createSessionStore } from '../src/core/resolver.ts'
 import { jsonSerializer } from '../src/core/serializer.ts'
-import { createSessionStore, openValue } from '../src/core/store.ts'
 import { tokenCodec } from '../src/core/token.ts'
 import { floor } from './codecs.ts'
 import { DATA, type Data, NAME, SECRET, type Size } from './data.ts'
@@ -69,7 +70,7 @@ export async function stagesSection(timing: TimingOptions, sizes: readonly Size[
       [
         'open-value',
         'token open + UTF-8 + lifetimes + parse (the store read step)',
-        () => openValue(config, codec, token, ring),
+        () => openValue({ config, codec }, token, ring, Date.now()),
       ],
       ['text-encoder', 'TextEncoder.encode alone', () => encoder.encode(text)],
       ['store-load', 'store.load(Cookie header): + cookie parsing, Session', () => store.load(cookie)],

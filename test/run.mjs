@@ -226,7 +226,9 @@ async function compilePackage() {
     'sealed-session',
     ...SUBPATHS.map((p) => `sealed-session/${p}`),
   ]
-  const entries = { PACKAGE_ENTRIES: JSON.stringify(['index', ...FILES]) }
+  const entries = {
+    PACKAGE_ENTRIES: JSON.stringify([['index', 'index'], ...SUBPATHS.map((p, i) => [p, FILES[i]])]),
+  }
   await compile('package-entry.ts', PACKAGE.suite, { external, define: entries })
   await compile('no-webcrypto.ts', PACKAGE.noWebcrypto, { external })
   // workerd has no node_modules: bundle the package as wrangler would, through its exports map
