@@ -63,6 +63,15 @@ export function normalizeSecrets(secret: unknown): Uint8Array[] {
   const secrets = list.map((s: unknown, i) => {
     const where = Array.isArray(secret) ? `secret[${i}]` : 'secret'
     let bytes: Uint8Array
+    if (s === undefined || s === null || s === '') {
+      // Nearly always an unset environment variable: say where each runtime reads one from.
+      throw configError(
+        'ERR_SECRET_INVALID',
+        `${where} is ${s === '' ? 'empty' : `missing (${s})`}; set it in .dev.vars or with \`wrangler secret put\` (Workers), ` +
+          `.env or the environment (Node, Deno, Bun), $env (SvelteKit), .env.local (Next.js); ` +
+          `generate one with: openssl rand -base64 32`,
+      )
+    }
     if (typeof s === 'string') {
       if (PUBLISHED_SECRETS.has(s)) {
         throw configError(
