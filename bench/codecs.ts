@@ -87,7 +87,7 @@ export function ours(mode: Mode): CodecFactory {
       async seal(data) {
         const session = await store.load(null)
         session.replace(data)
-        return (await store.commit(session))[0]!.split(';')[0]!
+        return (await store.commit(session)).setCookie[0]!.split(';')[0]!
       },
       async unseal(sealed) {
         const session = await store.load(sealed)
@@ -114,7 +114,7 @@ export function oursToken(mode: Mode): CodecFactory {
         const now = Math.floor(config.now())
         const body = config.serializer.stringify(data)
         const token = await codec.seal(
-          { created: now, touched: now, sid: undefined, lifetime: undefined, body },
+          { created: now, touched: now, sid: new Uint8Array(12), lifetime: undefined, body },
           ring,
         )
         return `${NAME}=${token}`

@@ -39,7 +39,7 @@ export async function stagesSection(timing: TimingOptions, sizes: readonly Size[
     const text = JSON.stringify(data)
     const now = Date.now()
     const token = await codec.seal(
-      { created: now, touched: now, sid: undefined, lifetime: undefined, body: text },
+      { created: now, touched: now, sid: new Uint8Array(12), lifetime: undefined, body: text },
       ring,
     )
     const opened = await codec.unseal(token, ring)
@@ -56,7 +56,10 @@ export async function stagesSection(timing: TimingOptions, sizes: readonly Size[
         'codec-seal',
         'token seal (metadata, id + IV draw, encrypt, base64url)',
         () =>
-          codec.seal({ created: now, touched: now, sid: undefined, lifetime: undefined, body: text }, ring),
+          codec.seal(
+            { created: now, touched: now, sid: new Uint8Array(12), lifetime: undefined, body: text },
+            ring,
+          ),
       ],
       ['codec-open', 'token open (base64url, decrypt, metadata)', () => codec.unseal(token, ring)],
       [
