@@ -41,42 +41,43 @@ export const BUNDLES: readonly BundleEntry[] = [
     label: 'sealed-session, an app using withSession',
     source: `export { withSession } from '${root}src/index.ts'`,
   },
-  withSessionAnd('ours-app-compress', 'compression()', 'compression', 'compression.ts'),
-  withSessionAnd('ours-app-chunks', 'chunking()', 'chunking', 'chunks.ts'),
+  withSessionAnd('ours-app-compress', 'compression()', 'compression', 'features/compression.ts'),
+  withSessionAnd('ours-app-chunks', 'chunking()', 'chunking', 'features/chunks.ts'),
   withSessionAnd(
     'ours-app-legacy-cookie-session',
     'legacy cookieSession()',
     'cookieSession',
-    'legacy/cookie-session.ts',
+    'features/legacy/cookie-session.ts',
   ),
-  withSessionAnd('ours-app-legacy-iron', 'legacy iron()', 'iron', 'legacy/iron.ts'),
+  withSessionAnd('ours-app-legacy-iron', 'legacy iron()', 'iron', 'features/legacy/iron.ts'),
   withSessionAnd(
     'ours-app-legacy-react-router',
     'legacy reactRouter()',
     'reactRouter',
-    'legacy/react-router.ts',
+    'features/legacy/react-router.ts',
   ),
   withSessionAnd(
     'ours-app-revocation',
     'revocation() (memory store)',
     'revocation, memoryStore',
-    'revocation.ts',
+    'features/revocation/index.ts',
   ),
+  withSessionAnd('ours-app-device-bound', 'deviceBound()', 'deviceBound', 'features/device-bound/index.ts'),
   {
     id: 'ours-hono',
     label: 'sealed-session/hono',
-    source: `export * from '${root}src/hono.ts'`,
+    source: `export * from '${root}src/adapters/hono.ts'`,
     external: HONO,
   },
   {
     id: 'ours-codec',
     label: 'sealed-session token codec alone (token, keys, encoding)',
-    source: `export { seal, unseal } from '${root}src/token.ts'; export { getKeyring, normalizeSecrets } from '${root}src/keys.ts'`,
+    source: `export { seal, unseal } from '${root}src/core/token.ts'; export { getKeyring, normalizeSecrets } from '${root}src/core/keys.ts'`,
   },
   {
     id: 'ours-seal',
     label: 'sealed-session/seal (seal, unseal)',
-    source: `export { seal, unseal } from '${root}src/seal.ts'`,
+    source: `export { seal, unseal } from '${root}src/features/seal.ts'`,
   },
   { id: 'iron-session', label: 'iron-session', source: `export * from 'iron-session'` },
   {
@@ -176,7 +177,9 @@ export const CORE_TARGET = 3 * 1024
 // Raised for the `legacy` hook (issue 14) and the `revocation` hook (issue 13), ~130 B each, and
 // for the speed work of issue 15 (~480 B: the serializer's for...in walk, additional data kept
 // per store, short bodies copied in JS, one random draw for IV and id, lenient-first UTF-8).
-export const CORE_CEILING = 11776
+// Raised for the request pipeline of issue 19 (~1.6 KB: read, write, commit record, resolver,
+// gates and extension state in the core). Issue 19 asked for an app at or under 9,000 B: missed.
+export const CORE_CEILING = 13568
 
 /**
  * What an app importing only `seal` and `unseal` may ship, min+gzip, checked like CORE_CEILING.
@@ -190,34 +193,45 @@ export const SEAL_CEILING = 3648
  * `legacy` and `revocation` hooks (the readers and the revocation code are opt-in subpaths), and
  * for issue 15's speed work (see CORE_CEILING).
  */
-export const APP_CEILING = 10560
+export const APP_CEILING = 12352
 export const SEAL_TARGET = 2491
 
 /** The code only opt-in features need, and the marker that shows it is in a bundle. */
 const OPT_IN = [
   {
     feature: 'compression()',
-    file: 'src/compression.ts',
+    file: 'src/features/compression.ts',
     marker: /\bCompressionStream\b/,
     withIt: 'ours-app-compress',
   },
-  { feature: 'chunking()', file: 'src/chunks.ts', marker: /~\$\{/, withIt: 'ours-app-chunks' },
+  { feature: 'chunking()', file: 'src/features/chunks.ts', marker: /~\$\{/, withIt: 'ours-app-chunks' },
   {
     feature: 'revocation()',
-    file: 'src/revocation.ts',
+    file: 'src/features/revocation/index.ts',
     marker: /did not answer within/,
     withIt: 'ours-app-revocation',
   },
   {
+    feature: 'deviceBound()',
+    file: 'src/features/device-bound/index.ts',
+    marker: /dbsc\+jwt/,
+    withIt: 'ours-app-device-bound',
+  },
+  {
     feature: 'cookieSession()',
-    file: 'src/legacy/cookie-session.ts',
+    file: 'src/features/legacy/cookie-session.ts',
     marker: /\.sig\b/,
     withIt: 'ours-app-legacy-cookie-session',
   },
-  { feature: 'iron()', file: 'src/legacy/iron.ts', marker: /Fe26\.2/, withIt: 'ours-app-legacy-iron' },
+  {
+    feature: 'iron()',
+    file: 'src/features/legacy/iron.ts',
+    marker: /Fe26\.2/,
+    withIt: 'ours-app-legacy-iron',
+  },
   {
     feature: 'reactRouter()',
-    file: 'src/legacy/react-router.ts',
+    file: 'src/features/legacy/react-router.ts',
     marker: /__flash_/,
     withIt: 'ours-app-legacy-react-router',
   },

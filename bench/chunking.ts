@@ -5,10 +5,10 @@
 //   npm run bench:big            (tsx bench/chunking.ts)
 //   npm run bench:big -- --quick (fewer rounds, for a smoke run)
 //   node scripts/runtimes.mjs bun bench/chunking.ts   (or: ... deno run -A bench/chunking.ts)
-import { joinChunks } from '../src/chunk-read.ts'
-import { chunking, writeChunked } from '../src/chunks.ts'
-import { compression } from '../src/compression.ts'
-import { cookieSpec, readSessionCookies } from '../src/cookie.ts'
+import { joinChunks } from '../src/core/chunk-read.ts'
+import { cookieSpec, readSessionCookies } from '../src/core/cookie.ts'
+import { chunking, splitToken } from '../src/features/chunks.ts'
+import { compression } from '../src/features/compression.ts'
 import { type SessionOptions, withSession } from '../src/index.ts'
 
 const SECRET = 'bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz'
@@ -218,10 +218,12 @@ for (const run of runs) {
 // splitting a token into Set-Cookie lines, and reading and joining them back.
 const spec = cookieSpec({})
 const token = `e1AAAA.${'A'.repeat(13_800)}`
-const lines = writeChunked(spec, token, 4, 3600, undefined)
-const header = lines.map((l) => l.split(';')[0]).join('; ')
+const lines = splitToken(spec.name, token, 4).map(
+  (v, i) => `${i === 0 ? spec.name : `${spec.name}.${i}`}=${v}`,
+)
+const header = lines.join('; ')
 const splitJoin = async () => {
-  writeChunked(spec, token, 4, 3600, undefined)
+  splitToken(spec.name, token, 4)
   const { values, chunks } = readSessionCookies(header, 'session', 4)
   return joinChunks('session', values[0]!, chunks, 4)
 }

@@ -5,12 +5,13 @@ import { parseSigned, serializeSigned } from 'hono/utils/cookie'
 import { sealData, unsealData } from 'iron-session'
 import * as iron from 'iron-webcrypto'
 import { EncryptJWT, jwtDecrypt, jwtVerify, SignJWT } from 'jose'
-import { base64urlDecode, base64urlEncode, encoder } from '../src/encoding.ts'
-import type { Mode } from '../src/keys.ts'
-import { keyringOf } from '../src/keys.ts'
-import { resolveOptions } from '../src/options.ts'
-import { createSessionStore, openValue } from '../src/store.ts'
-import { tokenCodec } from '../src/token.ts'
+import { base64urlDecode, base64urlEncode, encoder } from '../src/core/encoding.ts'
+import type { Mode } from '../src/core/keys.ts'
+import { keyringOf } from '../src/core/keys.ts'
+import { resolveOptions } from '../src/core/options.ts'
+import { openValue } from '../src/core/read.ts'
+import { createSessionStore } from '../src/core/resolver.ts'
+import { tokenCodec } from '../src/core/token.ts'
 import { type Data, NAME, SECRET } from './data.ts'
 
 export interface Codec {
@@ -86,7 +87,7 @@ export function ours(mode: Mode): CodecFactory {
       async seal(data) {
         const session = await store.load(null)
         session.replace(data)
-        return (await store.commit(session))[0]!.split(';')[0]!
+        return (await store.commit(session)).setCookie[0]!.split(';')[0]!
       },
       async unseal(sealed) {
         const session = await store.load(sealed)
@@ -113,13 +114,13 @@ export function oursToken(mode: Mode): CodecFactory {
         const now = Math.floor(config.now())
         const body = config.serializer.stringify(data)
         const token = await codec.seal(
-          { created: now, touched: now, sid: undefined, lifetime: undefined, body },
+          { created: now, touched: now, sid: new Uint8Array(12), lifetime: undefined, body },
           ring,
         )
         return `${NAME}=${token}`
       },
       async unseal(sealed) {
-        const opened = await openValue(config, codec, value(sealed), ring)
+        const opened = await openValue({ config, codec }, value(sealed), ring, Date.now())
         if (!opened.ok) throw new Error(opened.reason)
         return opened.loaded.data
       },

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { type BundleSize, CORE_TARGET } from './bundle.ts'
 import { NODE_CODECS } from './codecs-node.ts'
 import { SIZES, type Size } from './data.ts'
+import type { DeviceBoundRow } from './device-bound.ts'
 import { HTTP_APPS, type HttpResult } from './http.ts'
 import type { PortableResult } from './portable.ts'
 import { SCENARIOS } from './requests.ts'
@@ -36,6 +37,7 @@ export interface Results {
   requests?: Awaited<ReturnType<typeof requestSection>>
   traffic?: TrafficRow[]
   revocation?: RevocationRow[]
+  deviceBound?: DeviceBoundRow[]
   bundle?: BundleSize[]
   runtimes?: RuntimeResults
   http?: HttpResult
@@ -361,6 +363,13 @@ export function revocationTable(rows: readonly RevocationRow[]): string {
       'request overhead vs. no revocation',
     ],
     rows.map((r) => [r.label, String(r.coldPer100), String(r.steadyPer100), `${r.ratio.toFixed(2)}x`]),
+  )
+}
+
+export function deviceBoundTable(rows: readonly DeviceBoundRow[]): string {
+  return table(
+    ['request', 'µs', 'vs. without the feature', 'crypto.subtle calls'],
+    rows.map((r) => [r.label, us(r.ns), x(r.ratio), String(r.subtleCalls)]),
   )
 }
 

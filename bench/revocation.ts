@@ -2,7 +2,7 @@
 // calls per 100 requests (counted) and request time against the same app without revocation
 // (timed beside it). 64 sessions; a memory store, so the figures are the library's own cost, not a
 // network's: with a remote store each counted call is one round trip.
-import { memoryStore, type RevocationStore, revocation } from '../src/revocation.ts'
+import { memoryStore, type RevocationStore, revocation } from '../src/features/revocation/index.ts'
 import { DATA } from './data.ts'
 import { type Case, measure, nsPerOp, overheadRatio, type TimingOptions } from './harness.ts'
 import { APPS, ours } from './requests.ts'

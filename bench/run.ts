@@ -2,7 +2,7 @@
 //
 //   npm run bench                       full run (about 12 minutes on 2 cores, 10 of them HTTP)
 //   npm run bench -- --quick            fewer, shorter rounds, no HTTP: a smoke run (under a minute)
-//   npm run bench -- --only codec,requests,traffic,revocation,bytes,bundle,runtimes,http
+//   npm run bench -- --only codec,requests,traffic,revocation,device-bound,bytes,bundle,runtimes,http
 //   npm run bench -- --runtimes bun,deno,workerd --codecs floor,ours-token,ours
 //   npm run bench -- --only http --http-runtimes node,bun,deno,workerd --http-rounds 5 --http-seconds 2
 //   npm run bench -- --json results.json --readme   (also rewrite bench/README.md's results block)
@@ -12,7 +12,7 @@
 // candidate's batch and the floor's batch right beside it, so machine noise mostly cancels.
 // Deterministic figures (crypto.subtle calls, cookie bytes, bundle bytes) are counted, not timed.
 // The parts: bench/tools.ts (machine, tools, bundling), the sections (suite.ts, runtimes.ts,
-// http.ts, revocation.ts, bundle.ts) and bench/report.ts (tables, targets, README block).
+// http.ts, revocation.ts, device-bound.ts, bundle.ts) and bench/report.ts (tables, targets, README block).
 
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -20,11 +20,13 @@ import { join } from 'node:path'
 import { ensureRuntimes } from '../scripts/runtimes.mjs'
 import { bundleSizes } from './bundle.ts'
 import { NODE_CODECS } from './codecs-node.ts'
+import { deviceBoundSection } from './device-bound.ts'
 import { httpSection } from './http.ts'
 import {
   bundleTable,
   bytesTable,
   codecTable,
+  deviceBoundTable,
   httpTable,
   type Results,
   requestTable,
@@ -54,6 +56,7 @@ const SECTIONS = [
   'requests',
   'traffic',
   'revocation',
+  'device-bound',
   'bytes',
   'bundle',
   'runtimes',
@@ -115,6 +118,10 @@ if (!from && only.has('traffic')) {
 if (!from && only.has('revocation')) {
   step('revocation')
   results.revocation = await revocationSection(timing)
+}
+if (!from && only.has('device-bound')) {
+  step('device-bound')
+  results.deviceBound = await deviceBoundSection(timing)
 }
 if (!from && only.has('bundle')) {
   step('bundle sizes')
@@ -178,6 +185,13 @@ if (results.traffic)
   )
 if (results.revocation)
   out.push('### Revocation (memory store, through Hono), Node', '', revocationTable(results.revocation), '')
+if (results.deviceBound)
+  out.push(
+    '### Device binding (DBSC, through withSession), Node',
+    '',
+    deviceBoundTable(results.deviceBound),
+    '',
+  )
 if (results.codec && results.requests && only.has('bytes'))
   out.push(
     '### Cookie bytes for the same data',

@@ -3,12 +3,13 @@
 // Portable: bench/run.ts runs it on Node and, through the portable entries, on workerd, where a
 // crypto call is cheap enough for the fixed JS work to show. `npm run bench -- --only stages`.
 
-import { base64urlDecode, encoder, utf8Decode } from '../src/encoding.ts'
-import { keyringOf } from '../src/keys.ts'
-import { resolveOptions } from '../src/options.ts'
-import { jsonSerializer } from '../src/serializer.ts'
-import { createSessionStore, openValue } from '../src/store.ts'
-import { tokenCodec } from '../src/token.ts'
+import { base64urlDecode, encoder, utf8Decode } from '../src/core/encoding.ts'
+import { keyringOf } from '../src/core/keys.ts'
+import { resolveOptions } from '../src/core/options.ts'
+import { openValue } from '../src/core/read.ts'
+import { createSessionStore } from '../src/core/resolver.ts'
+import { jsonSerializer } from '../src/core/serializer.ts'
+import { tokenCodec } from '../src/core/token.ts'
 import { floor } from './codecs.ts'
 import { DATA, type Data, NAME, SECRET, type Size } from './data.ts'
 import { type Case, measure, nsPerOp, type TimingOptions } from './harness.ts'
@@ -38,7 +39,7 @@ export async function stagesSection(timing: TimingOptions, sizes: readonly Size[
     const text = JSON.stringify(data)
     const now = Date.now()
     const token = await codec.seal(
-      { created: now, touched: now, sid: undefined, lifetime: undefined, body: text },
+      { created: now, touched: now, sid: new Uint8Array(12), lifetime: undefined, body: text },
       ring,
     )
     const opened = await codec.unseal(token, ring)
@@ -55,7 +56,10 @@ export async function stagesSection(timing: TimingOptions, sizes: readonly Size[
         'codec-seal',
         'token seal (metadata, id + IV draw, encrypt, base64url)',
         () =>
-          codec.seal({ created: now, touched: now, sid: undefined, lifetime: undefined, body: text }, ring),
+          codec.seal(
+            { created: now, touched: now, sid: new Uint8Array(12), lifetime: undefined, body: text },
+            ring,
+          ),
       ],
       ['codec-open', 'token open (base64url, decrypt, metadata)', () => codec.unseal(token, ring)],
       [
@@ -69,7 +73,7 @@ export async function stagesSection(timing: TimingOptions, sizes: readonly Size[
       [
         'open-value',
         'token open + UTF-8 + lifetimes + parse (the store read step)',
-        () => openValue(config, codec, token, ring),
+        () => openValue({ config, codec }, token, ring, Date.now()),
       ],
       ['text-encoder', 'TextEncoder.encode alone', () => encoder.encode(text)],
       ['store-load', 'store.load(Cookie header): + cookie parsing, Session', () => store.load(cookie)],

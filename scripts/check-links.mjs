@@ -5,27 +5,32 @@
 //   node scripts/check-links.mjs README.md  only these files
 //
 // Output folders that a command builds (docs/api/ from `npm run docs`) may be absent: a link to
-// one is reported, not failed, until the folder exists.
+// one is reported, not failed, until the folder exists. The README's links are absolute (it is
+// also the npm and JSR page): scripts/check-readme.mjs checks those, against this repository.
 
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, normalize, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(new URL(import.meta.url).pathname), '..')
 const GENERATED = ['docs/api']
 
-const files =
-  process.argv.length > 2
-    ? process.argv.slice(2)
-    : execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.md'], {
-        cwd: root,
-        encoding: 'utf8',
-      })
-        .split('\n')
-        .filter((f) => f && !f.includes('node_modules/'))
+/** Every tracked or new (not ignored) file of the repository matching `pattern`, root-relative. */
+export function repositoryFiles(pattern) {
+  return execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', pattern], {
+    cwd: root,
+    encoding: 'utf8',
+  })
+    .split('\n')
+    .filter((f) => f && !f.includes('node_modules/'))
+}
+
+const main = process.argv[1] === fileURLToPath(import.meta.url)
+const files = !main ? [] : process.argv.length > 2 ? process.argv.slice(2) : repositoryFiles('*.md')
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
-function anchors(markdown) {
+export function anchors(markdown) {
   const seen = new Map()
   const out = new Set()
   for (const line of prose(markdown)) {
@@ -44,7 +49,7 @@ function anchors(markdown) {
 }
 
 /** The lines outside fenced code blocks. */
-function prose(markdown) {
+export function prose(markdown) {
   let fenced = false
   return markdown.split('\n').filter((line) => {
     if (/^\s*(```|~~~)/.test(line)) {
@@ -82,7 +87,9 @@ for (const file of files) {
   }
 }
 
-for (const n of notes) console.log(`not built yet: ${n}`)
-for (const p of problems) console.error(`broken: ${p}`)
-console.log(`${checked} relative links in ${files.length} files, ${problems.length} broken`)
-process.exit(problems.length === 0 ? 0 : 1)
+if (main) {
+  for (const n of notes) console.log(`not built yet: ${n}`)
+  for (const p of problems) console.error(`broken: ${p}`)
+  console.log(`${checked} relative links in ${files.length} files, ${problems.length} broken`)
+  process.exit(problems.length === 0 ? 0 : 1)
+}

@@ -2,11 +2,12 @@
 // letter). The committed file froze format v1, still read; regenerating now writes v2. DEFLATE output differs between runtimes' zlib builds, so these freeze what a
 // reader must open, not what every sealer must produce.
 //   npx tsx scripts/make-compressed-vectors.ts > test/vectors-compressed.json
-import { compression } from '../src/compression.ts'
-import { base64urlEncode } from '../src/encoding.ts'
-import { getKeyring, normalizeSecrets } from '../src/keys.ts'
-import { setNextIvForTests } from '../src/testing.ts'
-import { seal } from '../src/token.ts'
+
+import { base64urlEncode } from '../src/core/encoding.ts'
+import { getKeyring, normalizeSecrets } from '../src/core/keys.ts'
+import { setNextIvForTests } from '../src/core/testing.ts'
+import { seal } from '../src/core/token.ts'
+import { compression } from '../src/features/compression.ts'
 
 const secret = 'vector-secret-do-not-use-0123456789abcdefghij'
 const cart = Array.from({ length: 6 }, (_, i) => ({ sku: `SKU-${1000 + i}`, qty: (i % 3) + 1, price: 1999 }))

@@ -2,10 +2,10 @@
 // vectors freeze format v2, and the suite fails if sealing ever produces different bytes.
 // (test/vectors-v1.json froze v1, which is still read but no longer written.)
 //   npx tsx scripts/make-vectors.ts > test/vectors.json
-import { base64urlEncode } from '../src/encoding.ts'
-import { getKeyring, normalizeSecrets } from '../src/keys.ts'
-import { setNextIvForTests } from '../src/testing.ts'
-import { seal } from '../src/token.ts'
+import { base64urlEncode } from '../src/core/encoding.ts'
+import { getKeyring, normalizeSecrets } from '../src/core/keys.ts'
+import { setNextIvForTests } from '../src/core/testing.ts'
+import { seal } from '../src/core/token.ts'
 
 const secret = 'vector-secret-do-not-use-0123456789abcdefghij'
 const remember = { persistent: true, maxAge: 30 * 86400, idleTimeout: 7 * 86400 }

@@ -8,7 +8,13 @@
 // runtimes/node_modules/.bin links `node` to one of those Node binaries: never put it on PATH.
 // Call each tool by its full path, tool('bun'), or through this script:
 //
-//   node scripts/runtimes.mjs <tool> [argument ...]   (npm run start:bun, start:deno, start:worker)
+//   node scripts/runtimes.mjs <tool> [argument ...]
+//   node scripts/runtimes.mjs --from <dir> <tool> [argument ...]
+//
+// --from takes the tool from another folder with its own lockfile instead, installed the same way:
+// each runtime example pins the one tool it runs (examples/cloudflare: wrangler; examples/bun: Bun;
+// examples/deno/cli: Deno), so `npm run start:worker`, `start:bun` and `start:deno` install that
+// alone, never the test runtimes.
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -81,18 +87,27 @@ function staleDependency(dir) {
 // --- the launcher ------------------------------------------------------------------------------
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [name, ...args] = process.argv.slice(2)
-  if (!name) {
-    console.error('usage: node scripts/runtimes.mjs <tool> [argument ...]   e.g. bun, deno, wrangler')
+  const argv = process.argv.slice(2)
+  const dir = argv[0] === '--from' ? argv.splice(0, 2)[1]?.replace(/\/+$/, '') : 'runtimes'
+  const [name, ...args] = argv
+  if (!name || !dir) {
+    console.error(
+      'usage: node scripts/runtimes.mjs [--from <dir>] <tool> [argument ...]   e.g. bun, deno, wrangler',
+    )
     process.exit(2)
   }
-  if (!ensureRuntimes()) process.exit(1)
-  if (!existsSync(tool(name))) {
-    const known = readdirSync(`${RUNTIMES}node_modules/.bin`).filter((n) => n !== 'node')
-    console.error(`no tool ${name} in runtimes/; known: ${known.join(', ')}`)
+  if (!existsSync(`${root}${dir}/package-lock.json`)) {
+    console.error(`${dir}/ has no package-lock.json of its own`)
     process.exit(2)
   }
-  const child = spawn(tool(name), args, { stdio: 'inherit' })
+  if (!(dir === 'runtimes' ? ensureRuntimes() : ensureInstalled(dir))) process.exit(1)
+  const bin = `${root}${dir}/node_modules/.bin/${name}`
+  if (!existsSync(bin)) {
+    const known = readdirSync(`${root}${dir}/node_modules/.bin`).filter((n) => n !== 'node')
+    console.error(`no tool ${name} in ${dir}/; known: ${known.join(', ')}`)
+    process.exit(2)
+  }
+  const child = spawn(bin, args, { stdio: 'inherit' })
   const forward = (signal) => child.kill(signal)
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, forward)
   child.on('error', (error) => {

@@ -5,8 +5,9 @@
  *
  * @module sealed-session
  */
-export { TokenCache, type TokenCacheOptions } from './cache.ts'
-export type { CookieOptions, Priority, SameSite } from './cookie.ts'
+export { TokenCache, type TokenCacheOptions } from './core/cache.ts'
+export { applyCommit, type CommitCookie, type SessionCommit } from './core/commit.ts'
+export type { CookieAttributes, CookieOptions, Priority, SameSite } from './core/cookie.ts'
 export {
   ConfigurationError,
   type ConfigurationErrorCode,
@@ -14,10 +15,18 @@ export {
   SealedSessionError,
   SerializationError,
   SessionCommittedError,
-} from './errors.ts'
-export type { Mode, Secret } from './keys.ts'
-export type { LegacyCookieOptions, LegacyReader } from './legacy/reader.ts'
-export type { SessionOptions } from './options.ts'
+} from './core/errors.ts'
+export type { Chunking, Compression, Gate, LegacyReader } from './core/extensions.ts'
+export type { Mode, Secret } from './core/keys.ts'
+export type { SessionOptions } from './core/options.ts'
+export type { CookieSource } from './core/read.ts'
+export { createSessionStore, type OptionsInput } from './core/resolver.ts'
+export type { Json, JsonValue, Serializer } from './core/serializer.ts'
+export type { FlashData, LifetimeOptions, Session, SessionData } from './core/session.ts'
+export type { SessionHandler, SessionStore } from './core/store.ts'
+export type { InvalidReason } from './core/token.ts'
+export { withSession } from './core/with-session.ts'
+export type { LegacyCookieOptions } from './features/legacy/reader.ts'
 export {
   createSealer,
   type Sealer,
@@ -26,15 +35,4 @@ export {
   type Unsealed,
   type UnsealReason,
   unseal,
-} from './seal.ts'
-export type { Json, JsonValue, Serializer } from './serializer.ts'
-export type { FlashData, LifetimeOptions, Session, SessionData } from './session.ts'
-export {
-  type CookieSource,
-  createSessionStore,
-  type OptionsInput,
-  type SessionHandler,
-  type SessionStore,
-} from './store.ts'
-export type { InvalidReason } from './token.ts'
-export { withSession } from './with-session.ts'
+} from './features/seal.ts'

@@ -34,6 +34,9 @@ import './properties.test.ts'
 import './fuzz.test.ts'
 import './revocation.test.ts'
 import './revocation-stores.test.ts'
+import './device-bound.test.ts'
+import './device-bound-input.test.ts'
+import './device-bound-e2e.test.ts'
 // Last: compares every global with the snapshot taken above.
 import './poisoning.test.ts'
 

@@ -4,8 +4,8 @@
 // failing fuzz or property run can be replayed. Portable: Web APIs only.
 
 import { type InvalidReason, type Mode, type SessionOptions, withSession } from 'sealed-session'
-import { base64urlEncode } from '../src/encoding.ts'
-import { getKeyring, normalizeSecrets } from '../src/keys.ts'
+import { base64urlEncode } from '../src/core/encoding.ts'
+import { getKeyring, normalizeSecrets } from '../src/core/keys.ts'
 import { AssertionError, deepEqual, equal } from './harness.ts'
 import { request, SECRET, T0 } from './helpers.ts'
 

@@ -7,7 +7,7 @@ import {
 } from 'sealed-session'
 import { chunking } from 'sealed-session/chunks'
 import { type SessionEnv, session } from 'sealed-session/hono'
-import { readSessionCookies } from '../src/cookie.ts'
+import { readSessionCookies } from '../src/core/cookie.ts'
 import { deepEqual, describe, equal, match, ok, rejects, test, throws } from './harness.ts'
 import { countSubtle, SECRET, send, wrap } from './helpers.ts'
 import { Jar } from './jar.ts'

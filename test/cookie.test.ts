@@ -4,7 +4,7 @@ import {
   MAX_AGE_CAP_SECONDS,
   readSessionCookies,
   serializeCookie,
-} from '../src/cookie.ts'
+} from '../src/core/cookie.ts'
 import { deepEqual, describe, equal, test, throws } from './harness.ts'
 
 describe('cookie', () => {

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // Every secret-looking literal in the README, the docs and the examples is refused as a `secret`:
 // a reader who pastes one gets ERR_SECRET_INVALID at setup, not a key anyone can read. Short ones
-// fail the 32-byte rule; longer ones must be listed in PUBLISHED_SECRETS (src/keys.ts). Node only
+// fail the 32-byte rule; longer ones must be listed in PUBLISHED_SECRETS (src/core/keys.ts). Node only
 // (it reads the tracked files); run by test/run.mjs as the `docs-secrets` target.
 //   node --import tsx test/docs-secrets.mjs
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { normalizeSecrets } from '../src/keys.ts'
+import { normalizeSecrets } from '../src/core/keys.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const tracked = execFileSync(
@@ -57,7 +57,7 @@ for (const [value, at] of found) {
   else {
     failed++
     console.log(
-      `FAIL ${at}: ${JSON.stringify(value)} is accepted as a secret; add it to PUBLISHED_SECRETS in src/keys.ts`,
+      `FAIL ${at}: ${JSON.stringify(value)} is accepted as a secret; add it to PUBLISHED_SECRETS in src/core/keys.ts`,
     )
   }
 }

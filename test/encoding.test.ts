@@ -1,4 +1,4 @@
-import { base64urlDecode, base64urlEncode } from '../src/encoding.ts'
+import { base64urlDecode, base64urlEncode } from '../src/core/encoding.ts'
 import { deepEqual, describe, equal, test } from './harness.ts'
 
 describe('base64url', () => {

@@ -1,6 +1,6 @@
 // The keys of docs/FORMAT.md, derived here from the document alone (never from the library), for
 // the independent readers in token, compression and seal tests.
-import { base64urlEncode } from '../src/encoding.ts'
+import { base64urlEncode } from '../src/core/encoding.ts'
 
 const te = new TextEncoder()
 

@@ -36,13 +36,13 @@ async function refused(cookie: string, reason: InvalidReason, now = MADE): Promi
   const session = await store.load(cookie)
   ok(session.isNew, 'a new session')
   deepEqual(session.data, {})
-  deepEqual(await store.commit(session), [])
+  deepEqual((await store.commit(session)).setCookie, [])
   await Promise.resolve()
   deepEqual(reasons, [reason])
 }
 
 /** `Set-Cookie` values deleting cookies, by name. */
-const expired = (setCookies: string[]) =>
+const expired = (setCookies: readonly string[]) =>
   setCookies.filter((c) => c.includes('Max-Age=0')).map((c) => c.slice(0, c.indexOf('=')))
 
 describe('legacy', () => {
@@ -61,13 +61,13 @@ describe('legacy', () => {
       equal(session.isNew, false)
       equal(session.isChanged, false)
       deepEqual(session.data, data)
-      const setCookies = await store.commit(session)
+      const setCookies = (await store.commit(session)).setCookie
       deepEqual(expired(setCookies), gone)
       const ours = setCookies.find((c) => c.startsWith('session=') && !c.includes('Max-Age=0'))
       ok(ours, 'our cookie is written')
       const again = await store.load(`session=${cookieValue(ours)}`)
       deepEqual(again.data, data)
-      deepEqual(await store.commit(again), [], 'nothing to write on the next request')
+      deepEqual((await store.commit(again)).setCookie, [], 'nothing to write on the next request')
       deepEqual(reasons, [])
     })
   }
@@ -85,7 +85,7 @@ describe('legacy', () => {
     const { store } = setup(MADE, { chunks: chunking(4) })
     const session = await store.load(fe.chunked)
     deepEqual(session.data, fe.bigData)
-    deepEqual(expired(await store.commit(session)), ['app.0', 'app.1'])
+    deepEqual(expired((await store.commit(session)).setCookie), ['app.0', 'app.1'])
   })
 
   test('cookie-session: a Keygrip with sha256 is read with algorithm: sha256, not with the default', async () => {
@@ -167,22 +167,22 @@ describe('legacy', () => {
   test('a valid session of ours wins: legacy cookies beside it are not read', async () => {
     const { store } = setup()
     const first = await store.load(fe.cookie)
-    const ours = (await store.commit(first)).find((c) => !c.includes('Max-Age=0'))!
+    const ours = (await store.commit(first)).setCookie.find((c) => !c.includes('Max-Age=0'))!
     const session = await store.load(`${ours.split(';')[0]}; ${rr.cookie}`)
     deepEqual(session.data, fe.data)
-    deepEqual(await store.commit(session), [])
+    deepEqual((await store.commit(session)).setCookie, [])
   })
 
   test('destroy() expires the old cookies too, or the next request would open them again', async () => {
     const { store } = setup()
     const session = await store.load(fe.cookie)
     session.destroy()
-    deepEqual(expired(await store.commit(session)), ['app'])
+    deepEqual(expired((await store.commit(session)).setCookie), ['app'])
   })
 
   test('a legacy cookie under our own name is replaced by our write, never expired after it', async () => {
     const { store } = setup()
-    const setCookies = await store.commit(await store.load(cs.cookie))
+    const setCookies = (await store.commit(await store.load(cs.cookie))).setCookie
     equal(setCookies.filter((c) => c.startsWith('session=')).length, 1)
     match(setCookies[0]!, /^session=e2/)
   })

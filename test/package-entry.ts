@@ -11,16 +11,19 @@ export { RevocationObject, run } from './all.ts'
 /** Set by esbuild `define` when the package is bundled: the files the names resolved to. */
 declare const PACKAGE_BUNDLED_FROM: readonly string[] | undefined
 
-/** Set by esbuild `define`: `index` and each subpath of package.json's `exports`, in order. */
-declare const PACKAGE_ENTRIES: readonly string[]
+/**
+ * Set by esbuild `define`: `['index', 'index']`, then each subpath of package.json's `exports`
+ * with the file under dist/ it names (`['hono', 'adapters/hono']`), in order.
+ */
+declare const PACKAGE_ENTRIES: readonly (readonly [string, string])[]
 const ENTRIES = PACKAGE_ENTRIES
 
 test('package › sealed-session and each of its subpaths load from the packed tarball', () => {
   const resolved =
     typeof PACKAGE_BUNDLED_FROM === 'undefined'
-      ? ENTRIES.map((e) => import.meta.resolve(e === 'index' ? 'sealed-session' : `sealed-session/${e}`))
+      ? ENTRIES.map(([e]) => import.meta.resolve(e === 'index' ? 'sealed-session' : `sealed-session/${e}`))
       : PACKAGE_BUNDLED_FROM
-  ENTRIES.forEach((entry, i) => {
-    match(resolved[i]!, new RegExp(`/node_modules/sealed-session/dist/${entry}\\.js$`))
+  ENTRIES.forEach(([, file], i) => {
+    match(resolved[i]!, new RegExp(`/node_modules/sealed-session/dist/${file}\\.js$`))
   })
 })

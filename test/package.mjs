@@ -3,7 +3,8 @@
 // .test-build/package/node_modules/sealed-session (where test/run.mjs runs the whole suite
 // against it on every runtime), and checked here: the files it holds, ESM with explicit `.js`
 // imports and nothing outside itself, publint, arethetypeswrong (ESM-only profile: there is no
-// CommonJS build, by choice), a TypeScript consumer, and jsr.json through `deno publish --dry-run`.
+// CommonJS build, by choice), a TypeScript consumer, jsr.json through `deno publish --dry-run`,
+// and the README's links as the npm and JSR pages show them (scripts/check-readme.mjs).
 // attw and Deno come from runtimes/, installed first if missing (scripts/runtimes.mjs); without
 // them those two checks are skipped, or fail under CI=true.
 //
@@ -20,6 +21,7 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { checkReadme } from '../scripts/check-readme.mjs'
 import { ensureRuntimes, tool } from '../scripts/runtimes.mjs'
 
 export const root = fileURLToPath(new URL('..', import.meta.url))
@@ -204,13 +206,21 @@ function checks(pkg) {
     typeof t === 'string' ? [t] : Object.values(t),
   )
   return {
-    'the tarball holds only package.json, docs and dist/*.js + *.d.ts': () => {
+    'the tarball holds only package.json, docs and dist/**/*.js + *.d.ts': () => {
+      // dist/ mirrors src/: index, core/, adapters/, features/ (legacy/ and revocation/ below it).
       const allowed =
-        /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/(?:legacy\/)?[\w-]+\.(js|d\.ts))$/
+        /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/(?:(?:core|adapters|features)\/(?:[\w-]+\/)?)?[\w-]+\.(js|d\.ts))$/
       const stray = pkg.files.filter((f) => !allowed.test(f))
       if (stray.length > 0) throw new Error(`not allow-listed: ${stray.join(', ')}`)
       for (const need of ['package.json', 'README.md', 'LICENSE']) {
         if (!pkg.files.includes(need)) throw new Error(`missing ${need}`)
+      }
+    },
+    "the README's links resolve: repository links to files here, relative ones inside the package": () => {
+      const { problems } = checkReadme(pkg.installed, pkg.files)
+      if (problems.length > 0) throw new Error(problems.join('\n'))
+      for (const field of ['repository', 'homepage', 'bugs']) {
+        if (!manifest[field]) throw new Error(`package.json has no ${field}: the npm page links nowhere`)
       }
     },
     'every exports target (types and code) is in the tarball': () => {
@@ -284,7 +294,10 @@ function checks(pkg) {
       if (deno.status !== 0) throw new Error(out)
       const published = [...out.matchAll(/file:\/\/(\S+) \(/g)].map((m) => m[1].replace(root, ''))
       const stray = published.filter(
-        (f) => !/^(src\/(?:legacy\/)?[\w-]+\.ts|README\.md|LICENSE|CHANGELOG\.md|jsr\.json)$/.test(f),
+        (f) =>
+          !/^(src\/(?:(?:core|adapters|features)\/(?:[\w-]+\/)?)?[\w-]+\.ts|README\.md|LICENSE|CHANGELOG\.md|jsr\.json)$/.test(
+            f,
+          ),
       )
       if (published.length === 0 || stray.length > 0) throw new Error(`unexpected files: ${stray}\n${out}`)
     },

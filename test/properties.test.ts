@@ -7,11 +7,11 @@ import * as fc from 'fast-check'
 import { CookieTooLargeError, type Mode, type SessionOptions } from 'sealed-session'
 import { chunking } from 'sealed-session/chunks'
 import { compression } from 'sealed-session/compression'
-import { readSessionCookies } from '../src/cookie.ts'
-import { canCompress } from '../src/deflate.ts'
-import { base64urlDecode, base64urlEncode } from '../src/encoding.ts'
-import { getKeyring, normalizeSecrets } from '../src/keys.ts'
-import { unseal } from '../src/token.ts'
+import { readSessionCookies } from '../src/core/cookie.ts'
+import { canCompress } from '../src/core/deflate.ts'
+import { base64urlDecode, base64urlEncode } from '../src/core/encoding.ts'
+import { getKeyring, normalizeSecrets } from '../src/core/keys.ts'
+import { unseal } from '../src/core/token.ts'
 import type { App } from './attacker.ts'
 import { deepEqual, describe, env, equal, match, ok, test } from './harness.ts'
 import { cookieValue, OLD_SECRET, OTHER_SECRET, request, SECRET, T0, wrap } from './helpers.ts'
@@ -267,7 +267,8 @@ describe('properties', () => {
   test('tokens never cross keys, cookie names or modes', async () => {
     const name = fc
       .stringMatching(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,10}$/)
-      .filter((n) => !/^__(host|secure)-/i.test(n))
+      // Prefixed names need Secure (the default), and chunk-shaped names are refused at setup.
+      .filter((n) => !/^__(host|secure)-/i.test(n) && !/\.[1-9]$/.test(n))
     const secrets = fc.constantFrom<string[]>([SECRET], [OLD_SECRET], [OTHER_SECRET], [SECRET, OLD_SECRET])
     const side = fc.record({ mode: fc.constantFrom(...MODES), name, secret: secrets })
     const apps = new Map<string, ReturnType<typeof pair>>()

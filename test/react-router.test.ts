@@ -78,7 +78,7 @@ describe('react-router storage', () => {
     const store = createSessionStore<Data>({ secret: SECRET })
     const s = await store.load(null)
     s.set('count', 7)
-    const [written] = await store.commit(s)
+    const [written] = (await store.commit(s)).setCookie
     const session = await storage().getSession(new Headers({ cookie: pair(written!) }))
     equal(session.get('count'), 7)
   })

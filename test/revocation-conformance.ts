@@ -2,9 +2,16 @@
 // on every runtime; Redis, Workers KV, Durable Objects and Deno KV where their runtime has them:
 // test/revocation-stores.test.ts). It checks the store contract (absent keys, raise never lowers,
 // concurrent revocations, expiry) and revocation through real sessions on two "servers" (two
-// processes' worth of memory) sharing the store, with a fake clock.
+// processes' worth of memory) sharing the store, with a fake clock. Also the helpers that drive
+// the revocation gate directly, as the core does: `gateOf` and `admission`.
 import { createSessionStore, type InvalidReason } from 'sealed-session'
-import { type RevocationOptions, type RevocationStore, revocation } from 'sealed-session/revocation'
+import {
+  type Revocation,
+  type RevocationOptions,
+  type RevocationStore,
+  revocation,
+} from 'sealed-session/revocation'
+import type { Admission, GateInstance, Verdict } from '../src/core/extensions.ts'
 import { deepEqual, equal, ok, testOn } from './harness.ts'
 
 export const SECRET = 'revocation-test-secret-0123456789abcdef'
@@ -40,6 +47,40 @@ export class Clock {
 
 export const unique = (): string => crypto.randomUUID()
 
+const DAY_MS = 24 * 3600 * 1000
+
+/** The gate instance `revoker` gives a session store with these limits, set up as the core does. */
+export function gateOf(
+  revoker: Revocation<Data>,
+  limits: { maxAgeMs?: number; skewMs?: number } = {},
+): GateInstance {
+  return revoker.setup({
+    cookieName: 'session',
+    maxAgeMs: limits.maxAgeMs ?? 14 * DAY_MS,
+    idleMs: 3 * DAY_MS,
+    skewMs: limits.skewMs ?? 60_000,
+    secrets: [],
+  })
+}
+
+/**
+ * An opened session as the core shows it to a gate: its data, and when it was issued
+ * (`-Infinity` for one opened from an old library's cookie). `createdAt` is when it was minted.
+ */
+export function admission(data: Data, issuedAt: number, createdAt = Date.now()): Admission {
+  const session = {
+    id: unique(),
+    createdAt,
+    lifetime: { persistent: true, maxAge: 14 * 24 * 3600, idleTimeout: 3 * 24 * 3600 },
+    isNew: false,
+    get: (key: string) => (data as Record<string, unknown>)[key],
+  }
+  return { session, issuedAt, header: null, request: undefined, state: {}, now: Date.now() }
+}
+
+/** A gate's answer, awaited. */
+export const verdictOf = async (verdict: Verdict | Promise<Verdict>): Promise<Verdict> => verdict
+
 /** One server: its own session store and revocation memory, over a shared revocation store. */
 export function server(
   store: RevocationStore,
@@ -61,14 +102,14 @@ export function server(
     const session = await sessions.load(null)
     session.regenerate()
     session.set('user', user)
-    const [cookie] = await sessions.commit(session)
+    const [cookie] = (await sessions.commit(session)).setCookie
     return cookie!.split(';')[0]!
   }
   /** A request carrying `cookie`; `change` runs as the handler would. */
   async function visit(cookie: string, change?: (s: Awaited<ReturnType<typeof sessions.load>>) => unknown) {
     const session = await sessions.load(cookie)
     await change?.(session)
-    const setCookies = await sessions.commit(session)
+    const setCookies = (await sessions.commit(session)).setCookie
     return { session, setCookies, user: session.get('user') }
   }
   return { revoker, sessions, reasons, login, visit }
@@ -168,6 +209,19 @@ export function conformance(
       equal((await a.visit(laptop)).user, undefined)
       equal((await b.visit(other)).user, bob)
       equal((await a.visit(fresh)).user, ada)
+    },
+  )
+
+  t(
+    'a subject of 600 bytes is revoked like a short one, and only it (its key is hashed: stores limit key length)',
+    async (opened, clock) => {
+      const { c, a, b } = shared(opened, clock)
+      const long = `${'é'.repeat(290)}${unique()}`
+      const [victim, twin] = [await a.login(`${long}a`), await a.login(`${long}b`)]
+      c.advance(5 * 60_000)
+      await b.revoker.revokeSubject(`${long}a`)
+      equal((await a.visit(victim)).user, undefined)
+      equal((await a.visit(twin)).user, `${long}b`, 'a subject that differs in its last byte lives')
     },
   )
 

@@ -200,7 +200,7 @@ function compile(entry, outfile, options) {
 async function compileSource() {
   mkdirSync(SOURCE.dir, { recursive: true })
   const alias = Object.fromEntries([
-    ...SUBPATHS.map((p) => [`sealed-session/${p}`, `${root}src/${p}.ts`]),
+    ...SUBPATHS.map((p, i) => [`sealed-session/${p}`, `${root}src/${FILES[i]}.ts`]),
     ['sealed-session', `${root}src/index.ts`],
   ])
   await compile('all.ts', SOURCE.suite, { alias })
@@ -209,11 +209,14 @@ async function compileSource() {
 
 /**
  * The package's subpath exports besides the main entry (`./hono` → `hono`), read from package.json
- * so one list names them: src/<subpath>.ts from source, dist/<subpath>.js from the tarball.
+ * so one list names them: src/<file>.ts from source, dist/<file>.js from the tarball.
  */
-const SUBPATHS = Object.keys(JSON.parse(readFileSync(`${root}package.json`, 'utf8')).exports)
+const EXPORTS = JSON.parse(readFileSync(`${root}package.json`, 'utf8')).exports
+const SUBPATHS = Object.keys(EXPORTS)
   .filter((key) => key !== '.' && key !== './package.json')
   .map((key) => key.slice(2))
+/** Where a subpath's code lives, from its `default` file: `./dist/adapters/hono.js` → `adapters/hono`. */
+const FILES = SUBPATHS.map((p) => EXPORTS[`./${p}`].default.slice('./dist/'.length, -'.js'.length))
 
 async function compilePackage() {
   preparePackage()
@@ -223,7 +226,9 @@ async function compilePackage() {
     'sealed-session',
     ...SUBPATHS.map((p) => `sealed-session/${p}`),
   ]
-  const entries = { PACKAGE_ENTRIES: JSON.stringify(['index', ...SUBPATHS]) }
+  const entries = {
+    PACKAGE_ENTRIES: JSON.stringify([['index', 'index'], ...SUBPATHS.map((p, i) => [p, FILES[i]])]),
+  }
   await compile('package-entry.ts', PACKAGE.suite, { external, define: entries })
   await compile('no-webcrypto.ts', PACKAGE.noWebcrypto, { external })
   // workerd has no node_modules: bundle the package as wrangler would, through its exports map

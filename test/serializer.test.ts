@@ -1,7 +1,7 @@
 // The strict JSON serializer checks the data in one walk and then calls JSON.stringify without a
 // replacer (the fast path). These tests pin that the walk refuses everything JSON would change or
 // drop, at any depth, and that what it accepts comes out exactly as JSON.stringify writes it.
-import { jsonSerializer } from '../src/serializer.ts'
+import { jsonSerializer } from '../src/core/serializer.ts'
 import { equal, ok, test, throws } from './harness.ts'
 
 const { stringify } = jsonSerializer

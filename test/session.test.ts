@@ -4,8 +4,8 @@ import {
   SerializationError,
   type Session,
 } from 'sealed-session'
-import { getKeyring, normalizeSecrets } from '../src/keys.ts'
-import { seal } from '../src/token.ts'
+import { getKeyring, normalizeSecrets } from '../src/core/keys.ts'
+import { seal } from '../src/core/token.ts'
 import { deepEqual, describe, equal, notEqual, ok, rejects, test } from './harness.ts'
 import {
   bytes,
@@ -346,7 +346,8 @@ describe('session', () => {
         '42',
         'null',
         '[{},1]',
-        '[{},{},{}]',
+        '[{},{},{},{}]',
+        '[{},{},[]]',
         '',
       ]
       for (const body of bodies) {

@@ -79,6 +79,23 @@ describe('withSession', () => {
     throws(() => withSession(() => new Response(), null as unknown as SessionOptions), 'ERR_OPTION_INVALID')
   })
 
+  test('a missing or empty secret says where each runtime sets one and how to generate it', () => {
+    // An unset variable reaches the library as undefined (process.env, Deno.env, Workers' env) or
+    // as '' (a `.env` line without a value, `$env/static/private`).
+    for (const secret of [undefined, null, '', [SECRET, undefined]]) {
+      const error = throws(
+        () => withSession(() => new Response(), { secret } as unknown as SessionOptions),
+        'ERR_SECRET_INVALID',
+      )
+      const message = (error as Error).message
+      for (const phrase of ['.dev.vars', 'wrangler secret put', '.env', '.env.local', '$env']) {
+        ok(message.includes(phrase), `${JSON.stringify(secret)}: no "${phrase}" in: ${message}`)
+      }
+      ok(message.includes('openssl rand -base64 32'), `how to generate one: ${message}`)
+      ok(message.length < 300, `short enough to read (${message.length} characters)`)
+    }
+  })
+
   test('a byte secret of 32 bytes is accepted; equal secrets in one list are refused at setup', async () => {
     const bytes = crypto.getRandomValues(new Uint8Array(32))
     const { setCookies } = await send(counter({ secret: bytes }))

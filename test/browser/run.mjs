@@ -4,7 +4,8 @@
 // `N passed, N failed, N skipped`; exits non-zero on failure.
 //
 //   node test/browser/run.mjs [target ...] [--filter text]
-//   targets: node, bun, workerd, react-router, next (default: all); frameworks are built first
+//   targets: node, bun, workerd, react-router, next, dbsc (default: all); frameworks are built first
+//   dbsc: device-bound sessions over HTTPS in a browser of its own with DBSC on (dbsc.mjs)
 //
 // Without /usr/bin/chromium (or CHROMIUM_PATH) the suite skips with the reason (a `skip …` line,
 // exit 0: test/run.mjs counts it as skipped), or fails with CI=true. Chromium is looked for before
@@ -14,6 +15,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { ensureInstalled, ensureRuntimes, RUNTIMES, requireFromRuntimes } from '../../scripts/runtimes.mjs'
 import { checks, frameworkChecks } from './checks.mjs'
+import { runDbsc } from './dbsc.mjs'
 import { missing, root, startServer, stopAll, targets } from './servers.mjs'
 
 // No framework reports usage home from a test run (Next.js would, from its build and server).
@@ -38,7 +40,8 @@ const ci = process.env.CI === 'true'
 const args = process.argv.slice(2)
 const filterAt = args.indexOf('--filter')
 const filter = filterAt === -1 ? undefined : args.splice(filterAt, 2)[1]
-const wanted = args.length > 0 ? args : Object.keys(targets)
+const OWN = ['dbsc'] // targets that start their own server and browser
+const wanted = args.length > 0 ? args : [...Object.keys(targets), ...OWN]
 const counts = { passed: 0, failed: 0, skipped: 0 }
 
 /** A missing prerequisite: a failure under CI, a printed skip elsewhere. */
@@ -150,17 +153,33 @@ async function runTarget(name, target) {
   }
 }
 
+/** The device-bound flow: its own server (HTTPS) and its own browser (DBSC flags). */
+async function dbsc(chromium) {
+  await runDbsc({
+    chromium,
+    executablePath: CHROMIUM,
+    flags: FLAGS,
+    stepMs: STEP_MS,
+    unavailable,
+    report(ok, title, detail) {
+      counts[ok ? 'passed' : 'failed']++
+      const line = `${ok ? 'ok  ' : 'FAIL'} dbsc    ${title}`
+      console.log(detail ? `${line}\n     ${detail.replace(/\n/g, '\n     ')}` : line)
+    },
+  })
+}
+
 try {
-  const unknown = wanted.filter((t) => !(t in targets))
+  const unknown = wanted.filter((t) => !(t in targets) && !OWN.includes(t))
   if (unknown.length > 0)
-    throw new Error(`unknown target ${unknown.join(', ')}; known: ${Object.keys(targets)}`)
+    throw new Error(`unknown target ${unknown.join(', ')}; known: ${[...Object.keys(targets), ...OWN]}`)
   const playwright = `${RUNTIMES}node_modules/playwright-core/package.json`
   if (!existsSync(CHROMIUM)) {
     unavailable('browser suite', `no Chromium at ${CHROMIUM} (apt-get install chromium)`)
   } else {
     // An install that fails leaves a file missing: the whole suite, or that target, is unavailable.
     ensureRuntimes()
-    for (const name of wanted) if (targets[name].cwd) ensureInstalled(targets[name].cwd)
+    for (const name of wanted) if (targets[name]?.cwd) ensureInstalled(targets[name].cwd)
     armWatchdog()
     if (!existsSync(playwright)) unavailable('browser suite', `${playwright} is missing`)
     else {
@@ -168,6 +187,10 @@ try {
       browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS })
       console.log(`chromium ${browser.version()}`)
       for (const name of wanted) {
+        if (name === 'dbsc') {
+          if (!filter || 'dbsc'.includes(filter) || filter.startsWith('dbsc')) await dbsc(chromium)
+          continue
+        }
         const absent = missing(targets[name])
         if (absent) unavailable(name, `${absent} not found`)
         else await runTarget(name, targets[name])

@@ -140,11 +140,17 @@ export async function startServer(target, env = {}) {
 
   running.add(stop)
 
-  // Ready once /session answers; the demo writes no cookie for a request that carries none.
+  // Ready once /session answers (the demo writes no cookie for a request that carries none), or
+  // for a server whose certificate fetch() would refuse, once it prints `target.ready`.
   const origin = `http://127.0.0.1:${port}`
   const deadline = Date.now() + READY_MS
   while (Date.now() < deadline) {
     if (!alive) throw new Error(`${command} exited before answering:\n${output}`)
+    if (target.ready?.test(output)) return { port, stop, output: () => output }
+    if (target.ready) {
+      await new Promise((r) => setTimeout(r, 100))
+      continue
+    }
     try {
       const res = await fetch(`${origin}/session`)
       if (res.ok) return { port, stop, output: () => output }

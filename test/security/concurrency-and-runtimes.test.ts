@@ -6,7 +6,7 @@
 import { Hono } from 'hono'
 import { type InvalidReason, type SessionOptions, withSession } from 'sealed-session'
 import { session as honoSession, type SessionEnv } from 'sealed-session/hono'
-import { base64urlEncode } from '../../src/encoding.ts'
+import { base64urlEncode } from '../../src/core/encoding.ts'
 import { type App, probe, Rng } from '../attacker.ts'
 import { deepEqual, describe, env, equal, ok, test } from '../harness.ts'
 import {

@@ -5,7 +5,7 @@
 // run in both modes where a mode could matter.
 
 import { chunking } from 'sealed-session/chunks'
-import { MAX_CANDIDATES } from '../../src/store.ts'
+import { MAX_CANDIDATES } from '../../src/core/read.ts'
 import { ANY_REASON, expectEmpty, expectValid, probe } from '../attacker.ts'
 import { deepEqual, describe, equal, ok, test } from '../harness.ts'
 import { countSubtle, send, T0, wrap } from '../helpers.ts'

@@ -1,6 +1,6 @@
 import { SerializationError, type SessionOptions } from 'sealed-session'
 import { compression } from 'sealed-session/compression'
-import { canCompress } from '../../src/deflate.ts'
+import { canCompress } from '../../src/core/deflate.ts'
 import { ANY_REASON, craft, expectEmpty, expectValid, meta, probe } from '../attacker.ts'
 import { deepEqual, describe, equal, match, notEqual, ok, rejects, test } from '../harness.ts'
 import { bytes, request, send, T0, wrap } from '../helpers.ts'
@@ -63,7 +63,8 @@ describe('SECURITY-CASES', () => {
           '[1,2]',
           '[]',
           '[{}]',
-          '[{},{},{}]',
+          '[{},{},{},{}]',
+          '[{},{},[]]',
           '[{},1]',
           '[1,{}]',
           '[{},[]]',

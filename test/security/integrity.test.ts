@@ -6,7 +6,7 @@
 
 import { defaults as ironDefaults, seal as ironSeal } from 'iron-webcrypto'
 import { CompactEncrypt, SignJWT } from 'jose'
-import { base64urlDecode, base64urlEncode } from '../../src/encoding.ts'
+import { base64urlDecode, base64urlEncode } from '../../src/core/encoding.ts'
 import { ANY_REASON, expectEmpty, expectValid, probe } from '../attacker.ts'
 import { deepEqual, describe, equal, notEqual, ok, test } from '../harness.ts'
 import { bytes, cookieValue, countSubtle, OLD_SECRET, OTHER_SECRET, SECRET, send } from '../helpers.ts'

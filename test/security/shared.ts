@@ -2,7 +2,7 @@
 // to end by a writer app (see test/attacker.ts for how each outcome is asserted).
 
 import type { Mode, SessionOptions } from 'sealed-session'
-import { getKeyring, normalizeSecrets } from '../../src/keys.ts'
+import { getKeyring, normalizeSecrets } from '../../src/core/keys.ts'
 import { cookieValue, SECRET, send, T0, wrap } from '../helpers.ts'
 
 export const MODES = ['encrypted', 'signed'] as const

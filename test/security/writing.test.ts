@@ -1,6 +1,6 @@
 import { ConfigurationError, CookieTooLargeError, type SessionOptions, withSession } from 'sealed-session'
 import { chunking } from 'sealed-session/chunks'
-import { PUBLISHED_SECRETS } from '../../src/keys.ts'
+import { PUBLISHED_SECRETS } from '../../src/core/keys.ts'
 import { expectValid, probe } from '../attacker.ts'
 import { deepEqual, describe, env, equal, match, ok, test, throws } from '../harness.ts'
 import { cookieValue, request, SECRET, send, T0, wrap } from '../helpers.ts'

@@ -1,0 +1,154 @@
+/**
+ * React Router (framework mode, v7 and later): a `SessionStorage` of React Router's own shape, so
+ * an app moves off `createCookieSessionStorage` from `react-router` by changing the import and
+ * its options; loaders and actions keep calling `getSession`, `commitSession`, `destroySession`.
+ *
+ * How React Router's API maps onto this library's:
+ * - `get(name)` reads the data, else the flash message of that name, once (as React Router does);
+ *   `has(name)` sees both without taking the message; `unset(name)` deletes; `data` is the data.
+ * - `id` is the session's random id (React Router's cookie storage has none: `''`).
+ * - `commitSession` resolves to the one `Set-Cookie` value, or `''` when nothing changed (the
+ *   browser keeps its cookie). Per-call cookie options are not taken: lifetimes are set with
+ *   `session.sealed.setLifetime()`, cookie attributes at setup.
+ * - Everything else (`regenerate()` at login, `setLifetime`, `isNew`, `expiresAt`) is on
+ *   `session.sealed`, the full {@link Session}.
+ *
+ * @example app/sessions.server.ts
+ * ```ts
+ * import { createCookieSessionStorage } from 'sealed-session/react-router'
+ *
+ * export const { getSession, commitSession, destroySession } = createCookieSessionStorage<
+ *   { user: string },
+ *   { notice: string }
+ * >({ secret: process.env.SESSION_SECRET!, cookie: { name: '__session' } })
+ *
+ * // In an action:
+ * const session = await getSession(request.headers.get('Cookie'))
+ * session.sealed.regenerate() // a fresh id on login
+ * session.set('user', 'ada')
+ * session.flash('notice', 'Welcome!')
+ * return redirect('/', { headers: { 'Set-Cookie': await commitSession(session) } })
+ * ```
+ *
+ * @module sealed-session/react-router
+ */
+
+import { configError } from '../core/errors.ts'
+import type { SessionOptions } from '../core/options.ts'
+import type { CookieSource } from '../core/read.ts'
+import { createSessionStore } from '../core/resolver.ts'
+import type { JsonValue } from '../core/serializer.ts'
+import type { FlashData, Session, SessionData } from '../core/session.ts'
+
+/** React Router's `Session` interface, member for member (React Router is not imported). */
+export interface RouterSession<Data = Record<string, JsonValue>, Flash = Data> {
+  /** The session's random id; changes on `sealed.regenerate()`. */
+  readonly id: string
+  /** A shallow copy of the data (flash messages are read with `get`). */
+  readonly data: Readonly<Partial<Data>>
+  /** Whether the data or a flash message has `name`; a flash message stays unread. */
+  has(name: (keyof Data | keyof Flash) & string): boolean
+  /** The data's `name`, else the flash message `name`, which is then gone. */
+  get<K extends (keyof Data | keyof Flash) & string>(
+    name: K,
+  ): (K extends keyof Data ? Data[K] : undefined) | (K extends keyof Flash ? Flash[K] : undefined) | undefined
+  /** Stores `value` as the data's `name`. */
+  set<K extends keyof Data & string>(name: K, value: Data[K]): void
+  /** A message for the next `get(name)`. */
+  flash<K extends keyof Flash & string>(name: K, value: Flash[K]): void
+  /** Removes the data's `name`. */
+  unset(name: keyof Data & string): void
+}
+
+/** What `getSession` gives: React Router's session, plus the full one as `sealed`. */
+export interface SealedRouterSession<Data extends SessionData, Flash extends FlashData>
+  extends RouterSession<Data, Flash> {
+  /** The full session: `regenerate()`, `setLifetime()`, `isNew`, `expiresAt`, `save()`... */
+  readonly sealed: Session<Data, Flash>
+}
+
+/** React Router's `SessionStorage` shape: assignable to `SessionStorage<Data, Flash>`. */
+export interface SessionStorage<Data extends SessionData, Flash extends FlashData = Data> {
+  /** The session a request's `Cookie` header (or the `Request`, or its `Headers`) carries. */
+  getSession(cookieHeader?: CookieSource): Promise<SealedRouterSession<Data, Flash>>
+  /**
+   * The `Set-Cookie` value the session needs, or `''` when nothing changed.
+   * @throws {CookieTooLargeError} when the session outgrows its cookie; nothing is written.
+   */
+  commitSession(session: RouterSession<Data, Flash>): Promise<string>
+  /** Ends the session: the `Set-Cookie` value expiring it (`''` if the request had none). */
+  destroySession(session: RouterSession<Data, Flash>): Promise<string>
+}
+
+/**
+ * Creates a cookie session storage with React Router's API, sealed by this library. Options are
+ * validated now. `Flash` defaults to `Data`, as in React Router.
+ *
+ * @example
+ * ```ts
+ * const { getSession, commitSession } = createCookieSessionStorage<{ count: number }>({
+ *   secret: process.env.SESSION_SECRET!,
+ * })
+ * ```
+ * @throws {ConfigurationError} on invalid options; `ERR_OPTION_INVALID` for the `chunks` option
+ *   (a chunked session needs several `Set-Cookie` values, `commitSession` returns one: use
+ *   `createSessionStore`), and from `commitSession` for a session another storage made.
+ */
+export function createCookieSessionStorage<
+  Data extends SessionData = Record<string, JsonValue>,
+  Flash extends FlashData = Data,
+>(options: SessionOptions): SessionStorage<Data, Flash> {
+  if (options.chunks !== undefined) {
+    throw configError(
+      'ERR_OPTION_INVALID',
+      'react-router: commitSession returns one Set-Cookie value; for `chunks` use createSessionStore()',
+    )
+  }
+  const store = createSessionStore<Record<string, unknown>>(options as never)
+  const sessions = new WeakMap<object, Session<Record<string, unknown>>>()
+  const sealedOf = (session: object) => {
+    const s = sessions.get(session)
+    if (s === undefined)
+      throw configError('ERR_OPTION_INVALID', "commit a session this storage's getSession made")
+    return s
+  }
+  // A value more than the first only expires chunk cookies left over from another configuration:
+  // with chunking off they are ignored on reading, so leaving them is harmless.
+  const first = async (s: Session<Record<string, unknown>>) => (await store.commit(s)).setCookie[0] ?? ''
+  return {
+    async getSession(cookieHeader) {
+      const s = await store.load(cookieHeader)
+      // The Session reads a flash message only by taking it; an empty (or destroyed) one has none.
+      const take = (name: string) => (s.isPopulated ? s.flash(name) : undefined)
+      const session: SealedRouterSession<Record<string, unknown>, Record<string, unknown>> = {
+        sealed: s,
+        get id() {
+          return s.id
+        },
+        get data() {
+          return s.data
+        },
+        has(name) {
+          if (s.has(name)) return true
+          const message = take(name)
+          if (message !== undefined) s.flash(name, message) // put back: has() does not read it
+          return message !== undefined
+        },
+        get: (name) => (s.has(name) ? s.get(name) : take(name)) as never,
+        set: (name, value) => s.set(name, value),
+        flash: (name, value) => s.flash(name, value),
+        unset: (name) => s.delete(name),
+      }
+      sessions.set(session, s)
+      return session as never
+    },
+    commitSession: async (session) => first(sealedOf(session)),
+    async destroySession(session) {
+      const s = sealedOf(session)
+      s.destroy()
+      return first(s)
+    },
+  }
+}
+
+export type { CookieSource, Session, SessionOptions }

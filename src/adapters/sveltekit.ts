@@ -1,0 +1,115 @@
+/**
+ * SvelteKit `handle` hook: the session on `event.locals`, typed through `App.Locals`. Structural
+ * types only: SvelteKit is never imported.
+ *
+ * @module sealed-session/sveltekit
+ */
+// A thin layer over the store (store.ts). Not through
+// `event.cookies`: SvelteKit writes those onto the response inside `resolve()`, before the session
+// is final, so its cookies are appended to the response's headers afterwards.
+
+import { configError } from '../core/errors.ts'
+import type { SessionOptions } from '../core/options.ts'
+import { storeResolver } from '../core/resolver.ts'
+import type { FlashData, Session, SessionData } from '../core/session.ts'
+
+/** What the hook reads of SvelteKit's `RequestEvent`. */
+export interface RequestEventLike {
+  /** The request. */
+  readonly request: Request
+  /** `App.Locals`, where the session goes. */
+  readonly locals: object
+}
+
+/** Where the hook puts the session. */
+export interface SessionHandleOptions<Key extends string> {
+  /**
+   * The `event.locals` name of this session; give each session of an app its own (and its own
+   * cookie name).
+   * @default 'session'
+   */
+  key?: Key
+}
+
+/** A `handle` hook for the events whose `locals` (that is, `App.Locals`) declare the session. */
+export type SessionHandle<E extends RequestEventLike, Key extends string> = <
+  Event extends E & { readonly locals: { [K in Key]: Session<SessionData, FlashData> } },
+>(input: {
+  event: Event
+  resolve: (event: Event) => Response | Promise<Response>
+}) => Promise<Response>
+
+/**
+ * Session `handle` hook for SvelteKit's `src/hooks.server.ts`; compose it with others through
+ * `sequence`. It loads the session from the request, puts it on `event.locals`, and writes it
+ * onto whatever response `resolve(event)` gives: pages, `__data.json` (client-side navigation),
+ * form actions (their 303 redirect, or the JSON `use:enhance` reads) and `+server` endpoints.
+ * Session cookies are appended to the response's headers, beside those `event.cookies` set.
+ * A hook after this one that throws (`redirect()` too) ends the request unwritten, as a throwing
+ * handler does with `withSession`; what loads, actions and endpoints throw is a response by then.
+ * Options may be a function of the event, to read `event.platform` on Cloudflare.
+ *
+ * @example
+ * ```ts
+ * // src/app.d.ts
+ * import type { Session } from 'sealed-session/sveltekit'
+ * declare global {
+ *   namespace App {
+ *     interface Locals {
+ *       session: Session<{ count: number; user: string }>
+ *     }
+ *   }
+ * }
+ * export {}
+ *
+ * // src/hooks.server.ts
+ * import { env } from '$env/dynamic/private'
+ * import { session } from 'sealed-session/sveltekit'
+ * export const handle = session({ secret: env.SESSION_SECRET })
+ *
+ * // src/routes/+page.server.ts
+ * export const load = ({ locals }) => {
+ *   const count = (locals.session.get('count') ?? 0) + 1
+ *   locals.session.set('count', count)
+ *   return { count }
+ * }
+ * ```
+ * @example Two named sessions
+ * ```ts
+ * // App.Locals: { auth: Session<{ user: string }>; prefs: Session<{ theme: string }> }
+ * export const handle = sequence(
+ *   session({ secret, cookie: { name: '__Host-auth' } }, { key: 'auth' }),
+ *   session({ secret, cookie: { name: 'prefs' }, mode: 'signed' }, { key: 'prefs' }),
+ * )
+ * ```
+ * @throws {ConfigurationError} on invalid options; on the first request, `ERR_OPTION_INVALID`
+ *   when two session hooks share a `key`, and `ERR_COOKIE_OPTION` when their cookie names collide.
+ */
+export function session<E extends RequestEventLike = RequestEventLike, Key extends string = 'session'>(
+  options: SessionOptions | ((event: E) => SessionOptions),
+  { key = 'session' as Key }: SessionHandleOptions<Key> = {},
+): SessionHandle<E, Key> {
+  const storeOf = storeResolver<[E]>(options)
+  return async function sealedSession({ event, resolve }) {
+    const store = storeOf(event)
+    const locals = event.locals as Record<string, unknown>
+    if (locals[key] !== undefined) {
+      throw configError(
+        'ERR_OPTION_INVALID',
+        `two session hooks set event.locals.${key}; give each its own \`key\``,
+      )
+    }
+    const s = await store.load(event.request)
+    locals[key] = s
+    let response: Response
+    try {
+      response = await resolve(event)
+    } catch (error) {
+      store.discard(s) // rare: SvelteKit turns what loads and actions throw into a response
+      throw error
+    }
+    return store.apply(s, response)
+  }
+}
+
+export type { FlashData, Session, SessionData, SessionOptions }

@@ -1,0 +1,154 @@
+// The end of the pipeline: what a session needs written, as one record that every adapter reads
+// (Set-Cookie lines, the same cookies as objects for frameworks with a cookies API, extra
+// headers, the cache rule), and the two ways to put it on a response.
+
+import { type CookieAttributes, type CookieSpec, MAX_AGE_CAP_SECONDS } from './cookie.ts'
+
+/** One cookie of a {@link SessionCommit}, for frameworks that set cookies through their own API. */
+export interface CommitCookie {
+  readonly name: string
+  /** Empty for a deletion (`attributes.maxAge` is then 0). */
+  readonly value: string
+  readonly attributes: CookieAttributes
+}
+
+/**
+ * What a session needs written to the response: returned by `store.commit()`, applied by
+ * `store.apply()`, {@link applyCommit} and every adapter. Empty (`setCookie` of length 0) when
+ * nothing changed.
+ */
+export interface SessionCommit {
+  /** `Set-Cookie` values, in order: append each, never replace the app's own. */
+  readonly setCookie: readonly string[]
+  /** The same cookies as objects, in the same order. */
+  readonly cookies: readonly CommitCookie[]
+  /** Other response headers to add (a device-registration challenge). */
+  readonly headers: readonly (readonly [string, string])[]
+  /**
+   * The response carries a session cookie: shared caches must not store it
+   * (`Cache-Control: private` unless the app chose a policy).
+   */
+  readonly private: boolean
+  /**
+   * Nothing the app did asked for this write: a rolling renewal or a key rotation. Left off a
+   * response the app made shared-cacheable (`public`, `s-maxage`); a later request renews.
+   */
+  readonly implicit: boolean
+}
+
+/** @internal A cookie to write: the spec gives its attributes; `maxAge` 0 deletes it. */
+export interface CookieWrite {
+  readonly spec: CookieSpec
+  readonly name: string
+  readonly value: string
+  /** Seconds; `undefined`: a browser-session cookie. */
+  readonly maxAge: number | undefined
+}
+
+/** @internal The empty commit. */
+export const NOTHING: SessionCommit = Object.freeze({
+  setCookie: Object.freeze([]),
+  cookies: Object.freeze([]),
+  headers: Object.freeze([]),
+  private: false,
+  implicit: false,
+}) as SessionCommit
+
+/**
+ * @internal
+ * The record for `writes` (in order) and `headers`. A deletion of a cookie that this same commit
+ * writes (same name, path and domain) is dropped: two cookie schemes in one response (ours, our
+ * chunks, an old library's under the same names) never delete each other's cookies.
+ */
+export function commitOf(
+  writes: readonly CookieWrite[],
+  headers: readonly (readonly [string, string])[],
+  implicit: boolean,
+): SessionCommit {
+  if (writes.length === 0 && headers.length === 0) return NOTHING
+  const setCookie: string[] = []
+  const cookies: CommitCookie[] = []
+  const written = new Set<string>()
+  for (const w of writes) if (w.maxAge !== 0) written.add(identity(w))
+  const seen = new Set<string>()
+  for (const w of writes) {
+    const id = identity(w)
+    const key = `${w.maxAge === 0 ? 'x' : 'w'}${id}`
+    if ((w.maxAge === 0 && written.has(id)) || seen.has(key)) continue
+    seen.add(key)
+    const age =
+      w.maxAge === undefined ? undefined : Math.min(Math.max(0, Math.floor(w.maxAge)), MAX_AGE_CAP_SECONDS)
+    setCookie.push(`${w.name}=${w.value}${age === undefined ? '' : `; Max-Age=${age}`}${w.spec.attributes}`)
+    cookies.push({
+      name: w.name,
+      value: w.value,
+      attributes: age === undefined ? w.spec.parts : { ...w.spec.parts, maxAge: age },
+    })
+  }
+  return { setCookie, cookies, headers, private: setCookie.length > 0, implicit }
+}
+
+/** Browsers key a cookie on name, domain and path. */
+function identity(w: CookieWrite): string {
+  return `${w.name};${w.spec.parts.domain ?? ''};${w.spec.parts.path}`
+}
+
+// `public` or `s-maxage` (RFC 9111 sections 5.2.2.9 and 5.2.2.10) let a shared cache store the
+// response and hand it, Set-Cookie and all, to other users.
+const SHARED_CACHEABLE = /(?:^|,)\s*(?:public|s-maxage\s*=)/i
+
+/**
+ * Adds a commit to response headers: appends each `Set-Cookie` (never replacing the app's own),
+ * adds its other headers, and sets `Cache-Control: private` when it carries a cookie and the app
+ * set no policy. An implicit write (renewal, re-key) is left off headers the app made
+ * shared-cacheable (`public`, `s-maxage`); a change the app made is added, and the response
+ * made `private`.
+ *
+ * @example A framework that hands you its response headers
+ * ```ts
+ * const commit = await store.commit(session)
+ * applyCommit(response.headers, commit)
+ * ```
+ * @returns whether anything was added.
+ * @throws {TypeError} when `headers` are immutable (a `fetch()` result): use `store.apply()`.
+ */
+export function applyCommit(headers: Headers, commit: SessionCommit): boolean {
+  const { setCookie } = commit
+  if (setCookie.length === 0 && commit.headers.length === 0) return false
+  const cacheControl = headers.get('cache-control')
+  const shared = cacheControl !== null && SHARED_CACHEABLE.test(cacheControl)
+  if (shared && commit.implicit) return false
+  for (const value of setCookie) headers.append('set-cookie', value)
+  for (const [name, value] of commit.headers) headers.append(name, value)
+  // A shared cache must never hand one user's session cookie to another.
+  if (commit.private && (cacheControl === null || shared)) headers.set('cache-control', 'private')
+  return true
+}
+
+/**
+ * @internal
+ * {@link applyCommit} on a Response: one with immutable headers (a `fetch()` result) is re-wrapped
+ * first. A network error (status 0) or a 101 upgrade cannot be re-created nor carry a cookie: it
+ * goes out as it is, and the browser keeps its cookie.
+ */
+export function applyToResponse(response: Response, commit: SessionCommit): Response {
+  if (commit.setCookie.length === 0 && commit.headers.length === 0) return response
+  try {
+    applyCommit(response.headers, commit)
+    return response
+  } catch {
+    if (response.status < 200 || response.status > 599) return response
+    const copy = new Response(response.body, response)
+    applyCommit(copy.headers, commit)
+    return copy
+  }
+}
+
+/** @internal A handler must answer with a `Response`, changed session or not. */
+export function assertResponse(value: unknown): asserts value is Response {
+  if (!(value instanceof Response)) {
+    throw new TypeError(
+      `sealed-session: the handler must return a Response; got ${value === null ? null : typeof value}`,
+    )
+  }
+}

@@ -1,0 +1,216 @@
+// The request pipeline's extension points, declared here and implemented by the opt-in modules in
+// src/features/, which import this file: the core never imports a feature. Each contract carries
+// the EXTENSION brand, so a value that did not come from its factory (`legacy: [42]`,
+// `chunks: { max: 3 }`) does not compile, and is refused at setup when it is forced through.
+//
+// The pipeline, in store.ts: read (Cookie header → the session's sealed state, read.ts) → readers
+// (legacy, when no cookie of ours opened) → gates (every opened session, whatever its source) →
+// Session (state) → write policy (write.ts) → a commit record (commit.ts).
+
+import type { SessionCommit } from './commit.ts'
+import type { CookieSpec } from './cookie.ts'
+import type { Loaded } from './session.ts'
+import type { InvalidReason } from './token.ts'
+
+/**
+ * The brand of every extension the session options take; its value names the kind.
+ * `Symbol.for`, so that two copies of the library in one app still recognise each other's.
+ */
+export const EXTENSION: unique symbol = Symbol.for('sealed-session.extension') as never
+
+/** The kinds of extension, as their brand spells them. */
+export type ExtensionKind = 'chunks' | 'compress' | 'legacy' | 'gate'
+
+/** Whether `value` is an extension of `kind` (a setup check; the types already ask for one). */
+export function isExtension(value: unknown, kind: ExtensionKind): boolean {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    (value as { [EXTENSION]?: unknown })[EXTENSION] === kind
+  )
+}
+
+/** What `chunking()` from `sealed-session/chunks` returns: pass it as the `chunks` option. */
+export interface Chunking {
+  readonly [EXTENSION]: 'chunks'
+  /** Most cookies a session may span. */
+  readonly max: number
+  /**
+   * @internal The cookie values that carry `token` under `name`, `name.1`... in order, at most
+   * `max`. Throws a `CookieTooLargeError` beyond.
+   */
+  readonly split: (name: string, token: string) => string[]
+}
+
+/** What `compression()` from `sealed-session/compression` returns: pass it as `compress`. */
+export interface Compression {
+  readonly [EXTENSION]: 'compress'
+  /**
+   * @internal The deflated body, or `undefined` when that would not shorten a token whose other
+   * parts take `overhead` bytes (before base64url).
+   */
+  readonly pack: (body: Uint8Array, overhead: number) => Promise<Uint8Array | undefined>
+}
+
+/** What a reader needs of the store's configuration. */
+export interface ReaderContext {
+  /** The store's cookie name: a cookie of the old library under this name is ours to replace. */
+  readonly name: string
+  readonly now: () => number
+  readonly stringify: (value: unknown) => string
+}
+
+/**
+ * A reader of another library's session cookie, for the `legacy` option: made by
+ * `cookieSession()` (`sealed-session/legacy/cookie-session`), `iron()` (`sealed-session/legacy/iron`)
+ * or `reactRouter()` (`sealed-session/legacy/react-router`).
+ */
+export interface LegacyReader {
+  readonly [EXTENSION]: 'legacy'
+  /**
+   * @internal Opens this library's cookie in `header` with that library's checks: `undefined`
+   * when the request carries none, a failure with its reason, or the session and the cookies
+   * that must be deleted once it is re-sealed in our format (with the path and domain the old
+   * library set them with). The session it gives has no known issue time: gates treat it as
+   * issued before any revocation of its subject.
+   */
+  readonly read: (header: string | null, context: ReaderContext) => Promise<LegacyResult | undefined>
+}
+
+/** @internal What a legacy reader found. */
+export type LegacyResult =
+  | { readonly ok: true; readonly loaded: Loaded; readonly expire: readonly CookieSpec[] }
+  | { readonly ok: false; readonly reason: InvalidReason }
+
+/**
+ * @internal
+ * What a gate decides about an opened session: `undefined` admits it; `'unchecked'` admits it
+ * for reading but nothing it carries may be sealed again (the gate could not decide and was
+ * told to let it through); any other value refuses it, with the reason `onInvalid` hears.
+ */
+export type Verdict = undefined | 'unchecked' | GateRefusal
+
+/** @internal Why a gate refused a session. */
+export type GateRefusal = 'revoked' | 'unverified' | 'unbound'
+
+/**
+ * A check every opened session passes before the app sees it, and again before a session the
+ * request loaded is sealed again: revocation (`sealed-session/revocation`), device binding
+ * (`sealed-session/device-bound`). Gates run in one place, in the order configured, for a session
+ * from any source: our cookie, chunked or not, the token cache, or an old library's cookie.
+ */
+export interface Gate<Name extends string = string> {
+  readonly [EXTENSION]: 'gate'
+  /** @internal The gate's name: its key in the sealed extension state, and in messages. */
+  readonly name: Name
+  /**
+   * @internal Called once per store made with this gate (an options function makes one per
+   * tenant): the gate's instance for that store. Throws a `ConfigurationError` for a
+   * combination that cannot work.
+   */
+  readonly setup: (store: GateSetup) => GateInstance
+}
+
+/** @internal What a gate learns of a store at setup. */
+export interface GateSetup {
+  readonly cookieName: string
+  readonly maxAgeMs: number
+  readonly idleMs: number
+  readonly skewMs: number
+  /** The store's secrets, newest first: a gate derives keys of its own from them. */
+  readonly secrets: readonly Uint8Array[]
+}
+
+/** @internal A gate bound to one store. */
+export interface GateInstance {
+  /** At load: may the session be used? */
+  readonly admit: (entry: Admission) => Verdict | Promise<Verdict>
+  /** Before a session the request loaded is sealed again (same lineage). */
+  readonly sealing?: (entry: Admission) => Verdict | Promise<Verdict>
+  /**
+   * At commit, for the session the response carries (a destroyed one too, `destroyed` true):
+   * response headers and cookies to add. It may change its own entry of `state` before the seal.
+   */
+  readonly committing?: (entry: Committing) => CommitExtras | undefined | Promise<CommitExtras | undefined>
+  /**
+   * Requests the gate answers itself, before the handler (its endpoints): a Response, or
+   * `undefined` to let the app answer. Served by `withSession`, `store.handle` and the adapters
+   * that can route.
+   */
+  readonly route?: (request: Request, store: GateStore) => Promise<Response | undefined> | undefined
+}
+
+/** @internal What a gate sees of an opened session. */
+export interface Admission {
+  /** The session the app will get (read its data through it, e.g. a subject). */
+  readonly session: SessionView
+  /**
+   * When the session's identity was issued, ms since the epoch: its creation or last
+   * `regenerate()`; `-Infinity` when unknown (a session opened from an old library's cookie),
+   * so that any revocation of its subject covers it.
+   */
+  readonly issuedAt: number
+  /** The whole `Cookie` header the session was loaded from. */
+  readonly header: string | null
+  /** The request, when the session was loaded from one. */
+  readonly request: Request | undefined
+  /** Extension state sealed with the session, by gate name (`{}` if none). */
+  readonly state: Readonly<Record<string, unknown>>
+  /** The request's clock, ms since the epoch. */
+  readonly now: number
+}
+
+/** @internal The session as a gate reads it. */
+export interface SessionView {
+  readonly id: string
+  readonly createdAt: number
+  readonly isNew: boolean
+  get(key: string): unknown
+}
+
+/** @internal What a gate sees when the response's session is committed. */
+export interface Committing {
+  readonly session: SessionView
+  readonly destroyed: boolean
+  /** Extension state, by gate name, as it will be sealed: a gate may change its own entry. */
+  readonly state: Record<string, unknown>
+  readonly request: Request | undefined
+  /** The request's clock, ms since the epoch. */
+  readonly now: number
+}
+
+/** @internal What a gate adds to a commit. */
+export interface CommitExtras {
+  readonly headers?: readonly (readonly [string, string])[]
+  /** Cookies of the gate's own, written with the store's attributes (`maxAge` 0 deletes). */
+  readonly cookies?: readonly GateCookie[]
+}
+
+/** @internal A cookie a gate writes beside the session's. */
+export interface GateCookie {
+  readonly name: string
+  readonly value: string
+  /** Seconds; `undefined`: a browser-session cookie; 0 deletes. */
+  readonly maxAge: number | undefined
+}
+
+/** @internal The store, as a gate's endpoint uses it. */
+export interface GateStore {
+  /**
+   * The session `request` carries (undefined when none), its extension state, and a way to seal
+   * state changes: loaded through every gate before the asking one.
+   */
+  open(request: Request): Promise<GateSession | undefined>
+}
+
+/** @internal A session an endpoint opened. */
+export interface GateSession {
+  readonly session: SessionView
+  readonly state: Readonly<Record<string, unknown>>
+  readonly now: number
+  /**
+   * The commit re-sealing the session with `state` as this gate's entry, plus `cookies` of the
+   * gate's own: apply it to the endpoint's response with `applyCommit`.
+   */
+  reseal(state: unknown, cookies?: readonly GateCookie[]): Promise<SessionCommit>
+}

@@ -1,0 +1,45 @@
+// What the library tells the app, and when: a bad cookie's reason to the `onInvalid` hook (never
+// logged by default), and one warning per process for a setup that silently cannot work.
+
+import type { SessionConfig } from './options.ts'
+import type { InvalidReason } from './token.ts'
+
+let warned = false
+const LOCAL = /^(?:localhost|127\.0\.0\.1|\[::1\])(?::\d+)?$/
+
+/**
+ * A `Secure` cookie sent over plain `http:` to a host other than localhost is dropped by the
+ * browser, and the session silently never sticks (a LAN address, Docker, a VM). Said once per
+ * process, so no client can make it log per request; never downgraded: behind a TLS-terminating
+ * proxy the request URL is `http:` too.
+ */
+export function warnPlainHttp(request: Request): void {
+  if (warned || !request.url.startsWith('http:')) return
+  const host = request.url.slice(7).split('/', 1)[0]!
+  if (LOCAL.test(host)) return
+  warned = true
+  console.warn(
+    `sealed-session: a Secure session cookie was sent over plain http:// to ${host.slice(0, 64)}; browsers drop it there, so sessions will not stick. Serve HTTPS, or set cookie: { secure: false } in development only. (Said once.)`,
+  )
+}
+
+/**
+ * Calls the `onInvalid` hook without waiting for it. Neither a throw nor a rejected promise may
+ * turn a bad cookie into a failed request, or reach the process as an unhandled rejection.
+ */
+export function report(
+  hook: NonNullable<SessionConfig['onInvalid']>,
+  reason: InvalidReason,
+  request: Request | undefined,
+): void {
+  try {
+    const result = hook(reason, request)
+    if (typeof (result as PromiseLike<unknown> | null)?.then === 'function') {
+      ;(result as PromiseLike<unknown>).then(undefined, ignore)
+    }
+  } catch {
+    // Ignored: see above.
+  }
+}
+
+function ignore(): void {}

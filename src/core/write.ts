@@ -1,0 +1,170 @@
+// The write policy: what a session's state asks the response to carry. Destroyed: expire every
+// cookie of it (ours, chunks, an old library's), whatever any gate said. Changed, renewing or
+// re-keyed: seal it, unless a gate holds it. Otherwise nothing: an unchanged session is never
+// re-sealed.
+
+import { chunkName, presentChunks } from './chunk-read.ts'
+import type { CookieWrite } from './commit.ts'
+import { type CookieSpec, MAX_COOKIE_BYTES, type SessionCookies } from './cookie.ts'
+import { CookieTooLargeError, configError } from './errors.ts'
+import type { Admission, CommitExtras, GateInstance, SessionView } from './extensions.ts'
+import type { Keyring } from './keys.ts'
+import type { SessionConfig } from './options.ts'
+import { changedOf, idOf, limitsOf, type SessionHandle, textOf } from './session.ts'
+import type { TokenCodec } from './token.ts'
+
+/** @internal The store's parts a write uses. */
+export interface WriteParts {
+  readonly config: SessionConfig
+  readonly codec: TokenCodec
+  readonly keyring: () => Keyring | Promise<Keyring>
+  readonly gates: readonly GateInstance[]
+}
+
+/** @internal What the store keeps on a session it loaded (the handle's slot). */
+export interface Slot {
+  /** The key id it opened with; `''` for an old library's cookie; `undefined` for a new session. */
+  readonly keyId: string | undefined
+  /** The request's chunk cookies a write may expire. */
+  readonly chunks: SessionCookies['chunks']
+  /** The request carried a cookie under our name. */
+  readonly hadCookie: boolean
+  /** An old library's cookies, deleted once the session is written in our format. */
+  readonly expire: readonly CookieSpec[]
+  /**
+   * A gate could not decide: `'refused'` (the app got a new session; nothing replaces the
+   * browser's cookie unless the app starts a new identity) or `'unchecked'` (the app reads the
+   * session; nothing it carries is sealed again).
+   */
+  readonly hold: 'refused' | 'unchecked' | undefined
+  /** The request the session was loaded from, if any. */
+  readonly request: Request | undefined
+  /** What the gates saw at load, for their check before a re-seal. */
+  readonly admission: Admission | undefined
+  /** The last commit, reused while the session stays the same. */
+  saved?: { readonly version: number; readonly text: string; readonly commit: unknown } | undefined
+}
+
+/** @internal The cookies to write and whether the app asked for them. */
+export interface Writes {
+  readonly writes: CookieWrite[]
+  readonly implicit: boolean
+  /** The body as committed, to tell later whether anything changed since. */
+  readonly text: string
+}
+
+/** @internal What the session needs written now. May throw a write error (too large, serializer). */
+export async function writesOf(
+  parts: WriteParts,
+  session: SessionView,
+  h: SessionHandle,
+  slot: Slot,
+  extras: CommitExtras[],
+): Promise<Writes> {
+  const { config } = parts
+  const spec = config.cookie
+  await committing(parts, session, h, slot.request, extras)
+  const text = textOf(h)
+  const NONE = { writes: [], implicit: false, text }
+  if (h.destroyed) {
+    const writes = slot.hadCookie ? [expiry(spec, spec.name)] : []
+    const chunks = presentChunks(spec.name, slot.chunks).map((name) => expiry(spec, name))
+    return { writes: writes.concat(chunks, legacyExpiry(slot)), implicit: false, text }
+  }
+  const changed = changedOf(h, text)
+  if (slot.keyId === undefined && !changed) return NONE
+  // What the app holds descends from the cookie the request carried (no destroy() since).
+  const lineage = !h.cut && slot.keyId !== undefined
+  if (slot.hold === 'unchecked' && lineage) return NONE
+  if (slot.hold === 'refused' && !h.renewed) return NONE
+  const now = writeTime(h.now())
+  const ring = parts.keyring()
+  const keys = ring instanceof Promise ? await ring : ring
+  const { maxAgeMs, idleMs } = limitsOf(config, h.lifetime)
+  if (
+    !changed &&
+    slot.keyId === keys.current.id &&
+    h.touched + idleMs - now >= idleMs * config.renewThreshold
+  ) {
+    return NONE
+  }
+  // A loaded session is sealed again only once every gate vouched for it in this request, so
+  // writing often cannot keep a revoked session alive between checks.
+  if (lineage && slot.admission !== undefined) {
+    // Issued anew by regenerate(): a gate may honour that (revocation's `keep`), or not.
+    const issuedAt = h.created === slot.admission.issuedAt || !h.renewed ? slot.admission.issuedAt : h.created
+    const entry = { ...slot.admission, issuedAt, now }
+    for (const gate of parts.gates) if (gate.sealing && (await gate.sealing(entry))) return NONE
+  }
+  // Readers require created <= touched. `created` may come from a server whose clock runs up to
+  // clockSkew ahead of this one, or from this clock before it stepped back: never seal a
+  // `touched` before it, or every server would refuse the cookie.
+  const touched = Math.max(now, h.created)
+  const { created, lifetime } = h
+  const sid = idOf(h)
+  const token = await parts.codec.seal({ created, touched, sid, lifetime, body: text }, keys)
+  h.touched = touched
+  const persistent = lifetime === undefined ? !spec.sessionCookie : lifetime.persistent
+  const maxAge = persistent ? (Math.min(created + maxAgeMs, touched + idleMs) - now) / 1000 : undefined
+  const values = config.chunks ? config.chunks.split(spec.name, token) : [single(spec.name, token)]
+  const writes = values.map(
+    (value, i): CookieWrite => ({ spec, name: chunkName(spec.name, i), value, maxAge }),
+  )
+  // The browser sends this token back next: remembered, it opens without a decrypt.
+  config.tokenCache?.set(keys, spec.name, token, { created, touched, sid, lifetime, key: keys.current, text })
+  const leftovers = presentChunks(spec.name, slot.chunks, values.length).map((name) => expiry(spec, name))
+  return { writes: writes.concat(leftovers, legacyExpiry(slot)), implicit: !changed, text }
+}
+
+/** Lets each gate see the session about to be committed; it may change its own state entry. */
+async function committing(
+  parts: WriteParts,
+  session: SessionView,
+  h: SessionHandle,
+  request: Request | undefined,
+  extras: CommitExtras[],
+): Promise<void> {
+  for (const gate of parts.gates) {
+    if (!gate.committing) continue
+    const before = JSON.stringify(h.state)
+    const added = await gate.committing({
+      session,
+      destroyed: h.destroyed,
+      state: h.state,
+      request,
+      now: h.now(),
+    })
+    if (added) extras.push(added)
+    if (JSON.stringify(h.state) !== before) {
+      h.exposed = true
+      h.version++
+    }
+  }
+}
+
+/** The one cookie a token takes with chunking off. @throws {CookieTooLargeError} */
+function single(name: string, token: string): string {
+  const size = name.length + 1 + token.length
+  if (size > MAX_COOKIE_BYTES) {
+    // How many cookies chunking would need: each holds a piece after `name.N=` (or `name=N~`).
+    const pieces = Math.ceil(token.length / (MAX_COOKIE_BYTES - name.length - 3))
+    throw new CookieTooLargeError(size, MAX_COOKIE_BYTES, pieces)
+  }
+  return token
+}
+
+function expiry(spec: CookieSpec, name: string): CookieWrite {
+  return { spec, name, value: '', maxAge: 0 }
+}
+
+function legacyExpiry(slot: Slot): CookieWrite[] {
+  return slot.expire.map((spec) => expiry(spec, spec.name))
+}
+
+/** The clock's reading for a seal; a clock that is not a time is the app's bug. */
+function writeTime(ms: number): number {
+  if (!(ms >= 0 && ms < 2 ** 48)) {
+    throw configError('ERR_OPTION_INVALID', `now() must return ms since the epoch; got ${ms}`)
+  }
+  return ms
+}

@@ -1,0 +1,164 @@
+// What the legacy readers (sealed-session/legacy/*) share: the interface the store's `legacy`
+// option takes, and the few helpers each reader needs to find and expire its cookies. The store
+// imports only the types from here, so an app with no legacy reader ships none of this.
+
+import { type CookieSpec, cookieSpec, MAX_COOKIE_BYTES, readSessionCookies } from '../../core/cookie.ts'
+import { configError } from '../../core/errors.ts'
+import type { LegacyReader, LegacyResult, ReaderContext } from '../../core/extensions.ts'
+import { fail, SESSION_ID_BYTES } from '../../core/token.ts'
+
+export type { LegacyReader }
+
+/**
+ * @internal
+ * The session a reader opened, for the store: created now, its data serialized as the store's
+ * serializer does (so it reads as unchanged), and an id derived from the old cookie's value, so
+ * that revoking it (by id) holds against every later request carrying that same old cookie.
+ */
+export async function opened(
+  context: ReaderContext,
+  data: Record<string, unknown>,
+  flash: Record<string, unknown> | undefined,
+  expire: readonly CookieSpec[],
+  value: string,
+): Promise<LegacyResult> {
+  let text: unknown
+  try {
+    text = context.stringify(flash ? [data, flash] : data)
+  } catch {}
+  if (typeof text !== 'string') return fail('legacy-payload')
+  const now = Math.floor(context.now())
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value))
+  const sid = new Uint8Array(digest, 0, SESSION_ID_BYTES)
+  return {
+    ok: true,
+    loaded: { created: now, touched: now, sid, lifetime: undefined, data, flash, state: undefined, text },
+    expire,
+  }
+}
+
+/** @internal A deletion of cookie `name` as `spec` sets it (an old library's chunk or `.sig`). */
+export function named(spec: CookieSpec, name: string): CookieSpec {
+  return { ...spec, name }
+}
+
+/** Where the old library set its cookie: a deletion must name the same path and domain. */
+export interface LegacyCookieOptions {
+  /**
+   * The `path` the old library set the cookie with.
+   * @default '/'
+   */
+  path?: string
+  /**
+   * The `domain` the old library set the cookie with, if any.
+   * @default undefined (the exact host)
+   */
+  domain?: string
+  /**
+   * Whether the deleting `Set-Cookie` carries `Secure`. Browsers refuse a `Secure` cookie over
+   * plain `http:` (except on localhost), and require it for `__Secure-` and `__Host-` names.
+   * @default the old library's default (`true` for iron-session, `false` for the others)
+   */
+  secure?: boolean
+}
+
+/**
+ * @internal
+ * A validated cookie spec for deleting `name` as the old library set it.
+ * @throws {ConfigurationError} `ERR_COOKIE_OPTION` for a name, path or domain no browser keeps.
+ */
+export function legacySpec(name: unknown, options: LegacyCookieOptions, secure: boolean): CookieSpec {
+  const { path = '/', domain } = options
+  return cookieSpec({
+    name: name as string,
+    path,
+    ...(domain === undefined ? {} : { domain }),
+    secure: options.secure ?? secure,
+    sameSite: 'Lax',
+  })
+}
+
+/**
+ * @internal The first value of cookie `name` in `header`, as the old libraries read it (first one
+ * wins); none past the 4096 bytes a browser keeps, so no oversized value reaches any crypto.
+ */
+export function firstCookie(header: string | null, name: string): string | undefined {
+  const value = readSessionCookies(header, name, 1).values[0]
+  return value !== undefined && name.length + 1 + value.length <= MAX_COOKIE_BYTES ? value : undefined
+}
+
+/** @internal `decodeURIComponent` when the value holds a `%`, as the `cookie` and `cookie-es` parsers do. */
+export function percentDecode(value: string): string {
+  if (!value.includes('%')) return value
+  try {
+    return decodeURIComponent(value)
+  } catch {
+    return value
+  }
+}
+
+/** @internal Secrets as UTF-8 bytes, checked at setup: a non-empty list of non-empty strings or bytes. */
+export function secretBytes(list: unknown, what: string): Uint8Array[] {
+  const ok = (s: unknown) => (typeof s === 'string' || s instanceof Uint8Array) && s.length > 0
+  if (!Array.isArray(list) || list.length === 0 || !list.every(ok)) {
+    throw configError('ERR_SECRET_INVALID', `${what} must be a non-empty list of non-empty strings`)
+  }
+  return list.map((s: string | Uint8Array) => (typeof s === 'string' ? new TextEncoder().encode(s) : s))
+}
+
+/** @internal HMAC verify keys for `secrets`, imported once, on first use. */
+export function hmacKeys(secrets: readonly Uint8Array[], hash: string): () => Promise<CryptoKey[]> {
+  let keys: Promise<CryptoKey[]> | undefined
+  return () => {
+    keys ??= Promise.all(
+      secrets.map((s) =>
+        crypto.subtle.importKey('raw', s as Uint8Array<ArrayBuffer>, { name: 'HMAC', hash }, false, [
+          'verify',
+        ]),
+      ),
+    )
+    // A failed import (a runtime without SHA-1 HMAC) is retried next time, not cached.
+    keys.catch(() => {
+      keys = undefined
+    })
+    return keys
+  }
+}
+
+/** @internal Whether `mac` is the HMAC of `text` under any of `keys`, tried in order (the old key list). */
+export async function verifyAny(keys: readonly CryptoKey[], mac: Uint8Array, text: string): Promise<boolean> {
+  const data = new TextEncoder().encode(text)
+  for (const key of keys) {
+    if (await crypto.subtle.verify('HMAC', key, mac as Uint8Array<ArrayBuffer>, data)) return true
+  }
+  return false
+}
+
+/**
+ * Standard base64 (padded or not, as `atob` takes it) to bytes; `undefined` if it is not base64.
+ * @internal
+ */
+export function base64Bytes(text: string): Uint8Array | undefined {
+  let binary: string
+  try {
+    binary = atob(text)
+  } catch {
+    return undefined
+  }
+  const out = new Uint8Array(binary.length)
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i)
+  return out
+}
+
+/** @internal A JSON object (not an array, not null), or `undefined`. */
+export function jsonObject(text: string): Record<string, unknown> | undefined {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined
+}
