@@ -47,6 +47,7 @@ class RequestCommand implements Command {
   check = () => true
   async run(m: Reference, w: World): Promise<void> {
     const header = w.jar.header(REQUEST_PATH, w.now)
+    m.purge()
     const legacy = hasLegacyPair(header)
     const outcomes = m.held.map((held, i) => m.expect(i, held, legacy))
     m.remember(header)
@@ -110,12 +111,11 @@ async function revokeSubject(user: string, m: Reference, w: World): Promise<void
   m.revokedAt.set(user, Math.max(at, m.revokedAt.get(user) ?? at))
 }
 
-/** What the app may do to a session in one request: one op or a short group (a login). */
-function opGroups(cfg: Config): fc.Arbitrary<Op[]> {
+/** One thing the app may do to a session. */
+function ops(cfg: Config): fc.Arbitrary<Op> {
   const store = cfg.named ? fc.constantFrom(0, 1) : fc.constant(0)
-  const user = fc.constantFrom('ada', 'bob')
   const entry = fc.oneof(
-    user.map((value) => ['user', value] as const),
+    fc.constantFrom('ada', 'bob').map((value) => ['user', value] as const),
     fc.integer({ min: 0, max: 3 }).map((value) => ['n', value] as const),
     ...(cfg.chunking ? [fc.constantFrom(BIG, 'small').map((value) => ['blob', value] as const)] : []),
   )
@@ -125,33 +125,35 @@ function opGroups(cfg: Config): fc.Arbitrary<Op[]> {
     maxAge: fc.constantFrom(HOUR / 1000, 24 * 3600),
     idleTimeout: fc.constantFrom(1800, 3 * 3600),
   })
-  const one = <T>(arb: fc.Arbitrary<T>, make: (s: number, value: T) => Op) =>
-    fc.tuple(store, arb).map(([s, value]) => [make(s, value)])
+  const on = <T>(arb: fc.Arbitrary<T>, make: (s: number, value: T) => Op) =>
+    fc.tuple(store, arb).map(([s, value]) => make(s, value))
+  const message = fc.tuple(key, fc.constantFrom('hi', 'bye'))
   return fc.oneof(
-    { weight: 3, arbitrary: one(entry, (s, [k, value]) => ({ kind: 'set', store: s, key: k, value })) },
-    {
-      weight: 2,
-      arbitrary: one(fc.tuple(key, fc.constantFrom('hi', 'bye')), (s, [k, v]) => ({
-        kind: 'flash',
-        store: s,
-        key: k,
-        value: v,
-      })),
-    },
-    { weight: 2, arbitrary: one(key, (s, k) => ({ kind: 'readFlash', store: s, key: k })) },
-    { weight: 3, arbitrary: one(fc.constant(0), (s) => ({ kind: 'destroy', store: s })) },
-    { weight: 1, arbitrary: one(fc.constant(0), (s) => ({ kind: 'regenerate', store: s })) },
-    { weight: 1, arbitrary: one(lifetime, (s, l) => ({ kind: 'setLifetime', store: s, lifetime: l })) },
+    { weight: 3, arbitrary: on(entry, (s, [k, value]) => ({ kind: 'set', store: s, key: k, value })) },
+    { weight: 2, arbitrary: on(message, (s, [k, value]) => ({ kind: 'flash', store: s, key: k, value })) },
+    { weight: 2, arbitrary: on(key, (s, k) => ({ kind: 'readFlash', store: s, key: k })) },
+    { weight: 2, arbitrary: on(fc.constant(0), (s) => ({ kind: 'destroy', store: s })) },
+    { weight: 1, arbitrary: on(fc.constant(0), (s) => ({ kind: 'regenerate', store: s })) },
+    { weight: 1, arbitrary: on(lifetime, (s, l) => ({ kind: 'setLifetime', store: s, lifetime: l })) },
     ...(cfg.revocation
-      ? [{ weight: 1, arbitrary: one(fc.constant(0), (s) => ({ kind: 'revoke', store: s }) as Op) }]
+      ? [{ weight: 1, arbitrary: on(fc.constant(0), (s): Op => ({ kind: 'revoke', store: s })) }]
       : []),
+  )
+}
+
+/** Ops the app runs together: one op, a login, or a logout followed by another op on that session. */
+function opGroups(cfg: Config): fc.Arbitrary<Op[]> {
+  const op = ops(cfg)
+  return fc.oneof(
+    { weight: 6, arbitrary: op.map((one) => [one]) },
     {
       weight: 2,
-      arbitrary: fc.tuple(store, user).map(([s, u]): Op[] => [
-        { kind: 'regenerate', store: s },
-        { kind: 'set', store: s, key: 'user', value: u },
+      arbitrary: fc.tuple(op, fc.constantFrom('ada', 'bob')).map(([{ store }, user]): Op[] => [
+        { kind: 'regenerate', store },
+        { kind: 'set', store, key: 'user', value: user },
       ]),
     },
+    { weight: 2, arbitrary: op.map((next): Op[] => [{ kind: 'destroy', store: next.store }, next]) },
   )
 }
 

@@ -29,6 +29,8 @@ export interface Held {
   readonly gen: number
   readonly sid: string
   readonly lifetime: Lifetime | undefined
+  /** When the browser drops the cookie (its Max-Age); `undefined`: when the browser closes. */
+  readonly expires: number | undefined
 }
 
 /** What a request must open: our session, the old library's, or a new one (and why). */
@@ -240,17 +242,7 @@ export class Reference {
     const must = ended ? undefined : this.#mustWrite(outcome, draft)
     if (must !== undefined && !written) this.fail('not-written', `${must} was not written; ${where}`)
     if (written) {
-      const { data, flash, created, lifetime } = draft
-      const touched = Math.max(this.now, created)
-      this.held[i] = {
-        data: clone(data),
-        flash: clone(flash),
-        created,
-        touched,
-        gen: this.gen,
-        sid: t.id,
-        lifetime,
-      }
+      this.held[i] = this.#sealed(draft, t.id)
       if (outcome.kind === 'legacy' && !draft.idChanged) this.legacySids.add(t.id)
     } else if (expired) this.held[i] = undefined
     if (outcome.kind === 'legacy' && written && hasLegacyPair(jar.header(REQUEST_PATH, this.now))) {
@@ -297,8 +289,25 @@ export class Reference {
     return outcome.implicit
   }
 
-  #limits(held: Held): { maxAgeMs: number; idleMs: number } {
-    const own = held.lifetime
+  /** What the browser holds once `draft` is written. */
+  #sealed(draft: Draft, sid: string): Held {
+    const { data, flash, created, lifetime } = draft
+    const touched = Math.max(this.now, created)
+    const { maxAgeMs, idleMs } = this.#limits(lifetime)
+    const expires =
+      lifetime?.persistent === false ? undefined : Math.min(created + maxAgeMs, touched + idleMs)
+    return { data: clone(data), flash: clone(flash), created, touched, gen: this.gen, sid, lifetime, expires }
+  }
+
+  /** The browser drops cookies past their Max-Age when it next sends cookies, as the jar does. */
+  purge(): void {
+    for (const [i, held] of this.held.entries()) {
+      if (held?.expires !== undefined && !(this.now < held.expires)) this.held[i] = undefined
+    }
+  }
+
+  #limits(lifetime: Lifetime | undefined): { maxAgeMs: number; idleMs: number } {
+    const own = lifetime
     return {
       maxAgeMs: Math.min(own?.maxAge ?? MAX_AGE, MAX_AGE) * 1000,
       idleMs: Math.min(own?.idleTimeout ?? IDLE, IDLE) * 1000,
@@ -306,14 +315,14 @@ export class Reference {
   }
 
   #alive(held: Held): boolean {
-    const { maxAgeMs, idleMs } = this.#limits(held)
+    const { maxAgeMs, idleMs } = this.#limits(held.lifetime)
     const now = this.now
     return now < held.created + maxAgeMs && now < held.touched + idleMs && held.touched <= now + SKEW * 1000
   }
 
   /** Rolling renewal: less than half the idle timeout left. */
   #renewal(held: Held): string | undefined {
-    const { idleMs } = this.#limits(held)
+    const { idleMs } = this.#limits(held.lifetime)
     return held.touched + idleMs - this.now < idleMs * 0.5 ? 'a rolling renewal' : undefined
   }
 

@@ -86,7 +86,8 @@ function switchable(inner: RevocationStore, down: () => boolean): RevocationStor
   }
 }
 
-type AnySession = Session<Record<string, string | number>>
+type AppData = Record<string, string | number>
+type AnySession = Session<AppData>
 
 interface Serving {
   readonly ops: readonly Op[]
@@ -105,7 +106,7 @@ export class World {
   #secrets = [secretOf(0)]
   readonly #clock = () => this.now
   readonly #legacy = [cookieSession({ name: LEGACY.name, keys: LEGACY.keys, path: LEGACY_PATH })]
-  #stores: SessionStore[] = []
+  #stores: SessionStore<AppData>[] = []
   readonly #handler: ((request: Request) => Promise<Response>) | undefined
   /** The request the options-function handler is serving. */
   #serving: Serving | undefined
@@ -154,14 +155,14 @@ export class World {
 
   async #viaStores(request: Request, ops: readonly Op[]): Promise<StoreTranscript[]> {
     const sessions: AnySession[] = []
-    for (const store of this.#stores) sessions.push((await store.load(request)) as AnySession)
+    for (const store of this.#stores) sessions.push(await store.load(request))
     const views = sessions.map(viewOf)
     const results = await this.#run(ops, sessions)
     const out: StoreTranscript[] = []
     for (const [i, store] of this.#stores.entries()) {
       const session = sessions[i]!
-      const lines = setCookieLines(await store.commit(session as never))
-      const again = setCookieLines(await store.commit(session as never))
+      const lines = setCookieLines(await store.commit(session))
+      const again = setCookieLines(await store.commit(session))
       out.push({ ...views[i]!, results, lines, again, id: session.id })
     }
     return out
@@ -253,7 +254,7 @@ export class World {
   }
 
   #build(): void {
-    this.#stores = this.names.map((name) => createSessionStore(this.#options(name)))
+    this.#stores = this.names.map((name) => createSessionStore<AppData>(this.#options(name)))
   }
 }
 
