@@ -75,6 +75,12 @@ export interface LegacyReader {
    * issued before any revocation of its subject.
    */
   readonly read: (header: string | null, context: ReaderContext) => Promise<LegacyResult | undefined>
+  /**
+   * @internal Every cookie this library may have set (its session, signature or chunk cookies,
+   * with the path and domain it used): on logout, each one the request carried is deleted, read
+   * or not, so no old cookie can bring the session back.
+   */
+  readonly cookies: readonly CookieSpec[]
 }
 
 /** @internal What a legacy reader found. */

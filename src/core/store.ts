@@ -185,6 +185,7 @@ export function storeOf(config: SessionConfig): StoreCore {
       chunks: cookies.chunks,
       hadCookie: cookies.values.length > 0,
       expire: opened && 'expire' in opened ? opened.expire : [],
+      header,
       request,
     }
     if (opened === undefined)

@@ -5,7 +5,7 @@
 
 import { chunkName, presentChunks } from './chunk-read.ts'
 import type { CookieWrite } from './commit.ts'
-import { type CookieSpec, MAX_COOKIE_BYTES, type SessionCookies } from './cookie.ts'
+import { type CookieSpec, MAX_COOKIE_BYTES, readSessionCookies, type SessionCookies } from './cookie.ts'
 import { CookieTooLargeError, configError } from './errors.ts'
 import type { Admission, CommitExtras, GateInstance, SessionView } from './extensions.ts'
 import type { Keyring } from './keys.ts'
@@ -37,6 +37,8 @@ export interface Slot {
    * session; nothing it carries is sealed again).
    */
   readonly hold: 'refused' | 'unchecked' | undefined
+  /** The `Cookie` header the session was loaded from: on logout, every old library's cookie in it goes. */
+  readonly header: string | null
   /** The request the session was loaded from, if any. */
   readonly request: Request | undefined
   /** What the gates saw at load, for their check before a re-seal. */
@@ -69,7 +71,7 @@ export async function writesOf(
   if (h.destroyed) {
     const writes = slot.hadCookie ? [expiry(spec, spec.name)] : []
     const chunks = presentChunks(spec.name, slot.chunks).map((name) => expiry(spec, name))
-    return { writes: writes.concat(chunks, legacyExpiry(slot)), implicit: false, text }
+    return { writes: writes.concat(chunks, legacyExpiry(parts, h, slot)), implicit: false, text }
   }
   const changed = changedOf(h, text)
   if (slot.keyId === undefined && !changed) return NONE
@@ -113,7 +115,7 @@ export async function writesOf(
   // The browser sends this token back next: remembered, it opens without a decrypt.
   config.tokenCache?.set(keys, spec.name, token, { created, touched, sid, lifetime, key: keys.current, text })
   const leftovers = presentChunks(spec.name, slot.chunks, values.length).map((name) => expiry(spec, name))
-  return { writes: writes.concat(leftovers, legacyExpiry(slot)), implicit: !changed, text }
+  return { writes: writes.concat(leftovers, legacyExpiry(parts, h, slot)), implicit: !changed, text }
 }
 
 /** Lets each gate see the session about to be committed; it may change its own state entry. */
@@ -157,8 +159,20 @@ function expiry(spec: CookieSpec, name: string): CookieWrite {
   return { spec, name, value: '', maxAge: 0 }
 }
 
-function legacyExpiry(slot: Slot): CookieWrite[] {
-  return slot.expire.map((spec) => expiry(spec, spec.name))
+/**
+ * The old library's cookies to delete: those the session was read from, once it is written in
+ * our format; after a `destroy()`, every cookie of every legacy reader the request carried, read
+ * or not, so that none of them can bring the session back.
+ */
+function legacyExpiry(parts: WriteParts, h: SessionHandle, slot: Slot): CookieWrite[] {
+  const specs = h.cut
+    ? parts.config.legacy.flatMap((r) => r.cookies.filter((c) => carries(slot.header, c.name)))
+    : slot.expire
+  return specs.map((spec) => expiry(spec, spec.name))
+}
+
+function carries(header: string | null, name: string): boolean {
+  return readSessionCookies(header, name, 1).values.length > 0
 }
 
 /** The clock's reading for a seal; a clock that is not a time is the app's bug. */

@@ -48,6 +48,8 @@ export class Draft {
   mutated = false
   /** regenerate(), or a write after destroy(): the session id is a new one. */
   idChanged = false
+  /** The app revoked this very session in this request (and did not destroy it since). */
+  revokedHere = false
   readonly #loadedText: string | undefined
   readonly #now: number
 
@@ -74,6 +76,7 @@ export class Draft {
       case 'readFlash':
         return this.#read(op.key)
       case 'destroy':
+        this.revokedHere = false
         this.mutated = true
         this.destroyed = true
         this.destroyCalled = true
@@ -91,6 +94,7 @@ export class Draft {
         this.renewed = true
         return undefined
       case 'revoke':
+        this.revokedHere = true
         return undefined
     }
   }

@@ -192,6 +192,7 @@ export class Reference {
         const expected = draft.apply(op)
         if (op.kind === 'revoke') {
           if (typeof t.results[j] === 'string') this.revokedSids.add(t.results[j] as string)
+          else draft.revokedHere = false
           if (outcome.kind === 'legacy' && !draft.idChanged) this.legacyRevoked = true
         } else if (!Object.is(t.results[j], expected)) {
           this.fail(
@@ -284,6 +285,8 @@ export class Reference {
   #mustWrite(outcome: Outcome, draft: Draft): string | undefined {
     // With the revocation store unreachable a store may hold writes back (the browser keeps its cookie).
     if (draft.destroyed || (this.cfg.revocation && this.down)) return undefined
+    // A session the app revoked in this very request is not sealed again (it would be refused).
+    if (draft.revokedHere) return undefined
     if (draft.textChanged()) return 'a change to the data or flash messages'
     if (draft.renewed && outcome.loaded !== undefined) return 'a new id or lifetime'
     return outcome.implicit

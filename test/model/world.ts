@@ -234,7 +234,15 @@ export class World {
       case 'revoke':
         // A revocation while the store is unreachable throws; the model's app does not try.
         if (!this.revoker || this.down) return null
-        await this.revoker.revoke(session)
+        // With a subject and the default anonymous: 'skip', a session never checked (no subject
+        // when loaded) cannot be revoked: that is refused at once rather than silently ignored.
+        try {
+          await this.revoker.revoke(session)
+        } catch (error) {
+          if ((error as { code?: string }).code === 'ERR_OPTION_INVALID' && session.get('user') === undefined)
+            return null
+          throw error
+        }
         return session.id
     }
   }

@@ -97,6 +97,7 @@ export function cookieSession(options: CookieSessionOptions): LegacyReader {
 
   return {
     [EXTENSION]: 'legacy',
+    cookies: expire,
     async read(header, context) {
       let value = firstCookie(header, name)
       // cookie-session treats an empty value (its own deletion) as no session.

@@ -100,6 +100,7 @@ export function iron(options: IronOptions): LegacyReader {
 
   return {
     [EXTENSION]: 'legacy',
+    cookies: [spec, ...Array.from({ length: MAX_CHUNKS }, (_, i) => named(spec, `${cookieName}.${i}`))],
     async read(header, context) {
       const now = context.now()
       const cookie = (name: string) => percentDecode(firstCookie(header, name) ?? '')

@@ -81,6 +81,7 @@ export function reactRouter(options: ReactRouterOptions): LegacyReader {
 
   return {
     [EXTENSION]: 'legacy',
+    cookies: expire,
     async read(header, context) {
       const cookie = firstCookie(header, name)
       // React Router's own deletion writes an empty value: no session.
