@@ -10,7 +10,7 @@
 //
 //   node test/frameworks.mjs [framework ...] [--filter text]
 import { spawn } from 'node:child_process'
-import { cpSync, readdirSync } from 'node:fs'
+import { cpSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { ensureInstalled, ensureRuntimes, nodeAt, RUNTIMES, tool } from '../scripts/runtimes.mjs'
 import { missing, root, startServer } from './browser/servers.mjs'
@@ -20,6 +20,7 @@ import { serverRunner } from './server-runner.mjs'
 // No framework reports usage home from a test run (Next.js would, from its build and server).
 process.env.NEXT_TELEMETRY_DISABLED = '1'
 process.env.ASTRO_TELEMETRY_DISABLED = '1'
+process.env.NUXT_TELEMETRY_DISABLED = '1'
 const SETTINGS = { SESSION_COOKIE: 'demo_sid', SESSION_MAX_AGE: '600' }
 const BUILD_MS = 5 * 60_000
 const DEADLINE_MS = 20 * 60_000
@@ -154,6 +155,27 @@ export const frameworks = {
       typeChecks('examples/h3-v1'),
       plainValueCarriesCookie(),
       throwingRouteWritesNothing(),
+    ],
+  },
+  // Nuxt 4 (Nitro 2, h3 1.15): sealed-session/h3 as a server/middleware/ file, server routes
+  // that answer with plain values and sendRedirect; Nitro's own server (.output/) serves it.
+  nuxt: {
+    dir: 'examples/nuxt',
+    node: 22, // Nuxt 4.6: Node ^22.22.3 || ^24.15
+    build: ['node_modules/.bin/nuxt', 'build'],
+    command: (_settings, nodeBin) => [nodeBin, '.output/server/index.mjs'], // HOST and PORT from the env
+    needs: ['examples/nuxt/node_modules/nuxt/package.json'],
+    checks: [
+      plainValueCarriesCookie(),
+      throwingRouteWritesNothing(),
+      [
+        "npm installed one h3, Nuxt's 1.15, beside sealed-session (its h3 peer range admits v1)",
+        async () => {
+          const lock = JSON.parse(readFileSync(`${root}examples/nuxt/package-lock.json`, 'utf8')).packages
+          const h3 = Object.entries(lock).filter(([path]) => path.endsWith('node_modules/h3'))
+          expect(h3.length === 1 && h3[0][1].version.startsWith('1.'), JSON.stringify(h3))
+        },
+      ],
     ],
   },
   elysia: {
