@@ -12,7 +12,14 @@
 import { spawn } from 'node:child_process'
 import { cpSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { ensureInstalled, ensureRuntimes, nodeAt, RUNTIMES, tool } from '../scripts/runtimes.mjs'
+import {
+  ensureInstalled,
+  ensureRuntimes,
+  nodeAt,
+  RUNTIMES,
+  requireFromRuntimes,
+  tool,
+} from '../scripts/runtimes.mjs'
 import { missing, root, startServer } from './browser/servers.mjs'
 import { Client, checks, expect } from './demo-checks.mjs'
 import { serverRunner } from './server-runner.mjs'
@@ -169,11 +176,18 @@ export const frameworks = {
       plainValueCarriesCookie(),
       throwingRouteWritesNothing(),
       [
-        "npm installed one h3, Nuxt's 1.15, beside sealed-session (its h3 peer range admits v1)",
+        "the package's h3 peer range admits the h3 Nuxt installs, so npm adds no second h3 beside it",
+        // A range that left it out (`>=2`) made npm install h3 2 at node_modules/h3 for an app
+        // installing the packed package; a file: link, as here, is not resolved that way, so the
+        // range is checked against this install rather than the install itself.
         async () => {
+          const { satisfies } = requireFromRuntimes('semver')
+          const range = JSON.parse(readFileSync(`${root}package.json`, 'utf8')).peerDependencies.h3
           const lock = JSON.parse(readFileSync(`${root}examples/nuxt/package-lock.json`, 'utf8')).packages
-          const h3 = Object.entries(lock).filter(([path]) => path.endsWith('node_modules/h3'))
-          expect(h3.length === 1 && h3[0][1].version.startsWith('1.'), JSON.stringify(h3))
+          const versions = Object.entries(lock)
+            .filter(([path]) => path.endsWith('node_modules/h3'))
+            .map(([, entry]) => entry.version)
+          expect(versions.length > 0 && versions.every((v) => satisfies(v, range)), `${versions} vs ${range}`)
         },
       ],
     ],
