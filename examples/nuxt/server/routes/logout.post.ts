@@ -1,0 +1,4 @@
+export default defineEventHandler((event) => {
+  event.context.session.destroy()
+  return sendRedirect(event, '/', 303)
+})

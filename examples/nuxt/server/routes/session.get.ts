@@ -1,0 +1,7 @@
+export default defineEventHandler(({ context: { session: s } }) => ({
+  id: s.id,
+  isNew: s.isNew,
+  createdAt: new Date(s.createdAt).toISOString(),
+  expiresAt: new Date(s.expiresAt).toISOString(),
+  data: s.data,
+}))
