@@ -8,7 +8,7 @@ import { utf8Decode } from './encoding.ts'
 import type { LegacyReader, ReaderContext } from './extensions.ts'
 import type { Keyring, SessionKey } from './keys.ts'
 import type { SessionConfig } from './options.ts'
-import { type Loaded, limitsOf } from './session.ts'
+import { type Loaded, limitsOf } from './session-state.ts'
 import { fail, type InvalidReason, type Result, type TokenCodec } from './token.ts'
 
 /**

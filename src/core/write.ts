@@ -4,21 +4,57 @@
 // re-sealed.
 
 import { chunkName, presentChunks } from './chunk-read.ts'
-import type { CookieWrite } from './commit.ts'
+import { type CookieWrite, commitOf, NOTHING, type SessionCommit } from './commit.ts'
 import { type CookieSpec, MAX_COOKIE_BYTES, readSessionCookies, type SessionCookies } from './cookie.ts'
 import { CookieTooLargeError, configError } from './errors.ts'
-import type { Admission, CommitExtras, GateInstance, SessionView } from './extensions.ts'
-import type { Keyring } from './keys.ts'
-import type { SessionConfig } from './options.ts'
-import { changedOf, idOf, limitsOf, type SessionHandle, textOf } from './session.ts'
-import type { TokenCodec } from './token.ts'
+import type { Admission, CommitExtras, GateCookie, SessionView } from './extensions.ts'
+import type { StoreParts } from './parts.ts'
+import { warnPlainHttp } from './report.ts'
+import { handleOf, type Session } from './session.ts'
+import { changedOf, idOf, limitsOf, type SessionData, type SessionHandle, textOf } from './session-state.ts'
 
 /** @internal The store's parts a write uses. */
-export interface WriteParts {
-  readonly config: SessionConfig
-  readonly codec: TokenCodec
-  readonly keyring: () => Keyring | Promise<Keyring>
-  readonly gates: readonly GateInstance[]
+export type WriteParts = Pick<StoreParts, 'config' | 'codec' | 'keyring' | 'gates'>
+
+const FAILED = Symbol('failed')
+
+/**
+ * @internal
+ * What the session needs written now, as a commit record, with `own` cookies of a gate's beside
+ * it. The last commit is reused while nothing changed since (after a failed one, nothing is
+ * written unless the app changes the session again).
+ */
+export async function commitSession(
+  parts: StoreParts,
+  session: Session<SessionData>,
+  own: readonly GateCookie[] = [],
+): Promise<SessionCommit> {
+  const h = handleOf(session)
+  if (h.context !== parts.context) {
+    throw configError('ERR_OPTION_INVALID', 'commit a session with the store that loaded it')
+  }
+  const slot = h.slot as Slot
+  const { saved } = slot
+  if (saved !== undefined && saved.version === h.version && own.length === 0) {
+    if (saved.commit === FAILED) return NOTHING
+    if (!h.exposed || saved.text === textOf(h)) return saved.commit as SessionCommit
+  }
+  slot.saved = undefined
+  const version = h.version
+  try {
+    const extras: CommitExtras[] = own.length > 0 ? [{ cookies: own }] : []
+    const { writes, implicit, text } = await writesOf(parts, session, h, slot, extras)
+    const spec = parts.config.cookie
+    const gateCookies = extras.flatMap((e) => e.cookies ?? []).map((c): CookieWrite => ({ spec, ...c }))
+    const headers = extras.flatMap((e) => e.headers ?? [])
+    const commit = commitOf(writes.concat(gateCookies), headers, implicit)
+    if (commit.private && spec.parts.secure && slot.request) warnPlainHttp(slot.request)
+    slot.saved = { version: h.version, text, commit }
+    return commit
+  } catch (error) {
+    slot.saved = { version, text: '', commit: FAILED }
+    throw error
+  }
 }
 
 /** @internal What the store keeps on a session it loaded (the handle's slot). */
