@@ -9,8 +9,8 @@
 
 import type { SessionCommit } from './commit.ts'
 import type { CookieSpec } from './cookie.ts'
+import type { InvalidReason } from './result.ts'
 import type { Loaded } from './session.ts'
-import type { InvalidReason } from './token.ts'
 
 /**
  * The brand of every extension the session options take; its value names the kind.

@@ -13,9 +13,9 @@ import {
   readLegacy,
 } from './read.ts'
 import { report } from './report.ts'
+import type { InvalidReason } from './result.ts'
 import { handleOf, Session } from './session.ts'
 import type { Loaded, SessionData, SessionHandle } from './session-state.ts'
-import type { InvalidReason } from './token.ts'
 import type { Slot } from './write.ts'
 
 /** @internal What varies per request besides the cookie: the clock and the report hook. */

@@ -2,7 +2,7 @@
 // logged by default), and one warning per process for a setup that silently cannot work.
 
 import type { SessionConfig } from './options.ts'
-import type { InvalidReason } from './token.ts'
+import type { InvalidReason } from './result.ts'
 
 let warned = false
 const LOCAL = /^(?:localhost|127\.0\.0\.1|\[::1\])(?::\d+)?$/

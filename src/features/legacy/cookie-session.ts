@@ -29,7 +29,7 @@
 import { base64urlDecode } from '../../core/encoding.ts'
 import { configError } from '../../core/errors.ts'
 import { EXTENSION } from '../../core/extensions.ts'
-import { fail } from '../../core/token.ts'
+import { fail } from '../../core/result.ts'
 import {
   base64Bytes,
   firstCookie,

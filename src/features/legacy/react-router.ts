@@ -28,7 +28,7 @@
 
 import { utf8Decode } from '../../core/encoding.ts'
 import { EXTENSION } from '../../core/extensions.ts'
-import { fail } from '../../core/token.ts'
+import { fail } from '../../core/result.ts'
 import {
   base64Bytes,
   firstCookie,
