@@ -16,7 +16,13 @@ export {
   SerializationError,
   SessionCommittedError,
 } from './core/errors.ts'
-export type { Chunking, Compression, Gate, LegacyReader } from './core/extensions.ts'
+export {
+  type Chunking,
+  type Compression,
+  EXTENSION,
+  type Gate,
+  type LegacyReader,
+} from './core/extensions.ts'
 export type { Mode, Secret } from './core/keys.ts'
 export type { SessionOptions } from './core/options.ts'
 export type { CookieSource } from './core/read.ts'

@@ -432,7 +432,11 @@ describe('revocation', () => {
       const other = await srv.sessions.load(await srv.login('ada'))
       clock.advance(1_000)
       await srv.revoker.revokeSubject('ada', { keep: other })
-      deepEqual((await srv.sessions.commit(other)).setCookie, [], 'kept but not regenerated: nothing re-sealed')
+      deepEqual(
+        (await srv.sessions.commit(other)).setCookie,
+        [],
+        'kept but not regenerated: nothing re-sealed',
+      )
     })
 
     test('verify() reads afresh: it never takes the answer of a read that began before a revocation elsewhere', async () => {

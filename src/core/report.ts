@@ -8,6 +8,7 @@ let warned = false
 const LOCAL = /^(?:localhost|127\.0\.0\.1|\[::1\])(?::\d+)?$/
 
 /**
+ * @internal
  * A `Secure` cookie sent over plain `http:` to a host other than localhost is dropped by the
  * browser, and the session silently never sticks (a LAN address, Docker, a VM). Said once per
  * process, so no client can make it log per request; never downgraded: behind a TLS-terminating
@@ -24,6 +25,7 @@ export function warnPlainHttp(request: Request): void {
 }
 
 /**
+ * @internal
  * Calls the `onInvalid` hook without waiting for it. Neither a throw nor a rejected promise may
  * turn a bad cookie into a failed request, or reach the process as an unhandled rejection.
  */

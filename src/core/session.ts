@@ -19,14 +19,7 @@ import {
   touch,
 } from './session-state.ts'
 
-export type {
-  FlashData,
-  LifetimeOptions,
-  Loaded,
-  SessionContext,
-  SessionData,
-  SessionHandle,
-} from './session-state.ts'
+export type { FlashData, LifetimeOptions, SessionData } from './session-state.ts'
 
 /** String keys of the data: what `get`, `set`, `has` and `delete` take. */
 type Key<T> = keyof T & string

@@ -13,8 +13,6 @@ import { handleOf, type Session } from './session.ts'
 import type { FlashData, SessionData } from './session-state.ts'
 import { commitSession } from './write.ts'
 
-export type { Hooks }
-
 /** A handler that receives the session after the request, then whatever the runtime passes. */
 export type SessionHandler<
   Data extends SessionData,

@@ -19,7 +19,7 @@ import {
 import { challengeHeader, readString } from './headers.ts'
 import { type Proof, parseProof, verifyProof } from './jwt.ts'
 
-/** `POST registerPath`: a login's challenge signed with a new key, which the session then carries. */
+/** @internal `POST registerPath`: a login's challenge signed with a new key, which the session then carries. */
 export async function register(request: Request, store: GateStore, context: Context): Promise<Response> {
   if (hasBody(request)) return refuse(413)
   const proof = readProof(request)
@@ -47,6 +47,7 @@ export async function register(request: Request, store: GateStore, context: Cont
 }
 
 /**
+ * @internal
  * `POST refreshPath`: without a proof, a 403 with a fresh challenge; with a proof of that
  * challenge signed by the session's key, a new bound cookie.
  */
