@@ -5,6 +5,11 @@ import type { SessionConfig } from './options.ts'
 import type { InvalidReason } from './result.ts'
 
 let warned = false
+
+/** @internal TEST ONLY: the next plain-http case warns again. */
+export function resetWarningsForTests(): void {
+  warned = false
+}
 const LOCAL = /^(?:localhost|127\.0\.0\.1|\[::1\])(?::\d+)?$/
 
 /**
@@ -16,6 +21,9 @@ const LOCAL = /^(?:localhost|127\.0\.0\.1|\[::1\])(?::\d+)?$/
  */
 export function warnPlainHttp(request: Request): void {
   if (warned || !request.url.startsWith('http:')) return
+  // Behind a TLS-terminating proxy the URL is http: but the browser spoke https.
+  const forwarded = `${request.headers.get('x-forwarded-proto')} ${request.headers.get('forwarded')}`
+  if (/https/i.test(forwarded)) return
   const host = request.url.slice(7).split('/', 1)[0]!
   if (LOCAL.test(host)) return
   warned = true
