@@ -239,6 +239,25 @@ describe('revocation', () => {
       ok(/Max-Age=0/i.test(logout.setCookies[0]!))
     })
 
+    for (const onUnavailable of ['refuse', 'allow'] as const) {
+      test(`onUnavailable '${onUnavailable}': destroy() then a write still logs out; the old cookie never comes back`, async () => {
+        const clock = new Clock()
+        const down = flaky(memoryStore({ now: clock.now }))
+        const srv = server(down.store, clock, { timeout: 0.05, onUnavailable })
+        const cookie = await srv.login('ada')
+        down.set('hang')
+        const logout = await srv.visit(cookie, (s) => {
+          s.destroy()
+          s.flash('notice', 'signed out')
+        })
+        const fresh = logout.setCookies.find((c) => !/Max-Age=0/i.test(c))
+        ok(fresh !== undefined, `the write after destroy() goes out as a new session: ${logout.setCookies}`)
+        down.set('up')
+        clock.advance(60_000)
+        equal((await srv.visit(fresh!.split(';')[0]!)).user, undefined, 'the new session is nobody')
+      })
+    }
+
     test('a slow store within the timeout is waited for', async () => {
       const clock = new Clock()
       const slow = flaky(memoryStore({ now: clock.now }))

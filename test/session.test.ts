@@ -1,5 +1,6 @@
 import {
   type CookieTooLargeError,
+  createSessionStore,
   type InvalidReason,
   SerializationError,
   type Session,
@@ -136,6 +137,44 @@ describe('session', () => {
   })
 
   describe('lifecycle', () => {
+    test('reading a flash message after destroy() leaves the session destroyed: the cookie is expired', async () => {
+      const store = createSessionStore<{ user?: string }, { notice: string }>({ secret: SECRET })
+      const login = await store.load(null)
+      login.set('user', 'ada')
+      const cookie = (await store.commit(login)).setCookie[0]!.split(';')[0]!
+      const session = await store.load(cookie)
+      session.destroy()
+      equal(session.flash('notice'), undefined)
+      equal(session.isChanged, true)
+      const lines = (await store.commit(session)).setCookie
+      deepEqual(
+        lines.map((l) => l.split(';')[0]),
+        ['session='],
+        'only the expiry, no fresh session',
+      )
+    })
+
+    test('isChanged never throws: data the serializer refuses counts as a change, and commit() says why', async () => {
+      const store = createSessionStore<Record<string, unknown>>({ secret: SECRET } as never)
+      const session = await store.load(null)
+      session.set('when', new Date(0))
+      equal(session.isChanged, true)
+      await rejects(store.commit(session), 'ERR_SESSION_SERIALIZE')
+    })
+
+    test('a second commit() with nothing changed gives the same record: no new seal, no new IV', async () => {
+      const store = createSessionStore<{ n?: number }>({ secret: SECRET })
+      const session = await store.load(null)
+      session.set('n', 1)
+      const first = await store.commit(session)
+      const counts = await countSubtle(async () => {
+        equal(await store.commit(session), first)
+      })
+      equal(counts.total, 0, 'nothing sealed again')
+      session.set('n', 2)
+      notEqual((await store.commit(session)).setCookie[0], first.setCookie[0], 'a change since: sealed anew')
+    })
+
     test('destroy expires the cookie with the same attributes; without a cookie it writes nothing', async () => {
       const options = { cookie: { name: '__Secure-s', path: '/app', domain: 'example.com' } }
       const app = wrap((req, s) => {
