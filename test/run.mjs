@@ -19,6 +19,7 @@ import { ensureRuntimes, nodeAt, RUNTIMES, tool } from '../scripts/runtimes.mjs'
 import { freePort } from './browser/servers.mjs'
 import { countTarget } from './counting.mjs'
 import { PACKAGE_DIR, preparePackage } from './package.mjs'
+import { unlisted } from './suite-list.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const ci = process.env.CI === 'true'
@@ -171,6 +172,16 @@ groups.all = [
 const wanted = (args.length > 0 ? args : ['all']).flatMap((a) => groups[a] ?? [a])
 for (const name of wanted) {
   if (!targets[name]) throw new Error(`unknown target ${name}; known: ${Object.keys(targets).join(', ')}`)
+}
+// Before compiling: a test file that test/all.ts does not import would be in no suite and never run.
+if (wanted.some((name) => targets[name].build)) {
+  const missing = unlisted(root).map((file) => `test/${file}`)
+  if (missing.length > 0) {
+    console.error(
+      `FAIL test/all.ts does not import ${missing.join(', ')}, so no runtime would run ${missing.length === 1 ? 'it' : 'them'}: add an import line for each`,
+    )
+    process.exit(1)
+  }
 }
 
 // --- builds ------------------------------------------------------------------------------------

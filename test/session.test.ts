@@ -17,13 +17,16 @@ import {
   OLD_SECRET,
   OTHER_SECRET,
   reader,
+  request,
   SECRET,
   send,
   T0,
+  visits,
   wrap,
 } from './helpers.ts'
 
 const SECOND = 1000
+const HOUR = 3600 * SECOND
 
 /** Seals an arbitrary body with valid crypto, to test what the session layer does with it. */
 async function forge(
@@ -230,6 +233,15 @@ describe('session', () => {
       })
     })
 
+    test('after regenerate(), expiresAt counts from the regeneration', async () => {
+      const t = clock()
+      const options = { now: t.now, maxAge: 8 * 3600, idleTimeout: 3600 }
+      const { cookie } = await send(visits(options))
+      t.advance(30 * 60 * SECOND)
+      const seen = JSON.parse((await send(visits(options), cookie, '/login')).body)
+      equal(seen.expiresAt, t.now() + HOUR)
+    })
+
     test('flash: a message set on one request is read exactly once', async () => {
       const app = wrap((req, s) => {
         if (req.url.endsWith('/set')) s.flash('notice', 'saved \u2713')
@@ -352,6 +364,13 @@ describe('session', () => {
       equal(JSON.parse((await send(reader(opts), cookie)).body).isNew, true)
     })
 
+    test('a clock with fractional milliseconds writes and reads sessions', async () => {
+      const now = () => T0 + 0.123456
+      const first = await send(visits({ now }))
+      equal(first.response.status, 200)
+      equal(JSON.parse((await send(visits({ now }), first.cookie, '/read')).body).n, 1)
+    })
+
     test('timestamps in the future beyond clockSkew, or touched before created, are EMPTY', async () => {
       const r = recorder()
       const opts = { now: () => T0, clockSkew: 60, onInvalid: r.onInvalid }
@@ -444,6 +463,29 @@ describe('session', () => {
         const error = await rejects(app(new Request('http://localhost/')), 'ERR_SESSION_SERIALIZE')
         ok(error instanceof SerializationError)
       }
+    })
+
+    test('replace() takes only plain objects: anything else throws ERR_SESSION_SERIALIZE', async () => {
+      for (const bad of ['ak', [1, 2], new Map(), null, 42, new (class Data {})()]) {
+        const app = wrap((_r, s) => {
+          s.replace(bad as never)
+          return new Response(null)
+        })
+        await rejects(app(request()), 'ERR_SESSION_SERIALIZE')
+      }
+      const app = wrap((_r, s) => {
+        s.replace(Object.assign(Object.create(null), { a: 1 }))
+        return Response.json(s.data)
+      })
+      equal((await send(app)).body, '{"a":1}')
+    })
+
+    test('what replace() throws for a value that is not an object is a SerializationError', async () => {
+      const app = wrap((_r, s) => {
+        s.replace('x' as never)
+        return new Response(null)
+      })
+      ok((await rejects(app(request()))) instanceof SerializationError)
     })
 
     test('undefined in an object is dropped like a delete', async () => {

@@ -2,7 +2,7 @@
 // values, applying to a Response, wrapping a handler, named sessions, per-session lifetimes,
 // options resolved once, and the glue a framework without an adapter writes.
 import { Hono } from 'hono'
-import { createSessionStore, type InvalidReason, type SessionOptions } from 'sealed-session'
+import { createSessionStore, type InvalidReason, type SessionOptions, withSession } from 'sealed-session'
 import { type SessionEnv, session } from 'sealed-session/hono'
 import { base64urlDecode } from '../src/core/encoding.ts'
 import { storeResolver } from '../src/core/resolver.ts'
@@ -400,6 +400,26 @@ describe('store', () => {
       const second = resolve(1)
       notEqual(resolve(1), undefined)
       ok(second.cookieName === 't1', 'the least recently used (t1) was rebuilt')
+    })
+
+    test('an options function serving 200 tenants derives each tenant’s keys once', async () => {
+      const tenants = Array.from(
+        { length: 200 },
+        (_, i) => `tenant-${i}-secret-${'k'.repeat(24)}-${i * 7919}`,
+      )
+      const app = withSession(
+        (_r, s) => {
+          s.set('n', 1)
+          return new Response(null)
+        },
+        (req) => ({ secret: tenants[Number(new URL(req.url).searchParams.get('t'))]! }),
+      )
+      const round = () =>
+        countSubtle(async () => {
+          for (let i = 0; i < tenants.length; i++) await app(request(`/?t=${i}`))
+        })
+      equal((await round()).importKey, 200, 'first round: one import per tenant')
+      equal((await round()).importKey, 0, 'second round: every keyring still cached')
     })
 
     test('an options function gets no store validated for another configuration that prints alike', () => {

@@ -220,6 +220,19 @@ describe('withSession', () => {
     equal((error as Error).message, 'app bug')
   })
 
+  test('a handler that returns something other than a Response is a TypeError, changed or not', async () => {
+    for (const change of [false, true]) {
+      for (const bad of [undefined, 'text', { status: 200 }]) {
+        const app = wrap((_r, s) => {
+          if (change) s.set('a', 1)
+          return bad as unknown as Response
+        })
+        const error = await rejects(app(request()))
+        ok(error instanceof TypeError, `${change} ${String(bad)}`)
+      }
+    }
+  })
+
   test('many concurrent requests with different sessions never see each other’s data', async () => {
     const app = wrap<{ who: number }>(async (req, s) => {
       const who = Number(new URL(req.url).searchParams.get('who'))
