@@ -192,6 +192,52 @@ export const frameworks = {
       ],
     ],
   },
+  // TanStack Start: no adapter; the store in a global request middleware (src/session.ts), built
+  // by vite (then tsc: the middleware's context type reaches every route) and served by srvx.
+  'tanstack-start': {
+    dir: 'examples/tanstack-start',
+    node: 22, // TanStack Start 1.169: Node >= 22.12
+    build: ['npm', 'run', 'build'],
+    command: ({ HOST, PORT }) => [
+      'node_modules/.bin/srvx',
+      '--prod',
+      `--host=${HOST}`,
+      `--port=${PORT}`,
+      '--static=../client', // relative to the entry's folder
+      'dist/server/server.js',
+    ],
+    needs: ['examples/tanstack-start/node_modules/@tanstack/react-start/package.json'],
+    checks: [plainValueCarriesCookie(), throwingRouteWritesNothing()],
+  },
+  // Hattip: no adapter; the store as a compose() middleware (session.ts), type-checked by tsc and
+  // served by Hattip's Node adapter.
+  hattip: {
+    dir: 'examples/hattip',
+    node: 20,
+    build: ['npm', 'run', 'check'], // tsc --noEmit; tsx runs server.ts
+    command: () => ['node_modules/.bin/tsx', 'server.ts'], // HOST and PORT from the env
+    needs: ['examples/hattip/node_modules/@hattip/adapter-node/package.json'],
+    checks: [plainValueCarriesCookie(), throwingRouteWritesNothing()],
+  },
+  // SolidStart 2: sealed-session/h3 as its middleware (an h3 v2 middleware, as SolidStart 2 takes
+  // them); built by vite (then tsc) and its fetch handler served by srvx, SolidStart's own server.
+  // Not through @solidjs/vite-plugin-nitro-2 0.3: installed by npm, its Nitro 2 entry imports
+  // the hoisted h3 2 and hands SolidStart a Node request with a relative URL (every request 500s).
+  solidstart: {
+    dir: 'examples/solidstart',
+    node: 24, // SolidStart 2: Node >= 24
+    build: ['npm', 'run', 'build'],
+    command: ({ HOST, PORT }) => [
+      'node_modules/.bin/srvx',
+      '--prod',
+      `--host=${HOST}`,
+      `--port=${PORT}`,
+      '--static=../client', // relative to the entry's folder
+      'dist/server/entry-server.js',
+    ],
+    needs: ['examples/solidstart/node_modules/@solidjs/start/package.json'],
+    checks: [plainValueCarriesCookie(), throwingRouteWritesNothing()],
+  },
   elysia: {
     dir: 'examples/elysia',
     node: 20,

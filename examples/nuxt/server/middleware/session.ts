@@ -1,32 +1,21 @@
-// The session on event.context for every request, typed on h3's H3EventContext (Nuxt's h3 1.15).
-// A v1 middleware cannot wrap the route: sealed-session/h3 commits the session when the response
-// starts, so sendRedirect carries the cookie too. Settings: see examples/app.ts.
-import type { SessionOptions } from 'sealed-session'
+// server/middleware/session.ts: the session on event.context for every request, typed on h3's
+// H3EventContext (Nuxt 4 runs h3 1.15). A v1 middleware cannot wrap the route: sealed-session/h3
+// commits the session when the response starts, so sendRedirect carries the cookie too.
 import { type Session, session } from 'sealed-session/h3'
 
-export interface DemoSession {
+export interface Data {
   count: number
   user: string
-  note: string
 }
 
 declare module 'h3' {
   interface H3EventContext {
-    session: Session<DemoSession, { notice: string }>
+    session: Session<Data, { notice: string }>
   }
 }
 
-const env = process.env
-let secret = env.SESSION_SECRET
-if (!secret) {
-  secret = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))
-  console.log('No SESSION_SECRET set: using a random development secret.')
-}
-const maxAge = Number(env.SESSION_MAX_AGE) || undefined
-const options: SessionOptions = {
-  secret,
-  ...(env.SESSION_COOKIE ? { cookie: { name: env.SESSION_COOKIE } } : {}),
-  ...(maxAge ? { maxAge, idleTimeout: maxAge } : {}),
-}
-
-export default session(options)
+export default session({
+  secret: process.env.SESSION_SECRET ?? '', // read when the server starts, never built in
+  cookie: { name: process.env.SESSION_COOKIE || 'session' },
+  maxAge: Number(process.env.SESSION_MAX_AGE) || 14 * 24 * 60 * 60,
+})

@@ -1,8 +1,9 @@
+// The demo's checks (not part of the recipe): a session that outgrows its cookie.
 import { CookieTooLargeError } from 'sealed-session'
 
 export default defineEventHandler(async (event) => {
   const bytes = Math.min(Number(getQuery(event).bytes) || 0, 1 << 20)
-  event.context.session.set('note', 'x'.repeat(bytes))
+  event.context.session.set('user', 'x'.repeat(bytes))
   try {
     await event.context.session.save()
   } catch (error) {

@@ -1,3 +1,4 @@
+// server/routes/index.get.ts: the page counts the visit and shows the flash message once.
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 export default defineEventHandler((event) => {

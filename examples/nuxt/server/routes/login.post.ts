@@ -1,3 +1,4 @@
+// server/routes/login.post.ts
 export default defineEventHandler(async (event) => {
   const s = event.context.session
   const name = String((await readFormData(event)).get('user') ?? '').slice(0, 64) || 'anonymous'

@@ -1,3 +1,4 @@
+// The demo's checks (not part of the recipe): the session as JSON.
 export default defineEventHandler(({ context: { session: s } }) => ({
   id: s.id,
   isNew: s.isNew,
