@@ -48,6 +48,18 @@ const OUTPUT = new Set(['.svelte-kit', 'build', 'dist', '.astro', '.react-router
  * - `build`, `command`: argv run in `dir`, with that Node first on PATH.
  * - `checks`: extra [title, async (client) => {}] pairs run after the demo's, on the same server.
  */
+/** A built Vite app's fetch handler at `entry`, served by srvx (its client assets beside it). */
+function srvx(entry) {
+  return ({ HOST, PORT }) => [
+    'node_modules/.bin/srvx',
+    '--prod',
+    `--host=${HOST}`,
+    `--port=${PORT}`,
+    '--static=../client', // relative to the entry's folder
+    entry,
+  ]
+}
+
 export const frameworks = {
   'react-router': reactRouter('examples/react-router', 22), // React Router 8: Node >= 22.22
   // React Router 7 names the root's client-side data /_root.data, 8 /_.data.
@@ -198,14 +210,7 @@ export const frameworks = {
     dir: 'examples/tanstack-start',
     node: 22, // TanStack Start 1.169: Node >= 22.12
     build: ['npm', 'run', 'build'],
-    command: ({ HOST, PORT }) => [
-      'node_modules/.bin/srvx',
-      '--prod',
-      `--host=${HOST}`,
-      `--port=${PORT}`,
-      '--static=../client', // relative to the entry's folder
-      'dist/server/server.js',
-    ],
+    command: srvx('dist/server/server.js'),
     needs: ['examples/tanstack-start/node_modules/@tanstack/react-start/package.json'],
     checks: [plainValueCarriesCookie(), throwingRouteWritesNothing()],
   },
@@ -227,14 +232,7 @@ export const frameworks = {
     dir: 'examples/solidstart',
     node: 24, // SolidStart 2: Node >= 24
     build: ['npm', 'run', 'build'],
-    command: ({ HOST, PORT }) => [
-      'node_modules/.bin/srvx',
-      '--prod',
-      `--host=${HOST}`,
-      `--port=${PORT}`,
-      '--static=../client', // relative to the entry's folder
-      'dist/server/entry-server.js',
-    ],
+    command: srvx('dist/server/entry-server.js'),
     needs: ['examples/solidstart/node_modules/@solidjs/start/package.json'],
     checks: [plainValueCarriesCookie(), throwingRouteWritesNothing()],
   },

@@ -201,16 +201,18 @@ describe('legacy', () => {
   })
 
   describe('with the other features', () => {
-    test('an old cookie passes revocation like ours: after revokeSubject it opens nothing, and verify() says revoked', async () => {
+    /** A store reading cookie-session's cookie, with revocation by the `user` it carries. */
+    const revocable = () => {
       const revoker = revocation({
         store: memoryStore(),
         subject: (s) => s.get('user') as string | undefined,
       })
-      const store = createSessionStore({
-        secret: SECRET,
-        revocation: revoker,
-        legacy: [cookieSession({ keys: cs.keys })],
-      })
+      const legacy = [cookieSession({ keys: cs.keys })]
+      return { revoker, store: createSessionStore({ secret: SECRET, revocation: revoker, legacy }) }
+    }
+
+    test('an old cookie passes revocation like ours: after revokeSubject it opens nothing, and verify() says revoked', async () => {
+      const { revoker, store } = revocable()
       const before = await store.load(cs.cookie)
       equal(before.get('user'), 'ada', 'opens before the revocation')
       await revoker.revokeSubject('ada')
@@ -223,15 +225,7 @@ describe('legacy', () => {
     })
 
     test('revoking the session an old cookie opened holds against the next request with that cookie', async () => {
-      const revoker = revocation({
-        store: memoryStore(),
-        subject: (s) => s.get('user') as string | undefined,
-      })
-      const store = createSessionStore({
-        secret: SECRET,
-        revocation: revoker,
-        legacy: [cookieSession({ keys: cs.keys })],
-      })
+      const { revoker, store } = revocable()
       const first = await store.load(cs.cookie)
       const again = await store.load(cs.cookie)
       equal(first.id, again.id, 'the id comes from the old cookie, not from a fresh draw')

@@ -403,7 +403,7 @@ describe('revocation', () => {
     })
   })
 
-  describe('a revocation while a check is under way (finding 4)', () => {
+  describe('a revocation while a check is under way', () => {
     test('a check whose store read began before this process revoked the session refuses it: regenerate() cannot carry it on', async () => {
       const clock = new Clock()
       const slow = held(memoryStore({ now: clock.now }))
@@ -475,7 +475,7 @@ describe('revocation', () => {
     })
   })
 
-  describe('sessions without a subject (finding 11)', () => {
+  describe('sessions without a subject', () => {
     /** An anonymous visitor's cookie: a session holding a cart, no user. */
     async function visitor(srv: ReturnType<typeof server>) {
       const session = await srv.sessions.load(null)
@@ -541,7 +541,7 @@ describe('revocation', () => {
     })
   })
 
-  describe('long subjects (finding 13)', () => {
+  describe('long subjects', () => {
     test('a key over 200 bytes is hashed under its own prefix; a short one is unchanged', async () => {
       const clock = new Clock()
       const { store, calls } = counted(memoryStore({ now: clock.now }))
@@ -580,7 +580,7 @@ describe('revocation', () => {
       throws(() => revocation({ store, chekInterval: 5 } as never), 'ERR_OPTION_INVALID')
     })
 
-    test('setup refuses a session store whose maxAge is longer than revocation’s, naming both (finding 6)', () => {
+    test('setup refuses a session store whose maxAge is longer than revocation’s, naming both', () => {
       const short = revocation({ store: memoryStore(), maxAge: 3600 })
       const error = throws(() => gateOf(short, { maxAgeMs: 7_200_000 }), 'ERR_OPTION_INVALID')
       match(String(error), /3600 s\b.*7200 s\b/)
@@ -588,7 +588,7 @@ describe('revocation', () => {
       gateOf(short, { maxAgeMs: 60_000 })
     })
 
-    test('createSessionStore refuses a revocation whose maxAge is shorter than its own (finding 6, through the core)', () => {
+    test('createSessionStore refuses a revocation whose maxAge is shorter than its own', () => {
       const short = revocation({ store: memoryStore(), maxAge: 3600 })
       throws(
         () => createSessionStore({ secret: SECRET, maxAge: 7200, revocation: short }),
