@@ -89,23 +89,24 @@ export async function openSession(
     admission: undefined,
   }
   if (opened === undefined) return { session: make(parts, undefined, slot, clock, now), reason }
-  const loaded = {
-    ...slot,
-    keyId: 'keyId' in opened ? opened.keyId : '',
-    expire: 'expire' in opened ? opened.expire : [],
-  }
-  const session = make(parts, opened.loaded, loaded, clock, now)
-  const h = handleOf(session)
+  slot.keyId = 'keyId' in opened ? opened.keyId : ''
+  slot.expire = 'expire' in opened ? opened.expire : []
+  const session = make(parts, opened.loaded, slot, clock, now)
+  // Without gates, no await: each costs a turn of the microtask queue on every request.
+  if (gates.length === 0) return { session, reason }
   const issuedAt = opened.loaded.legacy ? -Infinity : opened.loaded.created
-  const admission: Admission = { session, issuedAt, header, request, state: h.state, now }
+  const state = handleOf(session).state
+  const admission: Admission = { session, issuedAt, header, request, state, now }
   const verdict = await admit(gates, admission)
   if (verdict === undefined || verdict === 'unchecked') {
-    h.slot = { ...loaded, hold: verdict, admission }
+    slot.hold = verdict
+    slot.admission = admission
     return { session, reason: verdict === undefined ? reason : 'unverified' }
   }
   // Refused: a new, empty session. Undecided ('unverified'): nothing replaces the cookie.
   const hold = verdict === 'unverified' ? ('refused' as const) : undefined
-  return { session: make(parts, undefined, { ...slot, hold }, clock, now), reason: verdict }
+  const fresh: Slot = { ...slot, keyId: undefined, expire: [], hold }
+  return { session: make(parts, undefined, fresh, clock, now), reason: verdict }
 }
 
 /** Runs the gates in order; the first that does not admit decides. */
@@ -133,7 +134,7 @@ function make(
     now: clock,
     data: (loaded?.data ?? {}) as Record<string, unknown>,
     flash: loaded?.flash,
-    state: { ...loaded?.state },
+    state: loaded?.state ?? {},
     sid: loaded?.sid,
     created,
     touched: loaded?.touched ?? created,

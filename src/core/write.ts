@@ -60,25 +60,25 @@ export async function commitSession(
 /** @internal What the store keeps on a session it loaded (the handle's slot). */
 export interface Slot {
   /** The key id it opened with; `''` for an old library's cookie; `undefined` for a new session. */
-  readonly keyId: string | undefined
+  keyId: string | undefined
   /** The request's chunk cookies a write may expire. */
   readonly chunks: SessionCookies['chunks']
   /** The request carried a cookie under our name. */
   readonly hadCookie: boolean
   /** An old library's cookies, deleted once the session is written in our format. */
-  readonly expire: readonly CookieSpec[]
+  expire: readonly CookieSpec[]
   /**
    * A gate could not decide: `'refused'` (the app got a new session; nothing replaces the
    * browser's cookie unless the app starts a new identity) or `'unchecked'` (the app reads the
    * session; nothing it carries is sealed again).
    */
-  readonly hold: 'refused' | 'unchecked' | undefined
+  hold: 'refused' | 'unchecked' | undefined
   /** The `Cookie` header the session was loaded from: on logout, every old library's cookie in it goes. */
   readonly header: string | null
   /** The request the session was loaded from, if any. */
   readonly request: Request | undefined
   /** What the gates saw at load, for their check before a re-seal. */
-  readonly admission: Admission | undefined
+  admission: Admission | undefined
   /** The last commit, reused while the session stays the same. */
   saved?: { readonly version: number; readonly text: string; readonly commit: unknown } | undefined
 }
