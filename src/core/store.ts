@@ -314,6 +314,8 @@ export function storeOf(config: SessionConfig): StoreCore {
           clock,
         )
         const { session } = found
+        // Refused undecided, or admitted read-only: either way nothing may be sealed for it.
+        if (found.reason === 'unverified') return 'undecided'
         if (session.isNew) return undefined
         const h = handleOf(session)
         return {
