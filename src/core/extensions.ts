@@ -178,6 +178,11 @@ export interface SessionView {
 export interface Committing {
   readonly session: SessionView
   readonly destroyed: boolean
+  /**
+   * `destroy()` was called in this request, even if a write started a new session after it:
+   * nothing the request carried lives on (a gate expires its own cookies).
+   */
+  readonly cut: boolean
   /** Extension state, by gate name, as it will be sealed: a gate may change its own entry. */
   readonly state: Record<string, unknown>
   readonly request: Request | undefined
