@@ -29,7 +29,10 @@ function runs(): number {
 /** The property for one configuration: every command sequence keeps the model and the store in step. */
 function property(cfg: Config) {
   return fc.asyncProperty(
-    fc.commands(commandArbitraries(cfg), { maxCommands: MAX_COMMANDS, ...(cfg.deviceBound ? { size: 'medium' as const } : {}) }),
+    fc.commands(commandArbitraries(cfg), {
+      maxCommands: MAX_COMMANDS,
+      ...(cfg.deviceBound ? { size: 'medium' as const } : {}),
+    }),
     async (commands) => {
       await fc.asyncModelRun(setup(cfg), commands)
     },
