@@ -209,11 +209,11 @@ export interface GateCookie {
 export interface GateStore {
   /**
    * The session `request` carries (undefined when none), its extension state, and a way to seal
-   * state changes: loaded through every gate before the asking one. `'undecided'` when one of
+   * state changes: loaded through every gate before the asking one. `'unverified'` when one of
    * those could not decide (a revocation store unreachable): nothing may be sealed for it now,
    * but the session may well be valid.
    */
-  open(request: Request): Promise<GateSession | 'undecided' | undefined>
+  open(request: Request): Promise<GateSession | 'unverified' | undefined>
 }
 
 /** @internal A session an endpoint opened. */

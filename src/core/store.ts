@@ -315,7 +315,7 @@ export function storeOf(config: SessionConfig): StoreCore {
         )
         const { session } = found
         // Refused undecided, or admitted read-only: either way nothing may be sealed for it.
-        if (found.reason === 'unverified') return 'undecided'
+        if (found.reason === 'unverified') return 'unverified'
         if (session.isNew) return undefined
         const h = handleOf(session)
         return {

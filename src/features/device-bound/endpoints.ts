@@ -29,7 +29,7 @@ export async function register(request: Request, store: GateStore, context: Cont
   // At registration the key comes with the proof; `authorization` is never asked for.
   if (!proof.jwk || proof.authorization !== undefined) return refuse(400)
   const found = await store.open(request)
-  if (found === 'undecided') return unavailable()
+  if (found === 'unverified') return unavailable()
   if (!found || found.session.isNew) return refuse(401)
   const challenge = await context.tokens.open('register', proof.jti, found.now)
   if (!challenge) return refuse(403)
@@ -58,7 +58,7 @@ export async function refresh(request: Request, store: GateStore, context: Conte
   const id = readString(request.headers.get('sec-secure-session-id'))
   if (id === undefined) return refuse(400)
   const found = await store.open(request)
-  if (found === 'undecided') return unavailable()
+  if (found === 'unverified') return unavailable()
   const binding = found && !found.session.isNew ? bindingOf(found.state[NAME]) : undefined
   // Logged out, expired, revoked, never bound, or bound by another login: the browser's DBSC
   // session for it ends here (any 4xx but 403).
