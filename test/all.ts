@@ -38,6 +38,7 @@ import './revocation-stores.test.ts'
 import './device-bound.test.ts'
 import './device-bound-input.test.ts'
 import './device-bound-e2e.test.ts'
+import './device-bound-policy.test.ts'
 // Last: compares every global with the snapshot taken above.
 import './poisoning.test.ts'
 

@@ -1,13 +1,17 @@
 // A stateful, model-based property test of the session store (fast-check commands): random
 // sequences of requests (set, flash, read a flash message, destroy, regenerate, setLifetime,
-// revoke), clock steps forward and back within the clock skew, secret rotation, revokeSubject,
-// an unreachable revocation store, the old library's cookie beside ours and an attacker replaying
-// copied cookies, each step checked against a reference model of what the browser holds and what
-// the app must see (test/model/). Only the public API is used.
+// revoke, bind), clock steps forward and back within the clock skew, secret rotation,
+// revokeSubject, an unreachable revocation store, the old library's cookie beside ours, an
+// attacker replaying copied cookies (with or without the bound cookie), and a DBSC browser
+// registering and refreshing through the device-binding endpoints with a WebCrypto key, each step
+// checked against a reference model of what the browser holds and what the app must see
+// (test/model/). Only the public API is used.
 //
-// Runs over the configuration matrix: revocation, a legacy reader, chunking, two named sessions
-// and an options function, each on and off. Fixed seeds, so every run is the same; a failure
-// prints fast-check's seed, path and shrunk commands, and the broken invariant's id in brackets.
+// Runs over the configuration matrix: revocation, a legacy reader, chunking, two named sessions,
+// an options function and device binding, each on and off (with device binding, longer sequences:
+// a binding needs a login, a registration and a clock step to show). Fixed seeds, so every run
+// is the same; a failure prints fast-check's seed, path and shrunk commands, and the broken
+// invariant's id in brackets.
 // All configurations: node test/run.mjs node --filter "store model"
 // One configuration:  node test/run.mjs node --filter "store model › (revocation, legacy)"
 // One invariant at a time, with many runs: test/model/hunt.ts.
@@ -25,7 +29,10 @@ function runs(): number {
 /** The property for one configuration: every command sequence keeps the model and the store in step. */
 function property(cfg: Config) {
   return fc.asyncProperty(
-    fc.commands(commandArbitraries(cfg), { maxCommands: MAX_COMMANDS }),
+    fc.commands(commandArbitraries(cfg), {
+      maxCommands: MAX_COMMANDS,
+      ...(cfg.deviceBound ? { size: 'medium' as const } : {}),
+    }),
     async (commands) => {
       await fc.asyncModelRun(setup(cfg), commands)
     },

@@ -184,6 +184,11 @@ export interface SessionView {
 export interface Committing {
   readonly session: SessionView
   readonly destroyed: boolean
+  /**
+   * `destroy()` was called in this request, even if a write started a new session after it:
+   * nothing the request carried lives on (a gate expires its own cookies).
+   */
+  readonly cut: boolean
   /** Extension state, by gate name, as it will be sealed: a gate may change its own entry. */
   readonly state: Record<string, unknown>
   readonly request: Request | undefined
@@ -210,9 +215,11 @@ export interface GateCookie {
 export interface GateStore {
   /**
    * The session `request` carries (undefined when none), its extension state, and a way to seal
-   * state changes: loaded through every gate before the asking one.
+   * state changes: loaded through every gate before the asking one. `'unverified'` when one of
+   * those could not decide (a revocation store unreachable): nothing may be sealed for it now,
+   * but the session may well be valid.
    */
-  open(request: Request): Promise<GateSession | undefined>
+  open(request: Request): Promise<GateSession | 'unverified' | undefined>
 }
 
 /** @internal A session an endpoint opened. */

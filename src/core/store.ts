@@ -128,7 +128,10 @@ function gateStore(parts: StoreParts, index: number, name: string): GateStore {
     async open(request) {
       const clock = () => Math.floor(parts.config.now())
       const gates = parts.gates.slice(0, index)
-      const { session } = await openSession(parts, request.headers.get('cookie'), request, gates, clock)
+      const found = await openSession(parts, request.headers.get('cookie'), request, gates, clock)
+      // Refused undecided, or admitted read-only: either way nothing may be sealed for it.
+      if (found.reason === 'unverified') return 'unverified'
+      const { session } = found
       if (session.isNew) return undefined
       const h = handleOf(session)
       return {

@@ -168,6 +168,7 @@ async function committing(
     const added = await gate.committing({
       session,
       destroyed: h.destroyed,
+      cut: h.cut,
       state: h.state,
       request,
       now: h.now(),

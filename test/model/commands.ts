@@ -1,9 +1,20 @@
 // The commands of the model-based store test (fast-check `fc.commands`): requests that change the
 // session, clock steps, secret rotation, revocation, an unreachable revocation store, the old
-// library's cookie, and an attacker replaying cookies copied earlier. Each runs on the real
-// world and the reference model, and the model checks the outcome.
+// library's cookie, an attacker replaying cookies copied earlier (with or without the bound
+// cookie), and a DBSC browser registering and refreshing through the endpoints. Each runs on the
+// real world and the reference model, and the model checks the outcome.
 
 import * as fc from 'fast-check'
+import {
+  BOUND_MS,
+  boundName,
+  CHALLENGE_MS,
+  type EndpointResult,
+  refreshStatuses,
+  registerStatuses,
+  resealed,
+  withoutBound,
+} from './binding.ts'
 import { hasLegacyPair, Reference } from './reference.ts'
 import { type Config, type Op, REQUEST_PATH, SKEW, World } from './world.ts'
 
@@ -17,7 +28,7 @@ const BACKWARD = [1_000, 30_000, 59_000]
 /** Big enough that, with chunking on, the session spans two cookies. */
 const BIG = 'x'.repeat(5_000)
 
-const FLAGS = ['revocation', 'legacy', 'chunking', 'named', 'optionsFn'] as const
+const FLAGS = ['revocation', 'legacy', 'chunking', 'named', 'optionsFn', 'deviceBound'] as const
 /** The first seed: configuration `i` of the matrix runs with seed `SEED + i`. */
 export const SEED = 19_000
 export const MAX_COMMANDS = 30
@@ -43,37 +54,123 @@ export function setup(cfg: Config, ignore?: ReadonlySet<string>): () => { model:
 
 /** One request from the browser: the app runs `ops`, the response's cookies reach the jar. */
 class RequestCommand implements Command {
-  constructor(readonly ops: readonly Op[]) {}
+  /** `dbsc`: a DBSC browser, which refreshes before sending a bound session's request without its bound cookie, and registers straight after a login that asks it to. */
+  constructor(
+    readonly ops: readonly Op[],
+    readonly dbsc = false,
+  ) {}
   check = () => true
   async run(m: Reference, w: World): Promise<void> {
+    if (this.dbsc) {
+      for (const i of m.held.keys()) {
+        const holds = w.jar.sent(REQUEST_PATH, w.now).some((c) => c.name === boundName(w.names[i]!))
+        if (m.binding.dbsc[i] !== undefined && !holds) await refreshNow(m, w, i)
+      }
+    }
     const header = w.jar.header(REQUEST_PATH, w.now)
     m.purge()
     const legacy = hasLegacyPair(header)
-    const outcomes = m.held.map((held, i) => m.expect(i, held, legacy))
+    const outcomes = m.held.map((held, i) => m.expect(i, held, legacy, header))
     m.remember(header)
     const ts = await w.request(this.ops, header)
     for (const t of ts) w.jar.apply(t.lines, w.now)
     m.settle(outcomes, this.ops, ts, header, w.jar)
+    if (this.dbsc) {
+      for (const i of m.held.keys()) if (ts[i]!.registration !== undefined) await registerNow(m, w, i)
+    }
   }
   toString(): string {
-    return `request(${this.ops.map(showOp).join(', ')})`
+    return `request${this.dbsc ? '[dbsc]' : ''}(${this.ops.map(showOp).join(', ')})`
   }
 }
 
-/** An attacker sends the cookies the browser sent `k` requests ago (mod the ones kept). */
+/**
+ * An attacker sends the cookies the browser sent `k` requests ago (mod the ones kept), from
+ * another machine: with the bound cookie it copied, or without it (`unbound`).
+ */
 class ReplayCommand implements Command {
-  constructor(readonly k: number) {}
+  constructor(
+    readonly k: number,
+    readonly unbound = false,
+  ) {}
   check = (m: Readonly<Reference>) => m.snapshots.length > 0
   async run(m: Reference, w: World): Promise<void> {
     const snapshot = m.snapshot(this.k)!
-    const legacy = hasLegacyPair(snapshot.header)
-    const outcomes = snapshot.held.map((held, i) => m.expect(i, held, legacy))
-    const ts = await w.request([], snapshot.header)
+    const header = this.unbound ? withoutBound(snapshot.header) : snapshot.header
+    const legacy = hasLegacyPair(header)
+    const outcomes = snapshot.held.map((held, i) => m.expect(i, held, legacy, header))
+    const ts = await w.request([], header)
     for (const [i, t] of ts.entries()) m.opened(i, outcomes[i]!, t)
   }
   toString(): string {
-    return `replay(${this.k})`
+    return `replay(${this.k}${this.unbound ? ', without the bound cookie' : ''})`
   }
+}
+
+/** The DBSC browser registers the challenge store `i`'s last login response carried (once). */
+class RegisterCommand implements Command {
+  constructor(readonly i: number) {}
+  check = (m: Readonly<Reference>) => m.binding.pending[this.i] !== undefined
+  run = (m: Reference, w: World) => registerNow(m, w, this.i)
+  toString(): string {
+    return `dbsc register${this.i === 0 ? '' : `@${this.i}`}`
+  }
+}
+
+/** The DBSC browser refreshes its session of store `i`: a 403 challenge, then a signed proof. */
+class RefreshCommand implements Command {
+  constructor(readonly i: number) {}
+  check = (m: Readonly<Reference>) => m.binding.dbsc[this.i] !== undefined
+  run = (m: Reference, w: World) => refreshNow(m, w, this.i)
+  toString(): string {
+    return `dbsc refresh${this.i === 0 ? '' : `@${this.i}`}`
+  }
+}
+
+async function registerNow(m: Reference, w: World, i: number): Promise<void> {
+  const pending = m.binding.pending[i]
+  if (pending === undefined) return
+  m.binding.pending[i] = undefined
+  m.purge()
+  const allowed = registerStatuses(m, i, pending)
+  const r = await w.register(i, pending.challenge)
+  endpointChecks(m, 'register', allowed, r)
+  if (r.statuses[0] !== 200) return
+  m.binding.dbsc[i] = r.id
+  settleEndpoint(m, w, i, r)
+}
+
+async function refreshNow(m: Reference, w: World, i: number): Promise<void> {
+  const id = m.binding.dbsc[i]!
+  m.purge()
+  const allowed = refreshStatuses(m, i, id)
+  const r = await w.refresh(i, id)
+  const status = r.statuses.at(-1)!
+  endpointChecks(m, 'refresh', allowed, r)
+  if (status === 200 && r.statuses[0] !== 403)
+    m.fail('refresh', `a refresh answered ${r.statuses} (no challenge first)`)
+  // Any 4xx but 403 ends the browser's DBSC session (W3C DBSC draft); a 5xx does not.
+  if (status >= 400 && status < 500) m.binding.dbsc[i] = undefined
+  if (status === 200) settleEndpoint(m, w, i, r)
+}
+
+/** The endpoint's final status is one the model allows; a refusal wrote no cookie. */
+function endpointChecks(m: Reference, what: string, allowed: number[], r: EndpointResult): void {
+  const status = r.statuses.at(-1)!
+  if (!allowed.includes(status)) m.fail(what, `${what} answered ${r.statuses}; the model allows ${allowed}`)
+  if (status !== 200 && r.lines.length > 0)
+    m.fail('endpoint-wrote', `${what} answered ${status} and wrote ${r.lines}`)
+}
+
+/** A 200: the session re-sealed with its binding and a new bound cookie, both now in the jar. */
+function settleEndpoint(m: Reference, w: World, i: number, r: EndpointResult): void {
+  const name = w.names[i]!
+  if (!r.lines.some((line) => line.startsWith(`${name}=`) || line.startsWith(`${name}.`))) {
+    m.fail('endpoint-reseal', `an endpoint's 200 did not re-seal the session: ${r.lines}`)
+  }
+  if (!m.binding.record(name, r.lines, r.id!, m.now))
+    m.fail('endpoint-bound', `no bound cookie in ${r.lines}`)
+  resealed(m, i, r.id!)
 }
 
 class TickCommand implements Command {
@@ -128,7 +225,11 @@ function ops(cfg: Config): fc.Arbitrary<Op> {
   const on = <T>(arb: fc.Arbitrary<T>, make: (s: number, value: T) => Op) =>
     fc.tuple(store, arb).map(([s, value]) => make(s, value))
   const message = fc.tuple(key, fc.constantFrom('hi', 'bye'))
+  const bind = cfg.deviceBound
+    ? [{ weight: 1, arbitrary: on(fc.constant(0), (s): Op => ({ kind: 'bind', store: s })) }]
+    : []
   return fc.oneof(
+    ...bind,
     { weight: 3, arbitrary: on(entry, (s, [k, value]) => ({ kind: 'set', store: s, key: k, value })) },
     { weight: 2, arbitrary: on(message, (s, [k, value]) => ({ kind: 'flash', store: s, key: k, value })) },
     { weight: 2, arbitrary: on(key, (s, k) => ({ kind: 'readFlash', store: s, key: k })) },
@@ -154,12 +255,31 @@ function opGroups(cfg: Config): fc.Arbitrary<Op[]> {
       ]),
     },
     { weight: 2, arbitrary: op.map((next): Op[] => [{ kind: 'destroy', store: next.store }, next]) },
+    // A login that offers "bind this session to my device".
+    ...(cfg.deviceBound
+      ? [
+          {
+            weight: 3,
+            arbitrary: fc.tuple(op, fc.constantFrom('ada', 'bob')).map(([{ store }, user]): Op[] => [
+              { kind: 'regenerate', store },
+              { kind: 'set', store, key: 'user', value: user },
+              { kind: 'bind', store },
+            ]),
+          },
+        ]
+      : []),
   )
 }
 
 /** The commands for `cfg`, requests the most frequent. */
 export function commandArbitraries(cfg: Config): fc.Arbitrary<Command>[] {
-  const request = fc.array(opGroups(cfg), { maxLength: 3 }).map((groups) => new RequestCommand(groups.flat()))
+  const groups = fc.array(opGroups(cfg), { maxLength: 3 })
+  // With device binding, most requests come from a DBSC browser, some from one without.
+  const request = cfg.deviceBound
+    ? fc
+        .tuple(groups, fc.constantFrom(true, true, true, false))
+        .map(([g, dbsc]) => new RequestCommand(g.flat(), dbsc))
+    : groups.map((g) => new RequestCommand(g.flat()))
   const out: fc.Arbitrary<Command>[] = [
     request,
     request,
@@ -175,6 +295,19 @@ export function commandArbitraries(cfg: Config): fc.Arbitrary<Command>[] {
     ),
     fc.constant(new ActionCommand('old library cookie', (_m, w) => w.plantLegacy())),
   ]
+  if (cfg.deviceBound) {
+    const store = cfg.named ? fc.constantFrom(0, 1) : fc.constant(0)
+    out.push(
+      store.map((i) => new RegisterCommand(i)),
+      store.map((i) => new RegisterCommand(i)),
+      store.map((i) => new RefreshCommand(i)),
+      // Up to and across the challenge's and the bound cookie's expiry.
+      fc
+        .constantFrom(CHALLENGE_MS - 1_000, CHALLENGE_MS, BOUND_MS - 1_000, BOUND_MS)
+        .map((ms) => new TickCommand(ms)),
+      fc.nat(7).map((k) => new ReplayCommand(k, true)),
+    )
+  }
   if (cfg.revocation) {
     out.push(
       fc

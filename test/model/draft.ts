@@ -19,6 +19,8 @@ export interface Start {
   readonly loaded: { readonly data: Data; readonly flash: Flash; readonly text: string } | undefined
   readonly created: number
   readonly lifetime: Lifetime | undefined
+  /** The binding id its sealed state carries (device binding), if any. */
+  readonly binding: string | undefined
 }
 
 /** The text a session's data and flash messages are sealed as (the default JSON serializer). */
@@ -35,6 +37,10 @@ export class Draft {
   flash: Flash
   created: number
   lifetime: Lifetime | undefined
+  /** The binding the session carries: regenerate() keeps it, destroy() ends it. */
+  binding: string | undefined
+  /** bind() was called on the session in this request. */
+  bindCalled = false
   /** destroy() was the last write. */
   destroyed = false
   destroyCalled = false
@@ -58,6 +64,7 @@ export class Draft {
     this.flash = clone(start.loaded?.flash)
     this.created = start.created
     this.lifetime = start.lifetime
+    this.binding = start.binding
     this.#loadedText = start.loaded?.text
     this.#now = now
   }
@@ -83,6 +90,10 @@ export class Draft {
         this.data = {}
         this.flash = undefined
         this.lifetime = undefined
+        this.binding = undefined
+        return undefined
+      case 'bind':
+        this.bindCalled = true
         return undefined
       case 'regenerate':
         this.#write()

@@ -1,9 +1,10 @@
 // The reference model of the model-based store test: what the browser holds (our session as last
 // written, per cookie name), what the app must see when it sends that, and whether what a
 // request wrote was allowed. Every failed check throws with a stable id in brackets, so a
-// failure names the invariant it broke.
+// failure names the invariant it broke. Device binding's side of it: binding.ts.
 
 import { T0 } from '../helpers.ts'
+import { BindingModel, boundName, registration } from './binding.ts'
 import { type BrowserJar, parseSetCookie } from './browser-jar.ts'
 import { clone, type Data, Draft, type Flash, type Lifetime, type Start, textOf } from './draft.ts'
 import {
@@ -31,11 +32,13 @@ export interface Held {
   readonly lifetime: Lifetime | undefined
   /** When the browser drops the cookie (its Max-Age); `undefined`: when the browser closes. */
   readonly expires: number | undefined
+  /** The binding id sealed with it (device binding), once registered. */
+  readonly binding: string | undefined
 }
 
 /** What a request must open: our session, the old library's, or a new one (and why). */
 export interface Outcome extends Start {
-  readonly kind: 'open' | 'legacy' | 'refused' | 'revoked' | 'none'
+  readonly kind: 'open' | 'legacy' | 'refused' | 'revoked' | 'unbound' | 'none'
   readonly why: string
   /** Why the store must write although the app changed nothing (a re-seal or an upgrade). */
   readonly implicit: string | undefined
@@ -86,38 +89,48 @@ export class Reference {
   readonly snapshots: Snapshot[] = []
   /** Check ids to skip (only for hunting several bugs in one configuration). */
   readonly ignore: ReadonlySet<string>
+  readonly binding: BindingModel
 
   constructor(cfg: Config, ignore: ReadonlySet<string> = new Set()) {
     this.cfg = cfg
     this.held = (cfg.named ? NAMES : NAMES.slice(0, 1)).map(() => undefined)
     this.ignore = ignore
+    this.binding = new BindingModel(this.held.length)
   }
 
   fail(id: string, message: string): void {
     if (!this.ignore.has(id)) throw new ModelViolation(id, message)
   }
 
-  /** What a request carrying `held` (and the old cookie, when `legacy`) must open in store `i`. */
-  expect(i: number, held: Held | undefined, legacy: boolean): Outcome[] {
+  /**
+   * What a request carrying `held` (and the old cookie, when `legacy`) must open in store `i`;
+   * `header` is the whole `Cookie` header (the bound cookie of a bound session is in it, or not).
+   */
+  expect(i: number, held: Held | undefined, legacy: boolean, header: string): Outcome[] {
     const none = (kind: Outcome['kind'], why: string): Outcome => ({
       kind,
       why,
       loaded: undefined,
       created: this.now,
       lifetime: undefined,
+      binding: undefined,
       implicit: undefined,
     })
-    if (held !== undefined && this.#alive(held)) {
-      const revoked = this.#revoked(held)
+    if (held !== undefined && this.alive(held)) {
+      const revoked = this.revokedWhy(held)
       if (revoked) return [none('revoked', revoked)]
-      const open: Outcome = {
-        kind: 'open',
-        why: 'our cookie',
-        loaded: { data: held.data, flash: held.flash, text: textOf(held.data, held.flash) },
-        created: held.created,
-        lifetime: held.lifetime,
-        implicit: held.gen < this.gen ? 'a re-seal with the new secret' : this.#renewal(held),
-      }
+      const unbound = held.binding && this.binding.unbound(NAMES[i]!, held.binding, header, this.now)
+      const open: Outcome = unbound
+        ? none('unbound', unbound)
+        : {
+            kind: 'open',
+            why: 'our cookie',
+            loaded: { data: held.data, flash: held.flash, text: textOf(held.data, held.flash) },
+            created: held.created,
+            lifetime: held.lifetime,
+            binding: held.binding,
+            implicit: held.gen < this.gen ? 'a re-seal with the new secret' : this.#renewal(held),
+          }
       if (!this.cfg.revocation || !this.down) return [open]
       const refused = none('refused', 'our cookie, but the revocation store is unreachable')
       // A session of nobody may skip the store (nothing can revoke it by subject).
@@ -142,6 +155,7 @@ export class Reference {
         loaded: { data: clone(LEGACY.data), flash: undefined, text: JSON.stringify(LEGACY.data) },
         created: this.now,
         lifetime: undefined,
+        binding: undefined,
         implicit: "the upgrade of the old library's cookie",
       },
       ...(byId
@@ -160,11 +174,19 @@ export class Reference {
     return this.snapshots[k % Math.max(1, this.snapshots.length)]
   }
 
-  /** Checks what the app saw when it loaded; returns the outcome that matches. */
-  opened(i: number, outcomes: Outcome[], t: Pick<StoreTranscript, 'isNew' | 'data'>): Outcome {
+  /** Checks what the app saw when it loaded (and why, for a bound one); returns the outcome that matches. */
+  opened(i: number, outcomes: Outcome[], t: Pick<StoreTranscript, 'isNew' | 'data' | 'reasons'>): Outcome {
     const match = outcomes.find(
       (o) => (o.loaded === undefined) === t.isNew && sameData(o.loaded?.data ?? {}, t.data),
     )
+    // One outcome is certain: a bound session without its bound cookie is none, said `unbound`.
+    const heard = t.reasons.includes('unbound')
+    if (match && outcomes.length === 1 && heard !== (match.kind === 'unbound')) {
+      this.fail(
+        'unbound-reason',
+        `${NAMES[i]}: ${match.kind} (${match.why}) but onInvalid heard ${t.reasons}`,
+      )
+    }
     if (match) return match
     const expected = outcomes.map((o) => `${o.kind} (${o.why}) ${JSON.stringify(o.loaded?.data ?? {})}`)
     // The old library's cookie opened past revocation: revoked by subject, or not checked at all.
@@ -202,6 +224,7 @@ export class Reference {
         }
       }
       this.#judge(i, outcome, draft, t, header, jar)
+      registration(this, i, draft, t)
     }
   }
 
@@ -264,7 +287,11 @@ export class Reference {
       ? header.split('; ').map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)])
       : []
     for (const [n, v] of sent) {
-      const ours = n === name || (/^\.[1-9]$/.test(n!.slice(name.length)) && n!.startsWith(name))
+      // The bound cookie too: logout ends the binding.
+      const ours =
+        n === name ||
+        n === boundName(name) ||
+        (/^\.[1-9]$/.test(n!.slice(name.length)) && n!.startsWith(name))
       if (!ours || (i === 0 && v === LEGACY_VALUE)) continue
       if (jar.all().some((c) => c.name === n && c.value === v)) {
         this.fail(
@@ -294,12 +321,13 @@ export class Reference {
 
   /** What the browser holds once `draft` is written. */
   #sealed(draft: Draft, sid: string): Held {
-    const { data, flash, created, lifetime } = draft
+    const { data, flash, created, lifetime, binding } = draft
     const touched = Math.max(this.now, created)
-    const { maxAgeMs, idleMs } = this.#limits(lifetime)
+    const { maxAgeMs, idleMs } = this.limits(lifetime)
     const expires =
       lifetime?.persistent === false ? undefined : Math.min(created + maxAgeMs, touched + idleMs)
-    return { data: clone(data), flash: clone(flash), created, touched, gen: this.gen, sid, lifetime, expires }
+    const sealed = { data: clone(data), flash: clone(flash), created, touched, gen: this.gen, sid, lifetime }
+    return { ...sealed, expires, binding }
   }
 
   /** The browser drops cookies past their Max-Age when it next sends cookies, as the jar does. */
@@ -309,7 +337,7 @@ export class Reference {
     }
   }
 
-  #limits(lifetime: Lifetime | undefined): { maxAgeMs: number; idleMs: number } {
+  limits(lifetime: Lifetime | undefined): { maxAgeMs: number; idleMs: number } {
     const own = lifetime
     return {
       maxAgeMs: Math.min(own?.maxAge ?? MAX_AGE, MAX_AGE) * 1000,
@@ -317,19 +345,19 @@ export class Reference {
     }
   }
 
-  #alive(held: Held): boolean {
-    const { maxAgeMs, idleMs } = this.#limits(held.lifetime)
+  alive(held: Held): boolean {
+    const { maxAgeMs, idleMs } = this.limits(held.lifetime)
     const now = this.now
     return now < held.created + maxAgeMs && now < held.touched + idleMs && held.touched <= now + SKEW * 1000
   }
 
   /** Rolling renewal: less than half the idle timeout left. */
   #renewal(held: Held): string | undefined {
-    const { idleMs } = this.#limits(held.lifetime)
+    const { idleMs } = this.limits(held.lifetime)
     return held.touched + idleMs - this.now < idleMs * 0.5 ? 'a rolling renewal' : undefined
   }
 
-  #revoked(held: Held): string | undefined {
+  revokedWhy(held: Held): string | undefined {
     if (!this.cfg.revocation) return undefined
     if (this.revokedSids.has(held.sid)) return 'our cookie, its session revoked by revoke()'
     const user = held.data.user

@@ -1,7 +1,8 @@
 // The real side of the model-based store test: the library through its public API only (a store
 // per cookie name, or withSession with an options function), a browser cookie jar, a clock, a
-// revocation store that can be switched off, and the old library's cookie. It knows nothing of
-// the reference model: a request returns a transcript of what the app saw and what was written.
+// revocation store that can be switched off, the old library's cookie, and device binding with a
+// DBSC browser (binding.ts). It knows nothing of the reference model: a request returns a
+// transcript of what the app saw and what was written.
 
 import {
   createSessionStore,
@@ -11,10 +12,12 @@ import {
   withSession,
 } from 'sealed-session'
 import { chunking } from 'sealed-session/chunks'
+import { type DeviceBinding, deviceBound } from 'sealed-session/device-bound'
 import { cookieSession } from 'sealed-session/legacy/cookie-session'
 import { memoryStore, type Revocation, type RevocationStore, revocation } from 'sealed-session/revocation'
 import { T0 } from '../helpers.ts'
 import vectors from '../legacy-vectors.json' with { type: 'json' }
+import { BrowserDbsc, boundName, type EndpointResult, pathsOf, registrationsIn } from './binding.ts'
 import { BrowserJar, parseSetCookie } from './browser-jar.ts'
 
 /** One configuration of the matrix. */
@@ -26,6 +29,8 @@ export interface Config {
   readonly named: boolean
   /** withSession with `(request) => options` instead of createSessionStore with static options. */
   readonly optionsFn: boolean
+  /** deviceBound() on every store, its endpoints at paths of their own per cookie name. */
+  readonly deviceBound: boolean
 }
 
 /** Every request goes here; the old library's cookie lives on a longer Path, ours on `/`. */
@@ -45,7 +50,7 @@ export type Op =
   | { readonly kind: 'set'; readonly store: number; readonly key: string; readonly value: string | number }
   | { readonly kind: 'flash'; readonly store: number; readonly key: string; readonly value: string }
   | { readonly kind: 'readFlash'; readonly store: number; readonly key: string }
-  | { readonly kind: 'destroy' | 'regenerate' | 'revoke'; readonly store: number }
+  | { readonly kind: 'destroy' | 'regenerate' | 'revoke' | 'bind'; readonly store: number }
   | {
       readonly kind: 'setLifetime'
       readonly store: number
@@ -64,6 +69,10 @@ export interface StoreTranscript {
   readonly again: string[] | undefined
   /** The session id after the commit. */
   readonly id: string
+  /** The challenge of the `Secure-Session-Registration` the response carried for this store. */
+  readonly registration: string | undefined
+  /** What `onInvalid` heard for this store in the request. */
+  readonly reasons: readonly string[]
 }
 
 /**
@@ -103,6 +112,10 @@ export class World {
   now = T0
   down = false
   readonly revoker: Revocation | undefined
+  /** Per store: its device binding, and the DBSC browser's side of it. */
+  readonly bindings: readonly DeviceBinding[]
+  readonly dbsc = new BrowserDbsc()
+  #reasons: string[][] = []
   #secrets = [secretOf(0)]
   readonly #clock = () => this.now
   readonly #legacy = [cookieSession({ name: LEGACY.name, keys: LEGACY.keys, path: LEGACY_PATH })]
@@ -123,6 +136,7 @@ export class World {
           now: this.#clock,
         })
       : undefined
+    this.bindings = this.names.map((name) => deviceBound(pathsOf(name)))
     this.#handler = cfg.optionsFn ? this.#optionsFunctionHandler() : undefined
     this.#build()
   }
@@ -150,7 +164,59 @@ export class World {
       `http://localhost${REQUEST_PATH}`,
       header ? { headers: { cookie: header } } : {},
     )
+    this.#reasons = this.names.map(() => [])
     return this.#handler ? this.#viaHandler(request, ops) : this.#viaStores(request, ops)
+  }
+
+  /**
+   * A DBSC browser's POST to store `i`'s endpoint, with the cookies of that store the jar holds
+   * (only those: another store's implicit re-seal would be a write the model does not expect).
+   * The response's cookies reach the jar.
+   */
+  async endpoint(
+    i: number,
+    kind: 'register' | 'refresh',
+    headers: Record<string, string>,
+  ): Promise<Response> {
+    const name = this.names[i]!
+    const path = pathsOf(name)[kind === 'register' ? 'registerPath' : 'refreshPath']
+    const cookie = this.jar
+      .sent(path, this.now)
+      .filter((c) => ownerOf(`${c.name}=`, this.names) === name)
+      .map((c) => `${c.name}=${c.value}`)
+      .join('; ')
+    const request = new Request(`http://localhost${path}`, {
+      method: 'POST',
+      headers: { ...headers, ...(cookie ? { cookie } : {}) },
+    })
+    this.#reasons = this.names.map(() => [])
+    const app = async () => new Response('not an endpoint', { status: 404 })
+    const response = this.#handler
+      ? await this.#withServing({ ops: [], sessions: [], views: [], results: [] }, () =>
+          this.#handler!(request),
+        )
+      : await this.#stores[i]!.handle(app)(request)
+    this.jar.apply(response.headers.getSetCookie(), this.now)
+    return response
+  }
+
+  /** Registers store `i`'s pending challenge, as a DBSC browser does after the login response. */
+  register(i: number, challenge: string): Promise<EndpointResult> {
+    return this.dbsc.register(i, challenge, (headers) => this.endpoint(i, 'register', headers))
+  }
+
+  /** The DBSC browser's refresh of store `i`'s session `id`: the 403 challenge, then its proof. */
+  refresh(i: number, id: string): Promise<EndpointResult> {
+    return this.dbsc.refresh(i, id, (headers) => this.endpoint(i, 'refresh', headers))
+  }
+
+  async #withServing(serving: Serving, fn: () => Promise<Response>): Promise<Response> {
+    this.#serving = serving
+    try {
+      return await fn()
+    } finally {
+      this.#serving = undefined
+    }
   }
 
   async #viaStores(request: Request, ops: readonly Op[]): Promise<StoreTranscript[]> {
@@ -161,29 +227,40 @@ export class World {
     const out: StoreTranscript[] = []
     for (const [i, store] of this.#stores.entries()) {
       const session = sessions[i]!
-      const lines = setCookieLines(await store.commit(session))
+      const commit = await store.commit(session)
+      const lines = setCookieLines(commit)
       const again = setCookieLines(await store.commit(session))
-      out.push({ ...views[i]!, results, lines, again, id: session.id })
+      const headers = (commit as { headers?: readonly (readonly [string, string])[] }).headers ?? []
+      const values = headers
+        .filter(([n]) => n.toLowerCase() === 'secure-session-registration')
+        .map(([, v]) => v)
+      const registration = registrationsIn(values).get(pathsOf(this.names[i]!).registerPath)
+      out.push({
+        ...views[i]!,
+        results,
+        lines,
+        again,
+        id: session.id,
+        registration,
+        reasons: this.#reasons[i]!,
+      })
     }
     return out
   }
 
   async #viaHandler(request: Request, ops: readonly Op[]): Promise<StoreTranscript[]> {
     const serving: Serving = { ops, sessions: [], views: [], results: [] }
-    this.#serving = serving
-    let response: Response
-    try {
-      response = await this.#handler!(request)
-    } finally {
-      this.#serving = undefined
-    }
+    const response = await this.#withServing(serving, () => this.#handler!(request))
     const all = response.headers.getSetCookie()
+    const registrations = registrationsIn([response.headers.get('secure-session-registration') ?? ''])
     return serving.sessions.map((session, i) => ({
       ...serving.views[i]!,
       results: serving.results,
       lines: all.filter((line) => ownerOf(line, this.names) === this.names[i]),
       again: undefined,
       id: session.id,
+      registration: registrations.get(pathsOf(this.names[i]!).registerPath),
+      reasons: this.#reasons[i]!,
     }))
   }
 
@@ -218,6 +295,7 @@ export class World {
   }
 
   async #one(op: Op, session: AnySession): Promise<unknown> {
+    const { store } = op
     switch (op.kind) {
       case 'set':
         return session.set(op.key, op.value)
@@ -229,6 +307,8 @@ export class World {
         return session.destroy()
       case 'regenerate':
         return session.regenerate()
+      case 'bind':
+        return this.bindings[store]!.bind(session)
       case 'setLifetime':
         return session.setLifetime(op.lifetime)
       case 'revoke':
@@ -248,6 +328,7 @@ export class World {
   }
 
   #options(name: string): SessionOptions {
+    const i = this.names.indexOf(name)
     return {
       secret: this.#secrets,
       cookie: { name },
@@ -255,7 +336,9 @@ export class World {
       maxAge: MAX_AGE,
       idleTimeout: IDLE,
       clockSkew: SKEW,
+      onInvalid: (reason) => void this.#reasons[i]?.push(reason),
       ...(this.cfg.chunking ? { chunks: chunking(3) } : {}),
+      ...(this.cfg.deviceBound ? { deviceBinding: this.bindings[i]! } : {}),
       ...(this.cfg.legacy && name === NAMES[0] ? { legacy: this.#legacy } : {}),
       ...(this.revoker ? { revocation: this.revoker } : {}),
     }
@@ -279,7 +362,7 @@ function viewOf(session: AnySession): View {
 /** Which of our cookie names a Set-Cookie line belongs to (a chunk or the old `.sig` included). */
 function ownerOf(line: string, names: readonly string[]): string | undefined {
   const { name } = parseSetCookie(line)
-  return names.find((n) => name === n || name.startsWith(`${n}.`))
+  return names.find((n) => name === n || name.startsWith(`${n}.`) || name === boundName(n))
 }
 
 function secretOf(n: number): string {
