@@ -191,6 +191,19 @@ const BUILD_OPTIONS = {
   // So a failure names the .ts line: test/runtimes/node.mjs turns Node's source maps on, Deno and
   // Bun read inline maps on their own; workerd's stacks stay in suite.js (test/runtimes/workerd.mjs).
   sourcemap: 'inline',
+  plugins: [
+    {
+      // Elysia reaches `debug` (through file-type), whose entry picks its Node or browser half at
+      // run time, so both would be bundled, the Node one with bare `tty` and `os` imports. A
+      // Worker bundler (wrangler) takes the browser half, from `debug`'s "browser" field.
+      name: 'debug-browser',
+      setup(b) {
+        b.onResolve({ filter: /^debug$/ }, (args) =>
+          b.resolve('debug/src/browser.js', { resolveDir: args.resolveDir, kind: args.kind }),
+        )
+      },
+    },
+  ],
 }
 
 function compile(entry, outfile, options) {
