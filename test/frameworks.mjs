@@ -434,6 +434,27 @@ function sveltekitChecks() {
         await formPost(c, '/logout')
       },
     ],
+    throwingRouteWritesNothing(),
+    [
+      'error(401) thrown after regenerate() by a load, its __data.json and a form action writes nothing',
+      async (c) => {
+        const before = await c.page()
+        const enhance = { accept: 'application/json', 'x-sveltekit-action': 'true' }
+        for (const [what, status, send] of [
+          ['the page', 401, () => c.request('/two-factor')],
+          ['__data.json (an error node in a 200)', 200, () => c.request('/two-factor/__data.json')],
+          ['a form post', 401, () => formPost(c, '/two-factor', 'mallory')],
+          ['use:enhance', 401, () => formPost(c, '/two-factor', 'mallory', enhance)],
+        ]) {
+          const r = await send()
+          expect(r.response.status === status, `${what}: status ${r.response.status}`)
+          expect(r.setCookies.length === 0, `${what} wrote ${r.setCookies}`)
+        }
+        const after = await c.page()
+        expect(after.sid === before.sid && after.user === before.user, `${after.sid} ${after.user}`)
+        expect(after.count === before.count + 1, `count ${after.count} after ${before.count}`)
+      },
+    ],
     [
       'a form post from another origin is refused (403) and writes nothing',
       async (c) => {

@@ -122,3 +122,30 @@ test('sveltekit › a redirect (thrown redirect(303) after login) still writes t
   equal(response.status, 303)
   equal(response.headers.getSetCookie().length, 1)
 })
+
+test('sveltekit › __data.json whose load threw (a 200 with an error node) writes nothing', async () => {
+  const handle: Handle = session({ secret: SECRET })
+  const data =
+    (nodes: unknown[], type = 'application/json') =>
+    ({ locals }: Event) => {
+      locals.session.regenerate()
+      locals.session.set('count', 100)
+      return new Response(`${JSON.stringify({ type: 'data', nodes })}\n`, {
+        headers: { 'content-type': type },
+      })
+    }
+  const asData = (route: Resolve) => (input: { event: Event; resolve: Resolve }) =>
+    handle({ event: Object.assign(input.event, { isDataRequest: true }), resolve: route })
+  const failed = [
+    { type: 'data', data: [{}] },
+    { type: 'error', error: { message: 'second factor refused' } },
+  ]
+  for (const type of ['application/json', 'text/sveltekit-data']) {
+    const refused = await serve(asData(data(failed, type)), count)
+    equal(refused.status, 200)
+    equal(refused.headers.getSetCookie().length, 0, type)
+    equal(JSON.parse((await refused.text()).trim()).nodes[1].type, 'error') // the body is intact
+  }
+  const fine = await serve(asData(data([{ type: 'data', data: [{ type: 1 }, 'error'] }])), count)
+  equal(fine.headers.getSetCookie().length, 1)
+})

@@ -19,6 +19,8 @@ export interface RequestEventLike {
   readonly request: Request
   /** `App.Locals`, where the session goes. */
   readonly locals: object
+  /** A `__data.json` request (client-side navigation). */
+  readonly isDataRequest?: boolean
 }
 
 /** Where the hook puts the session. */
@@ -47,10 +49,10 @@ export type SessionHandle<E extends RequestEventLike, Key extends string> = <
  * Session cookies are appended to the response's headers, beside those `event.cookies` set.
  *
  * An error response writes nothing: SvelteKit turns what a load, form action or endpoint throws
- * (`error(401)`, an exception) into a response with that status before `resolve()` returns, so
- * any response of status 400 or more leaves the browser's cookie as it was, whatever the request
- * changed (a `fail()` from a form action too). A redirect (`redirect(303, ...)` after login) is
- * written. A hook after this one that throws ends the request unwritten. Requests to a gate's
+ * (`error(401)`, an exception) into a response with that status before `resolve()` returns (or,
+ * for `__data.json`, into an error node of a 200), so such a response leaves the browser's cookie
+ * as it was, whatever the request changed. So does any other response of status 400 or more (a
+ * `fail()` from a form action too). A redirect (`redirect(303, ...)` after login) is written. A hook after this one that throws ends the request unwritten. Requests to a gate's
  * endpoints (device binding) are answered here, before the app. Options may be a function of the
  * event, to read `event.platform` on Cloudflare.
  *
@@ -114,11 +116,35 @@ export function session<E extends RequestEventLike = RequestEventLike, Key exten
     }
     // What a load, action or endpoint threw is an error response by now (respond.js): nothing
     // the request changed before it (a regenerate() before a failed second factor) is written.
-    if (response.status >= 400) {
+    if (response.status >= 400 || (event.isDataRequest && (await failedLoad(response)))) {
       store.discard(s)
       return response
     }
     return store.apply(s, response)
+  }
+}
+
+const decoder = new TextDecoder()
+
+/**
+ * A `__data.json` answer holding a load's error: status 200, the error in its node
+ * (data/index.js). The nodes are its first line; streamed promises follow, after the headers.
+ */
+async function failedLoad(response: Response): Promise<boolean> {
+  const type = response.headers.get('content-type') ?? ''
+  if (!/^(?:application\/json|text\/sveltekit-data)/.test(type)) return false
+  const reader = response.clone().body?.getReader()
+  let text = ''
+  for (let chunk = await reader?.read(); chunk && !chunk.done; chunk = await reader?.read()) {
+    text += decoder.decode(chunk.value, { stream: true })
+    if (text.includes('\n')) break
+  }
+  void reader?.cancel().catch(() => {})
+  try {
+    const { nodes } = JSON.parse(text.split('\n', 1)[0]!) as { nodes?: ({ type?: unknown } | null)[] }
+    return nodes?.some((node) => node?.type === 'error') === true
+  } catch {
+    return false
   }
 }
 
