@@ -77,7 +77,10 @@ function suiteTargets(b, packaged) {
       '--no-prompt',
       '--node-modules-dir=manual',
       `--allow-read=${b.dir}`,
-      '--allow-env=CI',
+      // CI; NODE_ENV, which the Next.js adapter reads (test/next.test.ts sets it); what the
+      // frameworks of test/h3.test.ts and test/elysia.test.ts read when loaded (srvx, under h3,
+      // its colours; Elysia, ENV and ELYSIA_AOT; debug, DEBUG). The library itself reads none.
+      '--allow-env=CI,NODE_ENV,ENV,ELYSIA_AOT,FORCE_COLOR,NO_COLOR,TERM,DEBUG',
       // Deno KV, in memory, for the revocation store tests (test/revocation-stores.test.ts).
       '--unstable-kv',
       // A full GC for the retained-memory test (test/cache.test.ts); not a permission.

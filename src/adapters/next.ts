@@ -124,7 +124,13 @@ function readOnly(cookies: NextCookies): boolean {
 
 /** Next sets NODE_ENV (to `production` for `next start` and builds). */
 function development(): boolean {
-  return (globalThis as { process?: { env?: { NODE_ENV?: string } } }).process?.env?.NODE_ENV !== 'production'
+  try {
+    return (
+      (globalThis as { process?: { env?: { NODE_ENV?: string } } }).process?.env?.NODE_ENV !== 'production'
+    )
+  } catch {
+    return true // no access to the environment (Deno without --allow-env): not Next's server
+  }
 }
 
 /** The response of each {@link proxyCookies} store, read when the session is saved. */

@@ -124,8 +124,6 @@ export function session<E extends RequestEventLike = RequestEventLike, Key exten
   }
 }
 
-const decoder = new TextDecoder()
-
 /**
  * A `__data.json` answer holding a load's error: status 200, the error in its node
  * (data/index.js). The nodes are its first line; streamed promises follow, after the headers.
@@ -134,6 +132,7 @@ async function failedLoad(response: Response): Promise<boolean> {
   const type = response.headers.get('content-type') ?? ''
   if (!/^(?:application\/json|text\/sveltekit-data)/.test(type)) return false
   const reader = response.clone().body?.getReader()
+  const decoder = new TextDecoder() // one per response: a streaming decoder keeps state
   let text = ''
   for (let chunk = await reader?.read(); chunk && !chunk.done; chunk = await reader?.read()) {
     text += decoder.decode(chunk.value, { stream: true })
