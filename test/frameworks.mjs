@@ -11,6 +11,7 @@
 //   node test/frameworks.mjs [framework ...] [--filter text]
 import { spawn } from 'node:child_process'
 import { cpSync, readdirSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { dirname } from 'node:path'
 import {
   ensureInstalled,
@@ -28,7 +29,8 @@ import { serverRunner } from './server-runner.mjs'
 process.env.NEXT_TELEMETRY_DISABLED = '1'
 process.env.ASTRO_TELEMETRY_DISABLED = '1'
 process.env.NUXT_TELEMETRY_DISABLED = '1'
-const SETTINGS = { SESSION_COOKIE: 'demo_sid', SESSION_MAX_AGE: '600' }
+// OLD_SESSION_SECRET: the React Router example's storage before its move (a legacy reader).
+const SETTINGS = { SESSION_COOKIE: 'demo_sid', SESSION_MAX_AGE: '600', OLD_SESSION_SECRET: 'old-demo-secret' }
 const BUILD_MS = 5 * 60_000
 const DEADLINE_MS = 20 * 60_000
 
@@ -102,6 +104,37 @@ export const frameworks = {
           expect(p.user === 'grace' && p.flash === 'Welcome, grace!', `after login: ${p.user} / ${p.flash}`)
           expect(p.sid !== before.sid && p.count === before.count + 1, `${p.sid} ${p.count}`)
           expect((await c.page()).flash === undefined, 'the flash showed twice')
+        },
+      ],
+      [
+        "in development, a flash read on Next's own render-time cookies() throws; on its writable ones it reads once",
+        async () => {
+          // Next's cookie stores, as cookies() returns them while a Server Component renders
+          // (sealed) and in a Server Action or Route Handler (mutable); NODE_ENV is not production here.
+          const next = createRequire(`${root}examples/next/package.json`)
+          const { RequestCookiesAdapter, MutableRequestCookiesAdapter } = next(
+            'next/dist/server/web/spec-extension/adapters/request-cookies.js',
+          )
+          const { RequestCookies } = next('next/dist/server/web/spec-extension/cookies.js')
+          const { getSession } = await import('sealed-session/next')
+          const options = { secret: 'frameworks-check-secret-0123456789abcdef' }
+          const written = []
+          const first = await getSession({ getAll: () => [], set: (...c) => written.push(c) }, options)
+          first.flash('notice', 'Welcome!')
+          await first.save()
+          const request = () =>
+            new RequestCookies(new Headers({ cookie: `${written[0][0]}=${written[0][1]}` }))
+          const rendering = await getSession(RequestCookiesAdapter.seal(request()), options)
+          let refused
+          try {
+            rendering.flash('notice')
+          } catch (error) {
+            refused = error
+          }
+          expect(refused?.code === 'ERR_COOKIES_READ_ONLY', `a flash read in render: ${refused}`)
+          const action = await getSession(MutableRequestCookiesAdapter.wrap(request()), options)
+          expect(action.flash('notice') === 'Welcome!' && action.flash('notice') === undefined, 'read once')
+          await action.save()
         },
       ],
       [
@@ -263,18 +296,38 @@ function reactRouter(dir, node, from, rootData = '/_.data') {
     needs: [`${dir}/node_modules/.bin/react-router-serve`],
     checks: [
       [
-        'an unchanged session is not re-sealed: commitSession gives "" (an empty line clients ignore)',
+        'an unchanged session is not re-sealed: commitHeaders gives no Set-Cookie and no Cache-Control',
         async (c) => {
           const set = await c.request('/grow?bytes=0')
           expect(set.response.status === 200 && set.setCookies.length === 1, `first ${set.setCookies}`)
           const same = await c.request('/grow?bytes=0')
-          expect(
-            same.setCookies.every((v) => v === ''),
-            `second: ${same.setCookies}`,
-          )
-          c.jar.delete('') // what the empty line made of this naive jar
+          expect(same.setCookies.length === 0, `second: ${same.setCookies}`)
+          expect(same.response.headers.get('cache-control') === null, 'a private unchanged response')
           const p = await c.page()
           expect(p.count === 3, `count ${p.count}, want 3`)
+        },
+      ],
+      [
+        "a cookie of React Router's own storage opens; the response deletes it beside ours, and logout too",
+        async (c) => {
+          // Made by React Router itself, as the app's storage made it before the move.
+          const { createCookieSessionStorage } = await import('react-router')
+          const before = createCookieSessionStorage({
+            cookie: { name: '__session', secrets: [SETTINGS.OLD_SESSION_SECRET] },
+          })
+          const old = await before.getSession()
+          old.set('user', 'grace')
+          old.set('count', 41)
+          const fresh = new Client(c.origin)
+          const line = await before.commitSession(old)
+          fresh.jar.set('__session', line.slice('__session='.length, line.indexOf(';')))
+          const p = await fresh.page()
+          expect(p.user === 'grace' && p.count === 42, `page ${p.user} ${p.count}`)
+          expect(p.setCookies.length === 2 && !fresh.jar.has('__session'), `Set-Cookie: ${p.setCookies}`)
+          expect(p.response.headers.get('cache-control') === 'private', 'cache-control is not private')
+          fresh.jar.set('__session', line.slice('__session='.length, line.indexOf(';'))) // it comes back
+          const out = await fresh.request('/logout', { method: 'POST' })
+          expect(out.response.status === 303 && fresh.jar.size === 0, `logout kept ${[...fresh.jar.keys()]}`)
         },
       ],
       [
@@ -476,6 +529,27 @@ function sveltekitChecks() {
         const data = pageData((await c.request('/__data.json')).body)
         expect(data.user === 'lin' && data.notice === 'Welcome, lin!', JSON.stringify(data))
         await formPost(c, '/logout')
+      },
+    ],
+    throwingRouteWritesNothing(),
+    [
+      'error(401) thrown after regenerate() by a load, its __data.json and a form action writes nothing',
+      async (c) => {
+        const before = await c.page()
+        const enhance = { accept: 'application/json', 'x-sveltekit-action': 'true' }
+        for (const [what, status, send] of [
+          ['the page', 401, () => c.request('/two-factor')],
+          ['__data.json (an error node in a 200)', 200, () => c.request('/two-factor/__data.json')],
+          ['a form post', 401, () => formPost(c, '/two-factor', 'mallory')],
+          ['use:enhance', 401, () => formPost(c, '/two-factor', 'mallory', enhance)],
+        ]) {
+          const r = await send()
+          expect(r.response.status === status, `${what}: status ${r.response.status}`)
+          expect(r.setCookies.length === 0, `${what} wrote ${r.setCookies}`)
+        }
+        const after = await c.page()
+        expect(after.sid === before.sid && after.user === before.user, `${after.sid} ${after.user}`)
+        expect(after.count === before.count + 1, `count ${after.count} after ${before.count}`)
       },
     ],
     [

@@ -78,7 +78,10 @@ function suiteTargets(b, packaged) {
       '--no-prompt',
       '--node-modules-dir=manual',
       `--allow-read=${b.dir}`,
-      '--allow-env=CI',
+      // CI; NODE_ENV, which the Next.js adapter reads (test/next.test.ts sets it); what the
+      // frameworks of test/h3.test.ts and test/elysia.test.ts read when loaded (srvx, under h3,
+      // its colours; Elysia, ENV and ELYSIA_AOT; debug, DEBUG). The library itself reads none.
+      '--allow-env=CI,NODE_ENV,ENV,ELYSIA_AOT,FORCE_COLOR,NO_COLOR,TERM,DEBUG',
       // Deno KV, in memory, for the revocation store tests (test/revocation-stores.test.ts).
       '--unstable-kv',
       // A full GC for the retained-memory test (test/cache.test.ts); not a permission.
@@ -202,6 +205,19 @@ const BUILD_OPTIONS = {
   // So a failure names the .ts line: test/runtimes/node.mjs turns Node's source maps on, Deno and
   // Bun read inline maps on their own; workerd's stacks stay in suite.js (test/runtimes/workerd.mjs).
   sourcemap: 'inline',
+  plugins: [
+    {
+      // Elysia reaches `debug` (through file-type), whose entry picks its Node or browser half at
+      // run time, so both would be bundled, the Node one with bare `tty` and `os` imports. A
+      // Worker bundler (wrangler) takes the browser half, from `debug`'s "browser" field.
+      name: 'debug-browser',
+      setup(b) {
+        b.onResolve({ filter: /^debug$/ }, (args) =>
+          b.resolve('debug/src/browser.js', { resolveDir: args.resolveDir, kind: args.kind }),
+        )
+      },
+    },
+  ],
 }
 
 function compile(entry, outfile, options) {

@@ -7,8 +7,8 @@
 // The only file that knows h3, and only its types; a thin layer over the store (store.ts).
 
 import type { H3Event } from 'h3'
+import { enter } from '../core/adapter.ts'
 import { applyCommit } from '../core/commit.ts'
-import { configError } from '../core/errors.ts'
 import type { SessionOptions } from '../core/options.ts'
 import { storeResolver } from '../core/resolver.ts'
 import type { Session, SessionData } from '../core/session.ts'
@@ -36,11 +36,13 @@ export type SessionMiddleware = (event: H3Event, next?: () => unknown) => Promis
  *
  * - **h3 v2** (`new H3().use(...)`): a route may answer with a `Response` or a plain value (an
  *   object, a string): h3 merges the cookie into the response it makes of it. When the route
- *   throws, nothing is written.
+ *   throws, nothing is written. Requests to a gate's endpoints (device binding) are answered by
+ *   the middleware, before the routes.
  * - **h3 v1** (Nuxt 4, Nitro 2: `export default session(...)` in `server/middleware/`, or
  *   `createApp().use(...)`): a v1 middleware runs before the route and cannot wrap it, so the
  *   session is committed when the response starts, whichever way it is sent (a returned value,
- *   `sendRedirect`, a stream). A response with a 5xx status (a route that threw) writes nothing.
+ *   `sendRedirect`, a stream). A response of status 400 or more (a route that threw, a
+ *   `createError`) writes nothing. A gate's endpoints (device binding) are not served here.
  *
  * @example h3 v2
  * ```ts
@@ -80,15 +82,12 @@ export function session(
   return async function sealedSession(event, next) {
     const store = storeOf(event)
     const v1 = typeof next !== 'function' ? (event as unknown as V1Event) : undefined
-    // h3 v2's event.req is the Request; h3 v1's event.headers is the request's Headers, kept per event.
-    const s = await store.load(v1 ? v1.headers : (event.req as Request))
     const context = event.context as Record<string, unknown>
-    if (context[key] !== undefined) {
-      throw configError(
-        'ERR_OPTION_INVALID',
-        `two session middlewares set event.context.${key}; give each its own \`key\``,
-      )
-    }
+    // h3 v2's event.req is the Request; h3 v1's event.headers is the request's Headers, kept per
+    // event (so a gate's endpoints are answered on h3 v2 only).
+    const source = v1 ? v1.headers : (event.req as Request)
+    const s = await enter(store, source, context[key] !== undefined, `event.context.${key}`)
+    if (s instanceof Response) return s
     context[key] = s
     if (v1) return commitWhenResponseStarts(v1, store, s)
     let value: unknown
