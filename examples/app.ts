@@ -1,6 +1,6 @@
 // The demo app, one plain Fetch handler shared by every runtime's example: a visit counter,
-// login/logout with regenerate(), a flash message, the decoded session, and a route that tries
-// to outgrow the 4 KB cookie limit.
+// login/logout with regenerate(), "bind this session to my device" at login (DBSC), a flash
+// message, the decoded session, and a route that tries to outgrow the 4 KB cookie limit.
 import {
   type CookieOptions,
   CookieTooLargeError,
@@ -10,6 +10,7 @@ import {
 } from 'sealed-session'
 import { chunking } from 'sealed-session/chunks'
 import { compression } from 'sealed-session/compression'
+import { type DeviceBinding, deviceBound } from 'sealed-session/device-bound'
 import type { Revocation } from 'sealed-session/revocation'
 
 export interface DemoSession {
@@ -56,7 +57,10 @@ ${notice ? `<p id="flash" role="status">${escapeHtml(notice)}</p>` : ''}
 ${
   user
     ? '<form method="post" action="/logout"><button id="logout">Log out</button></form>'
-    : '<form method="post" action="/login"><input name="user" id="name" value="ada" aria-label="user name"> <button id="login">Log in</button></form>'
+    : `<form method="post" action="/login"><input name="user" id="name" value="ada" aria-label="user name"> <button id="login">Log in</button>
+<label><input type="checkbox" name="bind" id="bind"> Bind this session to my device</label></form>
+<p><small>Device binding (DBSC: Chrome 145+, over HTTPS) keeps a key on this device; a copy of the
+cookies stops working anywhere else within ten minutes. Other browsers carry on unbound.</small></p>`
 }
 <p><a href="/session">Decoded session (JSON)</a> · <a href="/">Reload</a></p>
 <p>Session id: <code id="sid">${session.id}</code></p>
@@ -70,6 +74,7 @@ async function route(
   request: Request,
   session: Session<DemoSession, DemoFlash>,
   revoker: Revocation<DemoSession> | undefined,
+  binding: DeviceBinding,
 ): Promise<Response> {
   const { pathname, searchParams } = new URL(request.url)
   if (request.method === 'POST' && pathname === '/logout-everywhere' && revoker) {
@@ -85,6 +90,8 @@ async function route(
     session.regenerate() // a fresh id on privilege change; the visit count carries over
     session.set('user', name)
     session.flash('notice', `Welcome, ${name}!`)
+    // This response asks a DBSC browser to register a key; the library serves the endpoints.
+    if (form.get('bind') === 'on') binding.bind(session)
     return redirect()
   }
   if (request.method === 'POST' && pathname === '/logout') {
@@ -135,8 +142,12 @@ export function createApp(config: DemoConfig): (request: Request, ...rest: unkno
   if (config.clockSkew !== undefined) options.clockSkew = config.clockSkew
   const { revocation } = config
   if (revocation) options.revocation = revocation
+  // Offered at login; its endpoints (/__session/dbsc/register, /__session/dbsc/refresh) are
+  // answered by withSession before the app.
+  const binding = deviceBound()
+  options.deviceBinding = binding
   return withSession(
-    (request, session: Session<DemoSession, DemoFlash>) => route(request, session, revocation),
+    (request, session: Session<DemoSession, DemoFlash>) => route(request, session, revocation, binding),
     options,
   )
 }

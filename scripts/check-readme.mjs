@@ -136,7 +136,13 @@ export function checkReadme(dir, files) {
     }
     const row = rows.find((line) => line.includes(`\`${subpath}\``))
     if (!row) problems.push(`the README's framework table has no row importing ${subpath}`)
-    else if (!row.split('|')[1]?.includes(`\`${range}\``)) {
+    // A `|` inside a cell is written `\|` (Markdown tables): split on the others, then unescape.
+    else if (
+      !row
+        .split(/(?<!\\)\|/)[1]
+        ?.replaceAll('\\|', '|')
+        .includes(`\`${range}\``)
+    ) {
       problems.push(`the README's row for ${subpath} should give ${peer}'s peer range \`${range}\``)
     }
   }

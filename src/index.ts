@@ -16,15 +16,21 @@ export {
   SerializationError,
   SessionCommittedError,
 } from './core/errors.ts'
-export type { Chunking, Compression, Gate, LegacyReader } from './core/extensions.ts'
+export {
+  type Chunking,
+  type Compression,
+  EXTENSION,
+  type Gate,
+  type LegacyReader,
+} from './core/extensions.ts'
 export type { Mode, Secret } from './core/keys.ts'
 export type { SessionOptions } from './core/options.ts'
 export type { CookieSource } from './core/read.ts'
 export { createSessionStore, type OptionsInput } from './core/resolver.ts'
+export type { InvalidReason } from './core/result.ts'
 export type { Json, JsonValue, Serializer } from './core/serializer.ts'
 export type { FlashData, LifetimeOptions, Session, SessionData } from './core/session.ts'
 export type { SessionHandler, SessionStore } from './core/store.ts'
-export type { InvalidReason } from './core/token.ts'
 export { withSession } from './core/with-session.ts'
 export type { LegacyCookieOptions } from './features/legacy/reader.ts'
 export {

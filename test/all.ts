@@ -1,5 +1,6 @@
 // The conformance suite: every test file, compiled into one module that each runtime's runner
-// imports. Keep this list in step with the files in test/.
+// imports. Every test/**/*.test.ts must be imported here: test/run.mjs refuses to compile the
+// suite while one is missing (test/suite-list.mjs).
 // First: snapshots every global, for the poisoning check that runs last.
 import './warm-globals.ts'
 import '@fast-check/poisoning'
@@ -16,7 +17,8 @@ import './astro.test.ts'
 import './next.test.ts'
 import './sveltekit.test.ts'
 import './react-router.test.ts'
-import './hardening.test.ts'
+import './h3.test.ts'
+import './elysia.test.ts'
 import './store.test.ts'
 import './legacy.test.ts'
 import './serializer.test.ts'
@@ -31,12 +33,14 @@ import './security/writing.test.ts'
 import './security/concurrency-and-runtimes.test.ts'
 import './security/beyond-the-list.test.ts'
 import './properties.test.ts'
+import './store-model.test.ts'
 import './fuzz.test.ts'
 import './revocation.test.ts'
 import './revocation-stores.test.ts'
 import './device-bound.test.ts'
 import './device-bound-input.test.ts'
 import './device-bound-e2e.test.ts'
+import './device-bound-policy.test.ts'
 // Last: compares every global with the snapshot taken above.
 import './poisoning.test.ts'
 

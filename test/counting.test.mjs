@@ -2,13 +2,18 @@
 // The counting protocol of test/counting.mjs, and the fresh-machine case end to end: without
 // Chromium, `node test/run.mjs browser` reports a skip and exits 0, and fails under CI=true. Also
 // test/harness.ts's marks: test.skip counted, test.only alone (a failure under CI=true), and a
-// name registered twice. Node only, no browser and no server (the browser suite looks for
+// name registered twice. And test/suite-list.mjs: a test file test/all.ts does not import is named
+// before anything compiles. Node only, no browser and no server (the browser suite looks for
 // Chromium before starting anything).
 //   node test/counting.test.mjs
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { countTarget } from './counting.mjs'
+import { unlisted } from './suite-list.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const counts = { passed: 0, failed: 0 }
@@ -117,6 +122,37 @@ check('a test name registered twice is a failure', () => {
   )
   assert.deepEqual(r.failures, ['g › x'])
 })
+
+check(
+  'a test file test/all.ts does not import, at any depth, is named; commented-out imports do not count',
+  () => {
+    const dir = mkdtempSync(join(tmpdir(), 'suite-list-'))
+    try {
+      mkdirSync(join(dir, 'test/security/deep'), { recursive: true })
+      mkdirSync(join(dir, 'test/node_modules/x'), { recursive: true })
+      const files = ['a.test.ts', 'b.test.ts', 'security/c.test.ts', 'security/deep/d.test.ts', 'e.test.ts']
+      for (const f of files) writeFileSync(join(dir, 'test', f), '')
+      // Not test files of the suite: helpers, type tests, Node-only scripts, installed packages.
+      for (const f of ['helpers.ts', 'types.test-d.ts', 'counting.test.mjs', 'node_modules/x/y.test.ts']) {
+        writeFileSync(join(dir, 'test', f), '')
+      }
+      const allTs = (lines) => writeFileSync(join(dir, 'test/all.ts'), lines.join('\n'))
+      allTs([
+        "import './a.test.ts'",
+        "import './security/c.test.ts'",
+        "// import './b.test.ts'",
+        "/* import './e.test.ts' */",
+        "export { run } from './harness.ts'",
+      ])
+      assert.deepEqual(unlisted(dir), ['b.test.ts', 'e.test.ts', 'security/deep/d.test.ts'])
+      allTs(files.map((f) => `import "./${f}"`))
+      assert.deepEqual(unlisted(dir), [])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+    assert.deepEqual(unlisted(root), [], 'this repository: every test file is in the suite')
+  },
+)
 
 console.log(`${counts.passed} passed, ${counts.failed} failed`)
 process.exitCode = counts.failed > 0 ? 1 : 0

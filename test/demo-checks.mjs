@@ -132,3 +132,62 @@ export const checks = [
     },
   ],
 ]
+
+// --- device binding ------------------------------------------------------------------------------
+
+const b64url = (bytes) => Buffer.from(bytes).toString('base64url')
+
+/** A DBSC browser made of WebCrypto: a P-256 key pair and the ES256 proofs it signs. */
+async function dbscDevice() {
+  const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign'])
+  const { kty, crv, x, y } = await crypto.subtle.exportKey('jwk', pair.publicKey)
+  return async (jti, withKey) => {
+    const header = { alg: 'ES256', typ: 'dbsc+jwt', ...(withKey ? { jwk: { kty, crv, x, y } } : {}) }
+    const signed = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify({ jti }))}`
+    const signature = await crypto.subtle.sign(
+      { name: 'ECDSA', hash: 'SHA-256' },
+      pair.privateKey,
+      new TextEncoder().encode(signed),
+    )
+    return `${signed}.${b64url(new Uint8Array(signature))}`
+  }
+}
+
+const BOUND = 'demo_sid-bound'
+
+/**
+ * "Bind this session to my device" over HTTP, as a DBSC browser would: login asks to register,
+ * registration sets the bound cookie, the session without it is none, a refresh (403 challenge,
+ * then a proof) brings it back, and logout ends the binding (the refresh then answers 401).
+ */
+export async function deviceBinding(c) {
+  const login = await c.request('/login', {
+    method: 'POST',
+    body: new URLSearchParams({ user: 'ada', bind: 'on' }),
+  })
+  const registration = login.response.headers.get('secure-session-registration') ?? ''
+  const [, path, challenge] = /^\(ES256\);path="([^"]+)";challenge="([^"]+)"$/.exec(registration) ?? []
+  expect(login.response.status === 303 && path, `login asked no registration: ${registration}`)
+  const sign = await dbscDevice()
+  const reg = await c.request(path, {
+    method: 'POST',
+    headers: { 'Secure-Session-Response': await sign(challenge, true) },
+  })
+  expect(reg.response.status === 200 && c.jar.has(BOUND), `register ${reg.response.status} ${reg.setCookies}`)
+  const { session_identifier: id, refresh_url: refreshUrl } = JSON.parse(reg.body)
+  const user = async () => JSON.parse((await c.request('/session')).body).data.user
+  expect((await user()) === 'ada', 'the bound session did not open with its bound cookie')
+  c.jar.delete(BOUND)
+  expect((await user()) === undefined, 'the bound session opened without its bound cookie')
+  const asked = await c.request(refreshUrl, { method: 'POST', headers: { 'Sec-Secure-Session-Id': id } })
+  const c2 = /^"([^"]+)"/.exec(asked.response.headers.get('secure-session-challenge') ?? '')?.[1]
+  expect(asked.response.status === 403 && c2, `refresh without a proof: ${asked.response.status}`)
+  const headers = { 'Sec-Secure-Session-Id': id, 'Secure-Session-Response': await sign(c2, false) }
+  const refreshed = await c.request(refreshUrl, { method: 'POST', headers })
+  expect(refreshed.response.status === 200 && c.jar.has(BOUND), `refresh ${refreshed.response.status}`)
+  expect((await user()) === 'ada', 'the session did not come back after the refresh')
+  await c.request('/logout', { method: 'POST' })
+  expect(c.jar.size === 0, `cookies kept after logout: ${[...c.jar.keys()]}`)
+  const after = await c.request(refreshUrl, { method: 'POST', headers: { 'Sec-Secure-Session-Id': id } })
+  expect(after.response.status === 401, `refresh after logout: ${after.response.status}`)
+}

@@ -26,7 +26,14 @@ async function fixture() {
   const session = view(SID)
   g.binding.bind(session)
   const now = time.now()
-  const extras = await g.gate.committing!({ session, destroyed: false, state: {}, request: undefined, now })
+  const extras = await g.gate.committing!({
+    session,
+    destroyed: false,
+    cut: false,
+    state: {},
+    request: undefined,
+    now,
+  })
   const registration = challengeIn(extras!.headers![0]![1])
   const entry = { k: { x: browser.jwk.x, y: browser.jwk.y }, b: 'BBBBBBBBBBBBBBBB', t: 0 }
   const first = await g.gate.route!(

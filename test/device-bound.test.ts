@@ -26,6 +26,7 @@ async function login(gate: ReturnType<typeof gateFor>, now = T0) {
   const extras = await gate.gate.committing!({
     session,
     destroyed: false,
+    cut: false,
     state: {},
     request: undefined,
     now,
@@ -93,6 +94,7 @@ describe('device-bound', () => {
     const plain = await gate.committing!({
       session: view(SID),
       destroyed: false,
+      cut: false,
       state: {},
       request: undefined,
       now: T0,
@@ -104,6 +106,7 @@ describe('device-bound', () => {
     const again = await r.gate.committing!({
       session,
       destroyed: false,
+      cut: false,
       state: { 'device-bound': r.entry },
       request: undefined,
       now: T0,
@@ -174,12 +177,26 @@ describe('device-bound', () => {
     const extras = await gate.committing!({
       session: view(SID),
       destroyed: true,
+      cut: true,
       state,
       request: undefined,
       now: T0,
     })
     deepEqual(extras?.cookies, [{ name: 'session-bound', value: '', maxAge: 0 }])
     equal(state['device-bound'], undefined)
+  })
+
+  test('destroy() then a new session in the same request still expires the old bound cookie', async () => {
+    const { gate, binding } = gateFor()
+    const session = view(SID)
+    const entry = { session, destroyed: false, cut: true, state: {}, request: undefined, now: T0 }
+    const expired = [{ name: 'session-bound', value: '', maxAge: 0 }]
+    deepEqual((await gate.committing!(entry))?.cookies, expired)
+    // A login after the logout may bind the new session in the same response.
+    binding.bind(session)
+    const extras = await gate.committing!(entry)
+    deepEqual(extras?.cookies, expired)
+    equal(extras?.headers?.[0]?.[0], 'Secure-Session-Registration')
   })
 
   test('refresh: no proof gets 403 and a challenge; its proof gets a new bound cookie', async () => {

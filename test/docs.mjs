@@ -117,7 +117,7 @@ const checks = {
     if (leaks.length > 0) throw new Error(`not public (mark @internal, or export it):\n${leaks.join('\n')}`)
   },
   "Session's constructor is not in the published types (sessions come from a store)": () => {
-    const session = readFileSync(`${out}/session.d.ts`, 'utf8')
+    const session = readFileSync(`${out}/core/session.d.ts`, 'utf8')
     const body = /export declare class Session<[\s\S]*?\n}/.exec(session)?.[0]
     if (body === undefined) throw new Error('no Session class in session.d.ts')
     if (/\bconstructor\s*\(|\[[A-Z_]+\]\(/.test(body)) throw new Error(body)

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Every runtime's example, started for real on a free loopback port with the demo's settings in
 // its environment (bindings for workerd), then driven over HTTP with a cookie jar: the counter,
-// login/logout with the flash message, /session, a tampered cookie and an oversized write. Also
+// login/logout with the flash message, /session, a tampered cookie, an oversized write, and
+// "bind this session to my device" with a WebCrypto key pair standing in for a DBSC browser. Also
 // builds the Worker as `wrangler deploy` would, offline, reports its size, and serves that bundle.
 // Prints one line per check and a final `N passed, N failed, N skipped` (an example whose runtime
 // is missing is skipped, or fails with CI=true). Deno, Bun and wrangler come from runtimes/,
@@ -14,7 +15,7 @@ import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { ensureRuntimes, tool } from '../scripts/runtimes.mjs'
 import { targets as browserTargets, missing, startServer } from './browser/servers.mjs'
-import { Client, checks, expect } from './demo-checks.mjs'
+import { Client, checks, deviceBinding, expect } from './demo-checks.mjs'
 import { serverRunner } from './server-runner.mjs'
 
 const root = new URL('..', import.meta.url).pathname
@@ -132,12 +133,13 @@ start()
 for (const name of wanted) {
   const example = examples[name]
   if (!example) throw new Error(`unknown example ${name}; known: ${Object.keys(examples).join(', ')}`)
-  const all = REVOCATION.has(name)
-    ? [
-        ...checks,
-        ['log out everywhere ends every session of the user, on its revocation store', logoutEverywhere],
-      ]
-    : checks
+  const all = [
+    ...checks,
+    ['bind this session to my device: register, refresh, logout, with a WebCrypto key', deviceBinding],
+    ...(REVOCATION.has(name)
+      ? [['log out everywhere ends every session of the user, on its revocation store', logoutEverywhere]]
+      : []),
+  ]
   const selected = select(name, all)
   if (selected.length === 0) continue
   const gone = missing(example)

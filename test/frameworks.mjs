@@ -9,77 +9,72 @@
 // (scripts/runtimes.mjs).
 //
 //   node test/frameworks.mjs [framework ...] [--filter text]
-import { spawnSync } from 'node:child_process'
-import { ensureInstalled, ensureRuntimes, RUNTIMES, tool } from '../scripts/runtimes.mjs'
+import { spawn } from 'node:child_process'
+import { cpSync, readdirSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname } from 'node:path'
+import {
+  ensureInstalled,
+  ensureRuntimes,
+  nodeAt,
+  RUNTIMES,
+  requireFromRuntimes,
+  tool,
+} from '../scripts/runtimes.mjs'
 import { missing, root, startServer } from './browser/servers.mjs'
 import { Client, checks, expect } from './demo-checks.mjs'
 import { serverRunner } from './server-runner.mjs'
 
 // No framework reports usage home from a test run (Next.js would, from its build and server).
 process.env.NEXT_TELEMETRY_DISABLED = '1'
-const SETTINGS = { SESSION_COOKIE: 'demo_sid', SESSION_MAX_AGE: '600' }
+process.env.ASTRO_TELEMETRY_DISABLED = '1'
+process.env.NUXT_TELEMETRY_DISABLED = '1'
+// OLD_SESSION_SECRET: the React Router example's storage before its move (a legacy reader).
+const SETTINGS = { SESSION_COOKIE: 'demo_sid', SESSION_MAX_AGE: '600', OLD_SESSION_SECRET: 'old-demo-secret' }
 const BUILD_MS = 5 * 60_000
 const DEADLINE_MS = 20 * 60_000
 
+// What an example folder that reuses another's sources (`from`) never takes from it: its own
+// install, and the build output of its own framework version.
+const OWN = new Set(['node_modules', 'package.json', 'package-lock.json', 'README.md'])
+const OUTPUT = new Set(['.svelte-kit', 'build', 'dist', '.astro', '.react-router', '.next'])
+
 /**
- * name → { dir, build: argv run in dir, command(settings): argv run in dir, needs, checks? }.
- * `checks` are extra [title, async (client) => {}] pairs run after the demo's, on the same server.
+ * name → { dir, node, from?, own?, build, command(settings, node), needs, checks? }.
+ * - `node`: the Node major (runtimes/, scripts/runtimes.mjs) the build and the server run on:
+ *   the oldest one the framework's `engines` accept, so the stated range is the tested one.
+ * - `from`: a folder whose sources this one copies before its build, so that one app is tested
+ *   on two majors of its framework: `examples/sveltekit@2` holds only the package.json and
+ *   lockfile of SvelteKit 2 and builds `examples/sveltekit`'s sources with them; `own` lists
+ *   the few files it keeps instead of the copied ones.
+ * - `build`, `command`: argv run in `dir`, with that Node first on PATH.
+ * - `checks`: extra [title, async (client) => {}] pairs run after the demo's, on the same server.
  */
+/** A built Vite app's fetch handler at `entry`, served by srvx (its client assets beside it). */
+function srvx(entry) {
+  return ({ HOST, PORT }) => [
+    'node_modules/.bin/srvx',
+    '--prod',
+    `--host=${HOST}`,
+    `--port=${PORT}`,
+    '--static=../client', // relative to the entry's folder
+    entry,
+  ]
+}
+
 export const frameworks = {
-  'react-router': {
-    dir: 'examples/react-router',
-    // typegen and tsc first: the build fails unless the storage is React Router's SessionStorage type.
-    build: ['npm', 'run', 'build'],
-    command: () => [
-      `${root}examples/react-router/node_modules/.bin/react-router-serve`,
-      'build/server/index.js',
-    ],
-    needs: ['examples/react-router/node_modules/.bin/react-router-serve'],
-    checks: [
-      [
-        'an unchanged session is not re-sealed: commitSession gives "" (an empty line clients ignore)',
-        async (c) => {
-          const set = await c.request('/grow?bytes=0')
-          expect(set.response.status === 200 && set.setCookies.length === 1, `first ${set.setCookies}`)
-          const same = await c.request('/grow?bytes=0')
-          expect(
-            same.setCookies.every((v) => v === ''),
-            `second: ${same.setCookies}`,
-          )
-          c.jar.delete('') // what the empty line made of this naive jar
-          const p = await c.page()
-          expect(p.count === 3, `count ${p.count}, want 3`)
-        },
-      ],
-      [
-        "<Form>'s client-side login (POST /login.data) sets the cookie; GET /_.data shows the flash once",
-        async (c) => {
-          const form = new URLSearchParams({ user: 'eve' })
-          const login = await c.request('/login.data', { method: 'POST', body: form })
-          expect(
-            login.response.status === 202 && login.setCookies.length === 1,
-            `login ${login.response.status}`,
-          )
-          expect(login.body.includes('"redirect","/"'), `not a redirect: ${login.body}`)
-          const data = await c.request('/_.data')
-          expect(data.setCookies.length === 1 && data.body.includes('"Welcome, eve!"'), data.body)
-          const again = await c.request('/_.data')
-          expect(!again.body.includes('Welcome') && again.body.includes('"eve"'), again.body)
-        },
-      ],
-    ],
-  },
-  sveltekit: {
-    dir: 'examples/sveltekit',
-    // svelte-check first: it type-checks the hook against SvelteKit's own Handle and App.Locals.
-    build: ['sh', '-c', 'npm run check && npm run build'],
-    // adapter-node's server reads HOST and PORT; ORIGIN is the site's origin, as in production.
-    command: ({ HOST, PORT }) => ['env', `ORIGIN=http://${HOST}:${PORT}`, process.execPath, 'build'],
-    needs: ['examples/sveltekit/node_modules/@sveltejs/kit/package.json'],
-    checks: sveltekitChecks(),
+  'react-router': reactRouter('examples/react-router', 22), // React Router 8: Node >= 22.22
+  // React Router 7 names the root's client-side data /_root.data, 8 /_.data.
+  'react-router@7': reactRouter('examples/react-router@7', 20, 'examples/react-router', '/_root.data'),
+  sveltekit: sveltekit('examples/sveltekit', 22), // SvelteKit 3: Node >= 22.17
+  // SvelteKit 2 keeps its own tsconfig.json (3 extends another base) and vite.config.ts (a flag).
+  'sveltekit@2': {
+    ...sveltekit('examples/sveltekit@2', 20, 'examples/sveltekit'),
+    own: ['tsconfig.json', 'vite.config.ts'],
   },
   next: {
     dir: 'examples/next',
+    node: 20, // Next.js 16: Node >= 20.9
     build: ['node_modules/.bin/next', 'build'],
     command: ({ HOST, PORT }) => ['node_modules/.bin/next', 'start', '-H', HOST, '-p', PORT],
     needs: ['examples/next/node_modules/next/package.json'],
@@ -112,6 +107,37 @@ export const frameworks = {
         },
       ],
       [
+        "in development, a flash read on Next's own render-time cookies() throws; on its writable ones it reads once",
+        async () => {
+          // Next's cookie stores, as cookies() returns them while a Server Component renders
+          // (sealed) and in a Server Action or Route Handler (mutable); NODE_ENV is not production here.
+          const next = createRequire(`${root}examples/next/package.json`)
+          const { RequestCookiesAdapter, MutableRequestCookiesAdapter } = next(
+            'next/dist/server/web/spec-extension/adapters/request-cookies.js',
+          )
+          const { RequestCookies } = next('next/dist/server/web/spec-extension/cookies.js')
+          const { getSession } = await import('sealed-session/next')
+          const options = { secret: 'frameworks-check-secret-0123456789abcdef' }
+          const written = []
+          const first = await getSession({ getAll: () => [], set: (...c) => written.push(c) }, options)
+          first.flash('notice', 'Welcome!')
+          await first.save()
+          const request = () =>
+            new RequestCookies(new Headers({ cookie: `${written[0][0]}=${written[0][1]}` }))
+          const rendering = await getSession(RequestCookiesAdapter.seal(request()), options)
+          let refused
+          try {
+            rendering.flash('notice')
+          } catch (error) {
+            refused = error
+          }
+          expect(refused?.code === 'ERR_COOKIES_READ_ONLY', `a flash read in render: ${refused}`)
+          const action = await getSession(MutableRequestCookiesAdapter.wrap(request()), options)
+          expect(action.flash('notice') === 'Welcome!' && action.flash('notice') === undefined, 'read once')
+          await action.save()
+        },
+      ],
+      [
         'a write while a Server Component renders fails with ERR_COOKIES_READ_ONLY, naming where to write',
         async (c) => {
           const r = await c.request('/render-write')
@@ -123,67 +149,21 @@ export const frameworks = {
       ],
     ],
   },
-  astro: {
-    dir: 'examples/astro',
-    build: ['env', 'ASTRO_TELEMETRY_DISABLED=1', 'node_modules/.bin/astro', 'build'],
-    command: () => [process.execPath, './dist/server/entry.mjs'], // HOST and PORT from the env
-    needs: [
-      'examples/astro/node_modules/.bin/astro',
-      'examples/astro/node_modules/@astrojs/node/package.json',
-    ],
-    checks: [
-      [
-        'a page that changes the session in its frontmatter sends its Set-Cookie',
-        async (c) => {
-          const fresh = new Client(c.origin)
-          const p = await fresh.request('/streaming')
-          expect(p.response.status === 200 && /id="page"[^>]*>frontmatter</.test(p.body), p.body)
-          expect(p.setCookies.length === 1 && p.setCookies[0].startsWith('demo_sid='), `${p.setCookies}`)
-          const { body } = await fresh.request('/session')
-          expect(JSON.parse(body).data.page === 'frontmatter', body)
-        },
-      ],
-      [
-        'a component that changes the session once the body streams gets ERR_SESSION_COMMITTED',
-        async (c) => {
-          const fresh = new Client(c.origin)
-          const p = await fresh.request('/streaming')
-          expect(/id="late"[^>]*>ERR_SESSION_COMMITTED</.test(p.body), p.body)
-          const { body } = await fresh.request('/session')
-          expect(JSON.parse(body).data.late === undefined, `the late write was stored: ${body}`)
-        },
-      ],
-      [
-        "the example type-checks against Astro's types (sequence, App.Locals) after its build",
-        async () =>
-          run([`${root}node_modules/.bin/tsc`, '--noEmit', '-p', '.'], `${root}examples/astro`, 'tsc'),
-      ],
-      [
-        'a form post with a foreign Origin is refused (403) and sets no cookie',
-        async (c) => {
-          const fresh = new Client(c.origin)
-          const r = await fresh.request('/login', {
-            method: 'POST',
-            headers: { origin: 'https://attacker.example' },
-            body: new URLSearchParams({ user: 'mallory' }),
-          })
-          expect(r.response.status === 403 && r.setCookies.length === 0, `status ${r.response.status}`)
-        },
-      ],
-    ],
-  },
-  // h3 and Elysia come from the root's devDependencies (Bun from runtimes/): their examples are
+  astro: astro('examples/astro', 24), // Astro 7.4: Node >= 22.23.4, past runtimes/' Node 22
+  'astro@5': astro('examples/astro@5', 20, 'examples/astro'),
+  // h3 v2 and Elysia come from the root's devDependencies (Bun from runtimes/): their examples are
   // plain folders, and each reaches the built package by its own name (Node and Bun resolve a
   // package's name from inside it through its `exports`); their tsconfig.json has no `paths`, so
   // neither tsx nor Bun maps it to src/.
   h3: {
     dir: 'examples/h3',
+    node: 20, // h3 2: Node >= 20.19
     build: ['node', '-e', ''], // nothing to build: tsx runs server.ts; the runner builds dist/
     command: () => [`${root}node_modules/.bin/tsx`, 'server.ts'],
     needs: ['node_modules/h3/package.json', 'node_modules/.bin/tsx'],
     checks: [
       builtPackage('h3'),
-      typeChecks('h3'),
+      typeChecks('examples/h3'),
       plainValueCarriesCookie(),
       throwingRouteWritesNothing(),
       [
@@ -214,18 +194,238 @@ export const frameworks = {
       ],
     ],
   },
+  // h3 v1, the h3 of Nuxt 4 and Nitro 2, with its own install: its routes redirect with
+  // sendRedirect, which sends the response itself, past any middleware.
+  'h3-v1': {
+    dir: 'examples/h3-v1',
+    node: 20,
+    build: ['node', '-e', ''], // nothing to build: tsx runs server.ts; the runner builds dist/
+    command: () => ['node_modules/.bin/tsx', 'server.ts'],
+    needs: ['examples/h3-v1/node_modules/h3/package.json'],
+    checks: [
+      builtPackage('h3'),
+      typeChecks('examples/h3-v1'),
+      plainValueCarriesCookie(),
+      throwingRouteWritesNothing(),
+    ],
+  },
+  // Nuxt 4 (Nitro 2, h3 1.15): sealed-session/h3 as a server/middleware/ file, server routes
+  // that answer with plain values and sendRedirect; Nitro's own server (.output/) serves it.
+  nuxt: {
+    dir: 'examples/nuxt',
+    node: 22, // Nuxt 4.6: Node ^22.22.3 || ^24.15
+    build: ['node_modules/.bin/nuxt', 'build'],
+    command: (_settings, nodeBin) => [nodeBin, '.output/server/index.mjs'], // HOST and PORT from the env
+    needs: ['examples/nuxt/node_modules/nuxt/package.json'],
+    checks: [
+      plainValueCarriesCookie(),
+      throwingRouteWritesNothing(),
+      [
+        "the package's h3 peer range admits the h3 Nuxt installs, so npm adds no second h3 beside it",
+        // A range that left it out (`>=2`) made npm install h3 2 at node_modules/h3 for an app
+        // installing the packed package; a file: link, as here, is not resolved that way, so the
+        // range is checked against this install rather than the install itself.
+        async () => {
+          const { satisfies } = requireFromRuntimes('semver')
+          const range = JSON.parse(readFileSync(`${root}package.json`, 'utf8')).peerDependencies.h3
+          const lock = JSON.parse(readFileSync(`${root}examples/nuxt/package-lock.json`, 'utf8')).packages
+          const versions = Object.entries(lock)
+            .filter(([path]) => path.endsWith('node_modules/h3'))
+            .map(([, entry]) => entry.version)
+          expect(versions.length > 0 && versions.every((v) => satisfies(v, range)), `${versions} vs ${range}`)
+        },
+      ],
+    ],
+  },
+  // TanStack Start: no adapter; the store in a global request middleware (src/session.ts), built
+  // by vite (then tsc: the middleware's context type reaches every route) and served by srvx.
+  'tanstack-start': {
+    dir: 'examples/tanstack-start',
+    node: 22, // TanStack Start 1.169: Node >= 22.12
+    build: ['npm', 'run', 'build'],
+    command: srvx('dist/server/server.js'),
+    needs: ['examples/tanstack-start/node_modules/@tanstack/react-start/package.json'],
+    checks: [plainValueCarriesCookie(), throwingRouteWritesNothing()],
+  },
+  // Hattip: no adapter; the store as a compose() middleware (session.ts), type-checked by tsc and
+  // served by Hattip's Node adapter.
+  hattip: {
+    dir: 'examples/hattip',
+    node: 20,
+    build: ['npm', 'run', 'check'], // tsc --noEmit; tsx runs server.ts
+    command: () => ['node_modules/.bin/tsx', 'server.ts'], // HOST and PORT from the env
+    needs: ['examples/hattip/node_modules/@hattip/adapter-node/package.json'],
+    checks: [plainValueCarriesCookie(), throwingRouteWritesNothing()],
+  },
+  // SolidStart 2: sealed-session/h3 as its middleware (an h3 v2 middleware, as SolidStart 2 takes
+  // them); built by vite (then tsc) and its fetch handler served by srvx, SolidStart's own server.
+  // Not through @solidjs/vite-plugin-nitro-2 0.3: installed by npm, its Nitro 2 entry imports
+  // the hoisted h3 2 and hands SolidStart a Node request with a relative URL (every request 500s).
+  solidstart: {
+    dir: 'examples/solidstart',
+    node: 24, // SolidStart 2: Node >= 24
+    build: ['npm', 'run', 'build'],
+    command: srvx('dist/server/entry-server.js'),
+    needs: ['examples/solidstart/node_modules/@solidjs/start/package.json'],
+    checks: [plainValueCarriesCookie(), throwingRouteWritesNothing()],
+  },
   elysia: {
     dir: 'examples/elysia',
+    node: 20,
     build: ['node', '-e', ''], // nothing to build: Bun runs server.ts; the runner builds dist/
     command: () => [tool('bun'), 'server.ts'],
     needs: ['node_modules/elysia/package.json', tool('bun')],
     checks: [
       builtPackage('elysia'),
-      typeChecks('elysia'),
+      typeChecks('examples/elysia'),
       plainValueCarriesCookie(),
       throwingRouteWritesNothing(),
     ],
   },
+}
+
+/** React Router's example in `dir`: `react-router build`, served by `react-router-serve`. */
+function reactRouter(dir, node, from, rootData = '/_.data') {
+  return {
+    dir,
+    node,
+    from,
+    // typegen and tsc first: the build fails unless the storage is React Router's SessionStorage type.
+    build: ['npm', 'run', 'build'],
+    command: () => ['node_modules/.bin/react-router-serve', 'build/server/index.js'],
+    needs: [`${dir}/node_modules/.bin/react-router-serve`],
+    checks: [
+      [
+        'an unchanged session is not re-sealed: commitHeaders gives no Set-Cookie and no Cache-Control',
+        async (c) => {
+          const set = await c.request('/grow?bytes=0')
+          expect(set.response.status === 200 && set.setCookies.length === 1, `first ${set.setCookies}`)
+          const same = await c.request('/grow?bytes=0')
+          expect(same.setCookies.length === 0, `second: ${same.setCookies}`)
+          expect(same.response.headers.get('cache-control') === null, 'a private unchanged response')
+          const p = await c.page()
+          expect(p.count === 3, `count ${p.count}, want 3`)
+        },
+      ],
+      [
+        "a cookie of React Router's own storage opens; the response deletes it beside ours, and logout too",
+        async (c) => {
+          // Made by React Router itself, as the app's storage made it before the move.
+          const { createCookieSessionStorage } = await import('react-router')
+          const before = createCookieSessionStorage({
+            cookie: { name: '__session', secrets: [SETTINGS.OLD_SESSION_SECRET] },
+          })
+          const old = await before.getSession()
+          old.set('user', 'grace')
+          old.set('count', 41)
+          const fresh = new Client(c.origin)
+          const line = await before.commitSession(old)
+          fresh.jar.set('__session', line.slice('__session='.length, line.indexOf(';')))
+          const p = await fresh.page()
+          expect(p.user === 'grace' && p.count === 42, `page ${p.user} ${p.count}`)
+          expect(p.setCookies.length === 2 && !fresh.jar.has('__session'), `Set-Cookie: ${p.setCookies}`)
+          expect(p.response.headers.get('cache-control') === 'private', 'cache-control is not private')
+          fresh.jar.set('__session', line.slice('__session='.length, line.indexOf(';'))) // it comes back
+          const out = await fresh.request('/logout', { method: 'POST' })
+          expect(out.response.status === 303 && fresh.jar.size === 0, `logout kept ${[...fresh.jar.keys()]}`)
+        },
+      ],
+      [
+        `<Form>'s client-side login (POST /login.data) sets the cookie; GET ${rootData} shows the flash once`,
+        async (c) => {
+          const form = new URLSearchParams({ user: 'eve' })
+          const login = await c.request('/login.data', { method: 'POST', body: form })
+          expect(
+            login.response.status === 202 && login.setCookies.length === 1,
+            `login ${login.response.status}`,
+          )
+          expect(login.body.includes('"redirect","/"'), `not a redirect: ${login.body}`)
+          const data = await c.request(rootData)
+          expect(data.setCookies.length === 1 && data.body.includes('"Welcome, eve!"'), data.body)
+          const again = await c.request(rootData)
+          expect(!again.body.includes('Welcome') && again.body.includes('"eve"'), again.body)
+        },
+      ],
+    ],
+  }
+}
+
+/** SvelteKit's example in `dir`: svelte-check, `vite build`, served by adapter-node's server. */
+function sveltekit(dir, node, from) {
+  return {
+    dir,
+    node,
+    from,
+    // svelte-check first (SESSION_SECRET unset, as for every build): it type-checks the hook
+    // against SvelteKit's own Handle and App.Locals.
+    build: ['sh', '-c', 'npm run check && npm run build'],
+    // adapter-node's server reads HOST and PORT; ORIGIN is the site's origin, as in production.
+    command: ({ HOST, PORT }, nodeBin) => ['env', `ORIGIN=http://${HOST}:${PORT}`, nodeBin, 'build'],
+    needs: [`${dir}/node_modules/@sveltejs/kit/package.json`],
+    checks: sveltekitChecks(),
+  }
+}
+
+/** Astro's example in `dir`: `astro build`, served by @astrojs/node's standalone server. */
+function astro(dir, node, from) {
+  return {
+    dir,
+    node,
+    from,
+    build: ['node_modules/.bin/astro', 'build'],
+    command: (_settings, nodeBin) => [nodeBin, './dist/server/entry.mjs'], // HOST and PORT from the env
+    needs: [`${dir}/node_modules/.bin/astro`, `${dir}/node_modules/@astrojs/node/package.json`],
+    checks: [
+      [
+        'a page that changes the session in its frontmatter sends its Set-Cookie',
+        async (c) => {
+          const fresh = new Client(c.origin)
+          const p = await fresh.request('/streaming')
+          expect(p.response.status === 200 && /id="page"[^>]*>frontmatter</.test(p.body), p.body)
+          expect(p.setCookies.length === 1 && p.setCookies[0].startsWith('demo_sid='), `${p.setCookies}`)
+          const { body } = await fresh.request('/session')
+          expect(JSON.parse(body).data.page === 'frontmatter', body)
+        },
+      ],
+      [
+        'a component that changes the session once the body streams gets ERR_SESSION_COMMITTED',
+        async (c) => {
+          const fresh = new Client(c.origin)
+          const p = await fresh.request('/streaming')
+          expect(/id="late"[^>]*>ERR_SESSION_COMMITTED</.test(p.body), p.body)
+          const { body } = await fresh.request('/session')
+          expect(JSON.parse(body).data.late === undefined, `the late write was stored: ${body}`)
+        },
+      ],
+      [
+        "the example type-checks against Astro's types (sequence, App.Locals) after its build",
+        async () =>
+          run([`${root}node_modules/.bin/tsc`, '--noEmit', '-p', '.'], `${root}${dir}`, 'tsc', node),
+      ],
+      [
+        'a form post with a foreign Origin is refused (403) and sets no cookie',
+        async (c) => {
+          const fresh = new Client(c.origin)
+          const r = await fresh.request('/login', {
+            method: 'POST',
+            headers: { origin: 'https://attacker.example' },
+            body: new URLSearchParams({ user: 'mallory' }),
+          })
+          expect(r.response.status === 403 && r.setCookies.length === 0, `status ${r.response.status}`)
+        },
+      ],
+    ],
+  }
+}
+
+/** The server read SESSION_SECRET when it ran, not at build time (where it is unset). */
+function secretFromEnvironment() {
+  return [
+    'the server reads SESSION_SECRET from its environment when it starts (the build had none)',
+    async (_client, server) => {
+      expect(!/No SESSION_SECRET set/.test(server.output()), `the secret was not read:\n${server.output()}`)
+    },
+  ]
 }
 
 /** The example printed where its adapter came from: the built package, as users install it. */
@@ -233,17 +433,17 @@ function builtPackage(name) {
   return [
     `${name}: the example loads sealed-session/${name} from the built package (dist/), not src/`,
     async (_client, server) => {
-      const from = new RegExp(`sealed-session/${name} from file://${root}dist/${name}\\.js`)
+      const from = new RegExp(`sealed-session/${name} from file://${root}dist/adapters/${name}\\.js`)
       expect(from.test(server.output()), `not loaded from dist/:\n${server.output()}`)
     },
   ]
 }
 
 /** tsc on the example against the built .d.ts: the session is typed in the handler's context. */
-function typeChecks(name) {
+function typeChecks(dir) {
   return [
-    `${name}: the example type-checks against the built .d.ts (a typed session in the context)`,
-    () => run([`${root}node_modules/.bin/tsc`, '-p', `examples/${name}`], root, `tsc -p examples/${name}`),
+    'the example type-checks against the built .d.ts (a typed session in the context)',
+    () => run([`${root}node_modules/.bin/tsc`, '-p', dir], root, `tsc -p ${dir}`),
   ]
 }
 
@@ -331,6 +531,27 @@ function sveltekitChecks() {
         await formPost(c, '/logout')
       },
     ],
+    throwingRouteWritesNothing(),
+    [
+      'error(401) thrown after regenerate() by a load, its __data.json and a form action writes nothing',
+      async (c) => {
+        const before = await c.page()
+        const enhance = { accept: 'application/json', 'x-sveltekit-action': 'true' }
+        for (const [what, status, send] of [
+          ['the page', 401, () => c.request('/two-factor')],
+          ['__data.json (an error node in a 200)', 200, () => c.request('/two-factor/__data.json')],
+          ['a form post', 401, () => formPost(c, '/two-factor', 'mallory')],
+          ['use:enhance', 401, () => formPost(c, '/two-factor', 'mallory', enhance)],
+        ]) {
+          const r = await send()
+          expect(r.response.status === status, `${what}: status ${r.response.status}`)
+          expect(r.setCookies.length === 0, `${what} wrote ${r.setCookies}`)
+        }
+        const after = await c.page()
+        expect(after.sid === before.sid && after.user === before.user, `${after.sid} ${after.user}`)
+        expect(after.count === before.count + 1, `count ${after.count} after ${before.count}`)
+      },
+    ],
     [
       'a form post from another origin is refused (403) and writes nothing',
       async (c) => {
@@ -347,27 +568,59 @@ const { wanted, pass, fail, absent, start, select, runChecks, finish } = serverR
   'frameworks',
   DEADLINE_MS,
 )
+for (const name of wanted) {
+  if (!frameworks[name])
+    throw new Error(`unknown framework ${name}; known: ${Object.keys(frameworks).join(', ')}`)
+}
 // Installed before the deadline starts; a failed install leaves a file missing (a skip, or a
-// failure under CI=true).
-if (wanted.includes('elysia')) ensureRuntimes()
-for (const name of wanted) if (frameworks[name]) ensureInstalled(frameworks[name].dir)
+// failure under CI=true). The Node binaries come from runtimes/.
+ensureRuntimes()
+for (const name of wanted) ensureInstalled(frameworks[name].dir)
 start()
 
-function run(argv, cwd, what) {
+/**
+ * The environment with Node `major` (from runtimes/) first on PATH, so npm, npx and shebangs use
+ * it; without SESSION_SECRET, as in CI, so that no build can inline it.
+ */
+function withNode(major) {
+  const { SESSION_SECRET: _, ...env } = process.env
+  return { ...env, PATH: `${dirname(nodeAt(major))}:${env.PATH}` }
+}
+
+/**
+ * Runs `argv` in `cwd` and throws with its output when it fails. Asynchronous: a check that runs
+ * a tool leaves the event loop free, or the client's idle keep-alive connections would miss the
+ * server closing them meanwhile, and the next request would fail.
+ */
+async function run(argv, cwd, what, node) {
   const [command, ...rest] = argv
-  const r = spawnSync(command, rest, { cwd, encoding: 'utf8', env: process.env, timeout: BUILD_MS })
-  if (r.status !== 0)
-    throw new Error(`${what} failed (${r.status ?? r.signal}):\n${r.stdout}${r.stderr}`.slice(-4000))
+  const env = node === undefined ? process.env : withNode(node)
+  const child = spawn(command, rest, { cwd, env, timeout: BUILD_MS, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout.on('data', (chunk) => (output += chunk))
+  child.stderr.on('data', (chunk) => (output += chunk))
+  const [code, signal] = await new Promise((resolve) => {
+    child.once('error', (error) => resolve([String(error), null]))
+    child.once('close', (...result) => resolve(result))
+  })
+  if (code !== 0) throw new Error(`${what} failed (${code ?? signal}):\n${output}`.slice(-4000))
+}
+
+/** Copies `from`'s sources into `to` (see `from` above), replacing what an earlier run copied. */
+function copySources(from, to, own = []) {
+  for (const entry of readdirSync(`${root}${from}`)) {
+    if (OWN.has(entry) || OUTPUT.has(entry) || own.includes(entry)) continue
+    cpSync(`${root}${from}/${entry}`, `${root}${to}/${entry}`, { recursive: true, force: true })
+  }
 }
 
 let built = false
 for (const name of wanted) {
   const framework = frameworks[name]
-  if (!framework) throw new Error(`unknown framework ${name}; known: ${Object.keys(frameworks).join(', ')}`)
-  const all = [...checks, ...(framework.checks ?? [])]
+  const all = [...checks, secretFromEnvironment(), ...(framework.checks ?? [])]
   const selected = select(name, all)
   if (selected.length === 0) continue
-  const gone = missing(framework)
+  const gone = missing(framework) ?? missing({ needs: [nodeAt(framework.node)] })
   if (gone) {
     const install = gone.startsWith(RUNTIMES)
       ? 'npm ci --prefix runtimes'
@@ -377,18 +630,26 @@ for (const name of wanted) {
     absent(name, `${gone} is missing (${install})`)
     continue
   }
+  const began = Date.now()
+  let buildTime
   try {
-    if (!built) run(['npm', 'run', 'build'], root, 'npm run build (the library, for file:../..)')
+    if (!built) await run(['npm', 'run', 'build'], root, 'npm run build (the library, for file:../..)')
     built = true
-    run(framework.build, `${root}${framework.dir}`, `${name} build`)
-    pass(`${name} › builds with its own tools`)
+    if (framework.from) copySources(framework.from, framework.dir, framework.own)
+    await run(framework.build, `${root}${framework.dir}`, `${name} build`, framework.node)
+    pass(`${name} › builds with its own tools on Node ${framework.node}`)
+    buildTime = seconds(began)
   } catch (error) {
-    fail(`${name} › builds with its own tools`, error)
+    fail(`${name} › builds with its own tools on Node ${framework.node}`, error)
     continue
   }
   let server
+  const nodeBin = nodeAt(framework.node)
   try {
-    server = await startServer({ ...framework, cwd: framework.dir }, SETTINGS)
+    server = await startServer(
+      { ...framework, cwd: framework.dir, command: (settings) => framework.command(settings, nodeBin) },
+      { ...SETTINGS, PATH: withNode(framework.node).PATH },
+    )
   } catch (error) {
     fail(`${name} › starts and answers on loopback`, error)
     continue
@@ -396,6 +657,11 @@ for (const name of wanted) {
   const client = new Client(`http://127.0.0.1:${server.port}`)
   await runChecks(name, server, selected, (fn) => fn(client, server))
   await server.stop()
+  console.log(`     ${name}: built in ${buildTime}; built, served and checked in ${seconds(began)}`)
+}
+
+function seconds(since) {
+  return `${Math.round((Date.now() - since) / 1000)} s`
 }
 
 await finish()

@@ -93,6 +93,16 @@ export function reader(options: Partial<SessionOptions> = {}): (request: Request
   )
 }
 
+/** An app that counts visits in `n`; `/login` regenerates, `/read` only reads. Answers what it saw. */
+export function visits(options: Partial<SessionOptions> = {}): (request: Request) => Promise<Response> {
+  return wrap<{ n: number }>((req, s) => {
+    const path = new URL(req.url).pathname
+    if (path === '/login') s.regenerate()
+    if (path !== '/read') s.set('n', (s.get('n') ?? 0) + 1)
+    return Response.json({ isNew: s.isNew, n: s.get('n') ?? 0, expiresAt: s.expiresAt })
+  }, options)
+}
+
 const SUBTLE_METHODS = [
   'encrypt',
   'decrypt',

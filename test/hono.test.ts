@@ -1,7 +1,10 @@
 import { Hono } from 'hono'
 import { getCookie, setCookie } from 'hono/cookie'
+import { HTTPException } from 'hono/http-exception'
 import type { InvalidReason } from 'sealed-session'
+import { deviceBound } from 'sealed-session/device-bound'
 import { type SessionEnv, session } from 'sealed-session/hono'
+import { challengeIn, device } from './dbsc-client.ts'
 import { deepEqual, describe, equal, ok, test } from './harness.ts'
 import { SECRET } from './helpers.ts'
 
@@ -29,6 +32,16 @@ function app(onInvalid?: (r: InvalidReason) => void) {
   hono.get('/out', (c) => {
     c.var.session.destroy()
     return c.text('bye')
+  })
+  // A second factor that fails after regenerate(), and a handler that fails after a change.
+  hono.get('/two-factor', (c) => {
+    c.var.session.regenerate()
+    c.var.session.set('user', 'mallory')
+    throw new HTTPException(401, { message: 'second factor refused' })
+  })
+  hono.get('/fail', (c) => {
+    c.var.session.set('count', 100)
+    throw new Error('the handler failed after changing the session')
   })
   return hono
 }
@@ -88,5 +101,46 @@ describe('hono middleware', () => {
     equal(bad.res.status, 200)
     deepEqual(JSON.parse(bad.body), { isNew: true, count: null })
     deepEqual(reasons, ['unknown-key'])
+  })
+
+  test('a handler that throws after changing the session writes nothing (HTTPException or error)', async () => {
+    const hono = app()
+    const { cookie } = await call(hono, '/')
+    const refused = await call(hono, '/two-factor', cookie)
+    equal(refused.res.status, 401)
+    deepEqual(refused.setCookies, [])
+    equal(refused.res.headers.get('cache-control'), null)
+    const failed = await call(hono, '/fail', cookie)
+    equal(failed.res.status, 500)
+    deepEqual(failed.setCookies, [])
+    equal((await call(hono, '/', cookie)).body, '2')
+  })
+
+  test("device binding's endpoints are answered by the middleware, before the app's routes", async () => {
+    const binding = deviceBound()
+    const hono = new Hono<SessionEnv<{ user: string }>>()
+    hono.use(session({ secret: SECRET, deviceBinding: binding }))
+    hono.post('/login', (c) => {
+      c.var.session.regenerate()
+      c.var.session.set('user', 'ada')
+      binding.bind(c.var.session)
+      return c.text('in')
+    })
+    let reached = 0
+    hono.all('*', (c) => {
+      reached++
+      return c.text('the app', 404)
+    })
+    const login = await hono.request('https://localhost/login', { method: 'POST' })
+    const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!
+    const challenge = challengeIn(login.headers.get('secure-session-registration'))
+    const proof = await (await device()).proof(challenge, { withKey: true })
+    const registered = await hono.request('https://localhost/__session/dbsc/register', {
+      method: 'POST',
+      headers: { cookie, 'secure-session-response': proof },
+    })
+    equal(registered.status, 200)
+    ok(registered.headers.getSetCookie().some((c) => c.startsWith('session-bound=')))
+    equal(reached, 0)
   })
 })

@@ -6,8 +6,9 @@ import { createSessionStore, type InvalidReason, type SessionOptions } from 'sea
 import { cookieSession } from 'sealed-session/legacy/cookie-session'
 import { iron } from 'sealed-session/legacy/iron'
 import { reactRouter } from 'sealed-session/legacy/react-router'
+import { memoryStore, revocation } from 'sealed-session/revocation'
 import { deepEqual, describe, equal, match, ok, test, throws } from './harness.ts'
-import { cookieValue, SECRET } from './helpers.ts'
+import { cookieValue, countSubtle, SECRET } from './helpers.ts'
 import vectors from './legacy-vectors.json' with { type: 'json' }
 
 const { cookieSession: cs, iron: fe, reactRouter: rr } = vectors
@@ -197,6 +198,99 @@ describe('legacy', () => {
     const res2 = await store.apply(changed, new Response('hi', { headers: { 'cache-control': 'public' } }))
     ok(res2.headers.getSetCookie().length > 1)
     equal(res2.headers.get('cache-control'), 'private')
+  })
+
+  describe('with the other features', () => {
+    /** A store reading cookie-session's cookie, with revocation by the `user` it carries. */
+    const revocable = () => {
+      const revoker = revocation({
+        store: memoryStore(),
+        subject: (s) => s.get('user') as string | undefined,
+      })
+      const legacy = [cookieSession({ keys: cs.keys })]
+      return { revoker, store: createSessionStore({ secret: SECRET, revocation: revoker, legacy }) }
+    }
+
+    test('an old cookie passes revocation like ours: after revokeSubject it opens nothing, and verify() says revoked', async () => {
+      const { revoker, store } = revocable()
+      const before = await store.load(cs.cookie)
+      equal(before.get('user'), 'ada', 'opens before the revocation')
+      await revoker.revokeSubject('ada')
+      equal(
+        await revoker.verify(before),
+        'revoked',
+        'its issue time is unknown: any revocation of its subject covers it',
+      )
+      ok((await store.load(cs.cookie)).isNew, 'and the next request with the old cookie gets no session')
+    })
+
+    test('revoking the session an old cookie opened holds against the next request with that cookie', async () => {
+      const { revoker, store } = revocable()
+      const first = await store.load(cs.cookie)
+      const again = await store.load(cs.cookie)
+      equal(first.id, again.id, 'the id comes from the old cookie, not from a fresh draw')
+      await revoker.revoke(first)
+      ok((await store.load(cs.cookie)).isNew)
+    })
+
+    test('logout deletes an old cookie on another path that was never read, so it cannot reopen the session', async () => {
+      const store = createSessionStore({
+        secret: SECRET,
+        legacy: [cookieSession({ keys: cs.keys, path: '/app' })],
+      })
+      const login = await store.load(null)
+      login.set('user', 'ada')
+      const ours = (await store.commit(login)).setCookie[0]!.split(';')[0]!
+      // The browser sends both `session` cookies (ours on /, the old one on /app) and `session.sig`.
+      const session = await store.load(`${ours}; ${cs.cookie}`)
+      equal(session.get('user'), 'ada', 'ours opened; the old one was not read')
+      session.destroy()
+      session.flash('notice', 'bye')
+      const lines = (await store.commit(session)).setCookie
+      ok(
+        lines.some((l) => /^session=; Max-Age=0; Path=\/app;/.test(l)),
+        `old session on /app deleted: ${lines}`,
+      )
+      ok(
+        lines.some((l) => /^session\.sig=; Max-Age=0; Path=\/app;/.test(l)),
+        'its signature too',
+      )
+      ok(
+        lines.some((l) => /^session=[^;]+; Max-Age=[1-9]/.test(l)),
+        'and the new session (the flash) written on /',
+      )
+    })
+
+    test("iron-session's chunk names never delete chunks of ours written in the same response", async () => {
+      const { chunking } = await import('sealed-session/chunks')
+      const store = createSessionStore({
+        secret: SECRET,
+        cookie: { name: fe.cookieName },
+        chunks: chunking(4),
+        legacy: [iron({ cookieName: fe.cookieName, password: fe.password })],
+        now: () => MADE,
+      })
+      const session = await store.load(fe.chunked)
+      session.set('pad', 'x'.repeat(6000))
+      const lines = (await store.commit(session)).setCookie
+      const written = lines.filter((l) => !l.includes('Max-Age=0')).map((l) => l.slice(0, l.indexOf('=')))
+      const deleted = expired(lines)
+      ok(written.includes(`${fe.cookieName}.1`), `ours spans ${written}`)
+      deepEqual(
+        deleted.filter((name) => written.includes(name)),
+        [],
+        'nothing written is also deleted',
+      )
+      ok(deleted.includes(`${fe.cookieName}.0`), 'the old chunk only iron used is deleted')
+    })
+
+    test('an old cookie longer than a browser keeps reaches no crypto', async () => {
+      const store = createSessionStore({ secret: SECRET, legacy: [cookieSession({ keys: cs.keys })] })
+      await store.load(null)
+      const huge = cs.cookie.replace('session=', `session=${'A'.repeat(5000)}`)
+      const counts = await countSubtle(() => store.load(huge))
+      equal(counts.total, 0)
+    })
   })
 
   test('setup refuses readers without keys, and anything that is not a reader', () => {

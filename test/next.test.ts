@@ -7,7 +7,7 @@ import {
   type NextCookieAttributes,
   proxyCookies,
 } from 'sealed-session/next'
-import { deepEqual, describe, equal, ok, rejects, test } from './harness.ts'
+import { deepEqual, describe, equal, ok, rejects, test, throws } from './harness.ts'
 import { SECRET, T0 } from './helpers.ts'
 
 type Written = [name: string, value: string, attributes: NextCookieAttributes]
@@ -117,5 +117,73 @@ describe('next adapter', () => {
     await session.save()
     equal(request.written.length, 0)
     equal(response.written.length, 1)
+  })
+
+  test('proxyCookies given the response headers makes a response carrying the cookie private', async () => {
+    const headers = new Headers()
+    const response = jar()
+    const session = await getSession(
+      proxyCookies({ cookies: jar() }, { cookies: response, headers }),
+      options,
+    )
+    session.set('user', 'ada')
+    await session.save()
+    equal(response.written.length, 1)
+    equal(headers.get('cache-control'), 'private')
+  })
+
+  test('in the proxy, a renewal is left off a shared-cacheable response; a change makes it private', async () => {
+    let now = T0
+    const timed = { secret: SECRET, now: () => now }
+    const first = jar()
+    const s1 = await getSession<{ count: number }>(first, timed)
+    s1.set('count', 1)
+    await s1.save()
+    const [[name, value]] = first.written as [Written]
+    now += 2 * 86_400_000 // two of the three idle days gone: the next write is a renewal
+    const proxy = async (change: boolean) => {
+      const headers = new Headers({ 'cache-control': 'public, s-maxage=60' })
+      const response = jar()
+      const cookies = proxyCookies({ cookies: jar({ [name]: value }) }, { cookies: response, headers })
+      const session = await getSession<{ count: number }>(cookies, timed)
+      if (change) session.set('count', 2)
+      await session.save()
+      return { written: response.written.length, cacheControl: headers.get('cache-control') }
+    }
+    deepEqual(await proxy(false), { written: 0, cacheControl: 'public, s-maxage=60' })
+    deepEqual(await proxy(true), { written: 1, cacheControl: 'private' })
+  })
+
+  test('in development, reading a flash message where Next cannot write cookies throws (it would repeat)', async () => {
+    const writable = jar()
+    const s1 = await getSession<object, { notice: string }>(writable, options)
+    s1.flash('notice', 'Welcome!')
+    await s1.save()
+    const [[name, value]] = writable.written as [Written]
+    // Next's cookies() during a Server Component's render answers every write with one function
+    // that throws (RequestCookiesAdapter.seal).
+    const refuse = () => {
+      throw new Error('Cookies can only be modified in a Server Action or Route Handler.')
+    }
+    const readOnly = { getAll: () => [{ name, value }], set: refuse, delete: refuse }
+    const rendering = await getSession<object, { notice: string; other: string }>(readOnly, options)
+    equal(rendering.flash('other'), undefined) // no such message: nothing to repeat, no error
+    const error = throws(() => rendering.flash('notice'), 'ERR_COOKIES_READ_ONLY') as Error
+    ok(/flash/.test(error.message) && /proxy/.test(error.message), error.message)
+    // Where cookies can be written, the message is read once, as anywhere else.
+    const action = await getSession<object, { notice: string }>(jar({ [name]: value }), options)
+    equal(action.flash('notice'), 'Welcome!')
+    equal(action.flash('notice'), undefined)
+    const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
+    if (env === undefined) return // no process.env (workerd without nodejs_compat): Next never runs there
+    const before = env.NODE_ENV
+    env.NODE_ENV = 'production'
+    try {
+      const production = await getSession<object, { notice: string }>(readOnly, options)
+      equal(production.flash('notice'), 'Welcome!')
+    } finally {
+      if (before === undefined) delete env.NODE_ENV
+      else env.NODE_ENV = before
+    }
   })
 })

@@ -207,9 +207,9 @@ function checks(pkg) {
   )
   return {
     'the tarball holds only package.json, docs and dist/**/*.js + *.d.ts': () => {
-      // dist/ mirrors src/: index, core/, adapters/, features/ (legacy/ and revocation/ below it).
+      // dist/ mirrors src/: index, core/, adapters/, features/ (two folders deep: revocation/stores/).
       const allowed =
-        /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/(?:(?:core|adapters|features)\/(?:[\w-]+\/)?)?[\w-]+\.(js|d\.ts))$/
+        /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/(?:(?:core|adapters|features)\/(?:[\w-]+\/){0,2})?[\w-]+\.(js|d\.ts))$/
       const stray = pkg.files.filter((f) => !allowed.test(f))
       if (stray.length > 0) throw new Error(`not allow-listed: ${stray.join(', ')}`)
       for (const need of ['package.json', 'README.md', 'LICENSE']) {
@@ -295,7 +295,7 @@ function checks(pkg) {
       const published = [...out.matchAll(/file:\/\/(\S+) \(/g)].map((m) => m[1].replace(root, ''))
       const stray = published.filter(
         (f) =>
-          !/^(src\/(?:(?:core|adapters|features)\/(?:[\w-]+\/)?)?[\w-]+\.ts|README\.md|LICENSE|CHANGELOG\.md|jsr\.json)$/.test(
+          !/^(src\/(?:(?:core|adapters|features)\/(?:[\w-]+\/){0,2})?[\w-]+\.ts|README\.md|LICENSE|CHANGELOG\.md|jsr\.json)$/.test(
             f,
           ),
       )

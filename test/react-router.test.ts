@@ -3,9 +3,11 @@
 // Router's own tools, is driven by test/frameworks.mjs and the browser suite.
 import { createSessionStore } from 'sealed-session'
 import { chunking } from 'sealed-session/chunks'
+import { reactRouter } from 'sealed-session/legacy/react-router'
 import { createCookieSessionStorage } from 'sealed-session/react-router'
 import { deepEqual, describe, equal, match, notEqual, ok, rejects, test, throws } from './harness.ts'
 import { SECRET } from './helpers.ts'
+import vectors from './legacy-vectors.json' with { type: 'json' }
 
 type Data = { user: string; count: number }
 type Flash = { notice: string }
@@ -81,5 +83,79 @@ describe('react-router storage', () => {
     const [written] = (await store.commit(s)).setCookie
     const session = await storage().getSession(new Headers({ cookie: pair(written!) }))
     equal(session.get('count'), 7)
+  })
+
+  test('has() changes nothing: with two messages, a read-only request commits nothing', async () => {
+    const { getSession, commitSession } = createCookieSessionStorage<Data, Flash & { error: string }>({
+      secret: SECRET,
+    })
+    const session = await getSession()
+    session.flash('notice', 'hi')
+    session.flash('error', 'oops')
+    const next = await getSession(pair(await commitSession(session)))
+    // Taking 'notice' and putting it back would move it after 'error': a new body to seal.
+    ok(next.has('notice') && !next.has('user'))
+    equal(next.sealed.isChanged, false, 'has() changed the session')
+    equal(await commitSession(next), '', 'has() made a read-only request write a cookie')
+    equal(next.get('error'), 'oops')
+    equal(next.get('notice'), 'hi')
+  })
+
+  test('commitHeaders gives every Set-Cookie line and Cache-Control: private', async () => {
+    const { getSession, commitSession, commitHeaders } = storage()
+    const session = await getSession()
+    session.set('user', 'ada')
+    const headers = await commitHeaders(session)
+    deepEqual(headers.getSetCookie(), [await commitSession(session)])
+    equal(headers.get('cache-control'), 'private')
+    const unchanged = await getSession(pair(headers.getSetCookie()[0]!))
+    deepEqual([...(await commitHeaders(unchanged, { 'x-app': '1' }))], [['x-app', '1']])
+  })
+
+  test('commitHeaders leaves a renewal off a shared-cacheable response; a change makes it private', async () => {
+    let now = Date.UTC(2026, 0, 1)
+    const { getSession, commitSession, commitHeaders } = createCookieSessionStorage<Data>({
+      secret: SECRET,
+      now: () => now,
+    })
+    const session = await getSession()
+    session.set('count', 1)
+    const cookie = pair(await commitSession(session))
+    now += 2 * 86_400_000 // two of the three idle days gone: a read renews the cookie
+    const shared = { 'Cache-Control': 'public, s-maxage=60' }
+    const read = await getSession(cookie)
+    match(await commitSession(read), /^session=/) // commitSession cannot see the response's policy
+    const renewal = await commitHeaders(read, shared)
+    deepEqual(renewal.getSetCookie(), [])
+    equal(renewal.get('cache-control'), 'public, s-maxage=60')
+    const changed = await getSession(cookie)
+    changed.set('count', 2)
+    const write = await commitHeaders(changed, shared)
+    equal(write.getSetCookie().length, 1)
+    equal(write.get('cache-control'), 'private')
+  })
+
+  test('an old cookie on another path: commitHeaders and destroy carry its deletion too', async () => {
+    const rr = vectors.reactRouter
+    const { getSession, commitSession, destroySession, commitHeaders } = createCookieSessionStorage<
+      Record<string, unknown>
+    >({
+      secret: SECRET,
+      cookie: { name: '__session' },
+      legacy: [reactRouter({ name: '__session', secrets: rr.secrets, path: '/app' })],
+    })
+    const session = await getSession(rr.cookie)
+    equal(session.get('user'), 'ada')
+    const lines = (await commitHeaders(session)).getSetCookie()
+    equal(lines.length, 2)
+    equal(lines[0], await commitSession(session))
+    match(lines[1]!, /^__session=; Max-Age=0; Path=\/app;/)
+    const out = await getSession(rr.cookie)
+    match(await destroySession(out), /^__session=; Max-Age=0; Path=\/;/)
+    const gone = (await commitHeaders(out)).getSetCookie()
+    deepEqual(
+      gone.map((c) => c.split('; ').slice(0, 3).join('; ')),
+      ['__session=; Max-Age=0; Path=/', '__session=; Max-Age=0; Path=/app'],
+    )
   })
 })

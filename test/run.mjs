@@ -19,6 +19,7 @@ import { ensureRuntimes, nodeAt, RUNTIMES, tool } from '../scripts/runtimes.mjs'
 import { freePort } from './browser/servers.mjs'
 import { countTarget } from './counting.mjs'
 import { PACKAGE_DIR, preparePackage } from './package.mjs'
+import { unlisted } from './suite-list.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const ci = process.env.CI === 'true'
@@ -77,7 +78,10 @@ function suiteTargets(b, packaged) {
       '--no-prompt',
       '--node-modules-dir=manual',
       `--allow-read=${b.dir}`,
-      '--allow-env=CI',
+      // CI; NODE_ENV, which the Next.js adapter reads (test/next.test.ts sets it); what the
+      // frameworks of test/h3.test.ts and test/elysia.test.ts read when loaded (srvx, under h3,
+      // its colours; Elysia, ENV and ELYSIA_AOT; debug, DEBUG). The library itself reads none.
+      '--allow-env=CI,NODE_ENV,ENV,ELYSIA_AOT,FORCE_COLOR,NO_COLOR,TERM,DEBUG',
       // Deno KV, in memory, for the revocation store tests (test/revocation-stores.test.ts).
       '--unstable-kv',
       // A full GC for the retained-memory test (test/cache.test.ts); not a permission.
@@ -172,6 +176,16 @@ const wanted = (args.length > 0 ? args : ['all']).flatMap((a) => groups[a] ?? [a
 for (const name of wanted) {
   if (!targets[name]) throw new Error(`unknown target ${name}; known: ${Object.keys(targets).join(', ')}`)
 }
+// Before compiling: a test file that test/all.ts does not import would be in no suite and never run.
+if (wanted.some((name) => targets[name].build)) {
+  const missing = unlisted(root).map((file) => `test/${file}`)
+  if (missing.length > 0) {
+    console.error(
+      `FAIL test/all.ts does not import ${missing.join(', ')}, so no runtime would run ${missing.length === 1 ? 'it' : 'them'}: add an import line for each`,
+    )
+    process.exit(1)
+  }
+}
 
 // --- builds ------------------------------------------------------------------------------------
 
@@ -191,6 +205,19 @@ const BUILD_OPTIONS = {
   // So a failure names the .ts line: test/runtimes/node.mjs turns Node's source maps on, Deno and
   // Bun read inline maps on their own; workerd's stacks stay in suite.js (test/runtimes/workerd.mjs).
   sourcemap: 'inline',
+  plugins: [
+    {
+      // Elysia reaches `debug` (through file-type), whose entry picks its Node or browser half at
+      // run time, so both would be bundled, the Node one with bare `tty` and `os` imports. A
+      // Worker bundler (wrangler) takes the browser half, from `debug`'s "browser" field.
+      name: 'debug-browser',
+      setup(b) {
+        b.onResolve({ filter: /^debug$/ }, (args) =>
+          b.resolve('debug/src/browser.js', { resolveDir: args.resolveDir, kind: args.kind }),
+        )
+      },
+    },
+  ],
 }
 
 function compile(entry, outfile, options) {

@@ -1,5 +1,6 @@
 import {
   type CookieTooLargeError,
+  createSessionStore,
   type InvalidReason,
   SerializationError,
   type Session,
@@ -16,13 +17,16 @@ import {
   OLD_SECRET,
   OTHER_SECRET,
   reader,
+  request,
   SECRET,
   send,
   T0,
+  visits,
   wrap,
 } from './helpers.ts'
 
 const SECOND = 1000
+const HOUR = 3600 * SECOND
 
 /** Seals an arbitrary body with valid crypto, to test what the session layer does with it. */
 async function forge(
@@ -136,6 +140,44 @@ describe('session', () => {
   })
 
   describe('lifecycle', () => {
+    test('reading a flash message after destroy() leaves the session destroyed: the cookie is expired', async () => {
+      const store = createSessionStore<{ user?: string }, { notice: string }>({ secret: SECRET })
+      const login = await store.load(null)
+      login.set('user', 'ada')
+      const cookie = (await store.commit(login)).setCookie[0]!.split(';')[0]!
+      const session = await store.load(cookie)
+      session.destroy()
+      equal(session.flash('notice'), undefined)
+      equal(session.isChanged, true)
+      const lines = (await store.commit(session)).setCookie
+      deepEqual(
+        lines.map((l) => l.split(';')[0]),
+        ['session='],
+        'only the expiry, no fresh session',
+      )
+    })
+
+    test('isChanged never throws: data the serializer refuses counts as a change, and commit() says why', async () => {
+      const store = createSessionStore<Record<string, unknown>>({ secret: SECRET } as never)
+      const session = await store.load(null)
+      session.set('when', new Date(0))
+      equal(session.isChanged, true)
+      await rejects(store.commit(session), 'ERR_SESSION_SERIALIZE')
+    })
+
+    test('a second commit() with nothing changed gives the same record: no new seal, no new IV', async () => {
+      const store = createSessionStore<{ n?: number }>({ secret: SECRET })
+      const session = await store.load(null)
+      session.set('n', 1)
+      const first = await store.commit(session)
+      const counts = await countSubtle(async () => {
+        equal(await store.commit(session), first)
+      })
+      equal(counts.total, 0, 'nothing sealed again')
+      session.set('n', 2)
+      notEqual((await store.commit(session)).setCookie[0], first.setCookie[0], 'a change since: sealed anew')
+    })
+
     test('destroy expires the cookie with the same attributes; without a cookie it writes nothing', async () => {
       const options = { cookie: { name: '__Secure-s', path: '/app', domain: 'example.com' } }
       const app = wrap((req, s) => {
@@ -189,6 +231,15 @@ describe('session', () => {
         cart: 1,
         user: 'ada',
       })
+    })
+
+    test('after regenerate(), expiresAt counts from the regeneration', async () => {
+      const t = clock()
+      const options = { now: t.now, maxAge: 8 * 3600, idleTimeout: 3600 }
+      const { cookie } = await send(visits(options))
+      t.advance(30 * 60 * SECOND)
+      const seen = JSON.parse((await send(visits(options), cookie, '/login')).body)
+      equal(seen.expiresAt, t.now() + HOUR)
     })
 
     test('flash: a message set on one request is read exactly once', async () => {
@@ -313,6 +364,13 @@ describe('session', () => {
       equal(JSON.parse((await send(reader(opts), cookie)).body).isNew, true)
     })
 
+    test('a clock with fractional milliseconds writes and reads sessions', async () => {
+      const now = () => T0 + 0.123456
+      const first = await send(visits({ now }))
+      equal(first.response.status, 200)
+      equal(JSON.parse((await send(visits({ now }), first.cookie, '/read')).body).n, 1)
+    })
+
     test('timestamps in the future beyond clockSkew, or touched before created, are EMPTY', async () => {
       const r = recorder()
       const opts = { now: () => T0, clockSkew: 60, onInvalid: r.onInvalid }
@@ -405,6 +463,29 @@ describe('session', () => {
         const error = await rejects(app(new Request('http://localhost/')), 'ERR_SESSION_SERIALIZE')
         ok(error instanceof SerializationError)
       }
+    })
+
+    test('replace() takes only plain objects: anything else throws ERR_SESSION_SERIALIZE', async () => {
+      for (const bad of ['ak', [1, 2], new Map(), null, 42, new (class Data {})()]) {
+        const app = wrap((_r, s) => {
+          s.replace(bad as never)
+          return new Response(null)
+        })
+        await rejects(app(request()), 'ERR_SESSION_SERIALIZE')
+      }
+      const app = wrap((_r, s) => {
+        s.replace(Object.assign(Object.create(null), { a: 1 }))
+        return Response.json(s.data)
+      })
+      equal((await send(app)).body, '{"a":1}')
+    })
+
+    test('what replace() throws for a value that is not an object is a SerializationError', async () => {
+      const app = wrap((_r, s) => {
+        s.replace('x' as never)
+        return new Response(null)
+      })
+      ok((await rejects(app(request()))) instanceof SerializationError)
     })
 
     test('undefined in an object is dropped like a delete', async () => {

@@ -2,10 +2,11 @@
 // values, applying to a Response, wrapping a handler, named sessions, per-session lifetimes,
 // options resolved once, and the glue a framework without an adapter writes.
 import { Hono } from 'hono'
-import { createSessionStore, type InvalidReason, type SessionOptions } from 'sealed-session'
+import { createSessionStore, type InvalidReason, type SessionOptions, withSession } from 'sealed-session'
 import { type SessionEnv, session } from 'sealed-session/hono'
 import { base64urlDecode } from '../src/core/encoding.ts'
 import { storeResolver } from '../src/core/resolver.ts'
+import { handleOf } from '../src/core/session.ts'
 import { deepEqual, describe, equal, match, notEqual, ok, rejects, test, throws } from './harness.ts'
 import { type AnyData, clock, cookieValue, countSubtle, OLD_SECRET, request, SECRET, T0 } from './helpers.ts'
 import vectorsV1 from './vectors-v1.json' with { type: 'json' }
@@ -324,10 +325,101 @@ describe('store', () => {
       const a = resolve(SECRET)
       equal(resolve(SECRET), a, 'the same configuration: the same store')
       notEqual(resolve(OLD_SECRET), a, 'another secret: another store')
+      await a.load(null) // keys derived once, before counting
       const counts = await countSubtle(async () => {
         for (let i = 0; i < 20; i++) await resolve(SECRET).load(null)
       })
       equal(counts.importKey, 0, 'keys already derived')
+    })
+
+    test('tenants whose options are class getters, prototypes, proxies or frozen objects never share a store', async () => {
+      class Tenant {
+        readonly #id: string
+        constructor(id: string) {
+          this.#id = id
+        }
+        get secret() {
+          return `${SECRET}-${this.#id}`
+        }
+        get cookie() {
+          return { name: `admin_${this.#id}` }
+        }
+      }
+      const base = { maxAge: 3600 }
+      const shapes: ((id: string) => SessionOptions)[] = [
+        (id) => new Tenant(id) as unknown as SessionOptions,
+        (id) =>
+          Object.assign(Object.create(base), { secret: `${SECRET}-${id}`, cookie: { name: `admin_${id}` } }),
+        (id) =>
+          new Proxy({} as SessionOptions, {
+            get: (_t, k) =>
+              k === 'secret' ? `${SECRET}-${id}` : k === 'cookie' ? { name: `admin_${id}` } : undefined,
+          }),
+        (id) => Object.freeze({ secret: `${SECRET}-${id}`, cookie: Object.freeze({ name: `admin_${id}` }) }),
+      ]
+      for (const [i, shape] of shapes.entries()) {
+        const resolve = storeResolver((req: Request) => shape(new URL(req.url).hostname.split('.')[0]!))
+        const a = resolve(new Request('https://a.example/'))
+        const b = resolve(new Request('https://b.example/'))
+        equal(a.cookieName, 'admin_a', `shape ${i}: tenant a's cookie name`)
+        equal(b.cookieName, 'admin_b', `shape ${i}: tenant b's cookie name`)
+        const s = await a.load(null)
+        s.set('admin' as never, true as never)
+        const line = (await a.commit(s)).setCookie[0]!.split(';')[0]!
+        equal((await a.load(line)).get('admin' as never), true, `shape ${i}: tenant a opens its own cookie`)
+        const renamed = line.replace('admin_a=', 'admin_b=')
+        equal(
+          (await b.load(renamed)).isNew,
+          true,
+          `shape ${i}: tenant a's cookie opens nothing under tenant b`,
+        )
+      }
+    })
+
+    test("the README's Workers pattern, an inline onInvalid closure per request, builds one store for 1,000 requests", async () => {
+      const resolve = storeResolver((_req: Request, env: { SESSION_SECRET: string }) => ({
+        secret: env.SESSION_SECRET,
+        onInvalid: (reason: InvalidReason) => void reason,
+      }))
+      const env = { SESSION_SECRET: SECRET }
+      const contexts = new Set<unknown>()
+      for (let i = 0; i < 1000; i++) {
+        const session = await resolve(request(), env).load(null)
+        contexts.add(handleOf(session).context)
+      }
+      equal(contexts.size, 1, 'one store: every session shares its context')
+    })
+
+    test('the store cache drops the least recently used configuration, not the first made', () => {
+      const resolve = storeResolver((n: number) => ({ secret: SECRET, cookie: { name: `t${n}` } }))
+      const first = resolve(0)
+      for (let n = 1; n < 1024; n++) resolve(n)
+      equal(resolve(0), first, 'used again: kept')
+      resolve(1024)
+      equal(resolve(0), first, 'the first made, used recently, survives a new one')
+      const second = resolve(1)
+      notEqual(resolve(1), undefined)
+      ok(second.cookieName === 't1', 'the least recently used (t1) was rebuilt')
+    })
+
+    test('an options function serving 200 tenants derives each tenant’s keys once', async () => {
+      const tenants = Array.from(
+        { length: 200 },
+        (_, i) => `tenant-${i}-secret-${'k'.repeat(24)}-${i * 7919}`,
+      )
+      const app = withSession(
+        (_r, s) => {
+          s.set('n', 1)
+          return new Response(null)
+        },
+        (req) => ({ secret: tenants[Number(new URL(req.url).searchParams.get('t'))]! }),
+      )
+      const round = () =>
+        countSubtle(async () => {
+          for (let i = 0; i < tenants.length; i++) await app(request(`/?t=${i}`))
+        })
+      equal((await round()).importKey, 200, 'first round: one import per tenant')
+      equal((await round()).importKey, 0, 'second round: every keyring still cached')
     })
 
     test('an options function gets no store validated for another configuration that prints alike', () => {

@@ -85,3 +85,67 @@ test('sveltekit › when resolve throws, nothing is written and the session is c
   ok(kept)
   throws(() => kept!.set('count', 2), 'ERR_SESSION_COMMITTED')
 })
+
+// SvelteKit turns what a load, form action or endpoint throws into a response before `resolve()`
+// returns (respond.js: handle_fatal_error, respond_with_error; actions.js: an `error` result).
+test('sveltekit › an error response (a thrown error(401) after regenerate()) writes nothing', async () => {
+  const handle: Handle = session({ secret: SECRET })
+  const first = await serve(handle, count)
+  const cookie = first.headers.getSetCookie()[1]!.split(';')[0]
+  for (const status of [401, 403, 404, 500]) {
+    let kept: Session<{ count: number }> | undefined
+    const failed = await serve(
+      handle,
+      ({ locals }) => {
+        kept = locals.session
+        locals.session.regenerate() // a 2FA step: a new id, then the second factor fails
+        locals.session.set('count', 100)
+        return new Response('second factor refused', { status })
+      },
+      cookie,
+    )
+    equal(failed.status, status)
+    equal(failed.headers.getSetCookie().length, 0, `status ${status}`)
+    equal(failed.headers.get('cache-control'), null)
+    throws(() => kept!.set('count', 2), 'ERR_SESSION_COMMITTED')
+  }
+  equal(await (await serve(handle, count, cookie)).text(), '2')
+})
+
+test('sveltekit › a redirect (thrown redirect(303) after login) still writes the session', async () => {
+  const handle: Handle = session({ secret: SECRET })
+  const response = await serve(handle, ({ locals }) => {
+    locals.session.regenerate()
+    locals.session.set('count', 7)
+    return new Response(null, { status: 303, headers: { location: '/' } })
+  })
+  equal(response.status, 303)
+  equal(response.headers.getSetCookie().length, 1)
+})
+
+test('sveltekit › __data.json whose load threw (a 200 with an error node) writes nothing', async () => {
+  const handle: Handle = session({ secret: SECRET })
+  const data =
+    (nodes: unknown[], type = 'application/json') =>
+    ({ locals }: Event) => {
+      locals.session.regenerate()
+      locals.session.set('count', 100)
+      return new Response(`${JSON.stringify({ type: 'data', nodes })}\n`, {
+        headers: { 'content-type': type },
+      })
+    }
+  const asData = (route: Resolve) => (input: { event: Event; resolve: Resolve }) =>
+    handle({ event: Object.assign(input.event, { isDataRequest: true }), resolve: route })
+  const failed = [
+    { type: 'data', data: [{}] },
+    { type: 'error', error: { message: 'second factor refused' } },
+  ]
+  for (const type of ['application/json', 'text/sveltekit-data']) {
+    const refused = await serve(asData(data(failed, type)), count)
+    equal(refused.status, 200)
+    equal(refused.headers.getSetCookie().length, 0, type)
+    equal(JSON.parse((await refused.text()).trim()).nodes[1].type, 'error') // the body is intact
+  }
+  const fine = await serve(asData(data([{ type: 'data', data: [{ type: 1 }, 'error'] }])), count)
+  equal(fine.headers.getSetCookie().length, 1)
+})

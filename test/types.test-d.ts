@@ -164,3 +164,25 @@ export const named: KitHandle<{ auth: Session<{ user: string }> }> = sveltekitSe
 export const undeclared: KitHandle<{ user: string }> = sveltekitSession({ secret })
 // @ts-expect-error App.Locals declares `session`, but not as a Session
 export const mistyped: KitHandle<{ session: string }> = sveltekitSession({ secret })
+
+// Extensions come from their factories only: the brand is part of their type.
+createSessionStore({
+  secret: 'x',
+  // @ts-expect-error a number is not a legacy reader
+  legacy: [42],
+})
+createSessionStore({
+  secret: 'x',
+  // @ts-expect-error a plain object is not chunking(n)
+  chunks: { max: 3 },
+})
+createSessionStore({
+  secret: 'x',
+  // @ts-expect-error a plain object is not compression()
+  compress: { pack: async () => undefined },
+})
+createSessionStore({
+  secret: 'x',
+  // @ts-expect-error a plain object is not a gate
+  revocation: { name: 'revocation', setup: () => ({ admit: () => undefined }) },
+})

@@ -1,4 +1,6 @@
 import { ConfigurationError, type InvalidReason, type SessionOptions, withSession } from 'sealed-session'
+import { resetWarningsForTests } from '../src/core/report.ts'
+import { createSessionStore as createSourceStore } from '../src/core/resolver.ts'
 import { deepEqual, describe, equal, ok, rejects, test, throws } from './harness.ts'
 import { counter, countSubtle, OLD_SECRET, OTHER_SECRET, request, SECRET, send, wrap } from './helpers.ts'
 
@@ -218,6 +220,19 @@ describe('withSession', () => {
     equal((error as Error).message, 'app bug')
   })
 
+  test('a handler that returns something other than a Response is a TypeError, changed or not', async () => {
+    for (const change of [false, true]) {
+      for (const bad of [undefined, 'text', { status: 200 }]) {
+        const app = wrap((_r, s) => {
+          if (change) s.set('a', 1)
+          return bad as unknown as Response
+        })
+        const error = await rejects(app(request()))
+        ok(error instanceof TypeError, `${change} ${String(bad)}`)
+      }
+    }
+  })
+
   test('many concurrent requests with different sessions never see each other’s data', async () => {
     const app = wrap<{ who: number }>(async (req, s) => {
       const who = Number(new URL(req.url).searchParams.get('who'))
@@ -228,5 +243,37 @@ describe('withSession', () => {
     const first = await Promise.all(Array.from({ length: 100 }, (_, i) => send(app, undefined, `/?who=${i}`)))
     const second = await Promise.all(first.map((f, i) => send(app, f.cookie, `/?who=${-i}`)))
     for (const [i, s] of second.entries()) equal(s.body, String(i))
+  })
+
+  test('a Secure cookie over plain http to another host than localhost is said once per process, never per request', async () => {
+    // Through the source store, whose once-per-process flag the test resets (in the package
+    // suite the packaged library keeps its own flag).
+    const said: unknown[][] = []
+    const warn = console.warn
+    console.warn = (...args: unknown[]) => void said.push(args)
+    const write = async (url: string, options: Partial<SessionOptions> = {}, headers = {}) => {
+      const store = createSourceStore({ secret: SECRET, ...options })
+      const s = await store.load(new Request(url, { headers: { cookie: 'session=junk', ...headers } }))
+      s.set('n', 1)
+      return (await store.commit(s)).setCookie.length
+    }
+    try {
+      resetWarningsForTests()
+      for (const url of ['https://192.168.1.5/', 'http://localhost:8787/', 'http://127.0.0.1/'])
+        await write(url)
+      await write('http://app.example/', {}, { 'x-forwarded-proto': 'https' })
+      await write('http://app.example/', {}, { forwarded: 'for=1.2.3.4;proto=https' })
+      equal(said.length, 0, 'https, localhost, 127.0.0.1 and a TLS-terminating proxy are fine')
+      equal(await write('http://192.168.1.5/'), 1, 'the cookie still goes out: nothing is downgraded')
+      await write('http://10.0.0.2/')
+      await write('http://192.168.1.5/')
+      equal(said.length, 1, 'once')
+      ok(/plain http:\/\/.*192\.168\.1\.5.*secure: false/s.test(String(said[0]![0])), String(said[0]![0]))
+      resetWarningsForTests()
+      await write('http://192.168.1.5/', { cookie: { secure: false } })
+      equal(said.length, 1, 'nothing to say for a cookie without Secure')
+    } finally {
+      console.warn = warn
+    }
   })
 })

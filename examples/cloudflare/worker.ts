@@ -3,7 +3,8 @@
 // put` in production), SESSION_MAX_AGE, SESSION_COOKIE (see ../app.ts); REVOCATION_KV (a KV
 // namespace) and REVOCATION_DO (a Durable Object) for `POST /logout-everywhere`:
 // REVOCATION_STORE=do picks the Durable Object (strongly consistent), anything else KV (a
-// revocation reaches other locations in about 60 s).
+// revocation reaches other locations in about 60 s). The login form offers "bind this session to
+// my device" (DBSC): the Worker answers its two endpoints itself, with no storage of its own.
 import {
   type DurableObjectNamespaceLike,
   durableObjectStore,

@@ -17,8 +17,12 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
   if (request.headers.has('x-action-redirect')) return new NextResponse(null, { status: 204 })
   let response = NextResponse.next()
   // The response is made again below, once the flash message is known: write to the last one.
+  // Through its headers, save() also makes a response carrying the cookie Cache-Control: private.
   const cookies = proxyCookies(request, {
     cookies: { set: (...cookie) => response.cookies.set(...cookie) },
+    get headers() {
+      return response.headers
+    },
   })
   const session = await getSession<DemoSession, DemoFlash>(cookies, sessionOptions())
   const headers = new Headers(request.headers)
@@ -29,7 +33,6 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
   response = NextResponse.next({ request: { headers } })
   session.set('count', (session.get('count') ?? 0) + 1)
   await session.save()
-  response.headers.set('cache-control', 'private')
   return response
 }
 

@@ -6,7 +6,7 @@
  */
 // A thin layer over the store (store.ts).
 
-import { configError } from '../core/errors.ts'
+import { enter } from '../core/adapter.ts'
 import type { SessionOptions } from '../core/options.ts'
 import { storeResolver } from '../core/resolver.ts'
 import type { Session, SessionData } from '../core/session.ts'
@@ -36,8 +36,10 @@ export interface SealedSessionOptions {
  * `Astro.locals.sealedSession` in pages and `context.locals.sealedSession` in endpoints: a sealed
  * cookie, unlike Astro's built-in `Astro.session`, which keeps data in a storage driver. Change
  * it in page frontmatter or in an endpoint: once the page body streams, the `Set-Cookie` header
- * has gone, and a change throws `SessionCommittedError`. Prerendered pages get no session.
- * Options may be a function of the context (to read a runtime's environment).
+ * has gone, and a change throws `SessionCommittedError`. When a page or endpoint throws, nothing
+ * it changed is written. Prerendered pages get no session. Requests to a gate's endpoints
+ * (device binding) are answered here, before the app. Options may be a function of the context
+ * (to read a runtime's environment).
  *
  * @example
  * ```ts
@@ -69,14 +71,9 @@ export function sealedSession<Context extends AstroContext>(
     // Built before any request exists: no cookie to read, and a Set-Cookie would go nowhere.
     if (context.isPrerendered) return next()
     const locals = context.locals as Record<string, unknown>
-    if (locals[key] !== undefined) {
-      throw configError(
-        'ERR_OPTION_INVALID',
-        `two session middlewares set locals.${key}; give each its own \`key\``,
-      )
-    }
     const store = storeOf(context)
-    const s: Session<SessionData> = await store.load(context.request)
+    const s = await enter(store, context.request, locals[key] !== undefined, `locals.${key}`)
+    if (s instanceof Response) return s // a gate's endpoint (device binding) answered
     locals[key] = s
     let response: Response
     try {

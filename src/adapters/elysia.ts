@@ -7,6 +7,7 @@
 // The only file that knows Elysia, and only its types; a thin layer over the store (store.ts).
 
 import type { Elysia } from 'elysia'
+import { enter } from '../core/adapter.ts'
 import { applyCommit } from '../core/commit.ts'
 import type { SessionOptions } from '../core/options.ts'
 import { storeResolver } from '../core/resolver.ts'
@@ -40,7 +41,7 @@ type Resolved<R> = { decorator: {}; store: {}; derive: {}; resolve: R }
  * Session plugin for Elysia: `session` in every later handler's context, typed as
  * `Session<Data, Flash>`. After the handler, the session is committed: onto the `Response` it
  * returned, or through `set.headers` for any other value. When the handler throws, nothing is
- * written. A handler that also sets a cookie through Elysia's own jar (`cookie.name.value = ...`)
+ * written. Requests to a gate's endpoints (device binding) are answered before Elysia's routing. A handler that also sets a cookie through Elysia's own jar (`cookie.name.value = ...`)
  * should return a `Response`: for other values Elysia's jar replaces `set.headers['set-cookie']`.
  *
  * @example
@@ -57,7 +58,8 @@ type Resolved<R> = { decorator: {}; store: {}; derive: {}; resolve: R }
  *   .listen(3000)
  * ```
  * @throws {ConfigurationError} on invalid options (`ERR_SECRET_INVALID`, `ERR_COOKIE_OPTION`...);
- *   on a request, `ERR_COOKIE_OPTION` when two sessions' cookie names collide.
+ *   on a request, `ERR_OPTION_INVALID` when two sessions share a `key`, and `ERR_COOKIE_OPTION`
+ *   when their cookie names collide.
  */
 export function session<
   Data extends SessionData = Record<string, JsonValue>,
@@ -71,9 +73,12 @@ export function session<
   const sessionOf = (context: object) => (context as Record<string, Session<SessionData> | undefined>)[key]
   return function sealedSession(app: Elysia) {
     return app
-      .resolve(
-        async ({ request }) => ({ [key]: await store.load(request) }) as { [K in Key]: Session<Data, Flash> },
-      )
+      .onRequest(({ request }) => store.route(request)) // a gate's endpoints, before Elysia's router
+      .resolve(async (context) => {
+        // enter() finds no endpoint here: onRequest answered those.
+        const s = await enter(store, context.request, sessionOf(context) !== undefined, key)
+        return { [key]: s } as { [K in Key]: Session<Data, Flash> }
+      })
       .onAfterHandle(async (context) => {
         const s = sessionOf(context)
         if (s === undefined) return

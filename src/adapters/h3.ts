@@ -1,17 +1,18 @@
 /**
- * h3 v2 middleware (Nuxt, Nitro): the session on `event.context`, typed through h3's own
- * `H3EventContext` interface.
+ * h3 middleware, for h3 v2 and for h3 v1 (Nuxt 4, Nitro 2): the session on `event.context`,
+ * typed through h3's own `H3EventContext` interface.
  *
  * @module sealed-session/h3
  */
 // The only file that knows h3, and only its types; a thin layer over the store (store.ts).
 
-import type { H3Event, Middleware } from 'h3'
+import type { H3Event } from 'h3'
+import { enter } from '../core/adapter.ts'
 import { applyCommit } from '../core/commit.ts'
-import { configError } from '../core/errors.ts'
 import type { SessionOptions } from '../core/options.ts'
 import { storeResolver } from '../core/resolver.ts'
 import type { Session, SessionData } from '../core/session.ts'
+import type { SessionStore } from '../core/store.ts'
 
 /** Where the middleware puts the session. */
 export interface SessionMiddlewareOptions {
@@ -24,12 +25,26 @@ export interface SessionMiddlewareOptions {
 }
 
 /**
- * Session middleware for h3 v2 (and Nitro, Nuxt): loads the session into `event.context.session`
- * and, once the route has answered, commits it. A route may answer with a `Response` or with a
- * plain value (an object, a string): h3 merges the cookie into the response it makes of it. When
- * the route throws, nothing is written. Type the data by declaring it on h3's `H3EventContext`.
+ * A middleware of either h3 major: h3 v2 passes `next`; h3 v1 (`app.use`, a Nitro or Nuxt
+ * `server/middleware/` file) calls it with the event alone.
+ */
+export type SessionMiddleware = (event: H3Event, next?: () => unknown) => Promise<unknown>
+
+/**
+ * Session middleware for h3: loads the session into `event.context.session` and commits it once
+ * the route has answered. Type the data by declaring it on h3's `H3EventContext`.
  *
- * @example
+ * - **h3 v2** (`new H3().use(...)`): a route may answer with a `Response` or a plain value (an
+ *   object, a string): h3 merges the cookie into the response it makes of it. When the route
+ *   throws, nothing is written. Requests to a gate's endpoints (device binding) are answered by
+ *   the middleware, before the routes.
+ * - **h3 v1** (Nuxt 4, Nitro 2: `export default session(...)` in `server/middleware/`, or
+ *   `createApp().use(...)`): a v1 middleware runs before the route and cannot wrap it, so the
+ *   session is committed when the response starts, whichever way it is sent (a returned value,
+ *   `sendRedirect`, a stream). A response of status 400 or more (a route that threw, a
+ *   `createError`) writes nothing. A gate's endpoints (device binding) are not served here.
+ *
+ * @example h3 v2
  * ```ts
  * import { H3, serve } from 'h3'
  * import { type Session, session } from 'sealed-session/h3'
@@ -46,28 +61,38 @@ export interface SessionMiddlewareOptions {
  * })
  * serve(app, { port: 3000 })
  * ```
+ * @example Nuxt 4 (h3 v1): server/middleware/session.ts
+ * ```ts
+ * import { type Session, session } from 'sealed-session/h3'
+ *
+ * declare module 'h3' {
+ *   interface H3EventContext { session: Session<{ count: number }> }
+ * }
+ *
+ * export default session({ secret: process.env.SESSION_SECRET! })
+ * ```
  * @throws {ConfigurationError} on invalid options; on a request, `ERR_OPTION_INVALID` when two
  *   session middlewares share a `key`, and `ERR_COOKIE_OPTION` when their cookie names collide.
  */
 export function session(
   options: SessionOptions | ((event: H3Event) => SessionOptions),
   { key = 'session' }: SessionMiddlewareOptions = {},
-): Middleware {
+): SessionMiddleware {
   const storeOf = storeResolver<[H3Event]>(options)
   return async function sealedSession(event, next) {
     const store = storeOf(event)
-    const s = await store.load(event.req as Request)
+    const v1 = typeof next !== 'function' ? (event as unknown as V1Event) : undefined
     const context = event.context as Record<string, unknown>
-    if (context[key] !== undefined) {
-      throw configError(
-        'ERR_OPTION_INVALID',
-        `two session middlewares set event.context.${key}; give each its own \`key\``,
-      )
-    }
+    // h3 v2's event.req is the Request; h3 v1's event.headers is the request's Headers, kept per
+    // event (so a gate's endpoints are answered on h3 v2 only).
+    const source = v1 ? v1.headers : (event.req as Request)
+    const s = await enter(store, source, context[key] !== undefined, `event.context.${key}`)
+    if (s instanceof Response) return s
     context[key] = s
+    if (v1) return commitWhenResponseStarts(v1, store, s)
     let value: unknown
     try {
-      value = await next()
+      value = await next!()
     } catch (error) {
       store.discard(s) // h3 turns it into an error response: nothing the route changed is written
       throw error
@@ -79,11 +104,89 @@ export function session(
       return value
     }
     // A plain value: h3 makes the response and merges event.res.headers into it.
-    const commit = store.commit(s)
-    store.discard(s)
-    applyCommit(event.res.headers, await commit)
+    await commitTo(store, s, event.res.headers)
     return value
   }
+}
+
+/**
+ * The session's commit on `headers` (the app's cache policy, if any, already on them), and the
+ * session closed: what h3 then sends, or what h3 v1's Node response gets.
+ */
+async function commitTo(
+  store: SessionStore<SessionData>,
+  s: Session<SessionData>,
+  headers: Headers,
+): Promise<void> {
+  const commit = store.commit(s)
+  store.discard(s)
+  applyCommit(headers, await commit)
+}
+
+/** What this file reads of an h3 v1 event: its Node-style response (real, or h3's own for web). */
+interface V1Event {
+  readonly headers: Headers
+  /** h3 v1's "handled" flag: set, the app stops looking for a route once the response started. */
+  _handled: boolean
+  readonly node: { readonly res: V1Response }
+}
+type Sends = 'writeHead' | 'write' | 'end' | 'flushHeaders'
+type V1Response = { statusCode: number } & Record<Sends, (...args: unknown[]) => unknown> & {
+    getHeader(name: string): unknown
+    setHeader(name: string, value: string): unknown
+    appendHeader(name: string, value: string): unknown
+  }
+const SENDS: readonly Sends[] = ['writeHead', 'write', 'end', 'flushHeaders']
+
+/**
+ * h3 v1 has no middleware around a route, and sealing is asynchronous while Node sends headers
+ * synchronously. So the first call that would send them (writeHead, write, end, flushHeaders)
+ * is held, with any after it, until the session is committed onto the headers; then they run in
+ * order. h3 v1 is in maintenance, and these four are Node's `ServerResponse` API.
+ */
+function commitWhenResponseStarts(
+  event: V1Event,
+  store: SessionStore<SessionData>,
+  s: Session<SessionData>,
+): undefined {
+  const res = event.node.res
+  const original = Object.fromEntries(SENDS.map((name) => [name, res[name]])) as Pick<V1Response, Sends>
+  const held: [Sends, unknown[]][] = []
+  const release = async () => {
+    try {
+      // An error response (a thrown 401 after regenerate(), say): nothing the route changed is written.
+      if (res.statusCode >= 400) store.discard(s)
+      else {
+        const policy = res.getHeader('cache-control')
+        const headers = new Headers(typeof policy === 'string' ? { 'cache-control': policy } : {})
+        await commitTo(store, s, headers)
+        for (const cookie of headers.getSetCookie()) res.appendHeader('set-cookie', cookie)
+        for (const [name, value] of headers) {
+          if (name !== 'set-cookie' && name !== 'cache-control') res.appendHeader(name, value)
+        }
+        const cacheControl = headers.get('cache-control')
+        if (cacheControl !== null && cacheControl !== policy) res.setHeader('cache-control', cacheControl)
+      }
+    } catch (error) {
+      // Too large, say: headers are not sent yet, so the answer becomes a 500, as in h3 v2.
+      console.error(error)
+      held.length = 0
+      held.push(['end', ['Internal Server Error']])
+      res.statusCode = 500
+    }
+    for (const name of SENDS) res[name] = original[name]
+    for (const [name, args] of held) original[name].apply(res, args)
+  }
+  for (const name of SENDS) {
+    res[name] = (...args: unknown[]) => {
+      if (held.push([name, args]) === 1) {
+        event._handled = true
+        void release()
+      }
+      return name === 'write' ? true : res
+    }
+  }
+  return undefined
 }
 
 export type { Session, SessionData, SessionOptions }

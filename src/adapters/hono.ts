@@ -6,7 +6,7 @@
 // The only file that knows Hono; a thin layer over the store (store.ts).
 
 import type { Context, Env, MiddlewareHandler } from 'hono'
-import { configError } from '../core/errors.ts'
+import { enter } from '../core/adapter.ts'
 import type { SessionOptions } from '../core/options.ts'
 import { storeResolver } from '../core/resolver.ts'
 import type { JsonValue } from '../core/serializer.ts'
@@ -38,7 +38,9 @@ export interface SessionMiddlewareOptions<Key extends string> {
 /**
  * Session middleware for Hono. Options may be a function of the context, to read `c.env` on
  * Workers; it sees the app's own `Env`, so `c.env` is typed. Several sessions: one middleware
- * each, each with its own `key` and cookie name.
+ * each, each with its own `key` and cookie name. When a handler throws (an `HTTPException`
+ * too), nothing is written. Requests to a gate's endpoints (device binding's register and
+ * refresh) are answered by the middleware, before the app's routes.
  *
  * @example
  * ```ts
@@ -73,13 +75,8 @@ export function session<E extends Env = SessionEnv, Key extends string = 'sessio
   const storeOf = storeResolver<[Context<E>]>(options)
   return async function sealedSession(c, next) {
     const store = storeOf(c)
-    const s = await store.load(c.req.raw)
-    if (c.get(key as never) !== undefined) {
-      throw configError(
-        'ERR_OPTION_INVALID',
-        `two session middlewares set c.var.${key}; give each its own \`key\``,
-      )
-    }
+    const s = await enter(store, c.req.raw, c.get(key as never) !== undefined, `c.var.${key}`)
+    if (s instanceof Response) return s // a gate's endpoint (device binding) answered
     c.set(key as never, s as never)
     await next()
     // Hono turned a thrown error into its error response: what the handler changed before

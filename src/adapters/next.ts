@@ -6,12 +6,12 @@
  */
 // A thin layer over the store (store.ts).
 
-import type { CommitCookie } from '../core/commit.ts'
+import { applyCommit, type CommitCookie, type SessionCommit } from '../core/commit.ts'
 import { SealedSessionError } from '../core/errors.ts'
 import type { SessionOptions } from '../core/options.ts'
 import { storeResolver } from '../core/resolver.ts'
 import type { JsonValue } from '../core/serializer.ts'
-import type { FlashData, Session, SessionData } from '../core/session.ts'
+import { type FlashData, handleOf, type Session, type SessionData } from '../core/session.ts'
 
 /** Cookie attributes as Next's `cookies().set(name, value, attributes)` takes them. */
 export interface NextCookieAttributes {
@@ -42,15 +42,20 @@ export interface NextCookies {
 }
 
 /**
- * Thrown by `save()` when Next refuses to write cookies: during the render of a Server Component.
- * Write in a Server Action, a Route Handler or the proxy (middleware) instead.
+ * Thrown where Next cannot write cookies, during the render of a Server Component: by `save()`,
+ * and, in development, by reading a flash message (`session.flash(key)`), which could not be
+ * removed from the cookie and would show again on every reload. Write in a Server Action, a
+ * Route Handler or the proxy (middleware) instead.
  */
 export class CookiesReadOnlyError extends SealedSessionError {
   declare readonly code: 'ERR_COOKIES_READ_ONLY'
-  constructor(cause: unknown) {
+  /** @param flash the flash message read, when a flash read (not `save()`) is refused. */
+  constructor(cause: unknown, flash?: string) {
     super(
       'ERR_COOKIES_READ_ONLY',
-      'session.save() during the render of a Server Component: Next.js lets cookies be written only in a Server Action, a Route Handler or the proxy (middleware); change the session there',
+      flash === undefined
+        ? 'session.save() during the render of a Server Component: Next.js lets cookies be written only in a Server Action, a Route Handler or the proxy (middleware); change the session there'
+        : `session.flash(${JSON.stringify(flash.slice(0, 64))}) read during the render of a Server Component, where Next.js cannot write cookies: the message would stay in the cookie and show on every reload. Take flash messages in the proxy (middleware) and hand them to the page, or in a Server Action or Route Handler (checked in development only)`,
     )
     this.cause = cause
   }
@@ -79,8 +84,9 @@ const storeOf = storeResolver((options: SessionOptions) => options)
  * ```
  * @throws {ConfigurationError} on invalid options.
  * @throws {CookiesReadOnlyError} from `save()` in a Server Component's render
- *   (`ERR_COOKIES_READ_ONLY`); {@link "sealed-session".CookieTooLargeError} from `save()` when the
- *   session outgrows its cookie (nothing is written).
+ *   (`ERR_COOKIES_READ_ONLY`), and in development from reading a flash message there;
+ *   {@link "sealed-session".CookieTooLargeError} from `save()` when the session outgrows its
+ *   cookie (nothing is written).
  */
 export async function getSession<
   Data extends SessionData = Record<string, JsonValue>,
@@ -89,14 +95,67 @@ export async function getSession<
   const store = storeOf(options)
   const session = await store.load(cookies.getAll().map((c) => `${c.name}=${c.value}`))
   session.save = async function saveToCookies() {
-    for (const cookie of (await store.commit(session)).cookies) write(cookies, cookie)
+    const commit = await store.commit(session)
+    const response = responses.get(cookies)?.headers
+    if (response !== undefined && !cachePolicy(response, commit)) return
+    for (const cookie of commit.cookies) write(cookies, cookie)
+  }
+  if (readOnly(cookies) && development()) {
+    // A flash read takes the message out of the cookie, which a render cannot write back.
+    const flash = session.flash.bind(session) as (key: string, ...value: unknown[]) => unknown
+    session.flash = ((key: string, ...value: unknown[]) => {
+      if (value.length === 0 && Object.hasOwn(handleOf(session).flash ?? {}, key)) {
+        throw new CookiesReadOnlyError(undefined, key)
+      }
+      return flash(key, ...value)
+    }) as typeof session.flash
   }
   return session as unknown as Session<Data, Flash>
 }
 
 /**
+ * Next's `cookies()` while a Server Component renders: its sealed store answers every write
+ * with one function that throws (`RequestCookiesAdapter.seal`), where a store that can write has
+ * a `set` and a `delete` of their own. Nothing is written to find out.
+ */
+function readOnly(cookies: NextCookies): boolean {
+  return typeof cookies.set === 'function' && cookies.set === (cookies as { delete?: unknown }).delete
+}
+
+/** Next sets NODE_ENV (to `production` for `next start` and builds). */
+function development(): boolean {
+  try {
+    return (
+      (globalThis as { process?: { env?: { NODE_ENV?: string } } }).process?.env?.NODE_ENV !== 'production'
+    )
+  } catch {
+    return true // no access to the environment (Deno without --allow-env): not Next's server
+  }
+}
+
+/** The response of each {@link proxyCookies} store, read when the session is saved. */
+const responses = new WeakMap<NextCookies, { readonly headers?: Headers | undefined }>()
+
+/**
+ * The commit's cache rule and extra headers on the proxy's response headers: `false` when its
+ * cookies stay off (a renewal on a response the app made shared-cacheable).
+ */
+function cachePolicy(response: Headers, commit: SessionCommit): boolean {
+  const policy = response.get('cache-control')
+  const headers = new Headers(policy === null ? {} : { 'cache-control': policy })
+  if (!applyCommit(headers, commit)) return false
+  for (const [name, value] of commit.headers) response.append(name, value)
+  const cacheControl = headers.get('cache-control')
+  if (cacheControl !== null && cacheControl !== policy) response.set('cache-control', cacheControl)
+  return true
+}
+
+/**
  * The cookie store of a proxy (middleware) call: reads the request's cookies, writes the
  * response's, which Next also shows to `cookies()` in the pages it renders for this request.
+ * Through the response's `headers` (a `NextResponse` has them), `save()` also makes a response
+ * carrying the cookie `Cache-Control: private` unless it set a policy, and leaves a renewal off
+ * a response it made shared-cacheable (`public`, `s-maxage`), where a change makes it `private`.
  *
  * @example
  * ```ts
@@ -111,9 +170,14 @@ export async function getSession<
  */
 export function proxyCookies(
   request: { cookies: Pick<NextCookies, 'getAll'> },
-  response: { cookies: Pick<NextCookies, 'set'> },
+  response: { cookies: Pick<NextCookies, 'set'>; readonly headers?: Headers },
 ): NextCookies {
-  return { getAll: () => request.cookies.getAll(), set: (...args) => response.cookies.set(...args) }
+  const cookies: NextCookies = {
+    getAll: () => request.cookies.getAll(),
+    set: (...args) => response.cookies.set(...args),
+  }
+  responses.set(cookies, response)
+  return cookies
 }
 
 /** `name=value; Max-Age=60; Path=/; HttpOnly; ...` (cookie.ts writes it) as Next's `set()` call. */

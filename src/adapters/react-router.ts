@@ -7,9 +7,13 @@
  * - `get(name)` reads the data, else the flash message of that name, once (as React Router does);
  *   `has(name)` sees both without taking the message; `unset(name)` deletes; `data` is the data.
  * - `id` is the session's random id (React Router's cookie storage has none: `''`).
- * - `commitSession` resolves to the one `Set-Cookie` value, or `''` when nothing changed (the
- *   browser keeps its cookie). Per-call cookie options are not taken: lifetimes are set with
- *   `session.sealed.setLifetime()`, cookie attributes at setup.
+ * - `commitSession` resolves to the session cookie's `Set-Cookie` value, or `''` when nothing
+ *   changed (the browser keeps its cookie). Per-call cookie options are not taken: lifetimes are
+ *   set with `session.sealed.setLifetime()`, cookie attributes at setup.
+ * - `commitHeaders(session, init?)` (this library's) gives every header the session needs, as
+ *   `Headers` for `data()`, `redirect()` or a `Response`: each `Set-Cookie` line (an old
+ *   library's cookie deleted beside ours, which one string cannot carry) and
+ *   `Cache-Control: private`. Prefer it to `commitSession`.
  * - Everything else (`regenerate()` at login, `setLifetime`, `isNew`, `expiresAt`) is on
  *   `session.sealed`, the full {@link Session}.
  *
@@ -17,7 +21,7 @@
  * ```ts
  * import { createCookieSessionStorage } from 'sealed-session/react-router'
  *
- * export const { getSession, commitSession, destroySession } = createCookieSessionStorage<
+ * export const { getSession, commitHeaders } = createCookieSessionStorage<
  *   { user: string },
  *   { notice: string }
  * >({ secret: process.env.SESSION_SECRET!, cookie: { name: '__session' } })
@@ -27,18 +31,19 @@
  * session.sealed.regenerate() // a fresh id on login
  * session.set('user', 'ada')
  * session.flash('notice', 'Welcome!')
- * return redirect('/', { headers: { 'Set-Cookie': await commitSession(session) } })
+ * return redirect('/', { headers: await commitHeaders(session) })
  * ```
  *
  * @module sealed-session/react-router
  */
 
+import { applyCommit } from '../core/commit.ts'
 import { configError } from '../core/errors.ts'
 import type { SessionOptions } from '../core/options.ts'
 import type { CookieSource } from '../core/read.ts'
 import { createSessionStore } from '../core/resolver.ts'
 import type { JsonValue } from '../core/serializer.ts'
-import type { FlashData, Session, SessionData } from '../core/session.ts'
+import { type FlashData, handleOf, type Session, type SessionData } from '../core/session.ts'
 
 /** React Router's `Session` interface, member for member (React Router is not imported). */
 export interface RouterSession<Data = Record<string, JsonValue>, Flash = Data> {
@@ -72,12 +77,32 @@ export interface SessionStorage<Data extends SessionData, Flash extends FlashDat
   /** The session a request's `Cookie` header (or the `Request`, or its `Headers`) carries. */
   getSession(cookieHeader?: CookieSource): Promise<SealedRouterSession<Data, Flash>>
   /**
-   * The `Set-Cookie` value the session needs, or `''` when nothing changed.
+   * The session cookie's `Set-Cookie` value, or `''` when nothing changed. One string carries one
+   * cookie: when the response must also delete an old library's cookie (the `legacy` option),
+   * that line is only in {@link commitHeaders}, and it adds no `Cache-Control`.
    * @throws {CookieTooLargeError} when the session outgrows its cookie; nothing is written.
    */
   commitSession(session: RouterSession<Data, Flash>): Promise<string>
-  /** Ends the session: the `Set-Cookie` value expiring it (`''` if the request had none). */
+  /**
+   * Ends the session: the `Set-Cookie` value expiring its cookie (`''` if the request had none).
+   * Every cookie that could bring it back (an old library's, on any path) is expired by
+   * `commitHeaders(session)` after this call.
+   */
   destroySession(session: RouterSession<Data, Flash>): Promise<string>
+  /**
+   * Every header the session needs on the response: `init` (the response's own headers) with
+   * each `Set-Cookie` line appended and, when they carry a cookie, `Cache-Control: private`
+   * unless `init` set a policy. A renewal is left off a response that `init` made
+   * shared-cacheable (`public`, `s-maxage`); a change is written, and makes it `private`.
+   *
+   * @example
+   * ```ts
+   * return data({ user }, { headers: await commitHeaders(session) })
+   * return redirect('/', { headers: await commitHeaders(session) }) // after session.sealed.destroy() too
+   * ```
+   * @throws {CookieTooLargeError} when the session outgrows its cookie; nothing is written.
+   */
+  commitHeaders(session: RouterSession<Data, Flash>, init?: HeadersInit): Promise<Headers>
 }
 
 /**
@@ -112,8 +137,7 @@ export function createCookieSessionStorage<
       throw configError('ERR_OPTION_INVALID', "commit a session this storage's getSession made")
     return s
   }
-  // A value more than the first only expires chunk cookies left over from another configuration:
-  // with chunking off they are ignored on reading, so leaving them is harmless.
+  // The first line is the session cookie's (or its deletion): the others only delete cookies.
   const first = async (s: Session<Record<string, unknown>>) => (await store.commit(s)).setCookie[0] ?? ''
   return {
     async getSession(cookieHeader) {
@@ -128,12 +152,8 @@ export function createCookieSessionStorage<
         get data() {
           return s.data
         },
-        has(name) {
-          if (s.has(name)) return true
-          const message = take(name)
-          if (message !== undefined) s.flash(name, message) // put back: has() does not read it
-          return message !== undefined
-        },
+        // Looks without taking: taking and putting back would reorder the messages, a change.
+        has: (name) => s.has(name) || Object.hasOwn(handleOf(s).flash ?? {}, name),
         get: (name) => (s.has(name) ? s.get(name) : take(name)) as never,
         set: (name, value) => s.set(name, value),
         flash: (name, value) => s.flash(name, value),
@@ -147,6 +167,11 @@ export function createCookieSessionStorage<
       const s = sealedOf(session)
       s.destroy()
       return first(s)
+    },
+    async commitHeaders(session, init) {
+      const headers = new Headers(init)
+      applyCommit(headers, await store.commit(sealedOf(session)))
+      return headers
     },
   }
 }

@@ -8,7 +8,7 @@
 // `event.cookies`: SvelteKit writes those onto the response inside `resolve()`, before the session
 // is final, so its cookies are appended to the response's headers afterwards.
 
-import { configError } from '../core/errors.ts'
+import { enter } from '../core/adapter.ts'
 import type { SessionOptions } from '../core/options.ts'
 import { storeResolver } from '../core/resolver.ts'
 import type { FlashData, Session, SessionData } from '../core/session.ts'
@@ -19,6 +19,8 @@ export interface RequestEventLike {
   readonly request: Request
   /** `App.Locals`, where the session goes. */
   readonly locals: object
+  /** A `__data.json` request (client-side navigation). */
+  readonly isDataRequest?: boolean
 }
 
 /** Where the hook puts the session. */
@@ -45,9 +47,14 @@ export type SessionHandle<E extends RequestEventLike, Key extends string> = <
  * onto whatever response `resolve(event)` gives: pages, `__data.json` (client-side navigation),
  * form actions (their 303 redirect, or the JSON `use:enhance` reads) and `+server` endpoints.
  * Session cookies are appended to the response's headers, beside those `event.cookies` set.
- * A hook after this one that throws (`redirect()` too) ends the request unwritten, as a throwing
- * handler does with `withSession`; what loads, actions and endpoints throw is a response by then.
- * Options may be a function of the event, to read `event.platform` on Cloudflare.
+ *
+ * An error response writes nothing: SvelteKit turns what a load, form action or endpoint throws
+ * (`error(401)`, an exception) into a response with that status before `resolve()` returns (or,
+ * for `__data.json`, into an error node of a 200), so such a response leaves the browser's cookie
+ * as it was, whatever the request changed. So does any other response of status 400 or more (a
+ * `fail()` from a form action too). A redirect (`redirect(303, ...)` after login) is written. A hook after this one that throws ends the request unwritten. Requests to a gate's
+ * endpoints (device binding) are answered here, before the app. Options may be a function of the
+ * event, to read `event.platform` on Cloudflare.
  *
  * @example
  * ```ts
@@ -62,10 +69,14 @@ export type SessionHandle<E extends RequestEventLike, Key extends string> = <
  * }
  * export {}
  *
+ * // src/env.ts: SvelteKit reads the secret when the server starts, never at build time
+ * import { defineEnvVars } from '@sveltejs/kit/env'
+ * export const variables = defineEnvVars({ SESSION_SECRET: {} })
+ *
  * // src/hooks.server.ts
- * import { env } from '$env/dynamic/private'
+ * import { SESSION_SECRET } from '$app/env/private'
  * import { session } from 'sealed-session/sveltekit'
- * export const handle = session({ secret: env.SESSION_SECRET })
+ * export const handle = session({ secret: SESSION_SECRET })
  *
  * // src/routes/+page.server.ts
  * export const load = ({ locals }) => {
@@ -93,22 +104,46 @@ export function session<E extends RequestEventLike = RequestEventLike, Key exten
   return async function sealedSession({ event, resolve }) {
     const store = storeOf(event)
     const locals = event.locals as Record<string, unknown>
-    if (locals[key] !== undefined) {
-      throw configError(
-        'ERR_OPTION_INVALID',
-        `two session hooks set event.locals.${key}; give each its own \`key\``,
-      )
-    }
-    const s = await store.load(event.request)
+    const s = await enter(store, event.request, locals[key] !== undefined, `event.locals.${key}`)
+    if (s instanceof Response) return s
     locals[key] = s
     let response: Response
     try {
       response = await resolve(event)
     } catch (error) {
-      store.discard(s) // rare: SvelteKit turns what loads and actions throw into a response
+      store.discard(s)
       throw error
     }
+    // What a load, action or endpoint threw is an error response by now (respond.js): nothing
+    // the request changed before it (a regenerate() before a failed second factor) is written.
+    if (response.status >= 400 || (event.isDataRequest && (await failedLoad(response)))) {
+      store.discard(s)
+      return response
+    }
     return store.apply(s, response)
+  }
+}
+
+/**
+ * A `__data.json` answer holding a load's error: status 200, the error in its node
+ * (data/index.js). The nodes are its first line; streamed promises follow, after the headers.
+ */
+async function failedLoad(response: Response): Promise<boolean> {
+  const type = response.headers.get('content-type') ?? ''
+  if (!/^(?:application\/json|text\/sveltekit-data)/.test(type)) return false
+  const reader = response.clone().body?.getReader()
+  const decoder = new TextDecoder() // one per response: a streaming decoder keeps state
+  let text = ''
+  for (let chunk = await reader?.read(); chunk && !chunk.done; chunk = await reader?.read()) {
+    text += decoder.decode(chunk.value, { stream: true })
+    if (text.includes('\n')) break
+  }
+  void reader?.cancel().catch(() => {})
+  try {
+    const { nodes } = JSON.parse(text.split('\n', 1)[0]!) as { nodes?: ({ type?: unknown } | null)[] }
+    return nodes?.some((node) => node?.type === 'error') === true
+  } catch {
+    return false
   }
 }
 

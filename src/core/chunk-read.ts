@@ -10,7 +10,7 @@
 // names, once each, so a missing, duplicated or leftover chunk is refused without crypto.
 
 import { MAX_CHUNK_INDEX, MAX_COOKIE_BYTES, type SessionCookies } from './cookie.ts'
-import { fail, type Result } from './token.ts'
+import { fail, type Result } from './result.ts'
 
 const TILDE = 126
 

@@ -6,9 +6,11 @@ import { type CookieAttributes, type CookieSpec, MAX_AGE_CAP_SECONDS } from './c
 
 /** One cookie of a {@link SessionCommit}, for frameworks that set cookies through their own API. */
 export interface CommitCookie {
+  /** The cookie's name: the session's, a chunk's (`name.1`), an old library's or a gate's. */
   readonly name: string
   /** Empty for a deletion (`attributes.maxAge` is then 0). */
   readonly value: string
+  /** Its attributes, as a cookies API takes them. */
   readonly attributes: CookieAttributes
 }
 

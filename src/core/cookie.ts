@@ -65,13 +65,21 @@ export interface CookieOptions {
  * SvelteKit, Astro, h3, Elysia). `maxAge` is absent for a browser-session cookie; 0 deletes.
  */
 export interface CookieAttributes {
+  /** `Max-Age` in seconds; absent for a browser-session cookie, 0 to delete. */
   readonly maxAge?: number
+  /** `Path`. */
   readonly path: string
+  /** `Domain`; absent for a host-only cookie. */
   readonly domain?: string
+  /** `HttpOnly`. */
   readonly httpOnly: boolean
+  /** `Secure`. */
   readonly secure: boolean
+  /** `SameSite`. */
   readonly sameSite: SameSite
+  /** `Partitioned` (CHIPS). */
   readonly partitioned?: boolean
+  /** `Priority` (Chromium). */
   readonly priority?: Priority
 }
 

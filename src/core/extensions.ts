@@ -9,19 +9,21 @@
 
 import type { SessionCommit } from './commit.ts'
 import type { CookieSpec } from './cookie.ts'
-import type { Loaded } from './session.ts'
-import type { InvalidReason } from './token.ts'
+import type { InvalidReason } from './result.ts'
+import type { Loaded } from './session-state.ts'
 
 /**
- * The brand of every extension the session options take; its value names the kind.
+ * The brand of every extension the session options take (`chunking()`, `compression()`, the
+ * legacy readers, `revocation()`, `deviceBound()`); its value names the kind. Only those
+ * factories make values with it, so a hand-made object does not type-check as an option.
  * `Symbol.for`, so that two copies of the library in one app still recognise each other's.
  */
 export const EXTENSION: unique symbol = Symbol.for('sealed-session.extension') as never
 
-/** The kinds of extension, as their brand spells them. */
+/** @internal The kinds of extension, as their brand spells them. */
 export type ExtensionKind = 'chunks' | 'compress' | 'legacy' | 'gate'
 
-/** Whether `value` is an extension of `kind` (a setup check; the types already ask for one). */
+/** @internal Whether `value` is an extension of `kind` (a setup check; the types already ask for one). */
 export function isExtension(value: unknown, kind: ExtensionKind): boolean {
   return (
     (typeof value === 'object' || typeof value === 'function') &&
@@ -32,6 +34,7 @@ export function isExtension(value: unknown, kind: ExtensionKind): boolean {
 
 /** What `chunking()` from `sealed-session/chunks` returns: pass it as the `chunks` option. */
 export interface Chunking {
+  /** The brand: made by `chunking()`. */
   readonly [EXTENSION]: 'chunks'
   /** Most cookies a session may span. */
   readonly max: number
@@ -44,6 +47,7 @@ export interface Chunking {
 
 /** What `compression()` from `sealed-session/compression` returns: pass it as `compress`. */
 export interface Compression {
+  /** The brand: made by `compression()`. */
   readonly [EXTENSION]: 'compress'
   /**
    * @internal The deflated body, or `undefined` when that would not shorten a token whose other
@@ -52,7 +56,7 @@ export interface Compression {
   readonly pack: (body: Uint8Array, overhead: number) => Promise<Uint8Array | undefined>
 }
 
-/** What a reader needs of the store's configuration. */
+/** @internal What a reader needs of the store's configuration. */
 export interface ReaderContext {
   /** The store's cookie name: a cookie of the old library under this name is ours to replace. */
   readonly name: string
@@ -66,6 +70,7 @@ export interface ReaderContext {
  * or `reactRouter()` (`sealed-session/legacy/react-router`).
  */
 export interface LegacyReader {
+  /** The brand: made by a `sealed-session/legacy/*` reader. */
   readonly [EXTENSION]: 'legacy'
   /**
    * @internal Opens this library's cookie in `header` with that library's checks: `undefined`
@@ -75,6 +80,12 @@ export interface LegacyReader {
    * issued before any revocation of its subject.
    */
   readonly read: (header: string | null, context: ReaderContext) => Promise<LegacyResult | undefined>
+  /**
+   * @internal Every cookie this library may have set (its session, signature or chunk cookies,
+   * with the path and domain it used): on logout, each one the request carried is deleted, read
+   * or not, so no old cookie can bring the session back.
+   */
+  readonly cookies: readonly CookieSpec[]
 }
 
 /** @internal What a legacy reader found. */
@@ -100,6 +111,7 @@ export type GateRefusal = 'revoked' | 'unverified' | 'unbound'
  * from any source: our cookie, chunked or not, the token cache, or an old library's cookie.
  */
 export interface Gate<Name extends string = string> {
+  /** The brand: made by `revocation()` or `deviceBound()`. */
   readonly [EXTENSION]: 'gate'
   /** @internal The gate's name: its key in the sealed extension state, and in messages. */
   readonly name: Name
@@ -172,6 +184,11 @@ export interface SessionView {
 export interface Committing {
   readonly session: SessionView
   readonly destroyed: boolean
+  /**
+   * `destroy()` was called in this request, even if a write started a new session after it:
+   * nothing the request carried lives on (a gate expires its own cookies).
+   */
+  readonly cut: boolean
   /** Extension state, by gate name, as it will be sealed: a gate may change its own entry. */
   readonly state: Record<string, unknown>
   readonly request: Request | undefined
@@ -198,9 +215,11 @@ export interface GateCookie {
 export interface GateStore {
   /**
    * The session `request` carries (undefined when none), its extension state, and a way to seal
-   * state changes: loaded through every gate before the asking one.
+   * state changes: loaded through every gate before the asking one. `'unverified'` when one of
+   * those could not decide (a revocation store unreachable): nothing may be sealed for it now,
+   * but the session may well be valid.
    */
-  open(request: Request): Promise<GateSession | undefined>
+  open(request: Request): Promise<GateSession | 'unverified' | undefined>
 }
 
 /** @internal A session an endpoint opened. */

@@ -20,8 +20,8 @@ import {
   type LegacyReader,
 } from './extensions.ts'
 import { type Mode, normalizeSecrets, type Secret } from './keys.ts'
+import type { InvalidReason } from './result.ts'
 import { jsonSerializer, type Serializer } from './serializer.ts'
-import type { InvalidReason } from './token.ts'
 
 /** Options for {@link withSession} and the Hono middleware. Only `secret` is required. */
 export interface SessionOptions {

@@ -8,8 +8,9 @@ import { utf8Decode } from './encoding.ts'
 import type { LegacyReader, ReaderContext } from './extensions.ts'
 import type { Keyring, SessionKey } from './keys.ts'
 import type { SessionConfig } from './options.ts'
-import { type Loaded, limitsOf } from './session.ts'
-import { fail, type InvalidReason, type Result, type TokenCodec } from './token.ts'
+import { fail, type InvalidReason, type Result } from './result.ts'
+import { type Loaded, limitsOf } from './session-state.ts'
+import type { TokenCodec } from './token.ts'
 
 /**
  * How many cookies with our name are tried (stale copies under other paths/domains can coexist).

@@ -2,12 +2,18 @@
 // logged by default), and one warning per process for a setup that silently cannot work.
 
 import type { SessionConfig } from './options.ts'
-import type { InvalidReason } from './token.ts'
+import type { InvalidReason } from './result.ts'
 
 let warned = false
+
+/** @internal TEST ONLY: the next plain-http case warns again. */
+export function resetWarningsForTests(): void {
+  warned = false
+}
 const LOCAL = /^(?:localhost|127\.0\.0\.1|\[::1\])(?::\d+)?$/
 
 /**
+ * @internal
  * A `Secure` cookie sent over plain `http:` to a host other than localhost is dropped by the
  * browser, and the session silently never sticks (a LAN address, Docker, a VM). Said once per
  * process, so no client can make it log per request; never downgraded: behind a TLS-terminating
@@ -15,6 +21,9 @@ const LOCAL = /^(?:localhost|127\.0\.0\.1|\[::1\])(?::\d+)?$/
  */
 export function warnPlainHttp(request: Request): void {
   if (warned || !request.url.startsWith('http:')) return
+  // Behind a TLS-terminating proxy the URL is http: but the browser spoke https.
+  const forwarded = `${request.headers.get('x-forwarded-proto')} ${request.headers.get('forwarded')}`
+  if (/https/i.test(forwarded)) return
   const host = request.url.slice(7).split('/', 1)[0]!
   if (LOCAL.test(host)) return
   warned = true
@@ -24,6 +33,7 @@ export function warnPlainHttp(request: Request): void {
 }
 
 /**
+ * @internal
  * Calls the `onInvalid` hook without waiting for it. Neither a throw nor a rejected promise may
  * turn a bad cookie into a failed request, or reach the process as an unhandled rejection.
  */

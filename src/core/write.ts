@@ -4,43 +4,81 @@
 // re-sealed.
 
 import { chunkName, presentChunks } from './chunk-read.ts'
-import type { CookieWrite } from './commit.ts'
-import { type CookieSpec, MAX_COOKIE_BYTES, type SessionCookies } from './cookie.ts'
+import { type CookieWrite, commitOf, NOTHING, type SessionCommit } from './commit.ts'
+import { type CookieSpec, MAX_COOKIE_BYTES, readSessionCookies, type SessionCookies } from './cookie.ts'
 import { CookieTooLargeError, configError } from './errors.ts'
-import type { Admission, CommitExtras, GateInstance, SessionView } from './extensions.ts'
-import type { Keyring } from './keys.ts'
-import type { SessionConfig } from './options.ts'
-import { changedOf, idOf, limitsOf, type SessionHandle, textOf } from './session.ts'
-import type { TokenCodec } from './token.ts'
+import type { Admission, CommitExtras, GateCookie, SessionView } from './extensions.ts'
+import type { StoreParts } from './parts.ts'
+import { warnPlainHttp } from './report.ts'
+import { handleOf, type Session } from './session.ts'
+import { changedOf, idOf, limitsOf, type SessionData, type SessionHandle, textOf } from './session-state.ts'
 
 /** @internal The store's parts a write uses. */
-export interface WriteParts {
-  readonly config: SessionConfig
-  readonly codec: TokenCodec
-  readonly keyring: () => Keyring | Promise<Keyring>
-  readonly gates: readonly GateInstance[]
+export type WriteParts = Pick<StoreParts, 'config' | 'codec' | 'keyring' | 'gates'>
+
+const FAILED = Symbol('failed')
+
+/**
+ * @internal
+ * What the session needs written now, as a commit record, with `own` cookies of a gate's beside
+ * it. The last commit is reused while nothing changed since (after a failed one, nothing is
+ * written unless the app changes the session again).
+ */
+export async function commitSession(
+  parts: StoreParts,
+  session: Session<SessionData>,
+  own: readonly GateCookie[] = [],
+): Promise<SessionCommit> {
+  const h = handleOf(session)
+  if (h.context !== parts.context) {
+    throw configError('ERR_OPTION_INVALID', 'commit a session with the store that loaded it')
+  }
+  const slot = h.slot as Slot
+  const { saved } = slot
+  if (saved !== undefined && saved.version === h.version && own.length === 0) {
+    if (saved.commit === FAILED) return NOTHING
+    if (!h.exposed || saved.text === textOf(h)) return saved.commit as SessionCommit
+  }
+  slot.saved = undefined
+  const version = h.version
+  try {
+    const extras: CommitExtras[] = own.length > 0 ? [{ cookies: own }] : []
+    const { writes, implicit, text } = await writesOf(parts, session, h, slot, extras)
+    const spec = parts.config.cookie
+    const gateCookies = extras.flatMap((e) => e.cookies ?? []).map((c): CookieWrite => ({ spec, ...c }))
+    const headers = extras.flatMap((e) => e.headers ?? [])
+    const commit = commitOf(writes.concat(gateCookies), headers, implicit)
+    if (commit.private && spec.parts.secure && slot.request) warnPlainHttp(slot.request)
+    slot.saved = { version: h.version, text, commit }
+    return commit
+  } catch (error) {
+    slot.saved = { version, text: '', commit: FAILED }
+    throw error
+  }
 }
 
 /** @internal What the store keeps on a session it loaded (the handle's slot). */
 export interface Slot {
   /** The key id it opened with; `''` for an old library's cookie; `undefined` for a new session. */
-  readonly keyId: string | undefined
+  keyId: string | undefined
   /** The request's chunk cookies a write may expire. */
   readonly chunks: SessionCookies['chunks']
   /** The request carried a cookie under our name. */
   readonly hadCookie: boolean
   /** An old library's cookies, deleted once the session is written in our format. */
-  readonly expire: readonly CookieSpec[]
+  expire: readonly CookieSpec[]
   /**
    * A gate could not decide: `'refused'` (the app got a new session; nothing replaces the
    * browser's cookie unless the app starts a new identity) or `'unchecked'` (the app reads the
    * session; nothing it carries is sealed again).
    */
-  readonly hold: 'refused' | 'unchecked' | undefined
+  hold: 'refused' | 'unchecked' | undefined
+  /** The `Cookie` header the session was loaded from: on logout, every old library's cookie in it goes. */
+  readonly header: string | null
   /** The request the session was loaded from, if any. */
   readonly request: Request | undefined
   /** What the gates saw at load, for their check before a re-seal. */
-  readonly admission: Admission | undefined
+  admission: Admission | undefined
   /** The last commit, reused while the session stays the same. */
   saved?: { readonly version: number; readonly text: string; readonly commit: unknown } | undefined
 }
@@ -69,7 +107,7 @@ export async function writesOf(
   if (h.destroyed) {
     const writes = slot.hadCookie ? [expiry(spec, spec.name)] : []
     const chunks = presentChunks(spec.name, slot.chunks).map((name) => expiry(spec, name))
-    return { writes: writes.concat(chunks, legacyExpiry(slot)), implicit: false, text }
+    return { writes: writes.concat(chunks, legacyExpiry(parts, h, slot)), implicit: false, text }
   }
   const changed = changedOf(h, text)
   if (slot.keyId === undefined && !changed) return NONE
@@ -113,7 +151,7 @@ export async function writesOf(
   // The browser sends this token back next: remembered, it opens without a decrypt.
   config.tokenCache?.set(keys, spec.name, token, { created, touched, sid, lifetime, key: keys.current, text })
   const leftovers = presentChunks(spec.name, slot.chunks, values.length).map((name) => expiry(spec, name))
-  return { writes: writes.concat(leftovers, legacyExpiry(slot)), implicit: !changed, text }
+  return { writes: writes.concat(leftovers, legacyExpiry(parts, h, slot)), implicit: !changed, text }
 }
 
 /** Lets each gate see the session about to be committed; it may change its own state entry. */
@@ -130,6 +168,7 @@ async function committing(
     const added = await gate.committing({
       session,
       destroyed: h.destroyed,
+      cut: h.cut,
       state: h.state,
       request,
       now: h.now(),
@@ -157,8 +196,20 @@ function expiry(spec: CookieSpec, name: string): CookieWrite {
   return { spec, name, value: '', maxAge: 0 }
 }
 
-function legacyExpiry(slot: Slot): CookieWrite[] {
-  return slot.expire.map((spec) => expiry(spec, spec.name))
+/**
+ * The old library's cookies to delete: those the session was read from, once it is written in
+ * our format; after a `destroy()`, every cookie of every legacy reader the request carried, read
+ * or not, so that none of them can bring the session back.
+ */
+function legacyExpiry(parts: WriteParts, h: SessionHandle, slot: Slot): CookieWrite[] {
+  const specs = h.cut
+    ? parts.config.legacy.flatMap((r) => r.cookies.filter((c) => carries(slot.header, c.name)))
+    : slot.expire
+  return specs.map((spec) => expiry(spec, spec.name))
+}
+
+function carries(header: string | null, name: string): boolean {
+  return readSessionCookies(header, name, 1).values.length > 0
 }
 
 /** The clock's reading for a seal; a clock that is not a time is the app's bug. */

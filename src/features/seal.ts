@@ -39,7 +39,7 @@
 
 import { base64urlDecode, base64urlEncode, encoder, utf8Decode } from '../core/encoding.ts'
 import { configError, SerializationError } from '../core/errors.ts'
-import { keyringOf, normalizeSecrets, type Secret } from '../core/keys.ts'
+import { type Keyring, keyringOf, normalizeSecrets, type Secret } from '../core/keys.ts'
 import { jsonSerializer } from '../core/serializer.ts'
 import { takeIv } from '../core/testing.ts'
 
@@ -166,77 +166,95 @@ export function createSealer<T = unknown>(options: SealOptions): Sealer<T> {
   const ttlMs = Math.ceil(ttl * 1000)
   const additionalData = (header: string) => encoder.encode(header + purpose)
 
+  const sealer: SealerParts = { keyring, now, ttlMs, additionalData }
   return {
-    async seal(data) {
-      const json: unknown = jsonSerializer.stringify(data)
-      // JSON.stringify(undefined) is undefined, not text; the strict check lets it through.
-      if (json === undefined) throw new SerializationError('cannot seal undefined')
-      const body = encoder.encode(json as string)
-      const expiresAt = Math.floor(now()) + ttlMs
-      const plaintext = new Uint8Array(EXPIRY_BYTES + body.length)
-      const view = new DataView(plaintext.buffer)
-      view.setUint16(0, expiresAt / 2 ** 32)
-      view.setUint32(2, expiresAt >>> 0)
-      plaintext.set(body, EXPIRY_BYTES)
-      const { id, key } = (await keyring()).current
-      const header = `t1${id}`
-      const iv = takeIv()
-      const sealed = new Uint8Array(
-        await crypto.subtle.encrypt(
-          { name: 'AES-GCM', iv, additionalData: additionalData(header) },
-          key,
-          plaintext,
-        ),
-      )
-      const out = new Uint8Array(IV_BYTES + sealed.length)
-      out.set(iv)
-      out.set(sealed, IV_BYTES)
-      const token = `${header}.${base64urlEncode(out)}`
-      // Every token written must be readable: unseal refuses longer ones unread.
-      if (token.length > MAX_TOKEN_LENGTH) {
-        throw new SerializationError(`data is ${body.length} bytes of JSON; a token holds ${MAX_DATA_BYTES}`)
-      }
-      return token
-    },
+    seal: (data) => sealWith(sealer, data),
+    unseal: (token) => unsealWith<T>(sealer, token),
+  }
+}
 
-    async unseal(token) {
-      if (typeof token !== 'string') return fail('malformed')
-      // Before any decoding or crypto: the cost of a hostile token is bounded by its length.
-      if (token.length > MAX_TOKEN_LENGTH) return fail('oversize')
-      if (token[0] !== 't' || token[HEADER_LENGTH] !== '.') return fail('malformed')
-      if (token[1] !== '1') return fail('version')
-      const header = token.slice(0, HEADER_LENGTH)
-      const entry = (await keyring()).byId.get(header.slice(2))
-      if (!entry) return fail('unknown-key')
-      const bytes = base64urlDecode(token.slice(HEADER_LENGTH + 1))
-      if (!bytes || bytes.length < IV_BYTES + EXPIRY_BYTES + TAG_BYTES) return fail('malformed')
-      let plaintext: Uint8Array
-      try {
-        plaintext = new Uint8Array(
-          await crypto.subtle.decrypt(
-            { name: 'AES-GCM', iv: bytes.subarray(0, IV_BYTES), additionalData: additionalData(header) },
-            entry.key,
-            bytes.subarray(IV_BYTES),
-          ),
-        )
-      } catch {
-        return fail('tampered')
-      }
-      const view = new DataView(plaintext.buffer)
-      const expiresAt = view.getUint16(0) * 2 ** 32 + view.getUint32(2)
-      // Written so that a clock returning NaN counts as expired.
-      if (!(now() < expiresAt)) return fail('expired')
-      // Not UTF-8: utf8Decode gives undefined, which JSON.parse refuses like any non-JSON text.
-      try {
-        return {
-          ok: true,
-          data: jsonSerializer.parse(utf8Decode(plaintext.subarray(EXPIRY_BYTES))!) as T,
-          expiresAt,
-        }
-      } catch {
-        return fail('payload')
-      }
-    },
+/** What one sealer is made of. */
+interface SealerParts {
+  readonly keyring: () => Keyring | Promise<Keyring>
+  readonly now: () => number
+  readonly ttlMs: number
+  readonly additionalData: (header: string) => Uint8Array<ArrayBuffer>
+}
+
+async function sealWith(
+  { keyring, now, ttlMs, additionalData }: SealerParts,
+  data: unknown,
+): Promise<string> {
+  const json: unknown = jsonSerializer.stringify(data)
+  // JSON.stringify(undefined) is undefined, not text; the strict check lets it through.
+  if (json === undefined) throw new SerializationError('cannot seal undefined')
+  const body = encoder.encode(json as string)
+  const expiresAt = Math.floor(now()) + ttlMs
+  const plaintext = new Uint8Array(EXPIRY_BYTES + body.length)
+  const view = new DataView(plaintext.buffer)
+  view.setUint16(0, expiresAt / 2 ** 32)
+  view.setUint32(2, expiresAt >>> 0)
+  plaintext.set(body, EXPIRY_BYTES)
+  const { id, key } = (await keyring()).current
+  const header = `t1${id}`
+  const iv = takeIv()
+  const sealed = new Uint8Array(
+    await crypto.subtle.encrypt(
+      { name: 'AES-GCM', iv, additionalData: additionalData(header) },
+      key,
+      plaintext,
+    ),
+  )
+  const out = new Uint8Array(IV_BYTES + sealed.length)
+  out.set(iv)
+  out.set(sealed, IV_BYTES)
+  const token = `${header}.${base64urlEncode(out)}`
+  // Every token written must be readable: unseal refuses longer ones unread.
+  if (token.length > MAX_TOKEN_LENGTH) {
+    throw new SerializationError(`data is ${body.length} bytes of JSON; a token holds ${MAX_DATA_BYTES}`)
+  }
+  return token
+}
+
+async function unsealWith<T>(
+  { keyring, now, additionalData }: SealerParts,
+  token: unknown,
+): Promise<Unsealed<T>> {
+  if (typeof token !== 'string') return fail('malformed')
+  // Before any decoding or crypto: the cost of a hostile token is bounded by its length.
+  if (token.length > MAX_TOKEN_LENGTH) return fail('oversize')
+  if (token[0] !== 't' || token[HEADER_LENGTH] !== '.') return fail('malformed')
+  if (token[1] !== '1') return fail('version')
+  const header = token.slice(0, HEADER_LENGTH)
+  const entry = (await keyring()).byId.get(header.slice(2))
+  if (!entry) return fail('unknown-key')
+  const bytes = base64urlDecode(token.slice(HEADER_LENGTH + 1))
+  if (!bytes || bytes.length < IV_BYTES + EXPIRY_BYTES + TAG_BYTES) return fail('malformed')
+  let plaintext: Uint8Array
+  try {
+    plaintext = new Uint8Array(
+      await crypto.subtle.decrypt(
+        { name: 'AES-GCM', iv: bytes.subarray(0, IV_BYTES), additionalData: additionalData(header) },
+        entry.key,
+        bytes.subarray(IV_BYTES),
+      ),
+    )
+  } catch {
+    return fail('tampered')
+  }
+  const view = new DataView(plaintext.buffer)
+  const expiresAt = view.getUint16(0) * 2 ** 32 + view.getUint32(2)
+  // Written so that a clock returning NaN counts as expired.
+  if (!(now() < expiresAt)) return fail('expired')
+  // Not UTF-8: utf8Decode gives undefined, which JSON.parse refuses like any non-JSON text.
+  try {
+    return {
+      ok: true,
+      data: jsonSerializer.parse(utf8Decode(plaintext.subarray(EXPIRY_BYTES))!) as T,
+      expiresAt,
+    }
+  } catch {
+    return fail('payload')
   }
 }
 

@@ -1,6 +1,7 @@
 // The "Concurrency and runtimes" rows of docs/SECURITY-CASES.md, and the documented limit of parallel
 // requests: 1,000 concurrent requests with distinct sessions through one wrapped handler (and
-// through Hono), first requests racing the key import, a failing import under load, a key cache
+// through Hono), servers with skewed or stepped clocks, a secret buffer reused after setup, failing
+// onInvalid hooks, first requests racing the key import, a failing import under load, a key cache
 // under churn, and a fingerprint of verdicts that must be the same on every runtime.
 
 import { Hono } from 'hono'
@@ -11,16 +12,19 @@ import { type App, probe, Rng } from '../attacker.ts'
 import { deepEqual, describe, env, equal, ok, test } from '../harness.ts'
 import {
   type AnyData,
+  clock,
   countSubtle,
   failing,
   request,
   SECRET,
   send,
   T0,
+  visits,
   watchUnhandled,
   wrap,
 } from '../helpers.ts'
 import vectors from '../vectors.json' with { type: 'json' }
+import { SECOND } from './shared.ts'
 
 const N = 1000
 
@@ -104,6 +108,13 @@ async function noCrossTalk(app: App) {
 
 const tick = (ms = 20) => new Promise((resolve) => setTimeout(resolve, ms))
 
+/** A byte secret whose slice() is a view, not a copy, as Buffer#slice() is on Node; portable. */
+class BufferLike extends Uint8Array {
+  override slice(start?: number, end?: number): Uint8Array<ArrayBuffer> {
+    return this.subarray(start, end) as Uint8Array<ArrayBuffer>
+  }
+}
+
 describe('SECURITY-CASES', () => {
   describe('Concurrency and runtimes', () => {
     test('many concurrent requests with different sessions through one wrapped handler', async () => {
@@ -117,6 +128,95 @@ describe('SECURITY-CASES', () => {
       console.log(
         `  [concurrency] ${N} concurrent sessions, ${requests} requests through withSession and ${viaHono} through Hono: no cross-talk`,
       )
+    })
+
+    test('two servers clockSkew apart write the same session in turn, through login and renewal', async () => {
+      const skew = 60
+      const ahead = clock(T0 + skew * SECOND)
+      const behind = clock(T0)
+      const options = { clockSkew: skew, maxAge: 8 * 3600, idleTimeout: 3600, renewThreshold: 1 }
+      const servers = [visits({ ...options, now: ahead.now }), visits({ ...options, now: behind.now })]
+      let cookie = (await send(servers[0]!, undefined, '/login')).cookie!
+      for (let i = 1; i <= 20; i++) {
+        ahead.advance(10 * SECOND)
+        behind.advance(10 * SECOND)
+        // Alternate servers; every third request logs in again on the server ahead.
+        const server = servers[i % 2]!
+        const path = i % 3 === 0 ? '/login' : '/'
+        const sent = await send(server, cookie, path)
+        const seen = JSON.parse(sent.body)
+        equal(seen.isNew, false, `request ${i} kept the session`)
+        equal(seen.n, i + 1)
+        cookie = sent.cookie ?? cookie
+        // And the other server reads what this one wrote.
+        const other = servers[(i + 1) % 2]!
+        equal(JSON.parse((await send(other, cookie, '/read')).body).isNew, false, `request ${i} read back`)
+      }
+    })
+
+    test('a clock that steps back after a login does not make the next write unreadable', async () => {
+      const t = clock(T0 + 30 * SECOND)
+      const app = visits({ now: t.now })
+      const { cookie } = await send(app, undefined, '/login')
+      t.set(T0) // NTP stepped the clock back 30 s
+      const next = await send(app, cookie)
+      equal(JSON.parse(next.body).n, 2)
+      const after = await send(app, next.cookie!, '/read')
+      equal(JSON.parse(after.body).isNew, false)
+    })
+
+    test('a secret given as a Buffer (whose slice() is a view) is copied at setup: wiping it later changes nothing', async () => {
+      const pool = new BufferLike(96)
+      crypto.getRandomValues(pool)
+      const original = Uint8Array.from(pool.subarray(32, 64))
+      const app = visits({ secret: new BufferLike(pool.buffer, 32, 32) })
+      pool.fill(0) // the app wipes or reuses its buffer after setup, before the first request
+      const { cookie } = await send(app)
+      // Sealed with the original bytes: another app with a copy of them opens it...
+      equal(JSON.parse((await send(visits({ secret: original }), cookie, '/read')).body).n, 1)
+      // ...and one with the zeroed bytes (a forger's guess) does not.
+      const zeros = new Uint8Array(32)
+      zeros[0] = 1
+      equal(JSON.parse((await send(visits({ secret: zeros }), cookie, '/read')).body).isNew, true)
+    })
+
+    test('an onInvalid hook that throws, rejects or hangs leaves the response as for no cookie, with no unhandled rejection', async () => {
+      const stop = watchUnhandled()
+      const hooks: [string, () => unknown][] = [
+        [
+          'throws',
+          () => {
+            throw new Error('hook')
+          },
+        ],
+        ['rejects', () => Promise.reject(new Error('hook'))],
+        [
+          'async throws',
+          async () => {
+            throw new Error('hook')
+          },
+        ],
+        [
+          'async throws later',
+          async () => {
+            await new Promise((resolve) => setTimeout(resolve, 0))
+            throw new Error('hook')
+          },
+        ],
+        ['hangs', () => new Promise(() => {})],
+      ]
+      for (const [what, onInvalid] of hooks) {
+        const app = visits({ onInvalid, now: () => T0 })
+        const junk = await send(app, 'session=junk', '/read')
+        const none = await send(app, undefined, '/read')
+        equal(junk.response.status, 200, what)
+        equal(junk.body, none.body, what)
+        deepEqual(junk.setCookies, [], what)
+      }
+      await tick()
+      if (stop) equal(stop(), 0, 'no unhandled rejection')
+      else if (env.ci) throw new Error(`no unhandled-rejection hook on ${env.runtime}`)
+      else console.log(`  [concurrency] skipped the unhandled-rejection count: no hook on ${env.runtime}`)
     })
 
     test('the first requests arrive together while keys are being imported', async () => {

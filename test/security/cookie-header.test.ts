@@ -4,11 +4,12 @@
 // without a cookie, and the reason given to onInvalid. A THROW row asserts the error code. Rows
 // run in both modes where a mode could matter.
 
+import type { InvalidReason } from 'sealed-session'
 import { chunking } from 'sealed-session/chunks'
 import { MAX_CANDIDATES } from '../../src/core/read.ts'
 import { ANY_REASON, expectEmpty, expectValid, probe } from '../attacker.ts'
 import { deepEqual, describe, equal, ok, test } from '../harness.ts'
-import { countSubtle, send, T0, wrap } from '../helpers.ts'
+import { cookieValue, countSubtle, send, T0, visits, wrap } from '../helpers.ts'
 import { Jar } from '../jar.ts'
 import { DAY, issue } from './shared.ts'
 
@@ -117,6 +118,35 @@ describe('SECURITY-CASES', () => {
       deepEqual((await expectValid(p, `${odd}; ${valid}`)).data, { user: 'ada' })
       deepEqual((await expectValid(p, `${valid}; ${odd}`)).data, { user: 'ada' })
       await expectEmpty(p, odd, [])
+    })
+
+    test('a valid token after a "," inside another cookie (`prefs=x,__Host-s=<token>`) is never read as ours', async () => {
+      // Pairs split on ';' only: reading ',' as a separator would let a cookie set by a sibling
+      // subdomain (`prefs`) smuggle a session past the __Host- prefix (fixation).
+      const reasons: InvalidReason[] = []
+      const app = visits({ onInvalid: (r) => reasons.push(r), cookie: { name: '__Host-s' } })
+      const { cookie } = await send(app)
+      const token = cookieValue(cookie!)
+      for (const smuggled of [`prefs=x,__Host-s=${token}`, `prefs=x, __Host-s=${token}`]) {
+        const seen = JSON.parse((await send(app, smuggled, '/read')).body)
+        equal(seen.isNew, true, smuggled.slice(0, 20))
+      }
+      deepEqual(reasons, [], 'not even seen as a bad cookie of ours')
+      // The genuine pair, split on ';', is still found.
+      equal(JSON.parse((await send(app, `prefs=x; __Host-s=${token}`, '/read')).body).n, 1)
+    })
+
+    test('a stray chunk after a "," inside another cookie (`other=x,session.1=junk`) cannot log a chunked session out', async () => {
+      const app = wrap(
+        (_r, s) => {
+          if (!s.has('big')) s.set('big', 'x'.repeat(6000))
+          return new Response(String(s.isNew))
+        },
+        { chunks: chunking() },
+      )
+      const first = await send(app)
+      const header = first.setCookies.map((c) => c.split(';')[0]).join('; ')
+      equal((await send(app, `${header}; other=x,session.1=junk`)).body, 'false')
     })
 
     test('a session split over several Cookie header lines (HTTP/2) is read in any order', async () => {

@@ -7,8 +7,8 @@
 import { ConfigurationError, type InvalidReason, type SessionOptions, withSession } from 'sealed-session'
 import { chunking } from 'sealed-session/chunks'
 import { craft, expectEmpty, expectValid, meta, probe } from '../attacker.ts'
-import { deepEqual, describe, equal, match, ok, rejects, test, throws } from '../harness.ts'
-import { bytes, clock, request, SECRET, send, T0, wrap } from '../helpers.ts'
+import { deepEqual, describe, equal, match, notEqual, ok, rejects, test, throws } from '../harness.ts'
+import { bytes, clock, request, SECRET, send, T0, visits, wrap } from '../helpers.ts'
 import { HOUR, issue, MODES, SECOND } from './shared.ts'
 
 describe('SECURITY-CASES', () => {
@@ -113,6 +113,15 @@ describe('SECURITY-CASES', () => {
       }
       // Zero skew is a valid choice (perfectly synchronised clocks).
       withSession(handler, { secret: SECRET, clockSkew: 0 })
+    })
+
+    test('maxAge or idleTimeout over 400 days is refused, saying lifetimes are in seconds', () => {
+      // 86,400,000 is one day in milliseconds: the likeliest unit mistake.
+      for (const option of ['maxAge', 'idleTimeout'] as const) {
+        const error = throws(() => visits({ [option]: 86_400_000 }), 'ERR_OPTION_INVALID')
+        match((error as Error).message, /in seconds, not milliseconds/)
+      }
+      notEqual(visits({ maxAge: 400 * 86400 }), undefined)
     })
 
     test('the cookie Max-Age never outlives the sealed expiry nor 400 days', async () => {

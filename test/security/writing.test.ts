@@ -1,11 +1,31 @@
-import { ConfigurationError, CookieTooLargeError, type SessionOptions, withSession } from 'sealed-session'
+// The "Writing" rows of SECURITY.md's bad-input list, each a named test run end to end through
+// withSession with real Request/Response objects (and through Hono where an adapter decides the
+// outcome: a streamed body, an error turned into a response). A THROW row asserts the error code.
+
+import { Hono } from 'hono'
+import { stream } from 'hono/streaming'
+import {
+  ConfigurationError,
+  CookieTooLargeError,
+  type Session,
+  type SessionOptions,
+  withSession,
+} from 'sealed-session'
 import { chunking } from 'sealed-session/chunks'
+import { session as honoSession, type SessionEnv } from 'sealed-session/hono'
 import { PUBLISHED_SECRETS } from '../../src/core/keys.ts'
 import { expectValid, probe } from '../attacker.ts'
-import { deepEqual, describe, env, equal, match, ok, test, throws } from '../harness.ts'
-import { cookieValue, request, SECRET, send, T0, wrap } from '../helpers.ts'
+import { deepEqual, describe, env, equal, match, ok, rejects, test, throws } from '../harness.ts'
+import { clock, cookieValue, OLD_SECRET, request, SECRET, send, T0, visits, wrap } from '../helpers.ts'
 import { Jar } from '../jar.ts'
-import { HOUR, issue, MODES, type SessionData } from './shared.ts'
+import { HOUR, issue, MODES, SECOND, type SessionData } from './shared.ts'
+
+/** A page with the Cache-Control `policy`; `/change` changes the session. */
+const cacheable = (policy: string, options: Partial<SessionOptions>) =>
+  wrap<{ n: number }>((req, s) => {
+    if (new URL(req.url).pathname === '/change') s.set('n', 2)
+    return new Response('page', { headers: { 'cache-control': policy } })
+  }, options)
 
 describe('SECURITY-CASES', () => {
   describe('Writing', () => {
@@ -317,6 +337,11 @@ describe('SECURITY-CASES', () => {
       withSession(handler, { secret: crypto.getRandomValues(new Uint8Array(32)) })
     })
 
+    test('two equal secrets in one list, also a string and its own bytes, are refused at setup', () => {
+      throws(() => visits({ secret: [SECRET, OLD_SECRET, SECRET] }), 'ERR_SECRET_INVALID')
+      throws(() => visits({ secret: [SECRET, new TextEncoder().encode(SECRET)] }), 'ERR_SECRET_INVALID')
+    })
+
     test('a response that sets a session cookie is Cache-Control: private unless the app chose otherwise', async () => {
       const app = (cache?: string) =>
         wrap((_r, s) => {
@@ -337,6 +362,107 @@ describe('SECURITY-CASES', () => {
       const [cookie] = await issue()
       const reader = wrap((_r, s) => new Response(String(s.get('user'))))
       equal((await send(reader, cookie)).response.headers.get('cache-control'), null, 'no cookie, no header')
+    })
+
+    for (const policy of ['public, max-age=60', 'max-age=60, s-maxage=600', 'PUBLIC']) {
+      test(`a response marked "${policy}" gets no implicit re-seal (renewal, rotation); an explicit change goes out private`, async () => {
+        const t = clock()
+        const options = { now: t.now, idleTimeout: 3600, renewThreshold: 0.5 }
+        const { cookie } = await send(visits(options))
+        t.advance(HOUR - 60 * SECOND) // renewal due
+        const renewal = await send(cacheable(policy, options), cookie)
+        deepEqual(renewal.setCookies, [], 'renewal not attached')
+        equal(renewal.response.headers.get('cache-control'), policy, 'the app’s policy kept')
+        const rotated = await send(cacheable(policy, { ...options, secret: [OLD_SECRET, SECRET] }), cookie)
+        deepEqual(rotated.setCookies, [], 'rotation re-seal not attached')
+        const changed = await send(cacheable(policy, options), cookie, '/change')
+        equal(changed.setCookies.length, 1, 'the app’s own change is written')
+        equal(changed.response.headers.get('cache-control'), 'private', 'and the response made private')
+      })
+    }
+
+    test('an implicit re-seal still goes out on a private or no-store response, keeping its policy', async () => {
+      const { cookie } = await send(visits())
+      for (const policy of ['private, max-age=60', 'no-store']) {
+        const rotated = await send(cacheable(policy, { secret: [OLD_SECRET, SECRET] }), cookie)
+        equal(rotated.setCookies.length, 1, policy)
+        equal(rotated.response.headers.get('cache-control'), policy)
+      }
+    })
+
+    test('after the response is committed, set(), destroy(), regenerate(), flash() and save() throw ERR_SESSION_COMMITTED; reads still work', async () => {
+      let kept: Session | undefined
+      const app = wrap((_r, s) => {
+        kept = s
+        s.set('a', 1)
+        return new Response('streamed')
+      })
+      const { setCookies } = await send(app)
+      equal(setCookies.length, 1)
+      throws(() => kept!.set('a', 2), 'ERR_SESSION_COMMITTED')
+      throws(() => kept!.destroy(), 'ERR_SESSION_COMMITTED')
+      throws(() => kept!.regenerate(), 'ERR_SESSION_COMMITTED')
+      throws(() => kept!.flash('m', 'x'), 'ERR_SESSION_COMMITTED')
+      await rejects(kept!.save(), 'ERR_SESSION_COMMITTED')
+      equal(kept!.get('a'), 1, 'reading is still fine')
+    })
+
+    test('Hono: a save() inside a streamed body rejects with ERR_SESSION_COMMITTED, and the stream completes', async () => {
+      const hono = new Hono<SessionEnv>()
+      let failure: unknown
+      hono.use(honoSession({ secret: SECRET }))
+      hono.get('/', (c) =>
+        stream(c, async (s) => {
+          await s.write('a')
+          try {
+            c.var.session.set('late', true)
+            await c.var.session.save()
+          } catch (error) {
+            failure = error
+          }
+          await s.write('b')
+        }),
+      )
+      const res = await hono.request('/')
+      equal(await res.text(), 'ab')
+      equal((failure as { code?: string })?.code, 'ERR_SESSION_COMMITTED')
+    })
+
+    test('a save() awaited before the response is returned still writes the cookie (the documented pattern)', async () => {
+      const app = wrap(async (_r, s) => {
+        s.set('a', 1)
+        await s.save()
+        return new Response('ok')
+      })
+      equal((await send(app)).setCookies.length, 1)
+    })
+
+    test('Hono: a handler that throws after changing the session gets an error response without Set-Cookie, and the change cannot land later', async () => {
+      const hono = new Hono<SessionEnv<{ user: string }>>()
+      let kept: Session<{ user: string }> | undefined
+      hono.use(honoSession({ secret: SECRET }))
+      hono.get('/', (c) => {
+        kept = c.var.session
+        c.var.session.set('user', 'half-done')
+        throw new Error('boom')
+      })
+      hono.onError((_e, c) => c.text('error', 500))
+      const res = await hono.request('/')
+      equal(res.status, 500)
+      deepEqual(res.headers.getSetCookie(), [])
+      throws(() => kept!.set('user', 'x'), 'ERR_SESSION_COMMITTED')
+    })
+
+    test('withSession: a handler that throws after changing the session propagates its error and closes the session', async () => {
+      let kept: Session | undefined
+      const app = wrap((_r, s) => {
+        kept = s
+        s.set('a', 1)
+        throw new Error('boom')
+      })
+      const error = await rejects(app(request()))
+      equal((error as Error).message, 'boom')
+      throws(() => kept!.set('a', 2), 'ERR_SESSION_COMMITTED')
     })
   })
 })

@@ -7,10 +7,11 @@ import type { GateCookie } from '../../core/extensions.ts'
 import { type PublicKey, publicKeyOf } from './jwt.ts'
 import type { Tokens } from './tokens.ts'
 
-/** The gate's name: its key in the session's sealed extension state. */
+/** @internal The gate's name: its key in the session's sealed extension state. */
 export const NAME = 'device-bound'
 
 /**
+ * @internal
  * The sealed entry. Short keys: it rides in every session cookie of a bound session.
  * `k`: the device's public key. `b`: the binding id, the DBSC `session_identifier`, named by the
  * bound cookie; it survives `regenerate()` (the device is the same). `t`: when the newest refresh
@@ -23,7 +24,7 @@ export interface Binding {
   readonly t: number
 }
 
-/** What the gate and its endpoints share, per store. */
+/** @internal What the gate and its endpoints share, per store. */
 export interface Context {
   readonly tokens: Tokens
   /** The bound cookie's name (written with the session cookie's attributes). */
@@ -34,12 +35,13 @@ export interface Context {
   readonly challengeMs: number
 }
 
-/** A binding id: 12 random bytes, 16 base64url characters. */
+/** @internal A binding id: 12 random bytes, 16 base64url characters. */
 export function newBindingId(): string {
   return base64urlEncode(crypto.getRandomValues(new Uint8Array(12)))
 }
 
 /**
+ * @internal
  * The binding a state entry holds: `undefined` when there is none (a session that never
  * registered), `null` for an entry that is not a binding this version can check (which must
  * then not pass as unbound).
@@ -53,12 +55,12 @@ export function bindingOf(entry: unknown): Binding | undefined | null {
   return { k: key, b, t: t as number }
 }
 
-/** The entry to seal: only the coordinates of the key (the rest is implied). */
+/** @internal The entry to seal: only the coordinates of the key (the rest is implied). */
 export function entryOf(binding: Binding): Binding {
   return { k: { x: binding.k.x, y: binding.k.y }, b: binding.b, t: binding.t }
 }
 
-/** Whether `header` carries a bound cookie for binding `id` that is authentic and unexpired at `now`. */
+/** @internal Whether `header` carries a bound cookie for binding `id` that is authentic and unexpired at `now`. */
 export async function hasBoundCookie(
   context: Context,
   header: string | null,
@@ -73,13 +75,14 @@ export async function hasBoundCookie(
   return false
 }
 
-/** A fresh bound cookie for binding `id`, valid `lifetime` from `now`. */
+/** @internal A fresh bound cookie for binding `id`, valid `lifetime` from `now`. */
 export async function boundCookie(context: Context, id: string, now: number): Promise<GateCookie> {
   const value = await context.tokens.seal('bound', id, context.lifetimeMs, now)
   return { name: context.cookie, value, maxAge: context.lifetimeMs / 1000 }
 }
 
 /**
+ * @internal
  * A `Set-Cookie` value's attributes as DBSC's session instructions want them: what follows
  * `name=value`, without `Max-Age` or `Expires` (they do not take part in matching).
  */

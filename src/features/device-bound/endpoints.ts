@@ -1,7 +1,9 @@
 // The registration and refresh endpoints (W3C DBSC draft, "Send session request" and "Create
 // session"). Anything a client sends that is not a valid step gets a 4xx with an empty body and
-// no cookie: never a 500, never a session. Status codes follow what the browser does with them:
-// 403 with a `Secure-Session-Challenge` makes it sign again; any other 4xx ends its session.
+// no cookie: never a 500, never a session. Status codes follow what the browser does with them
+// (DBSC draft, "Send session request"): 403 with a `Secure-Session-Challenge` makes it sign again;
+// any other 4xx ends its session; a 5xx does not, so a gate that could not decide (a revocation
+// store unreachable) gets a 503, and the browser tries again later instead of dropping its key.
 
 import { applyCommit, type SessionCommit } from '../../core/commit.ts'
 import { CookieTooLargeError } from '../../core/errors.ts'
@@ -19,7 +21,7 @@ import {
 import { challengeHeader, readString } from './headers.ts'
 import { type Proof, parseProof, verifyProof } from './jwt.ts'
 
-/** `POST registerPath`: a login's challenge signed with a new key, which the session then carries. */
+/** @internal `POST registerPath`: a login's challenge signed with a new key, which the session then carries. */
 export async function register(request: Request, store: GateStore, context: Context): Promise<Response> {
   if (hasBody(request)) return refuse(413)
   const proof = readProof(request)
@@ -27,6 +29,7 @@ export async function register(request: Request, store: GateStore, context: Cont
   // At registration the key comes with the proof; `authorization` is never asked for.
   if (!proof.jwk || proof.authorization !== undefined) return refuse(400)
   const found = await store.open(request)
+  if (found === 'unverified') return unavailable()
   if (!found || found.session.isNew) return refuse(401)
   const challenge = await context.tokens.open('register', proof.jti, found.now)
   if (!challenge) return refuse(403)
@@ -47,6 +50,7 @@ export async function register(request: Request, store: GateStore, context: Cont
 }
 
 /**
+ * @internal
  * `POST refreshPath`: without a proof, a 403 with a fresh challenge; with a proof of that
  * challenge signed by the session's key, a new bound cookie.
  */
@@ -55,6 +59,7 @@ export async function refresh(request: Request, store: GateStore, context: Conte
   const id = readString(request.headers.get('sec-secure-session-id'))
   if (id === undefined) return refuse(400)
   const found = await store.open(request)
+  if (found === 'unverified') return unavailable()
   const binding = found && !found.session.isNew ? bindingOf(found.state[NAME]) : undefined
   // Logged out, expired, revoked, never bound, or bound by another login: the browser's DBSC
   // session for it ends here (any 4xx but 403).
@@ -118,11 +123,16 @@ function readProof(request: Request): Proof | number {
 
 /**
  * The browser's requests have an empty body; the body is never read, and one that announces
- * any length is refused unread.
+ * any length, or comes in chunks of unannounced length, is refused unread.
  */
 function hasBody(request: Request): boolean {
   const length = request.headers.get('content-length')
-  return length !== null && length.trim() !== '0'
+  return (length !== null && length.trim() !== '0') || request.headers.has('transfer-encoding')
+}
+
+/** The session could not be checked now: the browser keeps its DBSC session and retries later. */
+function unavailable(): Response {
+  return refuse(503, [['Retry-After', '30']])
 }
 
 function refuse(status: number, headers: readonly (readonly [string, string])[] = []): Response {

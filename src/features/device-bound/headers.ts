@@ -2,12 +2,12 @@
 // We only ever write values whose characters need no escaping (base64url, `.`, and paths checked
 // at setup), and read the few shapes browsers send, refusing anything else.
 
-/** `Secure-Session-Registration`: one inner list with ES256, the endpoint and the challenge. */
+/** @internal `Secure-Session-Registration`: one inner list with ES256, the endpoint and the challenge. */
 export function registrationHeader(path: string, challenge: string): string {
   return `(ES256);path="${path}";challenge="${challenge}"`
 }
 
-/** `Secure-Session-Challenge`: the challenge as an sf-string, with the session it is for. */
+/** @internal `Secure-Session-Challenge`: the challenge as an sf-string, with the session it is for. */
 export function challengeHeader(challenge: string, id: string): string {
   return `"${challenge}";id="${id}"`
 }
@@ -18,6 +18,7 @@ const MAX_VALUE_LENGTH = 4096
 const VALUE = /^[A-Za-z0-9_.-]+$/
 
 /**
+ * @internal
  * The string an `sf-string` header carries (`Secure-Session-Response`, `Sec-Secure-Session-Id`),
  * parameters ignored as the draft says. A bare token is read too: early Chromium releases sent
  * one. `undefined` for a missing or malformed value, and for anything with characters a JWT or an
@@ -40,6 +41,7 @@ export function readString(value: string | null): string | undefined {
 }
 
 /**
+ * @internal
  * Whether `Secure-Session-Skipped` names session `id`: the browser held back the bound cookie
  * because its refresh failed (`unreachable`, `server_error`, `quota_exceeded`). Example:
  * `unreachable;session_identifier="123", quota_exceeded;session_identifier="456"`.

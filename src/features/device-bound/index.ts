@@ -266,19 +266,24 @@ async function admit(context: Context, entry: Admission, lenient: boolean): Prom
 
 /**
  * `destroy()` ends the binding: its entry is gone with the rest of the state, and the bound
- * cookie is expired (the browser's own DBSC session ends at its next refresh, which finds no
- * session). `bind()` adds the registration header, unless the session is bound already.
+ * cookie is expired, also when the request went on to start a new session (the browser's own
+ * DBSC session ends at its next refresh, which finds no binding). `bind()` adds the registration
+ * header, unless the session is bound already.
  */
 async function committing(
   context: Context,
   entry: Committing,
   marked: WeakSet<object>,
 ): Promise<CommitExtras | undefined> {
+  const expire = entry.cut ? [{ name: context.cookie, value: '', maxAge: 0 }] : []
   if (entry.destroyed) {
     delete entry.state[NAME]
-    return { cookies: [{ name: context.cookie, value: '', maxAge: 0 }] }
+    return { cookies: expire }
   }
-  if (!marked.has(entry.session) || entry.state[NAME] !== undefined) return undefined
+  if (!marked.has(entry.session) || entry.state[NAME] !== undefined) {
+    return expire.length > 0 ? { cookies: expire } : undefined
+  }
   const challenge = await context.tokens.seal('register', entry.session.id, context.challengeMs, entry.now)
-  return { headers: [['Secure-Session-Registration', registrationHeader(context.registerPath, challenge)]] }
+  const header = ['Secure-Session-Registration', registrationHeader(context.registerPath, challenge)] as const
+  return { headers: [header], cookies: expire }
 }

@@ -8,13 +8,13 @@
 
 import { base64urlDecode, encoder, utf8Decode } from '../../core/encoding.ts'
 
-/** An uncompressed P-256 point, as base64url coordinates of 32 bytes each. */
+/** @internal An uncompressed P-256 point, as base64url coordinates of 32 bytes each. */
 export interface PublicKey {
   readonly x: string
   readonly y: string
 }
 
-/** A well-formed proof, before its signature is checked. */
+/** @internal A well-formed proof, before its signature is checked. */
 export interface Proof {
   /** The challenge it answers. */
   readonly jti: string
@@ -26,16 +26,16 @@ export interface Proof {
   readonly signature: Uint8Array
 }
 
-/** Why a proof was refused before any signature check. */
+/** @internal Why a proof was refused before any signature check. */
 export type ProofFailure = 'malformed' | 'algorithm' | 'key'
 
-/** A header line with a longer proof is refused before decoding (a proof with its key is ~600). */
+/** @internal A header line with a longer proof is refused before decoding (a proof with its key is ~600). */
 export const MAX_PROOF_LENGTH = 4096
 const MAX_CHALLENGE_LENGTH = 512
 const COORDINATE_BYTES = 32
 const SIGNATURE_BYTES = 64
 
-/** Reads the structure of a compact ES256 DBSC proof. Never throws. */
+/** @internal Reads the structure of a compact ES256 DBSC proof. Never throws. */
 export function parseProof(jwt: string): Proof | ProofFailure {
   if (jwt.length > MAX_PROOF_LENGTH) return 'malformed'
   const parts = jwt.split('.')
@@ -62,6 +62,7 @@ export function parseProof(jwt: string): Proof | ProofFailure {
 }
 
 /**
+ * @internal
  * Whether `proof` is signed by `key`. Never throws: a point off the curve, which some runtimes
  * refuse at import, is a failed check like any other.
  */
@@ -85,7 +86,7 @@ export async function verifyProof(proof: Proof, key: PublicKey): Promise<boolean
   }
 }
 
-/** A P-256 public JWK's coordinates; `undefined` for any other key, and for any private key. */
+/** @internal A P-256 public JWK's coordinates; `undefined` for any other key, and for any private key. */
 export function publicKeyOf(value: unknown): PublicKey | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined
   const { kty, crv, x, y } = {

@@ -12,10 +12,10 @@
 
 import { base64urlDecode, base64urlEncode, encoder, utf8Decode } from '../../core/encoding.ts'
 
-/** What a token is for. */
+/** @internal What a token is for. */
 export type TokenKind = 'register' | 'refresh' | 'bound'
 
-/** An authentic, unexpired token's content. */
+/** @internal An authentic, unexpired token's content. */
 export interface Opened {
   /** A session id (registration challenge) or a binding id (refresh challenge, bound cookie). */
   readonly subject: string
@@ -23,7 +23,7 @@ export interface Opened {
   readonly issuedAt: number
 }
 
-/** Seals and opens the binding's tokens for one store; `now` is the request's clock, in ms. */
+/** @internal Seals and opens the binding's tokens for one store; `now` is the request's clock, in ms. */
 export interface Tokens {
   /** `issuedAt` is `now`, or `after + 1` when that is later (see refresh challenges). */
   seal(kind: TokenKind, subject: string, ttlMs: number, now: number, after?: number): Promise<string>

@@ -29,7 +29,7 @@
 import { base64urlDecode } from '../../core/encoding.ts'
 import { configError } from '../../core/errors.ts'
 import { EXTENSION } from '../../core/extensions.ts'
-import { fail } from '../../core/token.ts'
+import { fail } from '../../core/result.ts'
 import {
   base64Bytes,
   firstCookie,
@@ -97,6 +97,7 @@ export function cookieSession(options: CookieSessionOptions): LegacyReader {
 
   return {
     [EXTENSION]: 'legacy',
+    cookies: expire,
     async read(header, context) {
       let value = firstCookie(header, name)
       // cookie-session treats an empty value (its own deletion) as no session.

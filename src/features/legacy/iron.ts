@@ -27,10 +27,11 @@
 // seal is refused once `expiry <= now - 60 s` (iron's default timestampSkewSec). A seal
 // iron-session wrote too big for one cookie is split into `<name>.0` to `<name>.3`.
 
+import type { CookieSpec } from '../../core/cookie.ts'
 import { base64urlDecode } from '../../core/encoding.ts'
 import { configError } from '../../core/errors.ts'
-import { EXTENSION } from '../../core/extensions.ts'
-import { fail } from '../../core/token.ts'
+import { EXTENSION, type LegacyResult, type ReaderContext } from '../../core/extensions.ts'
+import { fail } from '../../core/result.ts'
 import {
   firstCookie,
   jsonObject,
@@ -100,74 +101,79 @@ export function iron(options: IronOptions): LegacyReader {
 
   return {
     [EXTENSION]: 'legacy',
-    async read(header, context) {
-      const now = context.now()
-      const cookie = (name: string) => percentDecode(firstCookie(header, name) ?? '')
-      // As iron-session reads it: the whole cookie, or else the chunks up to the first gap.
-      let value = cookie(cookieName)
-      const present = [cookieName]
-      if (!value) {
-        present.length = 0
-        for (let i = 0; i < MAX_CHUNKS; i++) {
-          const piece = cookie(`${cookieName}.${i}`)
-          if (!piece) break
-          value += piece
-          present.push(`${cookieName}.${i}`)
-        }
-      }
-      if (!value) return undefined
-      const tilde = value.indexOf('~')
-      const parts = (tilde === -1 ? value : value.slice(0, tilde)).split('*')
-      if (parts.length !== 8) return fail('legacy-malformed')
-      const [prefix, id, encSalt, ivText, cipherText, expiry, macSalt, macText] = parts as [
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-      ]
-      if (prefix !== 'Fe26.2') return fail('legacy-malformed')
-      if (expiry) {
-        if (!/^[1-9]\d*$/.test(expiry)) return fail('legacy-malformed')
-        if (!(Number(expiry) > now - SKEW_MS)) return fail('legacy-expired')
-      }
-      // iron looks up an empty id as "default", which iron-session's numeric ids never are.
-      const base = baseKey(id || 'default')
-      const mac = base64urlDecode(macText)
-      if (base === undefined || mac === undefined) return fail('legacy-tampered')
-      const macKey = await derive(
-        await base,
-        macSalt,
-        { name: 'HMAC', hash: 'SHA-256', length: 256 },
-        'verify',
-      )
-      const signed = new TextEncoder().encode(parts.slice(0, 6).join('*'))
-      if (!(await crypto.subtle.verify('HMAC', macKey, mac, signed))) {
-        return fail('legacy-tampered')
-      }
-      const iv = base64urlDecode(ivText)
-      const cipher = base64urlDecode(cipherText)
-      if (iv === undefined || cipher === undefined || iv.length !== 16) return fail('legacy-payload')
-      let text: string | undefined
-      try {
-        const key = await derive(await base, encSalt, { name: 'AES-CBC', length: 256 }, 'decrypt')
-        // iron decodes as TextDecoder does by default, replacing invalid UTF-8.
-        text = new TextDecoder().decode(await crypto.subtle.decrypt({ name: 'AES-CBC', iv }, key, cipher))
-      } catch {}
-      const data = text === undefined ? undefined : jsonObject(text)
-      if (data === undefined) return fail('legacy-payload')
-      return opened(
-        context,
-        data,
-        undefined,
-        present.map((n) => named(spec, n)),
-        value,
-      )
-    },
+    cookies: [spec, ...Array.from({ length: MAX_CHUNKS }, (_, i) => named(spec, `${cookieName}.${i}`))],
+    read: (header, context) => readIron(header, context, cookieName, spec, baseKey),
   }
+}
+
+/** Opens iron-session's cookie (whole, or in chunks) in `header`, as iron-session checks it. */
+async function readIron(
+  header: string | null,
+  context: ReaderContext,
+  cookieName: string,
+  spec: CookieSpec,
+  baseKey: (id: string) => Promise<CryptoKey> | undefined,
+): Promise<LegacyResult | undefined> {
+  const now = context.now()
+  const cookie = (name: string) => percentDecode(firstCookie(header, name) ?? '')
+  // As iron-session reads it: the whole cookie, or else the chunks up to the first gap.
+  let value = cookie(cookieName)
+  const present = [cookieName]
+  if (!value) {
+    present.length = 0
+    for (let i = 0; i < MAX_CHUNKS; i++) {
+      const piece = cookie(`${cookieName}.${i}`)
+      if (!piece) break
+      value += piece
+      present.push(`${cookieName}.${i}`)
+    }
+  }
+  if (!value) return undefined
+  const tilde = value.indexOf('~')
+  const parts = (tilde === -1 ? value : value.slice(0, tilde)).split('*')
+  if (parts.length !== 8) return fail('legacy-malformed')
+  const [prefix, id, encSalt, ivText, cipherText, expiry, macSalt, macText] = parts as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ]
+  if (prefix !== 'Fe26.2') return fail('legacy-malformed')
+  if (expiry) {
+    if (!/^[1-9]\d*$/.test(expiry)) return fail('legacy-malformed')
+    if (!(Number(expiry) > now - SKEW_MS)) return fail('legacy-expired')
+  }
+  // iron looks up an empty id as "default", which iron-session's numeric ids never are.
+  const base = baseKey(id || 'default')
+  const mac = base64urlDecode(macText)
+  if (base === undefined || mac === undefined) return fail('legacy-tampered')
+  const macKey = await derive(await base, macSalt, { name: 'HMAC', hash: 'SHA-256', length: 256 }, 'verify')
+  const signed = new TextEncoder().encode(parts.slice(0, 6).join('*'))
+  if (!(await crypto.subtle.verify('HMAC', macKey, mac, signed))) {
+    return fail('legacy-tampered')
+  }
+  const iv = base64urlDecode(ivText)
+  const cipher = base64urlDecode(cipherText)
+  if (iv === undefined || cipher === undefined || iv.length !== 16) return fail('legacy-payload')
+  let text: string | undefined
+  try {
+    const key = await derive(await base, encSalt, { name: 'AES-CBC', length: 256 }, 'decrypt')
+    // iron decodes as TextDecoder does by default, replacing invalid UTF-8.
+    text = new TextDecoder().decode(await crypto.subtle.decrypt({ name: 'AES-CBC', iv }, key, cipher))
+  } catch {}
+  const data = text === undefined ? undefined : jsonObject(text)
+  if (data === undefined) return fail('legacy-payload')
+  return opened(
+    context,
+    data,
+    undefined,
+    present.map((n) => named(spec, n)),
+    value,
+  )
 }
 
 /** iron's key: PBKDF2-SHA-1 of the password with the salt's text, one iteration. */

@@ -28,7 +28,7 @@
 
 import { utf8Decode } from '../../core/encoding.ts'
 import { EXTENSION } from '../../core/extensions.ts'
-import { fail } from '../../core/token.ts'
+import { fail } from '../../core/result.ts'
 import {
   base64Bytes,
   firstCookie,
@@ -81,6 +81,7 @@ export function reactRouter(options: ReactRouterOptions): LegacyReader {
 
   return {
     [EXTENSION]: 'legacy',
+    cookies: expire,
     async read(header, context) {
       const cookie = firstCookie(header, name)
       // React Router's own deletion writes an empty value: no session.

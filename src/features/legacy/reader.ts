@@ -5,7 +5,8 @@
 import { type CookieSpec, cookieSpec, MAX_COOKIE_BYTES, readSessionCookies } from '../../core/cookie.ts'
 import { configError } from '../../core/errors.ts'
 import type { LegacyReader, LegacyResult, ReaderContext } from '../../core/extensions.ts'
-import { fail, SESSION_ID_BYTES } from '../../core/token.ts'
+import { fail } from '../../core/result.ts'
+import { SESSION_ID_BYTES } from '../../core/token.ts'
 
 export type { LegacyReader }
 

@@ -1,7 +1,7 @@
-// Stores `bytes` characters; past the cookie limit commitSession throws, nothing is written, and
+// Stores `bytes` characters; past the cookie limit commitHeaders throws, nothing is written, and
 // the browser keeps its previous cookie.
 import { CookieTooLargeError } from 'sealed-session'
-import { commitSession, getSession } from '../sessions.server'
+import { commitHeaders, getSession } from '../sessions.server'
 import type { Route } from './+types/grow'
 
 export async function loader({ request }: Route.LoaderArgs) {
@@ -9,8 +9,7 @@ export async function loader({ request }: Route.LoaderArgs) {
   const bytes = Math.min(Number(new URL(request.url).searchParams.get('bytes') ?? 0) || 0, 1 << 20)
   session.set('note', 'x'.repeat(bytes))
   try {
-    const headers = { 'Set-Cookie': await commitSession(session), 'Cache-Control': 'private' }
-    return Response.json({ stored: bytes }, { headers })
+    return Response.json({ stored: bytes }, { headers: await commitHeaders(session) })
   } catch (error) {
     if (!(error instanceof CookieTooLargeError)) throw error
     return Response.json({ error: error.code, size: error.size, limit: error.limit }, { status: 413 })

@@ -1,6 +1,6 @@
 // The counter page: the loader counts the visit, reads the flash message (once) and commits.
 import { data, Form } from 'react-router'
-import { commitSession, getSession } from '../sessions.server'
+import { commitHeaders, getSession } from '../sessions.server'
 import type { Route } from './+types/home'
 
 export async function loader({ request }: Route.LoaderArgs) {
@@ -8,7 +8,8 @@ export async function loader({ request }: Route.LoaderArgs) {
   const count = (session.get('count') ?? 0) + 1
   session.set('count', count)
   const notice = session.get('notice') // a flash message: gone once read
-  const headers = { 'Set-Cookie': await commitSession(session), 'Cache-Control': 'private' }
+  // Every Set-Cookie line (an old cookie's deletion too) and Cache-Control: private.
+  const headers = await commitHeaders(session)
   return data({ count, notice, user: session.get('user'), id: session.id }, { headers })
 }
 

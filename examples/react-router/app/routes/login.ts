@@ -1,5 +1,5 @@
 import { redirect } from 'react-router'
-import { commitSession, getSession } from '../sessions.server'
+import { commitHeaders, getSession } from '../sessions.server'
 import type { Route } from './+types/login'
 
 export async function action({ request }: Route.ActionArgs) {
@@ -8,5 +8,5 @@ export async function action({ request }: Route.ActionArgs) {
   session.sealed.regenerate() // a fresh id on privilege change; the visit count carries over
   session.set('user', name)
   session.flash('notice', `Welcome, ${name}!`)
-  return redirect('/', { status: 303, headers: { 'Set-Cookie': await commitSession(session) } })
+  return redirect('/', { status: 303, headers: await commitHeaders(session) })
 }

@@ -1,8 +1,10 @@
 import { redirect } from 'react-router'
-import { destroySession, getSession } from '../sessions.server'
+import { commitHeaders, getSession } from '../sessions.server'
 import type { Route } from './+types/logout'
 
 export async function action({ request }: Route.ActionArgs) {
   const session = await getSession(request.headers.get('Cookie'))
-  return redirect('/', { status: 303, headers: { 'Set-Cookie': await destroySession(session) } })
+  // Expires our cookie and any old one the request carried: one string could hold only the first.
+  session.sealed.destroy()
+  return redirect('/', { status: 303, headers: await commitHeaders(session) })
 }

@@ -1,5 +1,5 @@
 import { redirect } from '@sveltejs/kit'
-import { logIn } from '$lib/login'
+import { logIn } from '../../lib/login'
 import type { Actions, PageServerLoad } from './$types'
 
 export const load: PageServerLoad = () => redirect(303, '/')

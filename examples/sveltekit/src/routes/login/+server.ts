@@ -1,4 +1,4 @@
-import { logIn } from '$lib/login'
+import { logIn } from '../../lib/login'
 import type { RequestHandler } from './$types'
 
 // Posts that do not ask for HTML (Accept: */*, as scripts and the demo's checks send) reach this

@@ -1,0 +1,151 @@
+// Loading: read (read.ts) → legacy readers → gates, in that order, for any source of a session,
+// then the `Session` the app gets. Never throws for anything the client sent.
+
+import type { Admission, GateInstance, Verdict } from './extensions.ts'
+import type { StoreParts } from './parts.ts'
+import {
+  type CookieSource,
+  cookieHeader,
+  type LegacyOpened,
+  type Opened,
+  openCandidate,
+  ourCookies,
+  readLegacy,
+} from './read.ts'
+import { report } from './report.ts'
+import type { InvalidReason } from './result.ts'
+import { handleOf, Session } from './session.ts'
+import type { Loaded, SessionData, SessionHandle } from './session-state.ts'
+import type { Slot } from './write.ts'
+
+/** @internal What varies per request besides the cookie: the clock and the report hook. */
+export interface Hooks {
+  readonly now: () => number
+  readonly onInvalid: StoreParts['config']['onInvalid']
+}
+
+/** @internal A session opened for a request, and why the cookie gave none (if it did not). */
+export interface Found {
+  readonly session: Session<SessionData>
+  readonly reason: InvalidReason | undefined
+}
+
+/** @internal The session `source` carries; a bad cookie's reason goes to `onInvalid`. */
+export async function loadSession(
+  parts: StoreParts,
+  source: CookieSource,
+  hooks: Hooks,
+): Promise<Session<SessionData>> {
+  const header = cookieHeader(source)
+  const request = source instanceof Request ? source : undefined
+  const clock = () => Math.floor(hooks.now())
+  const found = await openSession(parts, header, request, parts.gates, clock)
+  if (found.reason !== undefined && hooks.onInvalid) report(hooks.onInvalid, found.reason, request)
+  return found.session
+}
+
+/**
+ * @internal
+ * Opens what `header` carries and runs `gates` on it: our cookie first (candidate by candidate,
+ * chunks joined), then, when none of ours opened, the legacy readers. A session of ours that a
+ * gate refused is not replaced by an old library's cookie beside it.
+ */
+export async function openSession(
+  parts: StoreParts,
+  header: string | null,
+  request: Request | undefined,
+  gates: readonly GateInstance[],
+  clock: () => number,
+): Promise<Found> {
+  const { config } = parts
+  const now = clock()
+  const cookies = ourCookies(header, config)
+  const ring = parts.keyring()
+  const keys = ring instanceof Promise ? await ring : ring
+  let reason: InvalidReason | undefined
+  let opened: Opened | LegacyOpened | undefined
+  for (const value of cookies.values) {
+    const result = await openCandidate(parts, value, cookies, keys, now)
+    if (result.ok) {
+      opened = result
+      reason = undefined
+      break
+    }
+    reason ??= result.reason
+  }
+  if (opened === undefined && config.legacy.length > 0) {
+    const legacy = await readLegacy(config.legacy, header, parts.reader, reason)
+    if ('loaded' in legacy) [opened, reason] = [legacy, undefined]
+    else reason = legacy.reason
+  }
+  const slot: Slot = {
+    keyId: undefined,
+    chunks: cookies.chunks,
+    hadCookie: cookies.values.length > 0,
+    expire: [],
+    header,
+    request,
+    hold: undefined,
+    admission: undefined,
+  }
+  if (opened === undefined) return { session: make(parts, undefined, slot, clock, now), reason }
+  slot.keyId = 'keyId' in opened ? opened.keyId : ''
+  slot.expire = 'expire' in opened ? opened.expire : []
+  const session = make(parts, opened.loaded, slot, clock, now)
+  // Without gates, no await: each costs a turn of the microtask queue on every request.
+  if (gates.length === 0) return { session, reason }
+  const issuedAt = opened.loaded.legacy ? -Infinity : opened.loaded.created
+  const state = handleOf(session).state
+  const admission: Admission = { session, issuedAt, header, request, state, now }
+  const verdict = await admit(gates, admission)
+  if (verdict === undefined || verdict === 'unchecked') {
+    slot.hold = verdict
+    slot.admission = admission
+    return { session, reason: verdict === undefined ? reason : 'unverified' }
+  }
+  // Refused: a new, empty session. Undecided ('unverified'): nothing replaces the cookie.
+  const hold = verdict === 'unverified' ? ('refused' as const) : undefined
+  const fresh: Slot = { ...slot, keyId: undefined, expire: [], hold }
+  return { session: make(parts, undefined, fresh, clock, now), reason: verdict }
+}
+
+/** Runs the gates in order; the first that does not admit decides. */
+async function admit(gates: readonly GateInstance[], entry: Admission): Promise<Verdict> {
+  let held: Verdict
+  for (const gate of gates) {
+    const verdict = await gate.admit(entry)
+    if (verdict === 'unchecked') held = verdict
+    else if (verdict !== undefined) return verdict
+  }
+  return held
+}
+
+function make(
+  parts: StoreParts,
+  loaded: Loaded | undefined,
+  slot: Slot,
+  clock: () => number,
+  now: number,
+): Session<SessionData> {
+  const created = loaded?.created ?? Math.floor(now)
+  const h: SessionHandle = {
+    context: parts.context,
+    loaded,
+    now: clock,
+    data: (loaded?.data ?? {}) as Record<string, unknown>,
+    flash: loaded?.flash,
+    state: loaded?.state ?? {},
+    sid: loaded?.sid,
+    created,
+    touched: loaded?.touched ?? created,
+    lifetime: loaded?.lifetime,
+    destroyed: false,
+    cut: false,
+    renewed: false,
+    closed: false,
+    exposed: false,
+    version: 0,
+    slot,
+  }
+  return new Session(h)
+}
