@@ -38,6 +38,8 @@ import './revocation-stores.test.ts'
 import './device-bound.test.ts'
 import './device-bound-input.test.ts'
 import './device-bound-e2e.test.ts'
+// The security review of issue 19: every test here fails until its finding is fixed.
+import './attack-regressions.test.ts'
 // Last: compares every global with the snapshot taken above.
 import './poisoning.test.ts'
 
