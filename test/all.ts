@@ -41,6 +41,8 @@ import './device-bound.test.ts'
 import './device-bound-input.test.ts'
 import './device-bound-e2e.test.ts'
 import './device-bound-policy.test.ts'
+// The security review of issue 19: every test here fails until its finding is fixed.
+import './attack-regressions.test.ts'
 // Last: compares every global with the snapshot taken above.
 import './poisoning.test.ts'
 
