@@ -64,6 +64,7 @@ export function gateFor(options: DeviceBoundOptions = {}) {
     idleMs: 14 * 86_400_000,
     skewMs: 60_000,
     secrets: [bytes(SECRET)],
+    legacy: false,
   })
   return { binding, gate }
 }

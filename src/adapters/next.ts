@@ -98,7 +98,13 @@ export async function getSession<
     const commit = await store.commit(session)
     const response = responses.get(cookies)?.headers
     if (response !== undefined && !cachePolicy(response, commit)) return
-    for (const cookie of commit.cookies) write(cookies, cookie)
+    // Next keeps one cookie per name: the first line for a name wins (ours come first), so an
+    // old library's cookie of our name on another path or domain never overwrites ours.
+    const names = new Set<string>()
+    for (const cookie of commit.cookies) {
+      if (!names.has(cookie.name)) write(cookies, cookie)
+      names.add(cookie.name)
+    }
   }
   if (readOnly(cookies) && development()) {
     // A flash read takes the message out of the cookie, which a render cannot write back.

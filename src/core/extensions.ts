@@ -131,6 +131,8 @@ export interface GateSetup {
   readonly skewMs: number
   /** The store's secrets, newest first: a gate derives keys of its own from them. */
   readonly secrets: readonly Uint8Array[]
+  /** The store reads old libraries' cookies (`legacy`), whose issue time is unknown. */
+  readonly legacy: boolean
 }
 
 /** @internal A gate bound to one store. */

@@ -74,7 +74,9 @@ export async function openSession(
     reason ??= result.reason
   }
   if (opened === undefined && config.legacy.length > 0) {
-    const legacy = await readLegacy(config.legacy, header, parts.reader, reason)
+    // The request's clock, not the store's first: an options function may give one per call.
+    const reader = { ...parts.reader, now: clock }
+    const legacy = await readLegacy(config.legacy, header, reader, reason)
     if ('loaded' in legacy) [opened, reason] = [legacy, undefined]
     else reason = legacy.reason
   }

@@ -35,9 +35,11 @@ export async function commitSession(
   }
   const slot = h.slot as Slot
   const { saved } = slot
+  // The same version may hide an in-place change (an object from get() edited): compare the text.
   if (saved !== undefined && saved.version === h.version && own.length === 0) {
-    if (saved.commit === FAILED) return NOTHING
-    if (!h.exposed || saved.text === textOf(h)) return saved.commit as SessionCommit
+    if (!h.exposed || saved.text === textOrEmpty(h)) {
+      return saved.commit === FAILED ? NOTHING : (saved.commit as SessionCommit)
+    }
   }
   slot.saved = undefined
   const version = h.version
@@ -52,7 +54,7 @@ export async function commitSession(
     slot.saved = { version: h.version, text, commit }
     return commit
   } catch (error) {
-    slot.saved = { version, text: '', commit: FAILED }
+    slot.saved = { version, text: textOrEmpty(h), commit: FAILED }
     throw error
   }
 }
@@ -81,6 +83,15 @@ export interface Slot {
   admission: Admission | undefined
   /** The last commit, reused while the session stays the same. */
   saved?: { readonly version: number; readonly text: string; readonly commit: unknown } | undefined
+}
+
+/** The body's text, or `''` when the serializer refuses it (the commit then said why). */
+function textOrEmpty(h: SessionHandle): string {
+  try {
+    return textOf(h)
+  } catch {
+    return ''
+  }
 }
 
 /** @internal The cookies to write and whether the app asked for them. */
@@ -199,13 +210,44 @@ function expiry(spec: CookieSpec, name: string): CookieWrite {
 /**
  * The old library's cookies to delete: those the session was read from, once it is written in
  * our format; after a `destroy()`, every cookie of every legacy reader the request carried, read
- * or not, so that none of them can bring the session back.
+ * or not, so that none of them can bring the session back: at the path the reader names, and at
+ * each path the request's own path lies under (the old app may have set it there).
  */
 function legacyExpiry(parts: WriteParts, h: SessionHandle, slot: Slot): CookieWrite[] {
-  const specs = h.cut
-    ? parts.config.legacy.flatMap((r) => r.cookies.filter((c) => carries(slot.header, c.name)))
-    : slot.expire
-  return specs.map((spec) => expiry(spec, spec.name))
+  if (!h.cut) return slot.expire.map((spec) => expiry(spec, spec.name))
+  const paths = pathsOf(slot.request)
+  const out: CookieWrite[] = []
+  for (const reader of parts.config.legacy) {
+    for (const spec of reader.cookies) {
+      if (!carries(slot.header, spec.name)) continue
+      out.push(expiry(spec, spec.name))
+      for (const path of paths) out.push(expiry(atPath(spec, path), spec.name))
+    }
+  }
+  return out
+}
+
+const MAX_PATHS = 8
+
+/** `/a/b/c` → `/a`, `/a/b`, `/a/b/c`: the paths a cookie sent with this request may have. */
+function pathsOf(request: Request | undefined): string[] {
+  if (request === undefined) return []
+  const segments = new URL(request.url).pathname.split('/').slice(1, MAX_PATHS + 1)
+  const out: string[] = []
+  let path = ''
+  for (const segment of segments) {
+    if (segment === '') break
+    path += `/${segment}`
+    // Only paths the cookie serializer would accept (no ";" or controls).
+    if (/^\/[\x20-\x3a\x3c-\x7e]*$/.test(path)) out.push(path)
+  }
+  return out
+}
+
+/** `spec` with another `Path`. */
+function atPath(spec: CookieSpec, path: string): CookieSpec {
+  const attributes = spec.attributes.replace(/^; Path=[^;]*/, `; Path=${path}`)
+  return { ...spec, attributes, parts: { ...spec.parts, path } }
 }
 
 function carries(header: string | null, name: string): boolean {

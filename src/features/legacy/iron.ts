@@ -172,7 +172,8 @@ async function readIron(
     data,
     undefined,
     present.map((n) => named(spec, n)),
-    value,
+    // The id comes from the authenticated seal alone: the `~` suffix is not covered by the MAC.
+    tilde === -1 ? value : value.slice(0, tilde),
   )
 }
 
