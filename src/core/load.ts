@@ -89,6 +89,8 @@ export async function openSession(
     request,
     hold: undefined,
     admission: undefined,
+    // Every field from the start: a slot keeps one shape through load and commit.
+    saved: undefined,
   }
   if (opened === undefined) return { session: make(parts, undefined, slot, clock, now), reason }
   slot.keyId = 'keyId' in opened ? opened.keyId : ''
