@@ -27,15 +27,21 @@ export interface Build {
 const git = (args: string[]): string =>
   execFileSync('git', args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 }).trim()
 
-/** Writes the sources of `ref` (undefined: the working tree) to `dir` with their layout adapter. */
+/**
+ * Writes the sources of `ref` to `dir` with their layout adapter. `ref` is a git ref, a directory
+ * holding src/ and package.json (another checkout, a patched copy), or undefined: the working tree.
+ */
 export function materialize(label: string, ref: string | undefined, dir: string): Build {
   mkdirSync(dir, { recursive: true })
   let commit: string
-  if (ref === undefined) {
-    cpSync(join(root, 'src'), join(dir, 'src'), { recursive: true })
-    copyFileSync(join(root, 'package.json'), join(dir, 'package.json'))
-    const dirty = git(['status', '--porcelain', '--', 'src', 'package.json']) !== ''
-    commit = `${git(['rev-parse', '--short', 'HEAD'])}${dirty ? '+changes' : ''}`
+  const from = ref === undefined ? root : existsSync(join(ref, 'src')) ? ref : undefined
+  if (from !== undefined) {
+    cpSync(join(from, 'src'), join(dir, 'src'), { recursive: true })
+    copyFileSync(join(from, 'package.json'), join(dir, 'package.json'))
+    if (from === root) {
+      const dirty = git(['status', '--porcelain', '--', 'src', 'package.json']) !== ''
+      commit = `${git(['rev-parse', '--short', 'HEAD'])}${dirty ? '+changes' : ''}`
+    } else commit = 'directory'
   } else {
     commit = git(['rev-parse', '--short', `${ref}^{commit}`])
     const tar = execFileSync('git', ['archive', '--format=tar', commit, 'src', 'package.json'], {

@@ -18,12 +18,14 @@ export interface AgainstReport {
   bundle?: BundleRow[]
 }
 
-const x = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '–' : `${n.toFixed(2)}x`)
-const us = (ns: number | undefined) => (ns === undefined ? '–' : (ns / 1000).toFixed(2))
+// JSON turns NaN (a ratio with no floor, a clock that did not move) into null.
+const known = (n: number | null | undefined): n is number => typeof n === 'number' && Number.isFinite(n)
+const x = (n: number | null | undefined) => (known(n) ? `${n.toFixed(2)}x` : '–')
+const us = (ns: number | null | undefined) => (known(ns) ? (ns / 1000).toFixed(2) : '–')
 
 /** 'slower' when even the lower quartile of the per-round ratios is above 1, 'faster' when the upper is below. */
 export function verdict(s: Spread | undefined): 'slower' | 'faster' | 'same' {
-  if (s === undefined || Number.isNaN(s.median)) return 'same'
+  if (s === undefined || !known(s.median) || !known(s.p25) || !known(s.p75)) return 'same'
   if (s.p25 > 1) return 'slower'
   if (s.p75 < 1) return 'faster'
   return 'same'
@@ -32,7 +34,9 @@ export function verdict(s: Spread | undefined): 'slower' | 'faster' | 'same' {
 const VERDICT = { slower: '**slower**', faster: 'faster', same: 'within spread' }
 
 const cell = (s: Spread | undefined) =>
-  s === undefined ? '–' : `${s.median.toFixed(3)} (${s.p25.toFixed(2)}–${s.p75.toFixed(2)})`
+  s === undefined || !known(s.median)
+    ? '–'
+    : `${s.median.toFixed(3)} (${s.p25.toFixed(2)}–${s.p75.toFixed(2)})`
 
 function table(head: string[], body: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)))
@@ -140,6 +144,8 @@ export function againstTables(report: AgainstReport): string {
         `Store cookie bytes (56 B / 1 KB / 3 KB): ${labels
           .map((l) => `${l} ${SIZES.map((s) => facts.bytes[l]?.[s] ?? '–').join(' / ')}`)
           .join(', ')}`,
+        '',
+        `crypto.getRandomValues calls per store write of a new session: ${labels.map((l) => `${l} ${facts.draws?.[l] ?? '–'}`).join(', ')}`,
         '',
       )
   }

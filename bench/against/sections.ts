@@ -61,6 +61,8 @@ export interface Facts {
   >
   /** Per build: `name=value` bytes of the store's cookie per size. */
   bytes: Record<string, Partial<Record<Size, number>>>
+  /** Per build: crypto.getRandomValues calls per store write of a new session. */
+  draws: Record<string, number>
 }
 
 export interface AgainstResult {
@@ -111,14 +113,14 @@ function compare(
   samples: Map<string, number[]>,
   labels: readonly string[],
   id: (label: string) => string,
-  vsFloor: (label: string) => Spread,
+  vsFloor?: (label: string) => Spread,
 ) {
   const ns: Record<string, number> = {}
   const floors: Record<string, Spread> = {}
   const vsOld: Record<string, Spread> = {}
   for (const label of labels) {
     ns[label] = median(samples.get(id(label))!)
-    floors[label] = vsFloor(label)
+    if (vsFloor) floors[label] = vsFloor(label)
     if (label !== 'old') vsOld[label] = perRound(samples, (get) => get(id(label)) / get(id('old')))
   }
   return { ns, vsFloor: floors, vsOld }
@@ -291,6 +293,16 @@ async function stageRows(builds: Builds, options: AgainstOptions): Promise<Row[]
         ['utf8-check', () => t.utf8(body)],
         ['open-value', () => t.open(token)],
         ['store-load', () => store.load(cookie)],
+        // The write, piece by piece: a new session, then its data set, then the whole commit.
+        ['store-load-null', () => store.load(null)],
+        [
+          'store-replace',
+          async () => {
+            const session = await store.load(null)
+            session.replace(data)
+            return session
+          },
+        ],
         [
           'store-write',
           async () => {
@@ -314,16 +326,37 @@ async function stageRows(builds: Builds, options: AgainstOptions): Promise<Row[]
         size,
         what: id,
         id,
-        ...compare(s, labels, name, () => perRound(s, () => Number.NaN)),
+        ...compare(s, labels, name),
       })
     })
   }
   return rows
 }
 
+/** crypto.getRandomValues calls while a store loads, fills and commits a new session. */
+async function drawsPerWrite(api: BuildApi): Promise<number> {
+  const store = api.store('encrypted', NAME, SECRET)
+  await store.commit(await store.load(null))
+  const original = crypto.getRandomValues
+  let n = 0
+  crypto.getRandomValues = function <T extends ArrayBufferView>(this: Crypto, array: T): T {
+    n++
+    return original.call(this, array) as T
+  }
+  try {
+    const session = await store.load(null)
+    session.replace(DATA['56 B'])
+    await store.commit(session)
+  } finally {
+    crypto.getRandomValues = original
+  }
+  return n
+}
+
 export async function runAgainst(builds: Builds, options: AgainstOptions): Promise<AgainstResult> {
   if (builds.old === undefined) throw new Error('no build labelled old')
-  const facts: Facts = { requests: {}, bytes: {} }
+  const facts: Facts = { requests: {}, bytes: {}, draws: {} }
+  for (const [label, api] of Object.entries(builds)) facts.draws[label] = await drawsPerWrite(api)
   const rows: Row[] = []
   if (options.sections.includes('codec')) rows.push(...(await codecRows(builds, options, facts)))
   if (options.sections.includes('requests')) rows.push(...(await requestRows(builds, options, facts)))
