@@ -2,7 +2,7 @@
 // config). APP_ID is defined at bundle time: workerd passes no arguments.
 
 import { HTTP_APPS } from './requests.ts'
-import { workerFor } from './serve.ts'
+import { workerFor } from './serve-worker.ts'
 
 declare const APP_ID: string
 

@@ -1,6 +1,7 @@
 // Serving one Hono app of a list over real HTTP on loopback: Node (@hono/node-server), Bun
-// (Bun.serve) or Deno (Deno.serve) with `serve`, workerd with `workerFor`. The bundled entries
-// (bench/http-server.ts, bench/http-worker.ts, bench/against/http.ts) call them with their apps.
+// (Bun.serve) or Deno (Deno.serve). The bundled entries
+// (bench/http-server.ts, bench/against/serve.ts) call it with their apps; Workers use
+// bench/serve-worker.ts, which leaves the Node server out of their bundle.
 
 import type { AppEntry, Fetch } from './apps.ts'
 import { DATA } from './data.ts'
@@ -33,23 +34,5 @@ export async function serve(apps: readonly AppEntry[], started: number): Promise
   } else {
     const { serve } = await import('@hono/node-server')
     serve({ fetch, port, hostname: '127.0.0.1' }, ready)
-  }
-}
-
-/**
- * The app `id` as a Worker for `workerd serve`. It is built on the first request: a Worker may
- * not draw random bytes or start crypto in its global scope.
- */
-export function workerFor(apps: readonly AppEntry[], id: string) {
-  const entry = apps.find((a) => a.id === id)
-  if (entry === undefined) throw new Error(`no app ${id}`)
-  let app: Fetch | undefined
-  let building: Promise<Fetch> | undefined
-  return {
-    fetch(request: Request): Response | Promise<Response> {
-      if (app !== undefined) return app(request)
-      building ??= entry.build(DATA['56 B']).then((built) => (app = built))
-      return building.then((built) => built(request))
-    },
   }
 }

@@ -17,14 +17,14 @@ export function httpAgainst(
   log: (line: string) => void,
 ): Promise<HttpResult> {
   const ids = ['bare', 'floor', ...APPS.flatMap((app) => builds.map((b) => `${b.label}:${app}`))]
-  const entry = 'bench/against/serve.ts'
   return httpSection(options, dir, bin, (line) => log(line.trim()), {
     apps: ids.map((id) => ({ id })),
-    bundleServer: (outfile) => bundleWith(builds, entry, 'await entry.server(BUILDS)', outfile, 'node'),
+    bundleServer: (outfile) =>
+      bundleWith(builds, 'bench/against/serve.ts', 'await entry.server(BUILDS)', outfile, 'node'),
     bundleWorker: (outfile, id) =>
       bundleWith(
         builds,
-        entry,
+        'bench/against/serve-worker.ts',
         `export default entry.worker(BUILDS, ${JSON.stringify(id)})`,
         outfile,
         'neutral',
