@@ -16,9 +16,9 @@ import {
 } from '../apps.ts'
 import { DATA, type Data, NAME, SECRET, SIZES, type Size } from '../data.ts'
 import { floor } from '../floor.ts'
-import { type Case, countSubtleCalls, median, type TimingOptions } from '../harness.ts'
+import { type Case, countSubtleCalls, type TimingOptions } from '../harness.ts'
 import type { BuildApi, Mode } from './api.ts'
-import { measureGroups, perRound, type Spread } from './groups.ts'
+import { measureGroups, perRound, type Spread, spread } from './groups.ts'
 
 export const OPS = ['seal', 'unseal', 'round trip'] as const
 export type Op = (typeof OPS)[number]
@@ -119,7 +119,7 @@ function compare(
   const floors: Record<string, Spread> = {}
   const vsOld: Record<string, Spread> = {}
   for (const label of labels) {
-    ns[label] = median(samples.get(id(label))!)
+    ns[label] = spread(samples.get(id(label))!).median
     if (vsFloor) floors[label] = vsFloor(label)
     if (label !== 'old') vsOld[label] = perRound(samples, (get) => get(id(label)) / get(id('old')))
   }
