@@ -20,17 +20,20 @@ async function batch(fn: () => unknown, n: number, now: () => number): Promise<n
 async function calibrate(fn: () => unknown, batchMs: number, now: () => number): Promise<number> {
   for (let i = 0; i < 3; i++) await fn()
   let n = 1
+  let ms: number
   for (;;) {
-    const ms = ((await batch(fn, n, now)) * n) / 1e6
+    ms = ((await batch(fn, n, now)) * n) / 1e6
     // Clocks can be coarse (workerd: whole milliseconds): grow until the batch is measurable.
     if (ms >= batchMs / 4 || n >= 1 << 20) break
     n *= 2
   }
-  // Scale by the fastest of a few batches: one that lost the CPU to another process would
-  // otherwise make every later batch too short for a millisecond clock to see.
-  let best = Number.POSITIVE_INFINITY
-  for (let i = 0; i < 3; i++) best = Math.min(best, ((await batch(fn, n, now)) * n) / 1e6)
-  return Math.max(1, Math.ceil((n * batchMs) / Math.max(best, 1e-3)))
+  // Scale by the fastest of a few batches the clock saw: one that lost the CPU to another process
+  // would otherwise make every later batch too short for a millisecond clock to see.
+  for (let i = 0; i < 3; i++) {
+    const again = ((await batch(fn, n, now)) * n) / 1e6
+    if (again >= batchMs / 8) ms = Math.min(ms, again)
+  }
+  return Math.max(1, Math.ceil((n * batchMs) / Math.max(ms, 1e-3)))
 }
 
 /** The order of `k` members in round `r`: rotated by r, reversed every other cycle. */
