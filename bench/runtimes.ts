@@ -62,7 +62,8 @@ type MiniflareClass = new (options: {
   compatibilityDate: string
 }) => { dispatchFetch(url: string, init: RequestInit): Promise<Response>; dispose(): Promise<void> }
 
-async function workerd(scriptPath: string, options: string): Promise<PortableResult> {
+/** Runs a bundled Worker (one ESM module) in workerd through Miniflare: POSTs `options`, parses the JSON answer. */
+export async function workerd<T = PortableResult>(scriptPath: string, options: string): Promise<T> {
   const { Miniflare } = requireFromRuntimes('miniflare') as { Miniflare: MiniflareClass }
   // The bundle is one self-contained module, handed over as text (a path outside the working
   // directory is refused as a module root).
