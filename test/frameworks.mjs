@@ -380,13 +380,15 @@ function sveltekit(dir, node, from) {
   }
 }
 
-/** Astro's example in `dir`: `astro build`, served by @astrojs/node's standalone server. */
+/** Astro's example in `dir`: `astro check`, `astro build`, served by @astrojs/node's standalone server. */
 function astro(dir, node, from) {
   return {
     dir,
     node,
     from,
-    build: ['node_modules/.bin/astro', 'build'],
+    // astro check first (SESSION_SECRET unset, as for every build): it type-checks the .astro
+    // pages and the middleware against Astro's own types (App.Locals, astro:env).
+    build: ['sh', '-c', 'npm run check && npm run build'],
     command: (_settings, nodeBin) => [nodeBin, './dist/server/entry.mjs'], // HOST and PORT from the env
     needs: [`${dir}/node_modules/.bin/astro`, `${dir}/node_modules/@astrojs/node/package.json`],
     checks: [
