@@ -14,7 +14,6 @@ export interface Data {
 export interface Flash {
   notice: string
 }
-
 const old = process.env.OLD_SESSION_SECRET // demo checks
 
 // `satisfies`, checked by tsc: this is React Router's own SessionStorage type.
