@@ -47,9 +47,12 @@ export async function commitSession(
     const extras: CommitExtras[] = own.length > 0 ? [{ cookies: own }] : []
     const { writes, implicit, text } = await writesOf(parts, session, h, slot, extras)
     const spec = parts.config.cookie
-    const gateCookies = extras.flatMap((e) => e.cookies ?? []).map((c): CookieWrite => ({ spec, ...c }))
-    const headers = extras.flatMap((e) => e.headers ?? [])
-    const commit = commitOf(writes.concat(gateCookies), headers, implicit)
+    let headers: readonly (readonly [string, string])[] = []
+    for (const extra of extras) {
+      for (const c of extra.cookies ?? []) writes.push({ spec, ...c })
+      if (extra.headers) headers = headers.concat(extra.headers)
+    }
+    const commit = commitOf(writes, headers, implicit)
     if (commit.private && spec.parts.secure && slot.request) warnPlainHttp(slot.request)
     slot.saved = { version: h.version, text, commit }
     return commit
