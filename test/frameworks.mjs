@@ -107,6 +107,42 @@ export const frameworks = {
         },
       ],
       [
+        'a Server Action called as React calls it (Next-Action) logs in; GET / shows the flash once',
+        async (c) => {
+          const { body } = await c.request('/logout', { method: 'POST', headers: { origin: c.origin } })
+          expect(c.jar.size === 0, `still signed in: ${body.slice(0, 200)}`)
+          const before = await c.page()
+          const action = /name="\$ACTION_ID_([0-9a-f]+)"/.exec(before.body)?.[1]
+          expect(action, 'no Server Action form on the page')
+          // React's encodeReply of the form's FormData: its fields as part 1, the arguments as part 0.
+          const form = new FormData()
+          form.set('_1_user', 'lin')
+          form.set('0', '["$K1"]')
+          const headers = { origin: c.origin, accept: 'text/x-component', 'next-action': action }
+          const post = await c.request('/', { method: 'POST', body: form, headers })
+          const redirect = post.response.headers.get('x-action-redirect')
+          expect(post.response.status === 200 && redirect === '/;push', `${post.response.status} ${redirect}`)
+          expect(
+            post.setCookies.length === 1 && post.setCookies[0].startsWith('demo_sid='),
+            `${post.setCookies}`,
+          )
+          // Next renders the redirect's target itself, and drops the Set-Cookie of that render: a
+          // flash taken there would show now and again on the next load.
+          expect(
+            !post.body.includes('Welcome'),
+            `the redirect's render took the flash: ${post.body.slice(0, 300)}`,
+          )
+          const p = await c.page()
+          expect(p.user === 'lin' && p.flash === 'Welcome, lin!', `after login: ${p.user} / ${p.flash}`)
+          expect(p.sid !== before.sid && p.count === before.count + 1, `${p.sid} ${p.count}`)
+          const again = await c.page()
+          expect(
+            again.flash === undefined && again.user === 'lin',
+            `reloaded: ${again.user} / ${again.flash}`,
+          )
+        },
+      ],
+      [
         "in development, a flash read on Next's own render-time cookies() throws; on its writable ones it reads once",
         async () => {
           // Next's cookie stores, as cookies() returns them while a Server Component renders
