@@ -164,8 +164,10 @@ export async function writesOf(
   )
   // The browser sends this token back next: remembered, it opens without a decrypt.
   config.tokenCache?.set(keys, spec.name, token, { created, touched, sid, lifetime, key: keys.current, text })
-  const leftovers = presentChunks(spec.name, slot.chunks, values.length).map((name) => expiry(spec, name))
-  return { writes: writes.concat(leftovers, legacyExpiry(parts, h, slot)), implicit: !changed, text }
+  if (slot.chunks)
+    for (const name of presentChunks(spec.name, slot.chunks, values.length)) writes.push(expiry(spec, name))
+  if (h.cut || slot.expire.length > 0) writes.push(...legacyExpiry(parts, h, slot))
+  return { writes, implicit: !changed, text }
 }
 
 /** Lets each gate see the session about to be committed; it may change its own state entry. */
