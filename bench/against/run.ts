@@ -16,7 +16,7 @@ import { ensureRuntimes } from '../../scripts/runtimes.mjs'
 import { bundleSize } from '../bundle.ts'
 import type { HttpResult } from '../http.ts'
 import { workerd } from '../runtimes.ts'
-import { bin, machine, run } from '../tools.ts'
+import { machine, runCli } from '../tools.ts'
 import { type Build, bundleWith, entryOf, materialize } from './builds.ts'
 import { httpAgainst, httpTable } from './http.ts'
 import { type AgainstReport, againstTables, type BundleRow } from './report.ts'
@@ -55,21 +55,7 @@ async function bundles(builds: readonly Build[]): Promise<BundleRow[]> {
 async function runtime(name: string, dir: string, options: AgainstOptions): Promise<AgainstResult> {
   const cli = join(dir, 'cli.mjs')
   const json = JSON.stringify(options)
-  if (name === 'node') return JSON.parse(await run(process.execPath, [cli, json]))
-  if (name === 'bun') return JSON.parse(await run(bin('bun'), [cli, json]))
-  if (name === 'deno')
-    return JSON.parse(
-      await run(bin('deno'), [
-        'run',
-        '--quiet',
-        '--no-prompt',
-        '--allow-read',
-        '--allow-env',
-        '--allow-sys',
-        cli,
-        json,
-      ]),
-    )
+  if (name === 'node' || name === 'bun' || name === 'deno') return runCli<AgainstResult>(name, cli, json)
   // workerd's clock ticks in whole milliseconds: longer batches keep that error small.
   if (name === 'workerd')
     return workerd<AgainstResult>(
