@@ -5,7 +5,7 @@
 
 import { chunkName, presentChunks } from './chunk-read.ts'
 import { type CookieWrite, commitOf, NOTHING, type SessionCommit } from './commit.ts'
-import { type CookieSpec, MAX_COOKIE_BYTES, readSessionCookies, type SessionCookies } from './cookie.ts'
+import { type CookieSpec, MAX_COOKIE_BYTES, type SessionCookies } from './cookie.ts'
 import { CookieTooLargeError, configError } from './errors.ts'
 import type { Admission, CommitExtras, GateCookie, SessionView } from './extensions.ts'
 import type { StoreParts } from './parts.ts'
@@ -215,48 +215,11 @@ function expiry(spec: CookieSpec, name: string): CookieWrite {
 /**
  * The old library's cookies to delete: those the session was read from, once it is written in
  * our format; after a `destroy()`, every cookie of every legacy reader the request carried, read
- * or not, so that none of them can bring the session back: at the path the reader names, and at
- * each path the request's own path lies under (the old app may have set it there).
+ * or not, so that none of them can bring the session back.
  */
 function legacyExpiry(parts: WriteParts, h: SessionHandle, slot: Slot): CookieWrite[] {
-  if (!h.cut) return slot.expire.map((spec) => expiry(spec, spec.name))
-  const paths = pathsOf(slot.request)
-  const out: CookieWrite[] = []
-  for (const reader of parts.config.legacy) {
-    for (const spec of reader.cookies) {
-      if (!carries(slot.header, spec.name)) continue
-      out.push(expiry(spec, spec.name))
-      for (const path of paths) out.push(expiry(atPath(spec, path), spec.name))
-    }
-  }
-  return out
-}
-
-const MAX_PATHS = 8
-
-/** `/a/b/c` → `/a`, `/a/b`, `/a/b/c`: the paths a cookie sent with this request may have. */
-function pathsOf(request: Request | undefined): string[] {
-  if (request === undefined) return []
-  const segments = new URL(request.url).pathname.split('/').slice(1, MAX_PATHS + 1)
-  const out: string[] = []
-  let path = ''
-  for (const segment of segments) {
-    if (segment === '') break
-    path += `/${segment}`
-    // Only paths the cookie serializer would accept (no ";" or controls).
-    if (/^\/[\x20-\x3a\x3c-\x7e]*$/.test(path)) out.push(path)
-  }
-  return out
-}
-
-/** `spec` with another `Path`. */
-function atPath(spec: CookieSpec, path: string): CookieSpec {
-  const attributes = spec.attributes.replace(/^; Path=[^;]*/, `; Path=${path}`)
-  return { ...spec, attributes, parts: { ...spec.parts, path } }
-}
-
-function carries(header: string | null, name: string): boolean {
-  return readSessionCookies(header, name, 1).values.length > 0
+  const specs = h.cut ? parts.config.legacy.flatMap((r) => r.forget(slot.header, slot.request)) : slot.expire
+  return specs.map((spec) => expiry(spec, spec.name))
 }
 
 /** The clock's reading for a seal; a clock that is not a time is the app's bug. */
