@@ -178,23 +178,27 @@ export const CORE_TARGET = 3 * 1024
 // for the speed work of issue 15 (~480 B: the serializer's for...in walk, additional data kept
 // per store, short bodies copied in JS, one random draw for IV and id, lenient-first UTF-8).
 // Raised for the request pipeline of issue 19 (~1.6 KB: read, write, commit record, resolver,
-// gates and extension state in the core). Issue 19 asked for an app at or under 9,000 B: missed.
-export const CORE_CEILING = 13696
+// gates and extension state in the core), then for its security review's fixes (~350 B: the
+// shared-cache rule with CDN headers, per-request clocks for readers and gate endpoints, the
+// failed-save memo) and batched random bytes. Issue 19 asked for an app at or under 9,000 B:
+// missed.
+export const CORE_CEILING = 14080
 
 /**
  * What an app importing only `seal` and `unseal` may ship, min+gzip, checked like CORE_CEILING.
  * The target is iron-webcrypto's seal + unseal (2,491 B); not met: the strict JSON serializer,
  * secret checks and canonical base64url (shared with sessions) alone are about 1.5 KB. Raised
- * for issue 20's missing-secret message, which names where each runtime keeps the secret.
+ * for issue 20's missing-secret message, which names where each runtime keeps the secret, and
+ * for batched random bytes (one getRandomValues call per 40 IVs).
  */
-export const SEAL_CEILING = 3776
+export const SEAL_CEILING = 3840
 
 /**
  * What an app using `withSession` with default options may ship, min+gzip. Raised for the
  * `legacy` and `revocation` hooks (the readers and the revocation code are opt-in subpaths), and
  * for issue 15's speed work (see CORE_CEILING).
  */
-export const APP_CEILING = 12480
+export const APP_CEILING = 12800
 export const SEAL_TARGET = 2491
 
 /** The code only opt-in features need, and the marker that shows it is in a bundle. */

@@ -41,6 +41,8 @@ export interface HttpRow {
   rps: number
   vsBare: Spread
   vsFloor: Spread
+  /** Requests per second in each round, in round order (rounds of every app ran interleaved). */
+  perRound: number[]
 }
 
 export interface Spread {
@@ -80,15 +82,34 @@ function command(runtime: string, bin: (name: string) => string, script: string)
   throw new Error(`no HTTP server for ${runtime}`)
 }
 
+/** What the servers serve: the apps, and how to bundle the server script and each app's Worker. */
+export interface HttpSetup {
+  /** The apps, by id; 'bare' and 'floor' must be among them (every ratio is taken over theirs). */
+  readonly apps: readonly { readonly id: string }[]
+  /** Bundles the Node, Bun and Deno server script (arguments: app id, port) to `outfile`. */
+  bundleServer(outfile: string): Promise<void>
+  /** Bundles the Worker serving app `id` to `outfile`. */
+  bundleWorker(outfile: string, id: string): Promise<void>
+}
+
+/** The apps of bench/requests.ts (HTTP_APPS), served by bench/http-server.ts and bench/http-worker.ts. */
+export const HTTP_SETUP: HttpSetup = {
+  apps: HTTP_APPS,
+  bundleServer: (outfile) => bundle('bench/http-server.ts', outfile, 'node'),
+  bundleWorker: (outfile, id) =>
+    bundle('bench/http-worker.ts', outfile, 'neutral', { APP_ID: JSON.stringify(id) }),
+}
+
 /**
- * A `workerd serve` config for one app: the Worker bundle (bench/http-worker.ts with APP_ID) on a
- * loopback socket, with wrangler.toml's compatibility date, as `wrangler dev` would run it
- * without its proxy in front.
+ * A `workerd serve` config for one app: its Worker bundle on a loopback socket, with
+ * wrangler.toml's compatibility date, as `wrangler dev` would run it without its proxy in front.
  */
-async function workerdConfig(dir: string, id: string, port: number): Promise<string> {
-  const worker = join(dir, `worker-${id}.mjs`)
-  await bundle('bench/http-worker.ts', worker, 'neutral', { APP_ID: JSON.stringify(id) })
-  const config = join(dir, `workerd-${id}.capnp`)
+async function workerdConfig(dir: string, id: string, port: number, setup: HttpSetup): Promise<string> {
+  // Ids may hold characters a file name or capnp string should not ('old:ours').
+  const file = id.replace(/[^\w-]/g, '_')
+  const worker = join(dir, `worker-${file}.mjs`)
+  await setup.bundleWorker(worker, id)
+  const config = join(dir, `workerd-${file}.capnp`)
   writeFileSync(
     config,
     `using Workerd = import "/workerd/workerd.capnp";
@@ -97,7 +118,7 @@ const config :Workerd.Config = (
   sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
 );
 const app :Workerd.Worker = (
-  modules = [(name = "worker.mjs", esModule = embed "worker-${id}.mjs")],
+  modules = [(name = "worker.mjs", esModule = embed "worker-${file}.mjs")],
   compatibilityDate = "${compatibilityDate()}",
 );
 `,
@@ -126,12 +147,12 @@ async function listening(port: number, child: ReturnType<typeof spawn>): Promise
 async function start(
   runtime: string,
   bin: (name: string) => string,
-  files: { dir: string; script: string },
+  files: { dir: string; script: string; setup: HttpSetup },
   id: string,
   port: number,
 ): Promise<ReturnType<typeof spawn>> {
   if (runtime === 'workerd') {
-    const config = await workerdConfig(files.dir, id, port)
+    const config = await workerdConfig(files.dir, id, port, files.setup)
     const child = spawn(bin('workerd'), ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] })
     await listening(port, child)
     return child
@@ -187,16 +208,17 @@ export async function httpSection(
   dir: string,
   bin: (name: string) => string,
   log: (line: string) => void,
+  setup: HttpSetup = HTTP_SETUP,
 ): Promise<HttpResult> {
   const script = join(dir, 'http-server.mjs')
-  const files = { dir, script }
-  await bundle('bench/http-server.ts', script, 'node')
+  const files = { dir, script, setup }
+  await setup.bundleServer(script)
   const result: HttpResult = { rows: [], first: [], errors: [] }
   for (const runtime of options.runtimes) {
     log(`  http ${runtime}...`)
     const servers: Server[] = []
     try {
-      for (const app of HTTP_APPS) {
+      for (const app of setup.apps) {
         const port = await freePort()
         const base = `http://127.0.0.1:${port}`
         // The cookie comes from a first server; a second one, just started with the same secret,
@@ -252,6 +274,7 @@ export async function httpSection(
             rps: median(mine),
             vsBare: spread(mine.map((v, i) => v / bare[i]!)),
             vsFloor: spread(mine.map((v, i) => v / floor[i]!)),
+            perRound: mine,
           })
         }
       }

@@ -7,6 +7,7 @@
 //   npm run bench -- --only http --http-runtimes node,bun,deno,workerd --http-rounds 5 --http-seconds 2
 //   npm run bench -- --json results.json --readme   (also rewrite bench/README.md's results block)
 //   npm run bench -- --from results.json --readme   (tables from an earlier run, nothing measured)
+//   npm run bench -- --against f6b1b5a [--quick]     the build at a git ref and this one, side by side
 //
 // Times are medians over interleaved rounds (bench/harness.ts); each ratio is taken between a
 // candidate's batch and the floor's batch right beside it, so machine noise mostly cancels.
@@ -49,6 +50,12 @@ const flag = (name: string) => argv.includes(`--${name}`)
 const value = (name: string) => {
   const at = argv.indexOf(`--${name}`)
   return at === -1 ? undefined : argv[at + 1]
+}
+// --against <ref>: the library at <ref> and the working tree, side by side (bench/against/run.ts).
+if (value('against') !== undefined) {
+  const { againstMain } = await import('./against/run.ts')
+  await againstMain(argv)
+  process.exit(0)
 }
 const quick = flag('quick')
 const SECTIONS = [

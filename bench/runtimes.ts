@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { requireFromRuntimes } from '../scripts/runtimes.mjs'
 import type { PortableOptions, PortableResult } from './portable.ts'
-import { bin, bundle, compatibilityDate, run } from './tools.ts'
+import { bundle, compatibilityDate, runCli } from './tools.ts'
 
 export type RuntimeResults = Record<string, PortableResult | { error: string }>
 
@@ -25,20 +25,7 @@ export async function runtimesSection(
     for (const name of names) {
       process.stderr.write(`  ${name}...\n`)
       try {
-        if (name === 'bun') results.bun = JSON.parse(await run(bin('bun'), [cli, json]))
-        else if (name === 'deno')
-          results.deno = JSON.parse(
-            await run(bin('deno'), [
-              'run',
-              '--quiet',
-              '--no-prompt',
-              '--allow-read',
-              '--allow-env',
-              '--allow-sys',
-              cli,
-              json,
-            ]),
-          )
+        if (name === 'bun' || name === 'deno') results[name] = await runCli(name, cli, json)
         // workerd's clock ticks in whole milliseconds: longer batches keep that error small.
         else if (name === 'workerd')
           results.workerd = await workerd(
@@ -62,7 +49,8 @@ type MiniflareClass = new (options: {
   compatibilityDate: string
 }) => { dispatchFetch(url: string, init: RequestInit): Promise<Response>; dispose(): Promise<void> }
 
-async function workerd(scriptPath: string, options: string): Promise<PortableResult> {
+/** Runs a bundled Worker (one ESM module) in workerd through Miniflare: POSTs `options`, parses the JSON answer. */
+export async function workerd<T = PortableResult>(scriptPath: string, options: string): Promise<T> {
   const { Miniflare } = requireFromRuntimes('miniflare') as { Miniflare: MiniflareClass }
   // The bundle is one self-contained module, handed over as text (a path outside the working
   // directory is refused as a module root).

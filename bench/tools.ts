@@ -86,6 +86,17 @@ export async function bundle(
 }
 
 /** Runs a command to completion; its stdout, or a rejection naming the exit code and stderr's tail. */
+/**
+ * Runs a bundled bench CLI (`cli`, taking `json` options) on Node, Bun or Deno and parses the JSON
+ * it prints.
+ */
+export async function runCli<T>(name: 'node' | 'bun' | 'deno', cli: string, json: string): Promise<T> {
+  if (name === 'node') return JSON.parse(await run(process.execPath, [cli, json]))
+  if (name === 'bun') return JSON.parse(await run(bin('bun'), [cli, json]))
+  const deno = ['run', '--quiet', '--no-prompt', '--allow-read', '--allow-env', '--allow-sys', cli, json]
+  return JSON.parse(await run(bin('deno'), deno))
+}
+
 export function run(command: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {

@@ -10,7 +10,8 @@
 // passes here is copy-paste complete code that builds, type-checks and works. Lines of an
 // example that end in `// demo checks` serve only the demo's checks and are left out of the
 // recipe's copy. A file a shown file imports by a relative path must be shown too (generated
-// modules, `./$types` and `*.gen`, excepted), so no recipe leans on a file it does not give.
+// modules, `./$types`, `./+types/*` and `*.gen`, excepted), so no recipe leans on a file it does
+// not give.
 //
 //   node scripts/check-recipes.mjs
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
@@ -25,7 +26,7 @@ const FENCE = /^(```+|~~~+)(.*)$/
 // A path as a block's first line names it: a comment holding only the path, or the path and a
 // colon before the comment's text.
 const NAMED = /^(?:\/\/|<!--|#)\s*((?:[\w@.+$[\]()-]+\/)*[\w@+$[\]()-][\w@.+$[\]()-]*\.[a-z]+)(?::|\s*-->|$)/
-const GENERATED = /\$types|\.gen$/
+const GENERATED = /\$types|\+types\/|\.gen$/
 const EXTENSIONS = ['', '.ts', '.tsx', '.js', '.mjs', '/index.ts']
 
 /** The recipe's code blocks: { example, path, code, line }, `path` undefined for a free snippet. */

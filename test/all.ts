@@ -32,6 +32,7 @@ import './security/cookie-header.test.ts'
 import './security/writing.test.ts'
 import './security/concurrency-and-runtimes.test.ts'
 import './security/beyond-the-list.test.ts'
+import './security/where-features-meet.test.ts'
 import './properties.test.ts'
 import './store-model.test.ts'
 import './fuzz.test.ts'
@@ -41,6 +42,7 @@ import './device-bound.test.ts'
 import './device-bound-input.test.ts'
 import './device-bound-e2e.test.ts'
 import './device-bound-policy.test.ts'
+// The security review of issue 19: every test here fails until its finding is fixed.
 // Last: compares every global with the snapshot taken above.
 import './poisoning.test.ts'
 

@@ -84,6 +84,15 @@ describe('cookie', () => {
       )
     })
 
+    test('flags take booleans only: a string from an environment variable is refused, never read as true', () => {
+      for (const key of ['secure', 'httpOnly', 'partitioned', 'sessionCookie'] as const) {
+        for (const value of ['false', 'true', 0, 1, null]) {
+          throws(() => cookieSpec({ [key]: value as never }), 'ERR_COOKIE_OPTION')
+        }
+      }
+      equal(cookieSpec({ secure: false }).parts.secure, false)
+    })
+
     test('rejects ; CR LF and non-token characters in name, path and domain (CVE-2024-47764)', () => {
       for (const name of ['a;b', 'a b', 'a\r\nb', 'a=b', '', 'é', 'a,b', '"a"', 'a\u0000']) {
         throws(() => cookieSpec({ name }), 'ERR_COOKIE_OPTION')

@@ -64,6 +64,7 @@ export function gateFor(options: DeviceBoundOptions = {}) {
     idleMs: 14 * 86_400_000,
     skewMs: 60_000,
     secrets: [bytes(SECRET)],
+    legacy: false,
   })
   return { binding, gate }
 }
@@ -116,4 +117,43 @@ export function challengeIn(header: string | null | undefined): string {
   const match = /(?:challenge=)?"([A-Za-z0-9_.-]+)"/.exec(header ?? '')
   if (!match) throw new Error(`no challenge in ${header}`)
   return match[1]!
+}
+
+/** A login of session `id` marked by bind(), committed: the registration header and its challenge. */
+export async function loginOf(gate: ReturnType<typeof gateFor>, id: string, now: number) {
+  const session = view(id)
+  gate.binding.bind(session)
+  const extras = await gate.gate.committing!({
+    session,
+    destroyed: false,
+    cut: false,
+    state: {},
+    request: undefined,
+    now,
+  })
+  const header = extras?.headers?.find(([name]) => name === 'Secure-Session-Registration')?.[1]
+  return { header, challenge: challengeIn(header) }
+}
+
+/**
+ * `handler` as a browser with `jar` calls it: the jar's cookies go out, the response's come
+ * back into it (a `Max-Age=0` one deletes).
+ */
+export function browserOf(handler: (request: Request) => Promise<Response>, jar: Map<string, string>) {
+  return async function send(path: string, headers: Record<string, string> = {}, method = 'GET') {
+    const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ')
+    const response = await handler(
+      new Request(`https://localhost${path}`, {
+        method,
+        headers: { ...headers, ...(cookie ? { cookie } : {}) },
+      }),
+    )
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';') as [string]
+      const at = pair.indexOf('=')
+      if (/Max-Age=0(;|$)/.test(line)) jar.delete(pair.slice(0, at))
+      else jar.set(pair.slice(0, at), pair.slice(at + 1))
+    }
+    return { response, text: await response.clone().text() }
+  }
 }

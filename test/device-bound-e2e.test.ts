@@ -3,7 +3,7 @@
 // in for the browser.
 import { withSession } from 'sealed-session'
 import { deviceBound } from 'sealed-session/device-bound'
-import { challengeIn, device } from './dbsc-client.ts'
+import { browserOf, challengeIn, device } from './dbsc-client.ts'
 import { deepEqual, describe, equal, ok, test } from './harness.ts'
 import { clock, SECRET } from './helpers.ts'
 
@@ -33,23 +33,7 @@ function app() {
     },
   )
   const jar = new Map<string, string>()
-  /** A request with the jar's cookies; the response's cookies go into the jar. */
-  async function send(path: string, headers: Record<string, string> = {}, method = 'GET') {
-    const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ')
-    const response = await handler(
-      new Request(`https://localhost${path}`, {
-        method,
-        headers: { ...headers, ...(cookie ? { cookie } : {}) },
-      }),
-    )
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';') as [string]
-      const at = pair.indexOf('=')
-      if (/Max-Age=0(;|$)/.test(line)) jar.delete(pair.slice(0, at))
-      else jar.set(pair.slice(0, at), pair.slice(at + 1))
-    }
-    return { response, text: await response.clone().text() }
-  }
+  const send = browserOf(handler, jar)
   return { time, reasons, jar, send }
 }
 

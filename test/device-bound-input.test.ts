@@ -9,7 +9,7 @@ import {
 } from '../src/features/device-bound/headers.ts'
 import { parseProof, verifyProof } from '../src/features/device-bound/jwt.ts'
 import { tokensOf } from '../src/features/device-bound/tokens.ts'
-import { challengeIn, device, gateFor, post, storeWith, view } from './dbsc-client.ts'
+import { challengeIn, device, gateFor, loginOf, post, storeWith, view } from './dbsc-client.ts'
 import { deepEqual, describe, equal, ok, test } from './harness.ts'
 import { bytes, clock, OLD_SECRET, OTHER_SECRET, SECRET } from './helpers.ts'
 
@@ -23,18 +23,8 @@ async function fixture() {
   const time = clock()
   const g = gateFor({})
   const browser = await device()
-  const session = view(SID)
-  g.binding.bind(session)
   const now = time.now()
-  const extras = await g.gate.committing!({
-    session,
-    destroyed: false,
-    cut: false,
-    state: {},
-    request: undefined,
-    now,
-  })
-  const registration = challengeIn(extras!.headers![0]![1])
+  const registration = (await loginOf(g, SID, now)).challenge
   const entry = { k: { x: browser.jwk.x, y: browser.jwk.y }, b: 'BBBBBBBBBBBBBBBB', t: 0 }
   const first = await g.gate.route!(
     post(REFRESH, { 'Sec-Secure-Session-Id': entry.b }),

@@ -5,7 +5,7 @@
 import { withSession } from 'sealed-session'
 import { type DeviceBoundOptions, deviceBound } from 'sealed-session/device-bound'
 import { memoryStore, type RevocationStore, revocation } from 'sealed-session/revocation'
-import { challengeIn, device } from './dbsc-client.ts'
+import { browserOf, challengeIn, device } from './dbsc-client.ts'
 import { deepEqual, describe, equal, ok, test } from './harness.ts'
 import { clock, SECRET } from './helpers.ts'
 
@@ -47,22 +47,8 @@ function app(options: DeviceBoundOptions = {}, onUnavailable: 'refuse' | 'allow'
     },
   )
   /** A request with `jar`'s cookies; the response's cookies go into `jar`. */
-  async function send(jar: Jar, path: string, headers: Record<string, string> = {}, method = 'GET') {
-    const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ')
-    const response = await handler(
-      new Request(`https://localhost${path}`, {
-        method,
-        headers: { ...headers, ...(cookie ? { cookie } : {}) },
-      }),
-    )
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';') as [string]
-      const at = pair.indexOf('=')
-      if (/Max-Age=0(;|$)/.test(line)) jar.delete(pair.slice(0, at))
-      else jar.set(pair.slice(0, at), pair.slice(at + 1))
-    }
-    return { response, text: await response.clone().text() }
-  }
+  const send = (jar: Jar, path: string, headers: Record<string, string> = {}, method = 'GET') =>
+    browserOf(handler, jar)(path, headers, method)
   const setDown = (value: boolean) => void (down = value)
   return { time, reasons, revoker, handler, send, setDown }
 }

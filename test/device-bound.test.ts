@@ -7,6 +7,7 @@ import {
   challengeIn,
   device,
   gateFor,
+  loginOf,
   post,
   setCookieOf,
   storeWith,
@@ -20,20 +21,7 @@ const REFRESH = '/__session/dbsc/refresh'
 const SID = 'AAAAAAAAAAAAAAAA'
 
 /** A login: the session `SID` marked by bind(), committed; gives the registration challenge. */
-async function login(gate: ReturnType<typeof gateFor>, now = T0) {
-  const session = view(SID)
-  gate.binding.bind(session)
-  const extras = await gate.gate.committing!({
-    session,
-    destroyed: false,
-    cut: false,
-    state: {},
-    request: undefined,
-    now,
-  })
-  const header = extras?.headers?.find(([name]) => name === 'Secure-Session-Registration')?.[1]
-  return { header, challenge: challengeIn(header) }
-}
+const login = (gate: ReturnType<typeof gateFor>, now = T0) => loginOf(gate, SID, now)
 
 /** A registered session: its sealed state entry and its first bound cookie. */
 async function registered(time = clock()) {

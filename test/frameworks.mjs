@@ -107,6 +107,42 @@ export const frameworks = {
         },
       ],
       [
+        'a Server Action called as React calls it (Next-Action) logs in; GET / shows the flash once',
+        async (c) => {
+          const { body } = await c.request('/logout', { method: 'POST', headers: { origin: c.origin } })
+          expect(c.jar.size === 0, `still signed in: ${body.slice(0, 200)}`)
+          const before = await c.page()
+          const action = /name="\$ACTION_ID_([0-9a-f]+)"/.exec(before.body)?.[1]
+          expect(action, 'no Server Action form on the page')
+          // React's encodeReply of the form's FormData: its fields as part 1, the arguments as part 0.
+          const form = new FormData()
+          form.set('_1_user', 'lin')
+          form.set('0', '["$K1"]')
+          const headers = { origin: c.origin, accept: 'text/x-component', 'next-action': action }
+          const post = await c.request('/', { method: 'POST', body: form, headers })
+          const redirect = post.response.headers.get('x-action-redirect')
+          expect(post.response.status === 200 && redirect === '/;push', `${post.response.status} ${redirect}`)
+          expect(
+            post.setCookies.length === 1 && post.setCookies[0].startsWith('demo_sid='),
+            `${post.setCookies}`,
+          )
+          // Next renders the redirect's target itself, and drops the Set-Cookie of that render: a
+          // flash taken there would show now and again on the next load.
+          expect(
+            !post.body.includes('Welcome'),
+            `the redirect's render took the flash: ${post.body.slice(0, 300)}`,
+          )
+          const p = await c.page()
+          expect(p.user === 'lin' && p.flash === 'Welcome, lin!', `after login: ${p.user} / ${p.flash}`)
+          expect(p.sid !== before.sid && p.count === before.count + 1, `${p.sid} ${p.count}`)
+          const again = await c.page()
+          expect(
+            again.flash === undefined && again.user === 'lin',
+            `reloaded: ${again.user} / ${again.flash}`,
+          )
+        },
+      ],
+      [
         "in development, a flash read on Next's own render-time cookies() throws; on its writable ones it reads once",
         async () => {
           // Next's cookie stores, as cookies() returns them while a Server Component renders
@@ -151,10 +187,10 @@ export const frameworks = {
   },
   astro: astro('examples/astro', 24), // Astro 7.4: Node >= 22.23.4, past runtimes/' Node 22
   'astro@5': astro('examples/astro@5', 20, 'examples/astro'),
-  // h3 v2 and Elysia come from the root's devDependencies (Bun from runtimes/): their examples are
-  // plain folders, and each reaches the built package by its own name (Node and Bun resolve a
-  // package's name from inside it through its `exports`); their tsconfig.json has no `paths`, so
-  // neither tsx nor Bun maps it to src/.
+  // h3 v2, Hono and Elysia come from the root's devDependencies (Bun from runtimes/): their
+  // examples are plain folders, and each reaches the built package by its own name (Node and Bun
+  // resolve a package's name from inside it through its `exports`); their tsconfig.json has no
+  // `paths`, so neither tsx nor Bun maps it to src/.
   h3: {
     dir: 'examples/h3',
     node: 20, // h3 2: Node >= 20.19
@@ -192,6 +228,20 @@ export const frameworks = {
           expect(refused?.code === 'ERR_OPTION_INVALID', `two middlewares on one key: ${refused}`)
         },
       ],
+    ],
+  },
+  // Hono on Node, served by @hono/node-server.
+  hono: {
+    dir: 'examples/hono',
+    node: 20, // @hono/node-server 2: Node >= 20
+    build: ['node', '-e', ''], // nothing to build: tsx runs server.ts; the runner builds dist/
+    command: () => [`${root}node_modules/.bin/tsx`, 'server.ts'],
+    needs: ['node_modules/hono/package.json', 'node_modules/@hono/node-server/package.json'],
+    checks: [
+      builtPackage('hono'),
+      typeChecks('examples/hono'),
+      plainValueCarriesCookie(),
+      throwingRouteWritesNothing(),
     ],
   },
   // h3 v1, the h3 of Nuxt 4 and Nitro 2, with its own install: its routes redirect with
@@ -366,13 +416,15 @@ function sveltekit(dir, node, from) {
   }
 }
 
-/** Astro's example in `dir`: `astro build`, served by @astrojs/node's standalone server. */
+/** Astro's example in `dir`: `astro check`, `astro build`, served by @astrojs/node's standalone server. */
 function astro(dir, node, from) {
   return {
     dir,
     node,
     from,
-    build: ['node_modules/.bin/astro', 'build'],
+    // astro check first (SESSION_SECRET unset, as for every build): it type-checks the .astro
+    // pages and the middleware against Astro's own types (App.Locals, astro:env).
+    build: ['sh', '-c', 'npm run check && npm run build'],
     command: (_settings, nodeBin) => [nodeBin, './dist/server/entry.mjs'], // HOST and PORT from the env
     needs: [`${dir}/node_modules/.bin/astro`, `${dir}/node_modules/@astrojs/node/package.json`],
     checks: [

@@ -60,6 +60,7 @@ export function gateOf(
     idleMs: 3 * DAY_MS,
     skewMs: limits.skewMs ?? 60_000,
     secrets: [],
+    legacy: false,
   })
 }
 

@@ -90,7 +90,7 @@ describe('withSession', () => {
         'ERR_SECRET_INVALID',
       )
       const message = (error as Error).message
-      for (const phrase of ['.dev.vars', 'wrangler secret put', '.env', '.env.local', '$env']) {
+      for (const phrase of ['.dev.vars', 'wrangler secret put', '.env', '.env.local', '$app/env/private']) {
         ok(message.includes(phrase), `${JSON.stringify(secret)}: no "${phrase}" in: ${message}`)
       }
       ok(message.includes('openssl rand -base64 32'), `how to generate one: ${message}`)

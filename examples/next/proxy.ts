@@ -1,11 +1,11 @@
-// The page counts visits and shows a flash message once: both are writes, and Next refuses cookie
-// writes while a Server Component renders. The proxy runs before that render and may write, so
-// the visit is counted here; the cookies it sets are what `cookies()` returns in the page's
-// render, which therefore shows the count just stored. The flash message, taken out of the
-// session here, reaches the page as a request header.
+// proxy.ts: the page counts visits and shows a flash message once: both are writes, and Next
+// refuses cookie writes while a Server Component renders. The proxy runs before that render and
+// may write, so the visit is counted here; the cookies it sets are what `cookies()` returns in
+// the page's render, which therefore shows the count just stored. The flash message, taken out
+// of the session here, reaches the page as a request header.
 import { type NextRequest, NextResponse } from 'next/server'
 import { getSession, proxyCookies } from 'sealed-session/next'
-import { type DemoFlash, type DemoSession, FLASH_HEADER, sessionOptions } from './lib/session'
+import { type Data, FLASH_HEADER, type Flash, sessionOptions } from './lib/session'
 
 export async function proxy(request: NextRequest): Promise<NextResponse> {
   // A Server Action posts to the page's URL: it is the action's write, not a visit.
@@ -24,7 +24,7 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
       return response.headers
     },
   })
-  const session = await getSession<DemoSession, DemoFlash>(cookies, sessionOptions())
+  const session = await getSession<Data, Flash>(cookies, sessionOptions())
   const headers = new Headers(request.headers)
   const notice = session.flash('notice')
   // Never the client's own header: only a message this proxy took out of the session.

@@ -1,3 +1,4 @@
+// react-router.config.ts
 import type { Config } from '@react-router/dev/config'
 
 export default { ssr: true } satisfies Config

@@ -98,7 +98,13 @@ export async function getSession<
     const commit = await store.commit(session)
     const response = responses.get(cookies)?.headers
     if (response !== undefined && !cachePolicy(response, commit)) return
-    for (const cookie of commit.cookies) write(cookies, cookie)
+    // Next keeps one cookie per name: the first line for a name wins (ours come first), so an
+    // old library's cookie of our name on another path or domain never overwrites ours.
+    const names = new Set<string>()
+    for (const cookie of commit.cookies) {
+      if (!names.has(cookie.name)) write(cookies, cookie)
+      names.add(cookie.name)
+    }
   }
   if (readOnly(cookies) && development()) {
     // A flash read takes the message out of the cookie, which a render cannot write back.
@@ -156,10 +162,14 @@ function cachePolicy(response: Headers, commit: SessionCommit): boolean {
  * Through the response's `headers` (a `NextResponse` has them), `save()` also makes a response
  * carrying the cookie `Cache-Control: private` unless it set a policy, and leaves a renewal off
  * a response it made shared-cacheable (`public`, `s-maxage`), where a change makes it `private`.
+ * docs/recipes/next.md shows a whole app: a counter and flash messages taken here, before the
+ * page renders, and a Server Action redirect's render left to the browser.
  *
  * @example
  * ```ts
  * export async function proxy(request: NextRequest) {
+ *   // A Server Action posts to the page's URL: its write is the action's, not a visit.
+ *   if (request.method !== 'GET') return NextResponse.next()
  *   const response = NextResponse.next()
  *   const session = await getSession(proxyCookies(request, response), options)
  *   session.set('count', (session.get('count') ?? 0) + 1)

@@ -86,7 +86,10 @@ export interface SessionStorage<Data extends SessionData, Flash extends FlashDat
   /**
    * Ends the session: the `Set-Cookie` value expiring its cookie (`''` if the request had none).
    * Every cookie that could bring it back (an old library's, on any path) is expired by
-   * `commitHeaders(session)` after this call.
+   * `commitHeaders(session)` after `session.sealed.destroy()`.
+   * @throws {ConfigurationError} `ERR_OPTION_INVALID` when logging out must delete more than one
+   *   cookie (an old library's, with the `legacy` option): one string cannot, and a logout that
+   *   does not stick is worse than an error. Use `commitHeaders`.
    */
   destroySession(session: RouterSession<Data, Flash>): Promise<string>
   /**
@@ -137,8 +140,19 @@ export function createCookieSessionStorage<
       throw configError('ERR_OPTION_INVALID', "commit a session this storage's getSession made")
     return s
   }
-  // The first line is the session cookie's (or its deletion): the others only delete cookies.
-  const first = async (s: Session<Record<string, unknown>>) => (await store.commit(s)).setCookie[0] ?? ''
+  // The first line is the session cookie's (or its deletion): the others only delete cookies. A
+  // logout that must delete more, or a header a string cannot carry, is refused, never lost.
+  const first = async (s: Session<Record<string, unknown>>, call: string) => {
+    const commit = await store.commit(s)
+    const lost = commit.headers.length > 0 || (s.isChanged && handleOf(s).cut && commit.setCookie.length > 1)
+    if (lost) {
+      throw configError(
+        'ERR_OPTION_INVALID',
+        `react-router: ${call} returns one Set-Cookie line, and this response needs ${commit.setCookie.length} lines and ${commit.headers.length} other headers (an old library's cookies to delete, a device-registration header); answer with \`headers: await commitHeaders(session)\``,
+      )
+    }
+    return commit.setCookie[0] ?? ''
+  }
   return {
     async getSession(cookieHeader) {
       const s = await store.load(cookieHeader)
@@ -162,11 +176,11 @@ export function createCookieSessionStorage<
       sessions.set(session, s)
       return session as never
     },
-    commitSession: async (session) => first(sealedOf(session)),
+    commitSession: async (session) => first(sealedOf(session), 'commitSession'),
     async destroySession(session) {
       const s = sealedOf(session)
       s.destroy()
-      return first(s)
+      return first(s, 'destroySession')
     },
     async commitHeaders(session, init) {
       const headers = new Headers(init)

@@ -69,7 +69,9 @@ export type SessionHandle<E extends RequestEventLike, Key extends string> = <
  * }
  * export {}
  *
- * // src/env.ts: SvelteKit reads the secret when the server starts, never at build time
+ * // src/env.ts: SvelteKit reads the secret when the server starts, never building it in; it
+ * // also checks a required variable while it builds, so a build without the secret needs an
+ * // optional schema here (docs/recipes/sveltekit.md has one)
  * import { defineEnvVars } from '@sveltejs/kit/env'
  * export const variables = defineEnvVars({ SESSION_SECRET: {} })
  *

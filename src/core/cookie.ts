@@ -151,6 +151,10 @@ export function cookieSpec(options: CookieOptions = {}): CookieSpec {
   if (domain !== undefined && (typeof domain !== 'string' || domain.length > 253 || !DOMAIN.test(domain))) {
     bad(`cookie domain ${JSON.stringify(domain)} is not a host name`)
   }
+  // A string from an environment variable ('false') would read as true: only booleans.
+  for (const [key, value] of Object.entries({ httpOnly, secure, partitioned, sessionCookie })) {
+    if (typeof value !== 'boolean') bad(`cookie.${key} must be true or false; got ${JSON.stringify(value)}`)
+  }
   const sameSite = pick(options.sameSite ?? 'Lax', ['Strict', 'Lax', 'None'] as const, 'sameSite')
   const priority =
     options.priority === undefined

@@ -81,11 +81,11 @@ export interface LegacyReader {
    */
   readonly read: (header: string | null, context: ReaderContext) => Promise<LegacyResult | undefined>
   /**
-   * @internal Every cookie this library may have set (its session, signature or chunk cookies,
-   * with the path and domain it used): on logout, each one the request carried is deleted, read
-   * or not, so no old cookie can bring the session back.
+   * @internal On logout: every cookie of this library the request carried (its session,
+   * signature or chunk cookies), read or not, at the path and domain it names and at each path the
+   * request lies under, so that no old cookie can bring the session back.
    */
-  readonly cookies: readonly CookieSpec[]
+  readonly forget: (header: string | null, request: Request | undefined) => readonly CookieSpec[]
 }
 
 /** @internal What a legacy reader found. */
@@ -131,6 +131,8 @@ export interface GateSetup {
   readonly skewMs: number
   /** The store's secrets, newest first: a gate derives keys of its own from them. */
   readonly secrets: readonly Uint8Array[]
+  /** The store reads old libraries' cookies (`legacy`), whose issue time is unknown. */
+  readonly legacy: boolean
 }
 
 /** @internal A gate bound to one store. */

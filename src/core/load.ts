@@ -74,7 +74,9 @@ export async function openSession(
     reason ??= result.reason
   }
   if (opened === undefined && config.legacy.length > 0) {
-    const legacy = await readLegacy(config.legacy, header, parts.reader, reason)
+    // The request's clock, not the store's first: an options function may give one per call.
+    const reader = { ...parts.reader, now: clock }
+    const legacy = await readLegacy(config.legacy, header, reader, reason)
     if ('loaded' in legacy) [opened, reason] = [legacy, undefined]
     else reason = legacy.reason
   }
@@ -87,6 +89,8 @@ export async function openSession(
     request,
     hold: undefined,
     admission: undefined,
+    // Every field from the start: a slot keeps one shape through load and commit.
+    saved: undefined,
   }
   if (opened === undefined) return { session: make(parts, undefined, slot, clock, now), reason }
   slot.keyId = 'keyId' in opened ? opened.keyId : ''

@@ -29,6 +29,7 @@ export function partsOf(config: SessionConfig, save: SessionContext['save']): St
     idleMs: config.idleMs,
     skewMs: config.skewMs,
     secrets: config.secrets,
+    legacy: config.legacy.length > 0,
   }
   return {
     config,

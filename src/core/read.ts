@@ -94,6 +94,7 @@ export async function openValue(
   const cache = config.tokenCache
   const { name } = config.cookie
   const hit = cache?.get(keys, name, value)
+  // The payload, or the cache entry: both carry created, touched, sid and lifetime.
   let verified: Pick<Loaded, 'created' | 'touched' | 'sid' | 'lifetime'>
   let key: SessionKey
   let text: string | undefined
@@ -104,12 +105,7 @@ export async function openValue(
     const result = await codec.unseal(value, keys)
     if (!result.ok) return result
     const { payload } = result
-    verified = {
-      created: payload.created,
-      touched: payload.touched,
-      sid: payload.sid,
-      lifetime: payload.lifetime,
-    }
+    verified = payload as Pick<Loaded, 'created' | 'touched' | 'sid' | 'lifetime'>
     key = result.key
     text = utf8Decode(payload.body)
     if (text === undefined) return fail('payload')
@@ -124,7 +120,8 @@ export async function openValue(
   const body = parseBody(config, text)
   if (body === undefined) return fail('payload')
   if (cache && hit === undefined) cache.set(keys, name, value, { created, touched, sid, lifetime, key, text })
-  return { ok: true, keyId: key.id, loaded: { created, touched, sid, lifetime, ...body, text } }
+  const { data, flash, state } = body
+  return { ok: true, keyId: key.id, loaded: { created, touched, sid, lifetime, data, flash, state, text } }
 }
 
 /** @internal A session body: `data`, `[data, flash]` or `[data, flash, state]`. */

@@ -2,6 +2,7 @@
 // and what the store's steps (load.ts, write.ts) read. No I/O and no crypto.
 
 import { SerializationError } from './errors.ts'
+import { randomBytes } from './random.ts'
 import type { Serializer } from './serializer.ts'
 import { type Lifetime, SESSION_ID_BYTES } from './token.ts'
 
@@ -114,7 +115,7 @@ export function limitsOf(
 
 /** @internal The session's id, drawn now if it has none yet. */
 export function idOf(h: SessionHandle): Uint8Array {
-  h.sid ??= crypto.getRandomValues(new Uint8Array(SESSION_ID_BYTES))
+  h.sid ??= randomBytes(SESSION_ID_BYTES)
   return h.sid
 }
 

@@ -76,12 +76,11 @@ export interface StoreCore extends SessionStore<SessionData> {
 /** @internal Builds the store for a validated configuration: its parts, then a face over them. */
 export function storeOf(config: SessionConfig): StoreCore {
   const parts: StoreParts = partsOf(config, async (s) => void (await commitSession(parts, s as never)))
-  const routes = parts.gates.flatMap((g, i) =>
-    g.route ? [[g.route, gateStore(parts, i, config.gates[i]!.name)] as const] : [],
-  )
-  const route = async (request: Request): Promise<Response | undefined> => {
-    for (const [serve, store] of routes) {
-      const answer = await serve(request, store)
+  const routes = parts.gates.flatMap((g, i) => (g.route ? [[g.route, i] as const] : []))
+  // A gate's endpoints, on the request's clock (an options function may give one per call).
+  const route = async (request: Request, now: () => number): Promise<Response | undefined> => {
+    for (const [serve, i] of routes) {
+      const answer = await serve(request, gateStore(parts, i, config.gates[i]!.name, now))
       if (answer) return answer
     }
     return undefined
@@ -90,7 +89,11 @@ export function storeOf(config: SessionConfig): StoreCore {
 }
 
 /** The store's face for one set of hooks. */
-function bound(parts: StoreParts, hooks: Hooks, route: StoreCore['route'] | undefined): StoreCore {
+function bound(
+  parts: StoreParts,
+  hooks: Hooks,
+  route: ((request: Request, now: () => number) => Promise<Response | undefined>) | undefined,
+): StoreCore {
   const store: StoreCore = {
     cookieName: parts.config.cookie.name,
     hooks,
@@ -117,16 +120,16 @@ function bound(parts: StoreParts, hooks: Hooks, route: StoreCore['route'] | unde
     },
     withHooks: (other) =>
       other.now === hooks.now && other.onInvalid === hooks.onInvalid ? store : bound(parts, other, route),
-    route: (request) => route?.(request),
+    route: (request) => route?.(request, hooks.now),
   }
   return store
 }
 
 /** The store as gate `index`'s endpoints see it: sessions loaded through the gates before it. */
-function gateStore(parts: StoreParts, index: number, name: string): GateStore {
+function gateStore(parts: StoreParts, index: number, name: string, now: () => number): GateStore {
   return {
     async open(request) {
-      const clock = () => Math.floor(parts.config.now())
+      const clock = () => Math.floor(now())
       const gates = parts.gates.slice(0, index)
       const found = await openSession(parts, request.headers.get('cookie'), request, gates, clock)
       // Refused undecided, or admitted read-only: either way nothing may be sealed for it.

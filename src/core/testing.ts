@@ -1,6 +1,8 @@
 // Knobs for this project's own tests, never for applications. This file is not an entry point:
 // no `exports` entry reaches it, and nothing public re-exports it.
 
+import { randomBytes } from './random.ts'
+
 let nextIv: Uint8Array<ArrayBuffer> | undefined
 
 /**
@@ -15,7 +17,7 @@ export function setNextIvForTests(iv: Uint8Array<ArrayBuffer>): void {
 
 /** @internal The IV for one seal: the test override if one is set (used up), else random. */
 export function takeIv(): Uint8Array<ArrayBuffer> {
-  const out = nextIv ?? crypto.getRandomValues(new Uint8Array(12))
+  const out = nextIv ?? randomBytes(12)
   nextIv = undefined
   return out
 }

@@ -5,7 +5,7 @@
 
 import { chunkName, presentChunks } from './chunk-read.ts'
 import { type CookieWrite, commitOf, NOTHING, type SessionCommit } from './commit.ts'
-import { type CookieSpec, MAX_COOKIE_BYTES, readSessionCookies, type SessionCookies } from './cookie.ts'
+import { type CookieSpec, MAX_COOKIE_BYTES, type SessionCookies } from './cookie.ts'
 import { CookieTooLargeError, configError } from './errors.ts'
 import type { Admission, CommitExtras, GateCookie, SessionView } from './extensions.ts'
 import type { StoreParts } from './parts.ts'
@@ -35,9 +35,11 @@ export async function commitSession(
   }
   const slot = h.slot as Slot
   const { saved } = slot
+  // The same version may hide an in-place change (an object from get() edited): compare the text.
   if (saved !== undefined && saved.version === h.version && own.length === 0) {
-    if (saved.commit === FAILED) return NOTHING
-    if (!h.exposed || saved.text === textOf(h)) return saved.commit as SessionCommit
+    if (!h.exposed || saved.text === textOrEmpty(h)) {
+      return saved.commit === FAILED ? NOTHING : (saved.commit as SessionCommit)
+    }
   }
   slot.saved = undefined
   const version = h.version
@@ -45,14 +47,17 @@ export async function commitSession(
     const extras: CommitExtras[] = own.length > 0 ? [{ cookies: own }] : []
     const { writes, implicit, text } = await writesOf(parts, session, h, slot, extras)
     const spec = parts.config.cookie
-    const gateCookies = extras.flatMap((e) => e.cookies ?? []).map((c): CookieWrite => ({ spec, ...c }))
-    const headers = extras.flatMap((e) => e.headers ?? [])
-    const commit = commitOf(writes.concat(gateCookies), headers, implicit)
+    let headers: readonly (readonly [string, string])[] = []
+    for (const extra of extras) {
+      for (const c of extra.cookies ?? []) writes.push({ spec, ...c })
+      if (extra.headers) headers = headers.concat(extra.headers)
+    }
+    const commit = commitOf(writes, headers, implicit)
     if (commit.private && spec.parts.secure && slot.request) warnPlainHttp(slot.request)
     slot.saved = { version: h.version, text, commit }
     return commit
   } catch (error) {
-    slot.saved = { version, text: '', commit: FAILED }
+    slot.saved = { version, text: textOrEmpty(h), commit: FAILED }
     throw error
   }
 }
@@ -81,6 +86,15 @@ export interface Slot {
   admission: Admission | undefined
   /** The last commit, reused while the session stays the same. */
   saved?: { readonly version: number; readonly text: string; readonly commit: unknown } | undefined
+}
+
+/** The body's text, or `''` when the serializer refuses it (the commit then said why). */
+function textOrEmpty(h: SessionHandle): string {
+  try {
+    return textOf(h)
+  } catch {
+    return ''
+  }
 }
 
 /** @internal The cookies to write and whether the app asked for them. */
@@ -150,8 +164,10 @@ export async function writesOf(
   )
   // The browser sends this token back next: remembered, it opens without a decrypt.
   config.tokenCache?.set(keys, spec.name, token, { created, touched, sid, lifetime, key: keys.current, text })
-  const leftovers = presentChunks(spec.name, slot.chunks, values.length).map((name) => expiry(spec, name))
-  return { writes: writes.concat(leftovers, legacyExpiry(parts, h, slot)), implicit: !changed, text }
+  if (slot.chunks)
+    for (const name of presentChunks(spec.name, slot.chunks, values.length)) writes.push(expiry(spec, name))
+  if (h.cut || slot.expire.length > 0) writes.push(...legacyExpiry(parts, h, slot))
+  return { writes, implicit: !changed, text }
 }
 
 /** Lets each gate see the session about to be committed; it may change its own state entry. */
@@ -202,14 +218,8 @@ function expiry(spec: CookieSpec, name: string): CookieWrite {
  * or not, so that none of them can bring the session back.
  */
 function legacyExpiry(parts: WriteParts, h: SessionHandle, slot: Slot): CookieWrite[] {
-  const specs = h.cut
-    ? parts.config.legacy.flatMap((r) => r.cookies.filter((c) => carries(slot.header, c.name)))
-    : slot.expire
+  const specs = h.cut ? parts.config.legacy.flatMap((r) => r.forget(slot.header, slot.request)) : slot.expire
   return specs.map((spec) => expiry(spec, spec.name))
-}
-
-function carries(header: string | null, name: string): boolean {
-  return readSessionCookies(header, name, 1).values.length > 0
 }
 
 /** The clock's reading for a seal; a clock that is not a time is the app's bug. */

@@ -1,10 +1,13 @@
-/// <reference types="astro/client" />
-
-// The session's data and flash messages, typed for every page and endpoint.
+// src/env.d.ts: the session's data and flash messages, typed for every page and endpoint.
 declare namespace App {
   interface Locals {
     sealedSession: import('sealed-session').Session<
-      { count: number; user: string; note: string; page: string; late: string },
+      {
+        count: number
+        user: string
+        page: string // demo checks
+        late: string // demo checks
+      },
       { notice: string }
     >
   }

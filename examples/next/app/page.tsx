@@ -1,11 +1,11 @@
-// The page: a Server Component, so it only reads the session (the proxy counted this visit
-// before it renders; see ../proxy.ts). Its forms are Server Actions (./actions.ts).
+// app/page.tsx: a Server Component, so it only reads the session (the proxy counted this visit
+// before it renders, and took the flash message). Its forms are Server Actions (./actions.ts).
 import { headers } from 'next/headers'
-import { demoSession, FLASH_HEADER } from '../lib/session'
+import { currentSession, FLASH_HEADER } from '../lib/session'
 import { login, logout } from './actions'
 
 export default async function Home() {
-  const session = await demoSession()
+  const session = await currentSession()
   const flash = (await headers()).get(FLASH_HEADER)
   const user = session.get('user')
   return (
@@ -36,9 +36,6 @@ export default async function Home() {
           </button>
         </form>
       )}
-      <p>
-        <a href="/session">Decoded session (JSON)</a> · <a href="/">Reload</a>
-      </p>
       <p>
         Session id: <code id="sid">{session.id}</code>
       </p>

@@ -1,49 +1,31 @@
-// The demo's session settings, from the same environment variables as every other example
-// (../../app.ts): SESSION_SECRET, SESSION_COOKIE, SESSION_MAX_AGE.
+// lib/session.ts: the session's types and options, for the proxy, pages, Server Actions and Route
+// Handlers alike.
 import { cookies } from 'next/headers'
 import type { SessionOptions } from 'sealed-session'
 import { getSession } from 'sealed-session/next'
 
-export interface DemoSession {
+export interface Data {
   count: number
   user: string
-  note: string
 }
 
-export interface DemoFlash {
+export interface Flash {
   notice: string
 }
 
-/** The request header through which the proxy hands the page the flash message it consumed. */
-export const FLASH_HEADER = 'x-demo-flash'
+/** The request header through which the proxy hands the page the flash message it took. */
+export const FLASH_HEADER = 'x-flash'
 
-// Next loads this module into several module graphs (the proxy, pages, route handlers); a random
-// development secret is kept on globalThis so that they share it.
-const shared = globalThis as { demoSecret?: string }
-function secret(): string {
-  const configured = process.env.SESSION_SECRET
-  if (configured) return configured
-  if (shared.demoSecret === undefined) {
-    shared.demoSecret = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))
-    console.log(
-      'No SESSION_SECRET set: using a random development secret (sessions end when the server restarts).',
-    )
-  }
-  return shared.demoSecret
-}
-
-/** Read per request, not at import: `next build` loads this module without the settings. */
+/** Read per request, not at import: `next build` loads this module without SESSION_SECRET. */
 export function sessionOptions(): SessionOptions {
-  const maxAge = Number(process.env.SESSION_MAX_AGE) || undefined
-  const name = process.env.SESSION_COOKIE
   return {
-    secret: secret(),
-    ...(name ? { cookie: { name } } : {}),
-    ...(maxAge ? { maxAge, idleTimeout: maxAge } : {}),
+    secret: process.env.SESSION_SECRET ?? '',
+    cookie: { name: process.env.SESSION_COOKIE || 'session' },
+    maxAge: Number(process.env.SESSION_MAX_AGE) || 14 * 24 * 60 * 60,
   }
 }
 
-/** This request's session, typed; `save()` writes it where Next allows (actions, route handlers). */
-export async function demoSession() {
-  return getSession<DemoSession, DemoFlash>(await cookies(), sessionOptions())
+/** This request's session: `save()` writes it where Next allows (Server Actions, Route Handlers). */
+export async function currentSession() {
+  return getSession<Data, Flash>(await cookies(), sessionOptions())
 }

@@ -1,3 +1,4 @@
+// app/root.tsx: React Router's own skeleton.
 import type { ReactNode } from 'react'
 import { Links, Meta, Outlet, Scripts, ScrollRestoration } from 'react-router'
 
@@ -7,7 +8,6 @@ export function Layout({ children }: { children: ReactNode }) {
       <head>
         <meta charSet="utf-8" />
         <title>sealed-session demo</title>
-        <style>{'body{font:16px system-ui;max-width:40rem;margin:2rem auto}'}</style>
         <Meta />
         <Links />
       </head>

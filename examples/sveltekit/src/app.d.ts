@@ -1,16 +1,10 @@
-// The session's type on `event.locals`, through SvelteKit's own App namespace.
+// src/app.d.ts: the session's type on `event.locals`, through SvelteKit's own App namespace.
 import type { Session } from 'sealed-session/sveltekit'
-
-export interface DemoSession {
-  count: number
-  user: string
-  note: string
-}
 
 declare global {
   namespace App {
     interface Locals {
-      session: Session<DemoSession, { notice: string }>
+      session: Session<{ count: number; user: string }, { notice: string }>
     }
   }
 }

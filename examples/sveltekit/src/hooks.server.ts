@@ -1,30 +1,11 @@
-import { text } from '@sveltejs/kit'
-import { sequence } from '@sveltejs/kit/hooks'
-import type { SessionOptions } from 'sealed-session'
+// src/hooks.server.ts: the session on `event.locals` for every request (with other hooks, through
+// `sequence`). It writes the cookie onto whatever SvelteKit answers: pages, `__data.json`, form
+// actions and endpoints.
 import { session } from 'sealed-session/sveltekit'
-import { SESSION_COOKIE, SESSION_MAX_AGE, SESSION_SECRET } from '$app/env/private'
+import { SESSION_SECRET } from '$app/env/private'
+import { demoSettings } from './lib/server/demo-checks' // demo checks
 
-// The demo's settings (see examples/app.ts): SESSION_SECRET, SESSION_COOKIE, SESSION_MAX_AGE.
-let secret = SESSION_SECRET
-if (!secret) {
-  secret = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))
-  console.log(
-    'No SESSION_SECRET set: using a random development secret (sessions end when the server restarts).',
-  )
-}
-const options: SessionOptions = { secret, cookie: SESSION_COOKIE ? { name: SESSION_COOKIE } : {} }
-if (SESSION_MAX_AGE) options.maxAge = options.idleTimeout = Number(SESSION_MAX_AGE)
-
-// SvelteKit's Handle type, exported by @sveltejs/kit/hooks in SvelteKit 3 and @sveltejs/kit in 2.
-type Handle = Parameters<typeof sequence>[number]
-
-/** Refuses form posts from other sites (see vite.config.ts): a foreign Origin, not a missing one. */
-const sameOrigin: Handle = ({ event, resolve }) => {
-  const origin = event.request.headers.get('origin')
-  if (event.request.method !== 'GET' && origin !== null && origin !== event.url.origin) {
-    return text('Cross-site form submissions are forbidden', { status: 403 })
-  }
-  return resolve(event)
-}
-
-export const handle = sequence(sameOrigin, session(options))
+export const handle = session({
+  secret: SESSION_SECRET ?? '', // unset, the server refuses to start
+  ...demoSettings, // demo checks
+})

@@ -48,7 +48,7 @@
  * @module sealed-session/device-bound
  */
 
-import { configError } from '../../core/errors.ts'
+import { configError, SessionCommittedError } from '../../core/errors.ts'
 import {
   type Admission,
   type CommitExtras,
@@ -60,7 +60,7 @@ import {
   type GateStore,
   type Verdict,
 } from '../../core/extensions.ts'
-import type { Session } from '../../core/session.ts'
+import { handleOf, Session } from '../../core/session.ts'
 import { bindingOf, type Context, hasBoundCookie, NAME } from './binding.ts'
 import { refresh, register } from './endpoints.ts'
 import { registrationHeader, skippedFor } from './headers.ts'
@@ -170,6 +170,12 @@ export function deviceBound(options: DeviceBoundOptions = {}): DeviceBinding {
         throw configError('ERR_OPTION_INVALID', "bind() takes the request's session")
       }
       marked.add(session)
+      // A change like any other: a commit made before (a save()) is not reused without it.
+      if (session instanceof Session) {
+        const h = handleOf(session)
+        if (h.closed) throw new SessionCommittedError('bind()')
+        h.version++
+      }
     },
   })
 }
@@ -223,10 +229,13 @@ function invalid(message: string) {
 
 function instance(store: GateSetup, options: Resolved, marked: WeakSet<object>): GateInstance {
   const cookie = options.cookieName ?? `${store.cookieName}-bound`
-  if (cookie === store.cookieName) {
+  // Not the session's name, nor one of its chunk names (`name.1` to `name.9`).
+  const chunk =
+    cookie.startsWith(`${store.cookieName}.`) && /^[1-9]$/.test(cookie.slice(store.cookieName.length + 1))
+  if (cookie === store.cookieName || chunk) {
     throw configError(
       'ERR_COOKIE_OPTION',
-      "deviceBound(): `cookieName` must differ from the session cookie's",
+      "deviceBound(): `cookieName` must differ from the session cookie's and its chunks' (name.1 to name.9)",
     )
   }
   const context: Context = {

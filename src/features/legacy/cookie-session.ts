@@ -33,6 +33,7 @@ import { fail } from '../../core/result.ts'
 import {
   base64Bytes,
   firstCookie,
+  forgetter,
   hmacKeys,
   type LegacyCookieOptions,
   type LegacyReader,
@@ -97,7 +98,7 @@ export function cookieSession(options: CookieSessionOptions): LegacyReader {
 
   return {
     [EXTENSION]: 'legacy',
-    cookies: expire,
+    forget: forgetter(expire),
     async read(header, context) {
       let value = firstCookie(header, name)
       // cookie-session treats an empty value (its own deletion) as no session.

@@ -34,6 +34,7 @@ import { EXTENSION, type LegacyResult, type ReaderContext } from '../../core/ext
 import { fail } from '../../core/result.ts'
 import {
   firstCookie,
+  forgetter,
   jsonObject,
   type LegacyCookieOptions,
   type LegacyReader,
@@ -101,7 +102,10 @@ export function iron(options: IronOptions): LegacyReader {
 
   return {
     [EXTENSION]: 'legacy',
-    cookies: [spec, ...Array.from({ length: MAX_CHUNKS }, (_, i) => named(spec, `${cookieName}.${i}`))],
+    forget: forgetter([
+      spec,
+      ...Array.from({ length: MAX_CHUNKS }, (_, i) => named(spec, `${cookieName}.${i}`)),
+    ]),
     read: (header, context) => readIron(header, context, cookieName, spec, baseKey),
   }
 }
@@ -172,7 +176,8 @@ async function readIron(
     data,
     undefined,
     present.map((n) => named(spec, n)),
-    value,
+    // The id comes from the authenticated seal alone: the `~` suffix is not covered by the MAC.
+    tilde === -1 ? value : value.slice(0, tilde),
   )
 }
 

@@ -32,6 +32,7 @@ import { fail } from '../../core/result.ts'
 import {
   base64Bytes,
   firstCookie,
+  forgetter,
   hmacKeys,
   jsonObject,
   type LegacyCookieOptions,
@@ -81,7 +82,7 @@ export function reactRouter(options: ReactRouterOptions): LegacyReader {
 
   return {
     [EXTENSION]: 'legacy',
-    cookies: expire,
+    forget: forgetter(expire),
     async read(header, context) {
       const cookie = firstCookie(header, name)
       // React Router's own deletion writes an empty value: no session.

@@ -38,6 +38,48 @@ export async function opened(
   }
 }
 
+/**
+ * @internal
+ * A reader's `forget`: of `cookies` (every cookie the old library may have set), those `header`
+ * carries, at their own path and at each path the request's path lies under (the old app may
+ * have set them there; at most 8).
+ */
+export function forgetter(cookies: readonly CookieSpec[]): LegacyReader['forget'] {
+  return (header, request) => {
+    const paths = pathsOf(request)
+    const out: CookieSpec[] = []
+    for (const spec of cookies) {
+      if (readSessionCookies(header, spec.name, 1).values.length === 0) continue
+      out.push(spec)
+      for (const path of paths) out.push(atPath(spec, path))
+    }
+    return out
+  }
+}
+
+const MAX_PATHS = 8
+
+/** `/a/b/c` → `/a`, `/a/b`, `/a/b/c`: the paths a cookie sent with this request may have. */
+function pathsOf(request: Request | undefined): string[] {
+  if (request === undefined) return []
+  const segments = new URL(request.url).pathname.split('/').slice(1, MAX_PATHS + 1)
+  const out: string[] = []
+  let path = ''
+  for (const segment of segments) {
+    if (segment === '') break
+    path += `/${segment}`
+    // Only paths the cookie serializer would accept (no ";" or controls).
+    if (/^\/[\x20-\x3a\x3c-\x7e]*$/.test(path)) out.push(path)
+  }
+  return out
+}
+
+/** `spec` with another `Path`. */
+function atPath(spec: CookieSpec, path: string): CookieSpec {
+  const attributes = spec.attributes.replace(/^; Path=[^;]*/, `; Path=${path}`)
+  return { ...spec, attributes, parts: { ...spec.parts, path } }
+}
+
 /** @internal A deletion of cookie `name` as `spec` sets it (an old library's chunk or `.sig`). */
 export function named(spec: CookieSpec, name: string): CookieSpec {
   return { ...spec, name }

@@ -15,7 +15,7 @@ import type { Settings } from './options.ts'
 export type Verdict = undefined | 'revoked' | 'refused' | 'unchecked'
 
 /** @internal What the core tells `setup` that revocation uses. */
-export type StoreLimits = Pick<GateSetup, 'maxAgeMs' | 'skewMs'>
+export type StoreLimits = Pick<GateSetup, 'maxAgeMs' | 'skewMs' | 'legacy'>
 
 /** @internal The gate of one `revocation()`, shared by every store it is set up for. */
 export interface SessionGate {
@@ -35,6 +35,8 @@ const MAX_LIFETIME_MS = 400 * 24 * 3600 * 1000
 export function sessionGate<Data extends object>(settings: Settings<Data>, checks: Checks): SessionGate {
   const states = new WeakMap<object, State>()
   let maxAgeMs = settings.maxAgeMs
+  /** Some store using this revocation reads old libraries' cookies. */
+  let legacy = false
   const subjectOf = (session: object): string | undefined => {
     const who = settings.subject?.(session as never)
     return who === undefined || who === null ? undefined : String(who)
@@ -82,6 +84,9 @@ export function sessionGate<Data extends object>(settings: Settings<Data>, check
   }
 
   function setup(store: StoreLimits): GateInstance {
+    // An old library's cookie has no issue time and may live as long as a browser keeps it: its
+    // revocations are kept the longest a cookie lives, 400 days.
+    if (store.legacy) legacy = true
     const own = settings.maxAgeMs
     if (own === 0) maxAgeMs = Math.max(maxAgeMs, store.maxAgeMs)
     else if (store.maxAgeMs > own) {
@@ -95,6 +100,6 @@ export function sessionGate<Data extends object>(settings: Settings<Data>, check
     return { admit: (entry) => admit(entry, skewMs), sealing }
   }
 
-  const lifetime = () => (maxAgeMs > 0 ? maxAgeMs : MAX_LIFETIME_MS)
+  const lifetime = () => (maxAgeMs > 0 && !legacy ? maxAgeMs : MAX_LIFETIME_MS)
   return { states, setup, sealing, lifetime, subjectOf }
 }

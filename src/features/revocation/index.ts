@@ -138,6 +138,8 @@ export function revocation<Data extends object = Record<string, unknown>>(
 
     async revoke(target) {
       const at = now()
+      // A revocation recorded at NaN would match nothing: the clock is the app's bug.
+      if (!Number.isFinite(at)) throw invalid(`revocation: now() must return ms since the epoch; got ${at}`)
       if (typeof target === 'string') return checks.revokeId(target, at, gate.lifetime() + MARGIN_MS)
       // The subject it was loaded with counts only while it keeps that id: one started anew
       // since (destroy(), then a write) is checked by its subject then, which it lacks.
@@ -149,8 +151,12 @@ export function revocation<Data extends object = Record<string, unknown>>(
             "(such sessions are not checked); revoke its subject, or set anonymous: 'check'",
         )
       }
-      // Until it would have expired anyway, whatever rewrites renewed its idle deadline.
-      const ttlMs = target.createdAt + target.lifetime.maxAge * 1000 - at
+      // Until it would have expired anyway, whatever rewrites renewed its idle deadline; a
+      // session read from an old library's cookie, which has no expiry of ours, the longest.
+      const ttlMs =
+        loaded?.issuedAt === -Infinity && loaded.id === target.id
+          ? gate.lifetime()
+          : target.createdAt + target.lifetime.maxAge * 1000 - at
       if (ttlMs > 0) await checks.revokeId(target.id, at, ttlMs + MARGIN_MS)
     },
 

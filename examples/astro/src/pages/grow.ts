@@ -1,3 +1,4 @@
+// The demo's checks (test/demo-checks.mjs), not part of the recipe.
 import type { APIRoute } from 'astro'
 import { CookieTooLargeError } from 'sealed-session'
 
@@ -5,7 +6,7 @@ import { CookieTooLargeError } from 'sealed-session'
 export const GET: APIRoute = async ({ url, locals }) => {
   const bytes = Math.min(Number(url.searchParams.get('bytes') ?? 0) || 0, 1 << 20)
   const session = locals.sealedSession
-  session.set('note', 'x'.repeat(bytes))
+  session.set('user', 'x'.repeat(bytes))
   try {
     await session.save()
   } catch (error) {

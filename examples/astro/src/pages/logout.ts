@@ -1,3 +1,4 @@
+// src/pages/logout.ts
 import type { APIRoute } from 'astro'
 
 export const POST: APIRoute = ({ locals, redirect }) => {

@@ -1,3 +1,4 @@
+// The demo's checks (test/demo-checks.mjs), not part of the recipe.
 import type { APIRoute } from 'astro'
 
 export const GET: APIRoute = ({ locals }) => {

@@ -1,12 +1,13 @@
+// The demo's checks (test/demo-checks.mjs, test/frameworks.mjs), not part of the recipe.
 import type { NextRequest } from 'next/server'
 import { CookieTooLargeError } from 'sealed-session'
-import { demoSession } from '../../lib/session'
+import { currentSession } from '../../lib/session'
 
 export async function GET(request: NextRequest): Promise<Response> {
   // Store `bytes` characters; past the cookie limit the write fails and the old session stays.
   const bytes = Math.min(Number(request.nextUrl.searchParams.get('bytes') ?? 0) || 0, 1 << 20)
-  const session = await demoSession()
-  session.set('note', 'x'.repeat(bytes))
+  const session = await currentSession()
+  session.set('user', 'x'.repeat(bytes))
   try {
     await session.save()
   } catch (error) {

@@ -1,10 +1,11 @@
+// The demo's checks (test/demo-checks.mjs, test/frameworks.mjs), not part of the recipe.
 // Route Handlers: the demo's plain HTML form posts (no JavaScript), answering 303 to the page.
-import { demoSession } from '../../lib/session'
+import { currentSession } from '../../lib/session'
 
 export async function POST(request: Request): Promise<Response> {
   const form = await request.formData()
   const name = String(form.get('user') ?? '').slice(0, 64) || 'anonymous'
-  const session = await demoSession()
+  const session = await currentSession()
   session.regenerate()
   session.set('user', name)
   session.flash('notice', `Welcome, ${name}!`)

@@ -1,7 +1,8 @@
-import { demoSession } from '../../lib/session'
+// The demo's checks (test/demo-checks.mjs, test/frameworks.mjs), not part of the recipe.
+import { currentSession } from '../../lib/session'
 
 export async function GET(): Promise<Response> {
-  const session = await demoSession()
+  const session = await currentSession()
   return Response.json({
     id: session.id,
     isNew: session.isNew,

@@ -1,4 +1,5 @@
-// The counter page: the loader counts the visit, reads the flash message (once) and commits.
+// app/routes/home.tsx: the loader counts the visit, reads the flash message (once) and answers
+// with every header the session needs.
 import { data, Form } from 'react-router'
 import { commitHeaders, getSession } from '../sessions.server'
 import type { Route } from './+types/home'
@@ -45,9 +46,6 @@ export default function Home({ loaderData: { count, notice, user, id } }: Route.
           </button>
         </Form>
       )}
-      <p>
-        <a href="/session">Decoded session (JSON)</a> · <a href="/">Reload</a>
-      </p>
       <p>
         Session id: <code id="sid">{id}</code>
       </p>

@@ -1,3 +1,4 @@
+// app/routes/login.ts: the login form's action.
 import { redirect } from 'react-router'
 import { commitHeaders, getSession } from '../sessions.server'
 import type { Route } from './+types/login'

@@ -1,3 +1,4 @@
+// app/routes/logout.ts
 import { redirect } from 'react-router'
 import { commitHeaders, getSession } from '../sessions.server'
 import type { Route } from './+types/logout'

@@ -1,4 +1,5 @@
-// A resource route: the session as JSON. It only reads, so it commits nothing.
+// The demo's checks (test/demo-checks.mjs), not part of the recipe: the session as JSON. It only
+// reads, so it commits nothing.
 import { getSession } from '../sessions.server'
 import type { Route } from './+types/session'
 

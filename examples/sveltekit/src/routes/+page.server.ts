@@ -1,6 +1,7 @@
+// src/routes/+page.server.ts: counts the visit and takes the flash message, for the page and for
+// its `__data.json` (client-side navigation) alike.
 import type { PageServerLoad } from './$types'
 
-// Runs for the page and for its `/__data.json` (client-side navigation) alike.
 export const load: PageServerLoad = ({ locals: { session } }) => {
   const count = (session.get('count') ?? 0) + 1
   session.set('count', count)

@@ -1,3 +1,4 @@
+// The demo's checks (test/demo-checks.mjs, test/frameworks.mjs), not part of the recipe.
 import { json } from '@sveltejs/kit'
 import { CookieTooLargeError } from 'sealed-session'
 import type { RequestHandler } from './$types'
@@ -5,7 +6,7 @@ import type { RequestHandler } from './$types'
 // Stores `bytes` characters; past the cookie limit the write fails and the old session stays.
 export const GET: RequestHandler = async ({ url, locals: { session } }) => {
   const bytes = Math.min(Number(url.searchParams.get('bytes') ?? 0) || 0, 1 << 20)
-  session.set('note', 'x'.repeat(bytes))
+  session.set('user', 'x'.repeat(bytes))
   try {
     await session.save()
   } catch (error) {

@@ -1,7 +1,8 @@
+// src/routes/logout/+server.ts: an endpoint rather than a form action, so that a post with no form
+// body logs out too (a form action answers it 415).
 import { redirect } from '@sveltejs/kit'
 import type { RequestHandler } from './$types'
 
-// An endpoint, not a form action: those answer 415 to a post without a form body.
 export const POST: RequestHandler = ({ locals: { session } }) => {
   session.destroy()
   redirect(303, '/')

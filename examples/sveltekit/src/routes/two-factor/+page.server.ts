@@ -1,3 +1,4 @@
+// The demo's checks (test/demo-checks.mjs, test/frameworks.mjs), not part of the recipe.
 import { error } from '@sveltejs/kit'
 import type { Actions, PageServerLoad } from './$types'
 

@@ -1,0 +1,9 @@
+// The demo's checks (test/demo-checks.mjs), not part of the recipe: the cookie name and the
+// session lifetime they expect, from SESSION_COOKIE and SESSION_MAX_AGE (see astro.config.mjs).
+import { SESSION_COOKIE, SESSION_MAX_AGE } from 'astro:env/server'
+import type { SessionOptions } from 'sealed-session'
+
+export const demoSettings: Partial<SessionOptions> = {
+  ...(SESSION_COOKIE ? { cookie: { name: SESSION_COOKIE } } : {}),
+  ...(SESSION_MAX_AGE ? { maxAge: SESSION_MAX_AGE } : {}),
+}
