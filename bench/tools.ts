@@ -6,7 +6,7 @@ import { execFileSync, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { availableParallelism, cpus, release, totalmem } from 'node:os'
 import { join } from 'node:path'
-import { build } from 'esbuild'
+import { type BuildOptions, build } from 'esbuild'
 import { requireFromRuntimes, tool } from '../scripts/runtimes.mjs'
 
 export const root = new URL('..', import.meta.url).pathname
@@ -57,6 +57,19 @@ export function machine(command: string, how: string): string[] {
   ]
 }
 
+/** What every bench bundle shares: one ESM file for Node-like runtimes, or neutral for workerd. */
+export function bundleOptions(platform: 'node' | 'neutral'): BuildOptions {
+  return {
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    platform,
+    mainFields: ['module', 'main'],
+    conditions: platform === 'neutral' ? ['worker', 'browser'] : [],
+    logLevel: 'error',
+  }
+}
+
 /** Bundles a bench entry into one ESM file for Node-like runtimes, or neutral for workerd. */
 export async function bundle(
   entry: string,
@@ -65,16 +78,10 @@ export async function bundle(
   define: Record<string, string> = {},
 ): Promise<void> {
   await build({
+    ...bundleOptions(platform),
     define,
     entryPoints: [join(root, entry)],
     outfile,
-    bundle: true,
-    format: 'esm',
-    target: 'es2022',
-    platform,
-    mainFields: ['module', 'main'],
-    conditions: platform === 'neutral' ? ['worker', 'browser'] : [],
-    logLevel: 'error',
     // CommonJS peers (keygrip) call require('crypto'); give the ESM bundle a real require.
     banner:
       platform === 'node'

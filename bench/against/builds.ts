@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process'
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { build, type Plugin } from 'esbuild'
-import { root } from '../tools.ts'
+import { bundleOptions, root } from '../tools.ts'
 
 export interface Build {
   /** Name in the report and key in the bundle's build map ('old', 'new', 'old-again'). */
@@ -111,17 +111,11 @@ export async function bundleWith(
   ]
   writeFileSync(`${outfile}.entry.ts`, source.join('\n'))
   await build({
+    ...bundleOptions(platform),
     entryPoints: [`${outfile}.entry.ts`],
     outfile,
-    bundle: true,
-    format: 'esm',
-    target: 'es2022',
-    platform,
-    mainFields: ['module', 'main'],
-    conditions: platform === 'neutral' ? ['worker', 'browser'] : [],
     // The builds live outside the repository; the peers they share (Hono) come from its modules.
     nodePaths: [join(root, 'node_modules')],
     plugins: [buildsPlugin(builds)],
-    logLevel: 'error',
   })
 }

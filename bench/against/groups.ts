@@ -5,36 +5,10 @@
 // keeps the candidate last or first and an anchor in the middle, which would favour one build).
 // Groups are interleaved within a round. Portable: Node, Bun, Deno and workerd.
 
-import type { Case, TimingOptions } from '../harness.ts'
-import { median } from '../harness.ts'
+import { batch, type Case, calibrate, median, type TimingOptions } from '../harness.ts'
 
 /** Per group, per member id: nanoseconds per operation, one sample per round. */
 export type GroupSamples = Map<string, number[]>[]
-
-async function batch(fn: () => unknown, n: number, now: () => number): Promise<number> {
-  const t0 = now()
-  for (let i = 0; i < n; i++) await fn()
-  return ((now() - t0) * 1e6) / n
-}
-
-async function calibrate(fn: () => unknown, batchMs: number, now: () => number): Promise<number> {
-  for (let i = 0; i < 3; i++) await fn()
-  let n = 1
-  let ms: number
-  for (;;) {
-    ms = ((await batch(fn, n, now)) * n) / 1e6
-    // Clocks can be coarse (workerd: whole milliseconds): grow until the batch is measurable.
-    if (ms >= batchMs / 4 || n >= 1 << 20) break
-    n *= 2
-  }
-  // Scale by the fastest of a few batches the clock saw: one that lost the CPU to another process
-  // would otherwise make every later batch too short for a millisecond clock to see.
-  for (let i = 0; i < 3; i++) {
-    const again = ((await batch(fn, n, now)) * n) / 1e6
-    if (again >= batchMs / 8) ms = Math.min(ms, again)
-  }
-  return Math.max(1, Math.ceil((n * batchMs) / Math.max(ms, 1e-3)))
-}
 
 /** The order of `k` members in round `r`: rotated by r, reversed every other cycle. */
 export function orderOf(k: number, r: number): number[] {
