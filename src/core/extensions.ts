@@ -121,6 +121,11 @@ export interface Gate<Name extends string = string> {
    * combination that cannot work.
    */
   readonly setup: (store: GateSetup) => GateInstance
+  /**
+   * @internal The pipeline's gate step (core/gates.ts): carried by the gates, so that the core
+   * never imports it and an app without a gate ships none of it.
+   */
+  readonly runner: object
 }
 
 /** @internal What a gate learns of a store at setup. */

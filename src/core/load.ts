@@ -1,7 +1,7 @@
 // Loading: read (read.ts) → legacy readers → gates, in that order, for any source of a session,
 // then the `Session` the app gets. Never throws for anything the client sent.
 
-import type { Admission, GateInstance, Verdict } from './extensions.ts'
+import type { GateInstance } from './extensions.ts'
 import type { StoreParts } from './parts.ts'
 import {
   type CookieSource,
@@ -14,7 +14,7 @@ import {
 } from './read.ts'
 import { report } from './report.ts'
 import type { InvalidReason } from './result.ts'
-import { handleOf, Session } from './session.ts'
+import { Session } from './session.ts'
 import type { Loaded, SessionData, SessionHandle } from './session-state.ts'
 import type { Slot } from './write.ts'
 
@@ -98,33 +98,11 @@ export async function openSession(
   const session = make(parts, opened.loaded, slot, clock, now)
   // Without gates, no await: each costs a turn of the microtask queue on every request.
   if (gates.length === 0) return { session, reason }
-  const issuedAt = opened.loaded.legacy ? -Infinity : opened.loaded.created
-  const state = handleOf(session).state
-  const admission: Admission = { session, issuedAt, header, request, state, now }
-  const verdict = await admit(gates, admission)
-  if (verdict === undefined || verdict === 'unchecked') {
-    slot.hold = verdict
-    slot.admission = admission
-    return { session, reason: verdict === undefined ? reason : 'unverified' }
-  }
-  // Refused: a new, empty session. Undecided ('unverified'): nothing replaces the cookie.
-  const hold = verdict === 'unverified' ? ('refused' as const) : undefined
-  const fresh: Slot = { ...slot, keyId: undefined, expire: [], hold }
-  return { session: make(parts, undefined, fresh, clock, now), reason: verdict }
+  return parts.runner!.admit(parts, gates, session, opened.loaded, slot, clock, now, reason)
 }
 
-/** Runs the gates in order; the first that does not admit decides. */
-async function admit(gates: readonly GateInstance[], entry: Admission): Promise<Verdict> {
-  let held: Verdict
-  for (const gate of gates) {
-    const verdict = await gate.admit(entry)
-    if (verdict === 'unchecked') held = verdict
-    else if (verdict !== undefined) return verdict
-  }
-  return held
-}
-
-function make(
+/** @internal The `Session` for `loaded` (`undefined`: a new one), with the store's `slot` on it. */
+export function make(
   parts: StoreParts,
   loaded: Loaded | undefined,
   slot: Slot,

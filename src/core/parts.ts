@@ -2,11 +2,14 @@
 // keyring, its gates set up for it, and what its sessions and legacy readers share. Every step of
 // the pipeline (load.ts, write.ts) takes these parts; no step keeps state of its own.
 
-import type { GateInstance, ReaderContext } from './extensions.ts'
+import type { Admission, CommitExtras, GateInstance, ReaderContext, SessionView } from './extensions.ts'
 import { type Keyring, keyringOf } from './keys.ts'
+import type { Found } from './load.ts'
 import type { SessionConfig } from './options.ts'
-import type { SessionContext } from './session-state.ts'
+import type { Session } from './session.ts'
+import type { Loaded, SessionContext, SessionData, SessionHandle } from './session-state.ts'
 import { type TokenCodec, tokenCodec } from './token.ts'
+import type { Slot } from './write.ts'
 
 /** @internal */
 export interface StoreParts {
@@ -15,6 +18,8 @@ export interface StoreParts {
   readonly keyring: () => Keyring | Promise<Keyring>
   /** The configured gates, set up for this store, in order. */
   readonly gates: readonly GateInstance[]
+  /** The gate step (gates.ts), brought by the gates; `undefined` without any. */
+  readonly runner: GateRunner | undefined
   /** What this store's sessions share; also how a session is known to be this store's. */
   readonly context: SessionContext
   readonly reader: ReaderContext
@@ -36,6 +41,7 @@ export function partsOf(config: SessionConfig, save: SessionContext['save']): St
     codec: tokenCodec(cookie.name, config.mode, config.compress),
     keyring: keyringOf(config.secrets, config.mode),
     gates: config.gates.map((gate) => gate.setup(setup)),
+    runner: config.gates[0]?.runner as GateRunner | undefined,
     context: {
       serializer: config.serializer,
       maxAgeMs: config.maxAgeMs,
@@ -49,4 +55,42 @@ export function partsOf(config: SessionConfig, save: SessionContext['save']): St
       stringify: (value) => config.serializer.stringify(value),
     },
   }
+}
+
+/**
+ * @internal
+ * The pipeline's gate step, implemented in gates.ts and reached only through the gates (each
+ * carries it), so that the core never imports it and an app without gates ships none of it.
+ */
+export interface GateRunner {
+  /** At load: runs `gates` on a session that opened; what the app gets. */
+  admit(
+    parts: StoreParts,
+    gates: readonly GateInstance[],
+    session: Session<SessionData>,
+    loaded: Loaded,
+    slot: Slot,
+    clock: () => number,
+    now: number,
+    reason: Found['reason'],
+  ): Promise<Found>
+  /** At commit: each gate sees the session; what it adds goes into `extras`. */
+  committing(
+    parts: Pick<StoreParts, 'gates'>,
+    session: SessionView,
+    h: SessionHandle,
+    request: Request | undefined,
+    extras: CommitExtras[],
+  ): Promise<void>
+  /** Before a loaded session is sealed again: whether a gate holds it back. */
+  holds(
+    parts: Pick<StoreParts, 'gates'>,
+    h: SessionHandle,
+    admission: Admission,
+    now: number,
+  ): Promise<boolean>
+  /** The store's gate endpoints, if any gate has some. */
+  router(
+    parts: StoreParts,
+  ): ((request: Request, now: () => number) => Promise<Response | undefined>) | undefined
 }
