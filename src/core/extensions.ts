@@ -86,6 +86,11 @@ export interface LegacyReader {
    * request lies under, so that no old cookie can bring the session back.
    */
   readonly forget: (header: string | null, request: Request | undefined) => readonly CookieSpec[]
+  /**
+   * @internal The pipeline's legacy step (core/legacy.ts): carried by the readers, so that the
+   * core never imports it and an app without a reader ships none of it.
+   */
+  readonly runner: object
 }
 
 /** @internal What a legacy reader found. */

@@ -2,16 +2,9 @@
 // then the `Session` the app gets. Never throws for anything the client sent.
 
 import type { GateInstance } from './extensions.ts'
+import type { LegacyOpened } from './legacy.ts'
 import type { StoreParts } from './parts.ts'
-import {
-  type CookieSource,
-  cookieHeader,
-  type LegacyOpened,
-  type Opened,
-  openCandidate,
-  ourCookies,
-  readLegacy,
-} from './read.ts'
+import { type CookieSource, cookieHeader, type Opened, openCandidate, ourCookies } from './read.ts'
 import { report } from './report.ts'
 import type { InvalidReason } from './result.ts'
 import { Session } from './session.ts'
@@ -73,10 +66,8 @@ export async function openSession(
     }
     reason ??= result.reason
   }
-  if (opened === undefined && config.legacy.length > 0) {
-    // The request's clock, not the store's first: an options function may give one per call.
-    const reader = { ...parts.reader, now: clock }
-    const legacy = await readLegacy(config.legacy, header, reader, reason)
+  if (opened === undefined && parts.legacy) {
+    const legacy = await parts.legacy.read(parts, header, clock, reason)
     if ('loaded' in legacy) [opened, reason] = [legacy, undefined]
     else reason = legacy.reason
   }

@@ -2,10 +2,13 @@
 // keyring, its gates set up for it, and what its sessions and legacy readers share. Every step of
 // the pipeline (load.ts, write.ts) takes these parts; no step keeps state of its own.
 
-import type { Admission, CommitExtras, GateInstance, ReaderContext, SessionView } from './extensions.ts'
+import type { CookieSpec } from './cookie.ts'
+import type { Admission, CommitExtras, GateInstance, SessionView } from './extensions.ts'
 import { type Keyring, keyringOf } from './keys.ts'
+import type { LegacyOpened } from './legacy.ts'
 import type { Found } from './load.ts'
 import type { SessionConfig } from './options.ts'
+import type { InvalidReason } from './result.ts'
 import type { Session } from './session.ts'
 import type { Loaded, SessionContext, SessionData, SessionHandle } from './session-state.ts'
 import { type TokenCodec, tokenCodec } from './token.ts'
@@ -22,7 +25,8 @@ export interface StoreParts {
   readonly runner: GateRunner | undefined
   /** What this store's sessions share; also how a session is known to be this store's. */
   readonly context: SessionContext
-  readonly reader: ReaderContext
+  /** The legacy step (legacy.ts), brought by the legacy readers; `undefined` without any. */
+  readonly legacy: LegacyRunner | undefined
 }
 
 /** @internal `save` is the store's commit step, given by the store (it needs the parts). */
@@ -49,11 +53,7 @@ export function partsOf(config: SessionConfig, save: SessionContext['save']): St
       sessionCookie: cookie.sessionCookie,
       save,
     },
-    reader: {
-      name: cookie.name,
-      now: config.now,
-      stringify: (value) => config.serializer.stringify(value),
-    },
+    legacy: config.legacy[0]?.runner as LegacyRunner | undefined,
   }
 }
 
@@ -93,4 +93,25 @@ export interface GateRunner {
   router(
     parts: StoreParts,
   ): ((request: Request, now: () => number) => Promise<Response | undefined>) | undefined
+}
+
+/**
+ * @internal
+ * The pipeline's legacy step, implemented in legacy.ts and reached only through the legacy
+ * readers (each carries it), like {@link GateRunner}.
+ */
+export interface LegacyRunner {
+  /** At load, when none of our cookies opened: the first old library's session in `header`. */
+  read(
+    parts: StoreParts,
+    header: string | null,
+    now: () => number,
+    reason: InvalidReason | undefined,
+  ): Promise<LegacyOpened | { reason: InvalidReason | undefined }>
+  /** On logout: every old library's cookie the request carried. */
+  forget(
+    parts: Pick<StoreParts, 'config'>,
+    header: string | null,
+    request: Request | undefined,
+  ): readonly CookieSpec[]
 }

@@ -14,7 +14,7 @@ import { handleOf, type Session } from './session.ts'
 import { changedOf, idOf, limitsOf, type SessionData, type SessionHandle, textOf } from './session-state.ts'
 
 /** @internal The store's parts a write uses. */
-export type WriteParts = Pick<StoreParts, 'config' | 'codec' | 'keyring' | 'gates' | 'runner'>
+export type WriteParts = Pick<StoreParts, 'config' | 'codec' | 'keyring' | 'gates' | 'runner' | 'legacy'>
 
 const FAILED = Symbol('failed')
 
@@ -185,7 +185,7 @@ function expiry(spec: CookieSpec, name: string): CookieWrite {
  * or not, so that none of them can bring the session back.
  */
 function legacyExpiry(parts: WriteParts, h: SessionHandle, slot: Slot): CookieWrite[] {
-  const specs = h.cut ? parts.config.legacy.flatMap((r) => r.forget(slot.header, slot.request)) : slot.expire
+  const specs = h.cut ? (parts.legacy?.forget(parts, slot.header, slot.request) ?? []) : slot.expire
   return specs.map((spec) => expiry(spec, spec.name))
 }
 
