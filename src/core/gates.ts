@@ -4,119 +4,76 @@
 // through `parts.runner`.
 
 import type { SessionCommit } from './commit.ts'
-import type {
-  Admission,
-  CommitExtras,
-  GateCookie,
-  GateInstance,
-  GateStore,
-  SessionView,
-  Verdict,
-} from './extensions.ts'
-import { type Found, make, openSession } from './load.ts'
+import type { Admission, GateCookie, GateStore, Verdict } from './extensions.ts'
+import { make, openSession } from './load.ts'
 import type { GateRunner, StoreParts } from './parts.ts'
-import { handleOf, type Session } from './session.ts'
-import type { Loaded, SessionData, SessionHandle } from './session-state.ts'
+import { handleOf } from './session.ts'
 import { commitSession, type Slot } from './write.ts'
 
 /** @internal What every gate made by this library carries as its `runner`. */
-export const gateRunner: GateRunner = { admit, committing, holds, router }
-
-/**
- * Runs `gates` on a session that opened: admitted, it is the app's (held read-only when a gate
- * could not decide and was told to let it through); refused, the app gets a new, empty session,
- * and nothing replaces the browser's cookie when the refusal was undecided ('unverified').
- */
-async function admit(
-  parts: StoreParts,
-  gates: readonly GateInstance[],
-  session: Session<SessionData>,
-  loaded: Loaded,
-  slot: Slot,
-  clock: () => number,
-  now: number,
-  reason: Found['reason'],
-): Promise<Found> {
-  const issuedAt = loaded.legacy ? -Infinity : loaded.created
-  const { header, request } = slot
-  const admission: Admission = { session, issuedAt, header, request, state: handleOf(session).state, now }
-  let verdict: Verdict
-  for (const gate of gates) {
-    const said = await gate.admit(admission)
-    if (said === 'unchecked') verdict = said
-    else if (said !== undefined) {
-      verdict = said
-      break
+export const gateRunner: GateRunner = {
+  // Admitted, the session is the app's (held read-only when a gate could not decide and was told
+  // to let it through); refused, the app gets a new, empty one, and nothing replaces the
+  // browser's cookie when the refusal was undecided ('unverified').
+  async admit(parts, gates, session, loaded, slot, clock, now, reason) {
+    const issuedAt = loaded.legacy ? -Infinity : loaded.created
+    const { header, request } = slot
+    const state = handleOf(session).state
+    const admission: Admission = { session, issuedAt, header, request, state, now }
+    let verdict: Verdict
+    for (const gate of gates) {
+      const said = await gate.admit(admission)
+      if (said === 'unchecked') verdict = said
+      else if (said !== undefined) {
+        verdict = said
+        break
+      }
     }
-  }
-  if (verdict === undefined || verdict === 'unchecked') {
-    slot.hold = verdict
-    slot.admission = admission
-    return { session, reason: verdict === undefined ? reason : 'unverified' }
-  }
-  const hold = verdict === 'unverified' ? ('refused' as const) : undefined
-  const fresh: Slot = { ...slot, keyId: undefined, expire: [], hold }
-  return { session: make(parts, undefined, fresh, clock, now), reason: verdict }
-}
-
-/** Lets each gate see the session about to be committed; it may change its own state entry. */
-async function committing(
-  parts: Pick<StoreParts, 'gates'>,
-  session: SessionView,
-  h: SessionHandle,
-  request: Request | undefined,
-  extras: CommitExtras[],
-): Promise<void> {
-  for (const gate of parts.gates) {
-    if (!gate.committing) continue
-    const before = JSON.stringify(h.state)
-    const added = await gate.committing({
-      session,
-      destroyed: h.destroyed,
-      cut: h.cut,
-      state: h.state,
-      request,
-      now: h.now(),
-    })
-    if (added) extras.push(added)
-    if (JSON.stringify(h.state) !== before) {
-      h.exposed = true
-      h.version++
+    if (verdict === undefined || verdict === 'unchecked') {
+      slot.hold = verdict
+      slot.admission = admission
+      return { session, reason: verdict === undefined ? reason : 'unverified' }
     }
-  }
-}
+    const hold = verdict === 'unverified' ? ('refused' as const) : undefined
+    const fresh: Slot = { ...slot, keyId: undefined, expire: [], hold }
+    return { session: make(parts, undefined, fresh, clock, now), reason: verdict }
+  },
 
-/**
- * Whether a gate holds back the re-seal of a session the request loaded (and every gate admitted):
- * a loaded session is sealed again only once every gate vouched for it in this request, so
- * writing often cannot keep a revoked session alive between checks.
- */
-async function holds(
-  parts: Pick<StoreParts, 'gates'>,
-  h: SessionHandle,
-  admission: Admission,
-  now: number,
-): Promise<boolean> {
-  // Issued anew by regenerate(): a gate may honour that (revocation's `keep`), or not.
-  const issuedAt = h.created === admission.issuedAt || !h.renewed ? admission.issuedAt : h.created
-  const entry = { ...admission, issuedAt, now }
-  for (const gate of parts.gates) if (gate.sealing && (await gate.sealing(entry))) return true
-  return false
-}
-
-/** The store's gate endpoints, on the request's clock; `undefined` when no gate has any. */
-function router(
-  parts: StoreParts,
-): ((request: Request, now: () => number) => Promise<Response | undefined>) | undefined {
-  const routes = parts.gates.flatMap((g, i) => (g.route ? [[g.route, i] as const] : []))
-  if (routes.length === 0) return undefined
-  return async (request, now) => {
-    for (const [serve, i] of routes) {
-      const answer = await serve(request, gateStore(parts, i, parts.config.gates[i]!.name, now))
-      if (answer) return answer
+  async committing(parts, session, h, request, extras) {
+    for (const gate of parts.gates) {
+      if (!gate.committing) continue
+      const before = JSON.stringify(h.state)
+      const { destroyed, cut, state } = h
+      const added = await gate.committing({ session, destroyed, cut, state, request, now: h.now() })
+      if (added) extras.push(added)
+      if (JSON.stringify(h.state) !== before) {
+        h.exposed = true
+        h.version++
+      }
     }
-    return undefined
-  }
+  },
+
+  // A loaded session is sealed again only once every gate vouched for it in this request, so
+  // writing often cannot keep a revoked session alive between checks.
+  async holds(parts, h, admission, now) {
+    // Issued anew by regenerate(): a gate may honour that (revocation's `keep`), or not.
+    const issuedAt = h.created === admission.issuedAt || !h.renewed ? admission.issuedAt : h.created
+    const entry = { ...admission, issuedAt, now }
+    for (const gate of parts.gates) if (gate.sealing && (await gate.sealing(entry))) return true
+    return false
+  },
+
+  router(parts) {
+    const routes = parts.gates.flatMap((g, i) => (g.route ? [[g.route, i] as const] : []))
+    if (routes.length === 0) return undefined
+    return async (request, now) => {
+      for (const [serve, i] of routes) {
+        const answer = await serve(request, gateStore(parts, i, parts.config.gates[i]!.name, now))
+        if (answer) return answer
+      }
+      return undefined
+    }
+  },
 }
 
 /** The store as gate `index`'s endpoints see it: sessions loaded through the gates before it. */

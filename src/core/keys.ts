@@ -8,6 +8,7 @@
 
 import { base64urlEncode, encoder } from './encoding.ts'
 import { configError } from './errors.ts'
+import { describe } from './serializer.ts'
 
 /**
  * How a session cookie is protected: `encrypted` (AES-256-GCM: the client can neither read nor
@@ -110,10 +111,6 @@ export function normalizeSecrets(secret: unknown): Uint8Array[] {
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i])
-}
-
-function describe(value: unknown): string {
-  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value
 }
 
 // Cache: one keyring per secret list and mode, keyed by the secrets' base64url form (the secrets

@@ -63,7 +63,10 @@ export function partsOf(config: SessionConfig, save: SessionContext['save']): St
  * carries it), so that the core never imports it and an app without gates ships none of it.
  */
 export interface GateRunner {
-  /** At load: runs `gates` on a session that opened; what the app gets. */
+  /**
+   * At load: runs `gates`, in order, on a session that opened; the first that does not admit it
+   * decides what the app gets.
+   */
   admit(
     parts: StoreParts,
     gates: readonly GateInstance[],
@@ -74,7 +77,10 @@ export interface GateRunner {
     now: number,
     reason: Found['reason'],
   ): Promise<Found>
-  /** At commit: each gate sees the session; what it adds goes into `extras`. */
+  /**
+   * At commit: each gate sees the session about to be committed (a destroyed one too) and may
+   * change its own state entry; what it adds goes into `extras`.
+   */
   committing(
     parts: Pick<StoreParts, 'gates'>,
     session: SessionView,
@@ -101,14 +107,20 @@ export interface GateRunner {
  * readers (each carries it), like {@link GateRunner}.
  */
 export interface LegacyRunner {
-  /** At load, when none of our cookies opened: the first old library's session in `header`. */
+  /**
+   * At load, when none of our cookies opened: the first old library's session in `header`, or
+   * the most telling reason none opened (`reason`: what our own cookie gave, if anything).
+   */
   read(
     parts: StoreParts,
     header: string | null,
     now: () => number,
     reason: InvalidReason | undefined,
   ): Promise<LegacyOpened | { reason: InvalidReason | undefined }>
-  /** On logout: every old library's cookie the request carried. */
+  /**
+   * On logout: every cookie of every legacy reader the request carried, read or not, so that
+   * none of them can bring the session back.
+   */
   forget(
     parts: Pick<StoreParts, 'config'>,
     header: string | null,
