@@ -4,8 +4,10 @@
 // `chunks: { max: 3 }`) does not compile, and is refused at setup when it is forced through.
 //
 // The pipeline, in store.ts: read (Cookie header → the session's sealed state, read.ts) → readers
-// (legacy, when no cookie of ours opened) → gates (every opened session, whatever its source) →
-// Session (state) → write policy (write.ts) → a commit record (commit.ts).
+// (legacy, when no cookie of ours opened: legacy.ts) → gates (every opened session, whatever its
+// source: gates.ts) → Session (state) → write policy (write.ts) → a commit record (commit.ts).
+// The legacy and gate steps are carried by the readers and gates themselves (their `runner`), so
+// an app that configures none ships neither.
 
 import type { SessionCommit } from './commit.ts'
 import type { CookieSpec } from './cookie.ts'
