@@ -245,6 +245,10 @@ export function resolveOptions(options: SessionOptions, original: object = optio
   if (!Array.isArray(legacy) || !legacy.every((r) => isExtension(r, 'legacy')))
     throw invalid('legacy takes readers from sealed-session/legacy/*')
   const gates = [options.revocation, options.deviceBinding].filter((g) => g !== undefined)
+  // Gates and readers bring their step of the pipeline; one from an older copy of this library
+  // (two versions installed side by side) has none.
+  if (![...gates, ...legacy].every((e) => typeof e.runner === 'object'))
+    throw invalid('revocation, deviceBinding and legacy come from another version of sealed-session')
   return Object.freeze({
     secrets: normalizeSecrets(options.secret),
     mode,
