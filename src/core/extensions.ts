@@ -22,6 +22,15 @@ import type { Loaded } from './session-state.ts'
  */
 export const EXTENSION: unique symbol = Symbol.for('sealed-session.extension') as never
 
+/**
+ * @internal
+ * The version of the contract between the core and the pipeline steps that gates and legacy
+ * readers carry (their `runner`, which reads the store's parts, slots and session handles).
+ * Bumped whenever those shapes change, so that a gate or reader from an install of another
+ * version is refused at setup rather than failing on requests.
+ */
+export const STEP_VERSION = 1
+
 /** @internal The kinds of extension, as their brand spells them. */
 export type ExtensionKind = 'chunks' | 'compress' | 'legacy' | 'gate'
 

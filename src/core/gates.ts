@@ -4,21 +4,21 @@
 // through `parts.runner`.
 
 import type { SessionCommit } from './commit.ts'
-import type { Admission, GateCookie, GateStore, Verdict } from './extensions.ts'
-import { make, openSession } from './load.ts'
+import { type Admission, type GateCookie, type GateStore, STEP_VERSION, type Verdict } from './extensions.ts'
 import type { GateRunner, StoreParts } from './parts.ts'
-import { handleOf } from './session.ts'
-import { commitSession, type Slot } from './write.ts'
+import type { Slot } from './write.ts'
 
 /** @internal What every gate made by this library carries as its `runner`. */
 export const gateRunner: GateRunner = {
+  version: STEP_VERSION,
+
   // Admitted, the session is the app's (held read-only when a gate could not decide and was told
   // to let it through); refused, the app gets a new, empty one, and nothing replaces the
   // browser's cookie when the refusal was undecided ('unverified').
   async admit(parts, gates, session, loaded, slot, clock, now, reason) {
     const issuedAt = loaded.legacy ? -Infinity : loaded.created
     const { header, request } = slot
-    const state = handleOf(session).state
+    const state = parts.core.handleOf(session).state
     const admission: Admission = { session, issuedAt, header, request, state, now }
     let verdict: Verdict
     for (const gate of gates) {
@@ -36,7 +36,7 @@ export const gateRunner: GateRunner = {
     }
     const hold = verdict === 'unverified' ? ('refused' as const) : undefined
     const fresh: Slot = { ...slot, keyId: undefined, expire: [], hold }
-    return { session: make(parts, undefined, fresh, clock, now), reason: verdict }
+    return { session: parts.core.make(parts, undefined, fresh, clock, now), reason: verdict }
   },
 
   async committing(parts, session, h, request, extras) {
@@ -82,6 +82,7 @@ function gateStore(parts: StoreParts, index: number, name: string, now: () => nu
     async open(request) {
       const clock = () => Math.floor(now())
       const gates = parts.gates.slice(0, index)
+      const { handleOf, openSession, commitSession } = parts.core
       const found = await openSession(parts, request.headers.get('cookie'), request, gates, clock)
       // Refused undecided, or admitted read-only: either way nothing may be sealed for it.
       if (found.reason === 'unverified') return 'unverified'

@@ -4,6 +4,7 @@
 // through `parts.legacy`.
 
 import type { CookieSpec } from './cookie.ts'
+import { STEP_VERSION } from './extensions.ts'
 import type { LegacyRunner } from './parts.ts'
 import type { Loaded } from './session-state.ts'
 
@@ -15,6 +16,8 @@ export interface LegacyOpened {
 
 /** @internal What every legacy reader made by this library carries as its `runner`. */
 export const legacyRunner: LegacyRunner = {
+  version: STEP_VERSION,
+
   // Reader by reader; on the request's clock, not the store's first (an options function may
   // give one per call).
   async read(parts, header, now, reason) {

@@ -18,6 +18,7 @@ import {
   type Gate,
   isExtension,
   type LegacyReader,
+  STEP_VERSION,
 } from './extensions.ts'
 import { type Mode, normalizeSecrets, type Secret } from './keys.ts'
 import type { InvalidReason } from './result.ts'
@@ -245,9 +246,11 @@ export function resolveOptions(options: SessionOptions, original: object = optio
   if (!Array.isArray(legacy) || !legacy.every((r) => isExtension(r, 'legacy')))
     throw invalid('legacy takes readers from sealed-session/legacy/*')
   const gates = [options.revocation, options.deviceBinding].filter((g) => g !== undefined)
-  // Gates and readers bring their step of the pipeline; one from an older copy of this library
-  // (two versions installed side by side) has none.
-  if (![...gates, ...legacy].every((e) => typeof e.runner === 'object'))
+  // Gates and readers bring their step of the pipeline, which must speak this core's version
+  // (two versions of this library installed side by side).
+  if (
+    ![...gates, ...legacy].every((e) => (e.runner as { version?: unknown } | null)?.version === STEP_VERSION)
+  )
     throw invalid('revocation, deviceBinding and legacy come from another version of sealed-session')
   return Object.freeze({
     secrets: normalizeSecrets(options.secret),

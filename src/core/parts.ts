@@ -3,16 +3,16 @@
 // the pipeline (load.ts, write.ts) takes these parts; no step keeps state of its own.
 
 import type { CookieSpec } from './cookie.ts'
-import type { Admission, CommitExtras, GateInstance, SessionView } from './extensions.ts'
+import type { Admission, CommitExtras, GateInstance, SessionView, STEP_VERSION } from './extensions.ts'
 import { type Keyring, keyringOf } from './keys.ts'
 import type { LegacyOpened } from './legacy.ts'
-import type { Found } from './load.ts'
+import type { Found, make, openSession } from './load.ts'
 import type { SessionConfig } from './options.ts'
 import type { InvalidReason } from './result.ts'
 import type { Session } from './session.ts'
 import type { Loaded, SessionContext, SessionData, SessionHandle } from './session-state.ts'
 import { type TokenCodec, tokenCodec } from './token.ts'
-import type { Slot } from './write.ts'
+import type { commitSession, Slot } from './write.ts'
 
 /** @internal */
 export interface StoreParts {
@@ -27,10 +27,25 @@ export interface StoreParts {
   readonly context: SessionContext
   /** The legacy step (legacy.ts), brought by the legacy readers; `undefined` without any. */
   readonly legacy: LegacyRunner | undefined
+  /** The core's own steps, for the gate step to call back into. */
+  readonly core: CoreSteps
 }
 
-/** @internal `save` is the store's commit step, given by the store (it needs the parts). */
-export function partsOf(config: SessionConfig, save: SessionContext['save']): StoreParts {
+/**
+ * @internal
+ * The core's steps a gate step calls. Passed to it rather than imported by it: a gate made by
+ * another install of this library (two copies in one app) runs its step on this core's sessions,
+ * so it must use this core's functions, never its own copy's.
+ */
+export interface CoreSteps {
+  readonly handleOf: (session: Session<SessionData>) => SessionHandle
+  readonly make: typeof make
+  readonly openSession: typeof openSession
+  readonly commitSession: typeof commitSession
+}
+
+/** @internal Built by the store, which gives the core's steps (`save` is its commit). */
+export function partsOf(config: SessionConfig, core: CoreSteps): StoreParts {
   const { cookie } = config
   const setup = {
     cookieName: cookie.name,
@@ -40,7 +55,7 @@ export function partsOf(config: SessionConfig, save: SessionContext['save']): St
     secrets: config.secrets,
     legacy: config.legacy.length > 0,
   }
-  return {
+  const parts: StoreParts = {
     config,
     codec: tokenCodec(cookie.name, config.mode, config.compress),
     keyring: keyringOf(config.secrets, config.mode),
@@ -51,10 +66,12 @@ export function partsOf(config: SessionConfig, save: SessionContext['save']): St
       maxAgeMs: config.maxAgeMs,
       idleMs: config.idleMs,
       sessionCookie: cookie.sessionCookie,
-      save,
+      save: async (session) => void (await core.commitSession(parts, session as Session<SessionData>)),
     },
     legacy: config.legacy[0]?.runner as LegacyRunner | undefined,
+    core,
   }
+  return parts
 }
 
 /**
@@ -63,6 +80,8 @@ export function partsOf(config: SessionConfig, save: SessionContext['save']): St
  * carries it), so that the core never imports it and an app without gates ships none of it.
  */
 export interface GateRunner {
+  /** {@link STEP_VERSION} when it was made. */
+  readonly version: number
   /**
    * At load: runs `gates`, in order, on a session that opened; the first that does not admit it
    * decides what the app gets.
@@ -107,6 +126,8 @@ export interface GateRunner {
  * readers (each carries it), like {@link GateRunner}.
  */
 export interface LegacyRunner {
+  /** {@link STEP_VERSION} when it was made. */
+  readonly version: number
   /**
    * At load, when none of our cookies opened: the first old library's session in `header`, or
    * the most telling reason none opened (`reason`: what our own cookie gave, if anything).

@@ -3,7 +3,7 @@
 // that gives access to the Cookie header and a way to add Set-Cookie headers can use it.
 
 import { applyToResponse, assertResponse, type SessionCommit } from './commit.ts'
-import { type Hooks, loadSession } from './load.ts'
+import { type Hooks, loadSession, make, openSession } from './load.ts'
 import type { SessionConfig } from './options.ts'
 import { partsOf, type StoreParts } from './parts.ts'
 import type { CookieSource } from './read.ts'
@@ -74,7 +74,7 @@ export interface StoreCore extends SessionStore<SessionData> {
 
 /** @internal Builds the store for a validated configuration: its parts, then a face over them. */
 export function storeOf(config: SessionConfig): StoreCore {
-  const parts: StoreParts = partsOf(config, async (s) => void (await commitSession(parts, s as never)))
+  const parts: StoreParts = partsOf(config, { handleOf, make, openSession, commitSession })
   // A gate's endpoints, on the request's clock (an options function may give one per call).
   const route = parts.runner?.router(parts)
   return bound(parts, { now: config.now, onInvalid: config.onInvalid }, route)
