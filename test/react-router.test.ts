@@ -70,6 +70,27 @@ describe('react-router storage', () => {
     equal(await destroySession(await getSession()), '', 'nothing to expire without a cookie')
   })
 
+  test('what a client sends never makes destroySession throw; with legacy readers it always does', async () => {
+    // Without `legacy`: a forged chunk head with a stray chunk cookie asks for two deletions; the
+    // session cookie's is the one that matters (a chunk alone opens nothing).
+    const { getSession, destroySession } = storage()
+    const forged = await getSession('session=2~abc; session.1=def; session.2=ghi')
+    match(await destroySession(forged), /^session=; Max-Age=0; Path=\/;/)
+    // With `legacy`: refused whatever the request carries (no cookie, ours alone, junk under the
+    // old library's names), so an app finds out on its first logout, and no client decides.
+    const rr = vectors.reactRouter
+    const legacy = createCookieSessionStorage<Record<string, unknown>>({
+      secret: SECRET,
+      legacy: [reactRouter({ name: '__old', secrets: rr.secrets })],
+    })
+    const ours = await legacy.getSession()
+    ours.set('user', 'ada')
+    const cookie = pair(await legacy.commitSession(ours))
+    for (const header of [null, cookie, `${cookie}; __old=zz; __old.sig=zz`]) {
+      await rejects(legacy.destroySession(await legacy.getSession(header)), 'ERR_OPTION_INVALID')
+    }
+  })
+
   test('a session from another storage, or the chunks option, is refused with a code', async () => {
     const other = await storage().getSession()
     await rejects(storage().commitSession(other), 'ERR_OPTION_INVALID')

@@ -87,9 +87,10 @@ export interface SessionStorage<Data extends SessionData, Flash extends FlashDat
    * Ends the session: the `Set-Cookie` value expiring its cookie (`''` if the request had none).
    * Every cookie that could bring it back (an old library's, on any path) is expired by
    * `commitHeaders(session)` after `session.sealed.destroy()`.
-   * @throws {ConfigurationError} `ERR_OPTION_INVALID` when logging out must delete more than one
-   *   cookie (an old library's, with the `legacy` option): one string cannot, and a logout that
-   *   does not stick is worse than an error. Use `commitHeaders`.
+   * @throws {ConfigurationError} `ERR_OPTION_INVALID` on every call with the `legacy` option, and
+   *   from `commitSession` after `session.sealed.destroy()` with it: a logout must then delete old
+   *   libraries' cookies too, which one string cannot, and a logout that does not stick is worse
+   *   than an error. Use `commitHeaders`.
    */
   destroySession(session: RouterSession<Data, Flash>): Promise<string>
   /**
@@ -141,14 +142,17 @@ export function createCookieSessionStorage<
     return s
   }
   // The first line is the session cookie's (or its deletion): the others only delete cookies. A
-  // logout that must delete more, or a header a string cannot carry, is refused, never lost.
+  // logout with legacy readers (whose old cookies it must delete too), or a header a string cannot
+  // carry, is refused, never lost. Refused on what the app configured and did, never on what the
+  // request carried: a cookie a client adds must not make a logout throw. Other deletions a
+  // client can provoke (a stray `name.1` beside a chunk head it forged) bring nothing back.
+  const legacy = (options.legacy ?? []).length > 0
   const first = async (s: Session<Record<string, unknown>>, call: string) => {
     const commit = await store.commit(s)
-    const lost = commit.headers.length > 0 || (s.isChanged && handleOf(s).cut && commit.setCookie.length > 1)
-    if (lost) {
+    if (commit.headers.length > 0 || (legacy && handleOf(s).cut)) {
       throw configError(
         'ERR_OPTION_INVALID',
-        `react-router: ${call} returns one Set-Cookie line, and this response needs ${commit.setCookie.length} lines and ${commit.headers.length} other headers (an old library's cookies to delete, a device-registration header); answer with \`headers: await commitHeaders(session)\``,
+        `react-router: ${call} returns one Set-Cookie line, and this response needs more (${commit.headers.length > 0 ? 'a device-registration header' : "a logout with `legacy` readers deletes old libraries' cookies too"}); answer with \`headers: await commitHeaders(session)\``,
       )
     }
     return commit.setCookie[0] ?? ''
