@@ -152,7 +152,7 @@ export function createCookieSessionStorage<
     if (commit.headers.length > 0 || (legacy && handleOf(s).cut)) {
       throw configError(
         'ERR_OPTION_INVALID',
-        `react-router: ${call} returns one Set-Cookie line, and this response needs more (${commit.headers.length > 0 ? 'a device-registration header' : "a logout with `legacy` readers deletes old libraries' cookies too"}); answer with \`headers: await commitHeaders(session)\``,
+        `react-router: ${call} returns one Set-Cookie line, and this response needs more (${commit.headers.length > 0 ? 'a device-registration header' : "a logout with `legacy` readers deletes old libraries' cookies too"}); call \`session.sealed.destroy()\` (to log out), then answer with \`headers: await commitHeaders(session)\``,
       )
     }
     return commit.setCookie[0] ?? ''

@@ -69,7 +69,7 @@ export function normalizeSecrets(secret: unknown): Uint8Array[] {
       throw configError(
         'ERR_SECRET_INVALID',
         `${where} is ${s === '' ? 'empty' : `missing (${s})`}; set it in .dev.vars or with \`wrangler secret put\` (Workers), ` +
-          `.env or the environment (Node, Deno, Bun), $app/env/private (SvelteKit), .env.local (Next.js); ` +
+          `.env or the environment (Node, Deno, Bun; SvelteKit reads it through $app/env/private), .env.local (Next.js); ` +
           `generate one with: openssl rand -base64 32`,
       )
     }

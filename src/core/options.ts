@@ -248,10 +248,16 @@ export function resolveOptions(options: SessionOptions, original: object = optio
   const gates = [options.revocation, options.deviceBinding].filter((g) => g !== undefined)
   // Gates and readers bring their step of the pipeline, which must speak this core's version
   // (two versions of this library installed side by side).
-  if (
-    ![...gates, ...legacy].every((e) => (e.runner as { version?: unknown } | null)?.version === STEP_VERSION)
+  const foreign = [...gates, ...legacy].find(
+    (e) => (e.runner as { version?: unknown } | null)?.version !== STEP_VERSION,
   )
-    throw invalid('revocation, deviceBinding and legacy come from another version of sealed-session')
+  if (foreign) {
+    const what =
+      'setup' in foreign ? (foreign === options.revocation ? 'revocation' : 'deviceBinding') : 'legacy'
+    throw invalid(
+      `${what} comes from another version of sealed-session than this store; install one (npm ls sealed-session, npm dedupe)`,
+    )
+  }
   return Object.freeze({
     secrets: normalizeSecrets(options.secret),
     mode,
