@@ -83,10 +83,11 @@ function gateStore(parts: StoreParts, index: number, name: string, now: () => nu
       const clock = () => Math.floor(now())
       const gates = parts.gates.slice(0, index)
       const { handleOf, openSession, commitSession } = parts.core
-      const found = await openSession(parts, request.headers.get('cookie'), request, gates, clock)
+      let reason: string | undefined
+      const header = request.headers.get('cookie')
+      const session = await openSession(parts, header, request, gates, clock, (why) => void (reason = why))
       // Refused undecided, or admitted read-only: either way nothing may be sealed for it.
-      if (found.reason === 'unverified') return 'unverified'
-      const { session } = found
+      if (reason === 'unverified') return 'unverified'
       if (session.isNew) return undefined
       const h = handleOf(session)
       return {

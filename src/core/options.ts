@@ -253,10 +253,12 @@ export function resolveOptions(options: SessionOptions, original: object = optio
   )
   if (foreign) {
     const what =
-      'setup' in foreign ? (foreign === options.revocation ? 'revocation' : 'deviceBinding') : 'legacy'
-    throw invalid(
-      `${what} comes from another version of sealed-session than this store; install one (npm ls sealed-session, npm dedupe)`,
-    )
+      foreign === options.revocation
+        ? 'revocation'
+        : foreign === options.deviceBinding
+          ? 'deviceBinding'
+          : 'legacy'
+    throw invalid(`${what} comes from another version of sealed-session; install one (npm dedupe)`)
   }
   return Object.freeze({
     secrets: normalizeSecrets(options.secret),
