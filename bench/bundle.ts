@@ -180,9 +180,11 @@ export const CORE_TARGET = 3 * 1024
 // Raised for the request pipeline of issue 19 (~1.6 KB: read, write, commit record, resolver,
 // gates and extension state in the core), then for its security review's fixes (~350 B: the
 // shared-cache rule with CDN headers, per-request clocks for readers and gate endpoints, the
-// failed-save memo) and batched random bytes. Issue 19 asked for an app at or under 9,000 B:
+// failed-save memo) and batched random bytes. Lowered once the gate and legacy steps moved out of
+// the core into the gates and readers that carry them (~560 B); raised by the setup check of their
+// version and clearer setup messages (~150 B). Issue 19 asked for an app at or under 9,000 B:
 // missed.
-export const CORE_CEILING = 14080
+export const CORE_CEILING = 13680
 
 /**
  * What an app importing only `seal` and `unseal` may ship, min+gzip, checked like CORE_CEILING.
@@ -196,9 +198,9 @@ export const SEAL_CEILING = 3840
 /**
  * What an app using `withSession` with default options may ship, min+gzip. Raised for the
  * `legacy` and `revocation` hooks (the readers and the revocation code are opt-in subpaths), and
- * for issue 15's speed work (see CORE_CEILING).
+ * for issue 15's speed work (see CORE_CEILING); lowered when those hooks' steps left the core.
  */
-export const APP_CEILING = 12800
+export const APP_CEILING = 12420
 export const SEAL_TARGET = 2491
 
 /** The code only opt-in features need, and the marker that shows it is in a bundle. */
@@ -221,6 +223,18 @@ const OPT_IN = [
     file: 'src/features/device-bound/index.ts',
     marker: /dbsc\+jwt/,
     withIt: 'ours-app-device-bound',
+  },
+  {
+    feature: 'the gate step (revocation(), deviceBound())',
+    file: 'src/core/gates.ts',
+    marker: /\.sealing\b/,
+    withIt: 'ours-app-revocation',
+  },
+  {
+    feature: 'the legacy step (any legacy reader)',
+    file: 'src/core/legacy.ts',
+    marker: /legacy:!0/,
+    withIt: 'ours-app-legacy-cookie-session',
   },
   {
     feature: 'cookieSession()',

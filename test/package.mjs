@@ -11,6 +11,7 @@
 //   node test/package.mjs [--prepared] [--filter text]    --prepared: check the last unpacked build
 import { spawnSync } from 'node:child_process'
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -279,6 +280,72 @@ function checks(pkg) {
           const tsc = sh(bin('tsc'), ['-p', `${pkg.dir}/${config}`])
           if (tsc.status !== 0) throw new Error(`${config}:\n${tsc.stdout}${tsc.stderr}`)
         }
+      },
+    'two installs side by side: gates and readers of one serve the other; another version is refused':
+      async () => {
+        // Two copies of the package are two sets of modules (a dependency pinning another
+        // release does this). The gates and legacy readers carry their pipeline step; it must run
+        // on the store's sessions through the store's own core, not its copy's.
+        const second = `${pkg.dir}/second-install`
+        const third = `${pkg.dir}/other-version`
+        for (const dir of [second, third]) {
+          rmSync(dir, { recursive: true, force: true })
+          cpSync(pkg.installed, dir, { recursive: true })
+        }
+        const a = await import(`${pkg.installed}/dist/index.js`)
+        const b = await import(`${second}/dist/features/revocation/index.js`)
+        const bLegacy = await import(`${second}/dist/features/legacy/cookie-session.js`)
+        const bDevice = await import(`${second}/dist/features/device-bound/index.js`)
+        const t = { now: 1_700_000_000_000 }
+        const now = () => t.now
+        const revoker = b.revocation({
+          store: b.memoryStore(),
+          subject: (s) => s.get('user'),
+          now,
+          checkInterval: 0,
+        })
+        const options = {
+          secret: 'k3J9vQ2mZx7LpR4tW8yB1nC6dF0gH5jS',
+          now,
+          revocation: revoker,
+          deviceBinding: bDevice.deviceBound(),
+          legacy: [bLegacy.cookieSession({ keys: ['an old cookie-session key'] })],
+        }
+        const handler = a.withSession(async (_request, session) => {
+          if (!session.get('user')) session.set('user', 'ada')
+          return new Response(String(session.get('user')))
+        }, options)
+        const first = await handler(new Request('https://app.test/'))
+        const cookie = first.headers.getSetCookie()[0]?.split(';')[0]
+        if (!cookie) throw new Error('no session cookie was written')
+        // Past the default clockSkew (60 s), which a revocation gives sessions issued just before it.
+        t.now += 600_000
+        const again = await handler(new Request('https://app.test/', { headers: { cookie } }))
+        if (again.status !== 200 || (await again.text()) !== 'ada')
+          throw new Error('the session did not reopen')
+        await revoker.revokeSubject('ada')
+        t.now += 1_000
+        const store = a.createSessionStore(options)
+        const revoked = await store.load(new Request('https://app.test/', { headers: { cookie } }))
+        if (!revoked.isNew) throw new Error('a revocation made through the second install did not hold')
+        // A third copy that says it speaks another version of the contract with the core.
+        const extensions = `${third}/dist/core/extensions.js`
+        const source = readFileSync(extensions, 'utf8')
+        if (!/STEP_VERSION = 1\b/.test(source))
+          throw new Error('STEP_VERSION not found in dist/core/extensions.js')
+        writeFileSync(extensions, source.replace(/STEP_VERSION = 1\b/, 'STEP_VERSION = 2'))
+        const c = await import(`${third}/dist/features/revocation/index.js`)
+        try {
+          a.createSessionStore({ ...options, revocation: c.revocation({ store: c.memoryStore() }) })
+        } catch (error) {
+          if (
+            error.code === 'ERR_OPTION_INVALID' &&
+            /revocation comes from another version/.test(error.message)
+          )
+            return
+          throw error
+        }
+        throw new Error('a gate of another version was accepted at setup')
       },
     'jsr.json: deno publish --dry-run accepts it; same version and entry points as package.json': () => {
       const jsr = JSON.parse(readFileSync(`${root}jsr.json`, 'utf8'))

@@ -70,6 +70,35 @@ describe('react-router storage', () => {
     equal(await destroySession(await getSession()), '', 'nothing to expire without a cookie')
   })
 
+  test('what a client sends never makes the one-line calls throw; with legacy readers they always do', async () => {
+    // Without `legacy`: a forged chunk head with a stray chunk cookie asks for two deletions; the
+    // session cookie's is the one that matters (a chunk alone opens nothing).
+    const { getSession, destroySession } = storage()
+    const forged = await getSession('session=2~abc; session.1=def; session.2=ghi')
+    match(await destroySession(forged), /^session=; Max-Age=0; Path=\/;/)
+    // With `legacy`: refused whatever the request carries (no cookie, ours alone, junk under the
+    // old library's names), so an app finds out on its first logout, and no client decides.
+    const rr = vectors.reactRouter
+    const legacy = createCookieSessionStorage<Record<string, unknown>>({
+      secret: SECRET,
+      legacy: [reactRouter({ name: '__old', secrets: rr.secrets })],
+    })
+    const ours = await legacy.getSession()
+    ours.set('user', 'ada')
+    const cookie = (await legacy.commitHeaders(ours)).getSetCookie()[0]!.split(';')[0]!
+    // A session moved from an old cookie and written with one line would leave the old cookie
+    // behind, to open again once ours expires: commitSession refuses as destroySession does.
+    for (const header of [
+      null,
+      cookie,
+      `${cookie}; __old=zz; __old.sig=zz`,
+      rr.cookie.replace(/^[^=]+/, '__old'),
+    ]) {
+      await rejects(legacy.destroySession(await legacy.getSession(header)), 'ERR_OPTION_INVALID')
+      await rejects(legacy.commitSession(await legacy.getSession(header)), 'ERR_OPTION_INVALID')
+    }
+  })
+
   test('a session from another storage, or the chunks option, is refused with a code', async () => {
     const other = await storage().getSession()
     await rejects(storage().commitSession(other), 'ERR_OPTION_INVALID')
@@ -135,7 +164,7 @@ describe('react-router storage', () => {
     equal(write.get('cache-control'), 'private')
   })
 
-  test('an old cookie on another path: commitHeaders carries its deletion; destroySession refuses to lose it', async () => {
+  test('an old cookie on another path: commitHeaders carries its deletion; the one-line calls refuse to lose it', async () => {
     const rr = vectors.reactRouter
     const { getSession, commitSession, destroySession, commitHeaders } = createCookieSessionStorage<
       Record<string, unknown>
@@ -146,9 +175,10 @@ describe('react-router storage', () => {
     })
     const session = await getSession(rr.cookie)
     equal(session.get('user'), 'ada')
+    await rejects(commitSession(session), 'ERR_OPTION_INVALID')
     const lines = (await commitHeaders(session)).getSetCookie()
     equal(lines.length, 2)
-    equal(lines[0], await commitSession(session))
+    match(lines[0]!, /^__session=[^;]+; Max-Age=\d+; Path=\/;/)
     match(lines[1]!, /^__session=; Max-Age=0; Path=\/app;/)
     const out = await getSession(rr.cookie)
     await rejects(destroySession(out), 'ERR_OPTION_INVALID')

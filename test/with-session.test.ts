@@ -1,4 +1,12 @@
-import { ConfigurationError, type InvalidReason, type SessionOptions, withSession } from 'sealed-session'
+import {
+  ConfigurationError,
+  type InvalidReason,
+  type LegacyReader,
+  type SessionOptions,
+  withSession,
+} from 'sealed-session'
+import { cookieSession } from 'sealed-session/legacy/cookie-session'
+import { memoryStore, revocation } from 'sealed-session/revocation'
 import { resetWarningsForTests } from '../src/core/report.ts'
 import { createSessionStore as createSourceStore } from '../src/core/resolver.ts'
 import { deepEqual, describe, equal, ok, rejects, test, throws } from './harness.ts'
@@ -79,6 +87,27 @@ describe('withSession', () => {
       ok((error as Error).message.startsWith('sealed-session: '), 'messages name the library')
     }
     throws(() => withSession(() => new Response(), null as unknown as SessionOptions), 'ERR_OPTION_INVALID')
+  })
+
+  test('a gate or legacy reader from another version of the library is refused at setup', () => {
+    // Branded like ours (the brand is shared across copies), but without the step this version
+    // runs through, or with one of another version: at setup, not as a failed request. Two
+    // installs of the same version working together is checked on the package (test/package.mjs).
+    const gate = revocation({ store: memoryStore() })
+    const reader = cookieSession({ keys: [OLD_SECRET] })
+    for (const runner of [undefined, null, {}, { version: 0 }]) {
+      const cases: [SessionOptions, string][] = [
+        [{ secret: SECRET, revocation: { ...gate, runner } as SessionOptions['revocation'] }, 'revocation'],
+        [{ secret: SECRET, legacy: [{ ...reader, runner } as LegacyReader] }, 'legacy'],
+      ]
+      for (const [options, name] of cases) {
+        const error = throws(() => withSession(() => new Response(), options), 'ERR_OPTION_INVALID')
+        ok(
+          (error as Error).message.includes(`${name} comes from another version of sealed-session`),
+          `${name} ${runner}`,
+        )
+      }
+    }
   })
 
   test('a missing or empty secret says where each runtime sets one and how to generate it', () => {

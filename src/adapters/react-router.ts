@@ -78,18 +78,21 @@ export interface SessionStorage<Data extends SessionData, Flash extends FlashDat
   getSession(cookieHeader?: CookieSource): Promise<SealedRouterSession<Data, Flash>>
   /**
    * The session cookie's `Set-Cookie` value, or `''` when nothing changed. One string carries one
-   * cookie: when the response must also delete an old library's cookie (the `legacy` option),
-   * that line is only in {@link commitHeaders}, and it adds no `Cache-Control`.
+   * cookie, and no `Cache-Control`: prefer {@link commitHeaders}.
    * @throws {CookieTooLargeError} when the session outgrows its cookie; nothing is written.
+   * @throws {ConfigurationError} `ERR_OPTION_INVALID` on every call with the `legacy` option: a
+   *   session moved from an old library's cookie must delete that cookie too, which one string
+   *   cannot (left behind, it would bring the session back once ours expires). Use `commitHeaders`.
    */
   commitSession(session: RouterSession<Data, Flash>): Promise<string>
   /**
    * Ends the session: the `Set-Cookie` value expiring its cookie (`''` if the request had none).
    * Every cookie that could bring it back (an old library's, on any path) is expired by
    * `commitHeaders(session)` after `session.sealed.destroy()`.
-   * @throws {ConfigurationError} `ERR_OPTION_INVALID` when logging out must delete more than one
-   *   cookie (an old library's, with the `legacy` option): one string cannot, and a logout that
-   *   does not stick is worse than an error. Use `commitHeaders`.
+   * @throws {ConfigurationError} `ERR_OPTION_INVALID` on every call with the `legacy` option: a
+   *   logout must then delete old libraries' cookies too, which one string cannot, and a logout
+   *   that does not stick is worse than an error. Use `commitHeaders` after
+   *   `session.sealed.destroy()`.
    */
   destroySession(session: RouterSession<Data, Flash>): Promise<string>
   /**
@@ -140,15 +143,26 @@ export function createCookieSessionStorage<
       throw configError('ERR_OPTION_INVALID', "commit a session this storage's getSession made")
     return s
   }
-  // The first line is the session cookie's (or its deletion): the others only delete cookies. A
-  // logout that must delete more, or a header a string cannot carry, is refused, never lost.
+  // The first line is the session cookie's (or its deletion): the others only delete cookies.
+  // With legacy readers, an old library's cookie must go whenever a session it carried is written
+  // or destroyed (left behind, it opens again once ours expires), so one line is never enough:
+  // refused on every call, on what the app configured, never on what the request carried (a
+  // cookie a client adds must not make a response throw). A header a string cannot carry (a
+  // device-registration challenge, after the app's bind()) is refused too. Other deletions a
+  // client can provoke (a stray `name.1` beside a chunk head it forged) bring nothing back.
+  const legacy = (options.legacy ?? []).length > 0
   const first = async (s: Session<Record<string, unknown>>, call: string) => {
-    const commit = await store.commit(s)
-    const lost = commit.headers.length > 0 || (s.isChanged && handleOf(s).cut && commit.setCookie.length > 1)
-    if (lost) {
+    if (legacy) {
       throw configError(
         'ERR_OPTION_INVALID',
-        `react-router: ${call} returns one Set-Cookie line, and this response needs ${commit.setCookie.length} lines and ${commit.headers.length} other headers (an old library's cookies to delete, a device-registration header); answer with \`headers: await commitHeaders(session)\``,
+        `react-router: with \`legacy\` readers, ${call} cannot delete the old library's cookies (one Set-Cookie line); answer with \`headers: await commitHeaders(session)\`${call === 'destroySession' ? ' after `session.sealed.destroy()`' : ''}`,
+      )
+    }
+    const commit = await store.commit(s)
+    if (commit.headers.length > 0) {
+      throw configError(
+        'ERR_OPTION_INVALID',
+        `react-router: ${call} returns one Set-Cookie line, and this response needs a device-registration header too; answer with \`headers: await commitHeaders(session)\``,
       )
     }
     return commit.setCookie[0] ?? ''

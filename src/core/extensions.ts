@@ -4,8 +4,10 @@
 // `chunks: { max: 3 }`) does not compile, and is refused at setup when it is forced through.
 //
 // The pipeline, in store.ts: read (Cookie header → the session's sealed state, read.ts) → readers
-// (legacy, when no cookie of ours opened) → gates (every opened session, whatever its source) →
-// Session (state) → write policy (write.ts) → a commit record (commit.ts).
+// (legacy, when no cookie of ours opened: legacy.ts) → gates (every opened session, whatever its
+// source: gates.ts) → Session (state) → write policy (write.ts) → a commit record (commit.ts).
+// The legacy and gate steps are carried by the readers and gates themselves (their `runner`), so
+// an app that configures none ships neither.
 
 import type { SessionCommit } from './commit.ts'
 import type { CookieSpec } from './cookie.ts'
@@ -19,6 +21,15 @@ import type { Loaded } from './session-state.ts'
  * `Symbol.for`, so that two copies of the library in one app still recognise each other's.
  */
 export const EXTENSION: unique symbol = Symbol.for('sealed-session.extension') as never
+
+/**
+ * @internal
+ * The version of the contract between the core and the pipeline steps that gates and legacy
+ * readers carry (their `runner`, which reads the store's parts, slots and session handles).
+ * Bumped whenever those shapes change, so that a gate or reader from an install of another
+ * version is refused at setup rather than failing on requests.
+ */
+export const STEP_VERSION = 1
 
 /** @internal The kinds of extension, as their brand spells them. */
 export type ExtensionKind = 'chunks' | 'compress' | 'legacy' | 'gate'
@@ -86,6 +97,11 @@ export interface LegacyReader {
    * request lies under, so that no old cookie can bring the session back.
    */
   readonly forget: (header: string | null, request: Request | undefined) => readonly CookieSpec[]
+  /**
+   * @internal The pipeline's legacy step (core/legacy.ts): carried by the readers, so that the
+   * core never imports it and an app without a reader ships none of it.
+   */
+  readonly runner: object
 }
 
 /** @internal What a legacy reader found. */
@@ -121,6 +137,11 @@ export interface Gate<Name extends string = string> {
    * combination that cannot work.
    */
   readonly setup: (store: GateSetup) => GateInstance
+  /**
+   * @internal The pipeline's gate step (core/gates.ts): carried by the gates, so that the core
+   * never imports it and an app without a gate ships none of it.
+   */
+  readonly runner: object
 }
 
 /** @internal What a gate learns of a store at setup. */

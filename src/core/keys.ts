@@ -8,6 +8,7 @@
 
 import { base64urlEncode, encoder } from './encoding.ts'
 import { configError } from './errors.ts'
+import { describe } from './serializer.ts'
 
 /**
  * How a session cookie is protected: `encrypted` (AES-256-GCM: the client can neither read nor
@@ -68,7 +69,7 @@ export function normalizeSecrets(secret: unknown): Uint8Array[] {
       throw configError(
         'ERR_SECRET_INVALID',
         `${where} is ${s === '' ? 'empty' : `missing (${s})`}; set it in .dev.vars or with \`wrangler secret put\` (Workers), ` +
-          `.env or the environment (Node, Deno, Bun), $app/env/private (SvelteKit), .env.local (Next.js); ` +
+          `.env or the environment (Node, Deno, Bun; SvelteKit reads it through $app/env/private), .env.local (Next.js); ` +
           `generate one with: openssl rand -base64 32`,
       )
     }
@@ -110,10 +111,6 @@ export function normalizeSecrets(secret: unknown): Uint8Array[] {
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i])
-}
-
-function describe(value: unknown): string {
-  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value
 }
 
 // Cache: one keyring per secret list and mode, keyed by the secrets' base64url form (the secrets

@@ -1,20 +1,21 @@
 // Loading: read (read.ts) → legacy readers → gates, in that order, for any source of a session,
 // then the `Session` the app gets. Never throws for anything the client sent.
 
-import type { Admission, GateInstance, Verdict } from './extensions.ts'
+import type { GateInstance } from './extensions.ts'
+import type { Keyring } from './keys.ts'
+import type { LegacyOpened } from './legacy.ts'
 import type { StoreParts } from './parts.ts'
 import {
   type CookieSource,
   cookieHeader,
-  type LegacyOpened,
   type Opened,
+  type OurCookies,
   openCandidate,
   ourCookies,
-  readLegacy,
 } from './read.ts'
 import { report } from './report.ts'
 import type { InvalidReason } from './result.ts'
-import { handleOf, Session } from './session.ts'
+import { Session } from './session.ts'
 import type { Loaded, SessionData, SessionHandle } from './session-state.ts'
 import type { Slot } from './write.ts'
 
@@ -31,36 +32,53 @@ export interface Found {
 }
 
 /** @internal The session `source` carries; a bad cookie's reason goes to `onInvalid`. */
-export async function loadSession(
+export function loadSession(
   parts: StoreParts,
   source: CookieSource,
   hooks: Hooks,
 ): Promise<Session<SessionData>> {
-  const header = cookieHeader(source)
   const request = source instanceof Request ? source : undefined
   const clock = () => Math.floor(hooks.now())
-  const found = await openSession(parts, header, request, parts.gates, clock)
-  if (found.reason !== undefined && hooks.onInvalid) report(hooks.onInvalid, found.reason, request)
-  return found.session
+  return openSession(parts, cookieHeader(source), request, parts.gates, clock, hooks.onInvalid)
 }
 
 /**
  * @internal
  * Opens what `header` carries and runs `gates` on it: our cookie first (candidate by candidate,
  * chunks joined), then, when none of ours opened, the legacy readers. A session of ours that a
- * gate refused is not replaced by an old library's cookie beside it.
+ * gate refused is not replaced by an old library's cookie beside it. Why the cookie gave no
+ * session goes to `onInvalid`, told here rather than returned: one async step less per load.
  */
-export async function openSession(
+export function openSession(
   parts: StoreParts,
   header: string | null,
   request: Request | undefined,
   gates: readonly GateInstance[],
   clock: () => number,
-): Promise<Found> {
-  const { config } = parts
+  onInvalid: Hooks['onInvalid'],
+): Promise<Session<SessionData>> {
   const now = clock()
-  const cookies = ourCookies(header, config)
+  const cookies = ourCookies(header, parts.config)
+  // The keys are derived on the first load, whatever it carries (a bad secret fails there).
   const ring = parts.keyring()
+  // Nothing to open and the keys ready: a new session without entering the async step below
+  // (bench: store-load-null and store-replace were slower than the old build without this).
+  if (cookies.values.length === 0 && !parts.legacy && !(ring instanceof Promise))
+    return Promise.resolve(make(parts, undefined, slotOf(cookies, header, request), clock, now))
+  return openCarried(parts, header, request, gates, clock, onInvalid, now, cookies, ring)
+}
+
+async function openCarried(
+  parts: StoreParts,
+  header: string | null,
+  request: Request | undefined,
+  gates: readonly GateInstance[],
+  clock: () => number,
+  onInvalid: Hooks['onInvalid'],
+  now: number,
+  cookies: OurCookies,
+  ring: Keyring | Promise<Keyring>,
+): Promise<Session<SessionData>> {
   const keys = ring instanceof Promise ? await ring : ring
   let reason: InvalidReason | undefined
   let opened: Opened | LegacyOpened | undefined
@@ -73,14 +91,38 @@ export async function openSession(
     }
     reason ??= result.reason
   }
-  if (opened === undefined && config.legacy.length > 0) {
-    // The request's clock, not the store's first: an options function may give one per call.
-    const reader = { ...parts.reader, now: clock }
-    const legacy = await readLegacy(config.legacy, header, reader, reason)
+  if (opened === undefined && parts.legacy) {
+    const legacy = await parts.legacy.read(parts, header, clock, reason)
     if ('loaded' in legacy) [opened, reason] = [legacy, undefined]
     else reason = legacy.reason
   }
-  const slot: Slot = {
+  const slot = slotOf(cookies, header, request)
+  let session: Session<SessionData>
+  if (opened === undefined) session = make(parts, undefined, slot, clock, now)
+  else {
+    slot.keyId = 'keyId' in opened ? opened.keyId : ''
+    slot.expire = 'expire' in opened ? opened.expire : []
+    session = make(parts, opened.loaded, slot, clock, now)
+    // Without gates, no await: each costs a turn of the microtask queue on every request.
+    if (gates.length > 0)
+      ({ session, reason } = await parts.runner!.admit(
+        parts,
+        gates,
+        session,
+        opened.loaded,
+        slot,
+        clock,
+        now,
+        reason,
+      ))
+  }
+  if (reason !== undefined && onInvalid) report(onInvalid, reason, request)
+  return session
+}
+
+/** The store's record on a session `header` carried (`cookies`: ours in it). */
+function slotOf(cookies: OurCookies, header: string | null, request: Request | undefined): Slot {
+  return {
     keyId: undefined,
     chunks: cookies.chunks,
     hadCookie: cookies.values.length > 0,
@@ -92,39 +134,10 @@ export async function openSession(
     // Every field from the start: a slot keeps one shape through load and commit.
     saved: undefined,
   }
-  if (opened === undefined) return { session: make(parts, undefined, slot, clock, now), reason }
-  slot.keyId = 'keyId' in opened ? opened.keyId : ''
-  slot.expire = 'expire' in opened ? opened.expire : []
-  const session = make(parts, opened.loaded, slot, clock, now)
-  // Without gates, no await: each costs a turn of the microtask queue on every request.
-  if (gates.length === 0) return { session, reason }
-  const issuedAt = opened.loaded.legacy ? -Infinity : opened.loaded.created
-  const state = handleOf(session).state
-  const admission: Admission = { session, issuedAt, header, request, state, now }
-  const verdict = await admit(gates, admission)
-  if (verdict === undefined || verdict === 'unchecked') {
-    slot.hold = verdict
-    slot.admission = admission
-    return { session, reason: verdict === undefined ? reason : 'unverified' }
-  }
-  // Refused: a new, empty session. Undecided ('unverified'): nothing replaces the cookie.
-  const hold = verdict === 'unverified' ? ('refused' as const) : undefined
-  const fresh: Slot = { ...slot, keyId: undefined, expire: [], hold }
-  return { session: make(parts, undefined, fresh, clock, now), reason: verdict }
 }
 
-/** Runs the gates in order; the first that does not admit decides. */
-async function admit(gates: readonly GateInstance[], entry: Admission): Promise<Verdict> {
-  let held: Verdict
-  for (const gate of gates) {
-    const verdict = await gate.admit(entry)
-    if (verdict === 'unchecked') held = verdict
-    else if (verdict !== undefined) return verdict
-  }
-  return held
-}
-
-function make(
+/** @internal The `Session` for `loaded` (`undefined`: a new one), with the store's `slot` on it. */
+export function make(
   parts: StoreParts,
   loaded: Loaded | undefined,
   slot: Slot,

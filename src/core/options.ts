@@ -18,6 +18,7 @@ import {
   type Gate,
   isExtension,
   type LegacyReader,
+  STEP_VERSION,
 } from './extensions.ts'
 import { type Mode, normalizeSecrets, type Secret } from './keys.ts'
 import type { InvalidReason } from './result.ts'
@@ -245,6 +246,20 @@ export function resolveOptions(options: SessionOptions, original: object = optio
   if (!Array.isArray(legacy) || !legacy.every((r) => isExtension(r, 'legacy')))
     throw invalid('legacy takes readers from sealed-session/legacy/*')
   const gates = [options.revocation, options.deviceBinding].filter((g) => g !== undefined)
+  // Gates and readers bring their step of the pipeline, which must speak this core's version
+  // (two versions of this library installed side by side).
+  const foreign = [...gates, ...legacy].find(
+    (e) => (e.runner as { version?: unknown } | null)?.version !== STEP_VERSION,
+  )
+  if (foreign) {
+    const what =
+      foreign === options.revocation
+        ? 'revocation'
+        : foreign === options.deviceBinding
+          ? 'deviceBinding'
+          : 'legacy'
+    throw invalid(`${what} comes from another version of sealed-session; install one (npm dedupe)`)
+  }
   return Object.freeze({
     secrets: normalizeSecrets(options.secret),
     mode,

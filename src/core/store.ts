@@ -3,8 +3,7 @@
 // that gives access to the Cookie header and a way to add Set-Cookie headers can use it.
 
 import { applyToResponse, assertResponse, type SessionCommit } from './commit.ts'
-import type { GateStore } from './extensions.ts'
-import { type Hooks, loadSession, openSession } from './load.ts'
+import { type Hooks, loadSession, make, openSession } from './load.ts'
 import type { SessionConfig } from './options.ts'
 import { partsOf, type StoreParts } from './parts.ts'
 import type { CookieSource } from './read.ts'
@@ -75,17 +74,10 @@ export interface StoreCore extends SessionStore<SessionData> {
 
 /** @internal Builds the store for a validated configuration: its parts, then a face over them. */
 export function storeOf(config: SessionConfig): StoreCore {
-  const parts: StoreParts = partsOf(config, async (s) => void (await commitSession(parts, s as never)))
-  const routes = parts.gates.flatMap((g, i) => (g.route ? [[g.route, i] as const] : []))
+  const parts: StoreParts = partsOf(config, { handleOf, make, openSession, commitSession })
   // A gate's endpoints, on the request's clock (an options function may give one per call).
-  const route = async (request: Request, now: () => number): Promise<Response | undefined> => {
-    for (const [serve, i] of routes) {
-      const answer = await serve(request, gateStore(parts, i, config.gates[i]!.name, now))
-      if (answer) return answer
-    }
-    return undefined
-  }
-  return bound(parts, { now: config.now, onInvalid: config.onInvalid }, routes.length > 0 ? route : undefined)
+  const route = parts.runner?.router(parts)
+  return bound(parts, { now: config.now, onInvalid: config.onInvalid }, route)
 }
 
 /** The store's face for one set of hooks. */
@@ -123,33 +115,6 @@ function bound(
     route: (request) => route?.(request, hooks.now),
   }
   return store
-}
-
-/** The store as gate `index`'s endpoints see it: sessions loaded through the gates before it. */
-function gateStore(parts: StoreParts, index: number, name: string, now: () => number): GateStore {
-  return {
-    async open(request) {
-      const clock = () => Math.floor(now())
-      const gates = parts.gates.slice(0, index)
-      const found = await openSession(parts, request.headers.get('cookie'), request, gates, clock)
-      // Refused undecided, or admitted read-only: either way nothing may be sealed for it.
-      if (found.reason === 'unverified') return 'unverified'
-      const { session } = found
-      if (session.isNew) return undefined
-      const h = handleOf(session)
-      return {
-        session,
-        state: h.state,
-        now: clock(),
-        reseal(state, cookies = []) {
-          h.state = { ...h.state, [name]: state }
-          h.exposed = true
-          h.version++
-          return commitSession(parts, session, cookies)
-        },
-      }
-    },
-  }
 }
 
 /**

@@ -14,7 +14,7 @@ import { handleOf, type Session } from './session.ts'
 import { changedOf, idOf, limitsOf, type SessionData, type SessionHandle, textOf } from './session-state.ts'
 
 /** @internal The store's parts a write uses. */
-export type WriteParts = Pick<StoreParts, 'config' | 'codec' | 'keyring' | 'gates'>
+export type WriteParts = Pick<StoreParts, 'config' | 'codec' | 'keyring' | 'gates' | 'runner' | 'legacy'>
 
 const FAILED = Symbol('failed')
 
@@ -115,7 +115,7 @@ export async function writesOf(
 ): Promise<Writes> {
   const { config } = parts
   const spec = config.cookie
-  await committing(parts, session, h, slot.request, extras)
+  if (parts.runner) await parts.runner.committing(parts, session, h, slot.request, extras)
   const text = textOf(h)
   const NONE = { writes: [], implicit: false, text }
   if (h.destroyed) {
@@ -140,14 +140,8 @@ export async function writesOf(
   ) {
     return NONE
   }
-  // A loaded session is sealed again only once every gate vouched for it in this request, so
-  // writing often cannot keep a revoked session alive between checks.
-  if (lineage && slot.admission !== undefined) {
-    // Issued anew by regenerate(): a gate may honour that (revocation's `keep`), or not.
-    const issuedAt = h.created === slot.admission.issuedAt || !h.renewed ? slot.admission.issuedAt : h.created
-    const entry = { ...slot.admission, issuedAt, now }
-    for (const gate of parts.gates) if (gate.sealing && (await gate.sealing(entry))) return NONE
-  }
+  // A loaded session is sealed again only once every gate vouched for it in this request.
+  if (lineage && slot.admission && (await parts.runner!.holds(parts, h, slot.admission, now))) return NONE
   // Readers require created <= touched. `created` may come from a server whose clock runs up to
   // clockSkew ahead of this one, or from this clock before it stepped back: never seal a
   // `touched` before it, or every server would refuse the cookie.
@@ -168,33 +162,6 @@ export async function writesOf(
     for (const name of presentChunks(spec.name, slot.chunks, values.length)) writes.push(expiry(spec, name))
   if (h.cut || slot.expire.length > 0) writes.push(...legacyExpiry(parts, h, slot))
   return { writes, implicit: !changed, text }
-}
-
-/** Lets each gate see the session about to be committed; it may change its own state entry. */
-async function committing(
-  parts: WriteParts,
-  session: SessionView,
-  h: SessionHandle,
-  request: Request | undefined,
-  extras: CommitExtras[],
-): Promise<void> {
-  for (const gate of parts.gates) {
-    if (!gate.committing) continue
-    const before = JSON.stringify(h.state)
-    const added = await gate.committing({
-      session,
-      destroyed: h.destroyed,
-      cut: h.cut,
-      state: h.state,
-      request,
-      now: h.now(),
-    })
-    if (added) extras.push(added)
-    if (JSON.stringify(h.state) !== before) {
-      h.exposed = true
-      h.version++
-    }
-  }
 }
 
 /** The one cookie a token takes with chunking off. @throws {CookieTooLargeError} */
@@ -218,7 +185,7 @@ function expiry(spec: CookieSpec, name: string): CookieWrite {
  * or not, so that none of them can bring the session back.
  */
 function legacyExpiry(parts: WriteParts, h: SessionHandle, slot: Slot): CookieWrite[] {
-  const specs = h.cut ? parts.config.legacy.flatMap((r) => r.forget(slot.header, slot.request)) : slot.expire
+  const specs = h.cut ? (parts.legacy?.forget(parts, slot.header, slot.request) ?? []) : slot.expire
   return specs.map((spec) => expiry(spec, spec.name))
 }
 

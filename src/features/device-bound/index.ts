@@ -60,6 +60,7 @@ import {
   type GateStore,
   type Verdict,
 } from '../../core/extensions.ts'
+import { gateRunner } from '../../core/gates.ts'
 import { handleOf, Session } from '../../core/session.ts'
 import { bindingOf, type Context, hasBoundCookie, NAME } from './binding.ts'
 import { refresh, register } from './endpoints.ts'
@@ -165,6 +166,7 @@ export function deviceBound(options: DeviceBoundOptions = {}): DeviceBinding {
     [EXTENSION]: 'gate' as const,
     name: NAME,
     setup: (store: GateSetup) => instance(store, resolved, marked),
+    runner: gateRunner,
     bind(session: Pick<Session, 'id'>): void {
       if (typeof session !== 'object' || session === null) {
         throw configError('ERR_OPTION_INVALID', "bind() takes the request's session")

@@ -29,6 +29,7 @@
 import { base64urlDecode } from '../../core/encoding.ts'
 import { configError } from '../../core/errors.ts'
 import { EXTENSION } from '../../core/extensions.ts'
+import { legacyRunner } from '../../core/legacy.ts'
 import { fail } from '../../core/result.ts'
 import {
   base64Bytes,
@@ -98,6 +99,7 @@ export function cookieSession(options: CookieSessionOptions): LegacyReader {
 
   return {
     [EXTENSION]: 'legacy',
+    runner: legacyRunner,
     forget: forgetter(expire),
     async read(header, context) {
       let value = firstCookie(header, name)

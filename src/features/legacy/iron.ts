@@ -31,6 +31,7 @@ import type { CookieSpec } from '../../core/cookie.ts'
 import { base64urlDecode } from '../../core/encoding.ts'
 import { configError } from '../../core/errors.ts'
 import { EXTENSION, type LegacyResult, type ReaderContext } from '../../core/extensions.ts'
+import { legacyRunner } from '../../core/legacy.ts'
 import { fail } from '../../core/result.ts'
 import {
   firstCookie,
@@ -102,6 +103,7 @@ export function iron(options: IronOptions): LegacyReader {
 
   return {
     [EXTENSION]: 'legacy',
+    runner: legacyRunner,
     forget: forgetter([
       spec,
       ...Array.from({ length: MAX_CHUNKS }, (_, i) => named(spec, `${cookieName}.${i}`)),

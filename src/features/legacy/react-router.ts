@@ -28,6 +28,7 @@
 
 import { utf8Decode } from '../../core/encoding.ts'
 import { EXTENSION } from '../../core/extensions.ts'
+import { legacyRunner } from '../../core/legacy.ts'
 import { fail } from '../../core/result.ts'
 import {
   base64Bytes,
@@ -82,6 +83,7 @@ export function reactRouter(options: ReactRouterOptions): LegacyReader {
 
   return {
     [EXTENSION]: 'legacy',
+    runner: legacyRunner,
     forget: forgetter(expire),
     async read(header, context) {
       const cookie = firstCookie(header, name)

@@ -36,6 +36,7 @@
  */
 
 import { EXTENSION, type Gate, type SessionView } from '../../core/extensions.ts'
+import { gateRunner } from '../../core/gates.ts'
 import type { Session } from '../../core/session.ts'
 import { Checks } from './check.ts'
 import { invalid } from './contract.ts'
@@ -135,6 +136,7 @@ export function revocation<Data extends object = Record<string, unknown>>(
     [EXTENSION]: 'gate',
     name: 'revocation',
     setup: gate.setup,
+    runner: gateRunner,
 
     async revoke(target) {
       const at = now()
