@@ -61,24 +61,26 @@ export function openSession(
   const cookies = ourCookies(header, parts.config)
   // The keys are derived on the first load, whatever it carries (a bad secret fails there).
   const ring = parts.keyring()
+  const slot = slotOf(cookies, header, request)
   // Nothing to open and the keys ready: a new session without entering the async step below
   // (bench: store-load-null and store-replace were slower than the old build without this).
   if (cookies.values.length === 0 && !parts.legacy && !(ring instanceof Promise))
-    return Promise.resolve(make(parts, undefined, slotOf(cookies, header, request), clock, now))
-  return openCarried(parts, header, request, gates, clock, onInvalid, now, cookies, ring)
+    return Promise.resolve(make(parts, undefined, slot, clock, now))
+  return openCarried(parts, slot, cookies, ring, now, gates, clock, onInvalid)
 }
 
+/** {@link openSession} for a request that carries something to open (or keys still to derive). */
 async function openCarried(
   parts: StoreParts,
-  header: string | null,
-  request: Request | undefined,
+  slot: Slot,
+  cookies: OurCookies,
+  ring: Keyring | Promise<Keyring>,
+  now: number,
   gates: readonly GateInstance[],
   clock: () => number,
   onInvalid: Hooks['onInvalid'],
-  now: number,
-  cookies: OurCookies,
-  ring: Keyring | Promise<Keyring>,
 ): Promise<Session<SessionData>> {
+  const { header, request } = slot
   const keys = ring instanceof Promise ? await ring : ring
   let reason: InvalidReason | undefined
   let opened: Opened | LegacyOpened | undefined
@@ -96,7 +98,6 @@ async function openCarried(
     if ('loaded' in legacy) [opened, reason] = [legacy, undefined]
     else reason = legacy.reason
   }
-  const slot = slotOf(cookies, header, request)
   let session: Session<SessionData>
   if (opened === undefined) session = make(parts, undefined, slot, clock, now)
   else {
