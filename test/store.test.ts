@@ -453,6 +453,21 @@ describe('store', () => {
       notEqual(fromBytes(), byBytes, 'bytes changed in place: another store')
     })
 
+    test('an options function alternating between tenants gets each its own store, every time', () => {
+      const resolve = storeResolver((tenant: string) => ({
+        secret: `${SECRET}-${tenant}`,
+        cookie: { name: `s_${tenant}` },
+      }))
+      const seen = new Map<string, unknown>()
+      for (const tenant of ['a', 'a', 'b', 'b', 'a', 'c', 'a', 'a', 'c', 'b']) {
+        const store = resolve(tenant)
+        equal(store.cookieName, `s_${tenant}`, `tenant ${tenant}: its cookie name`)
+        if (seen.has(tenant)) equal(store, seen.get(tenant), `tenant ${tenant}: the store made for it`)
+        seen.set(tenant, store)
+      }
+      equal(new Set(seen.values()).size, 3)
+    })
+
     test('unknown option keys are refused, naming the closest valid one', () => {
       const cases: [Record<string, unknown>, RegExp][] = [
         [{ maxage: 60 }, /unknown option maxage; did you mean maxAge\?/],
