@@ -451,6 +451,30 @@ describe('store', () => {
       const byBytes = fromBytes()
       bytes[0] = bytes[0]! ^ 1
       notEqual(fromBytes(), byBytes, 'bytes changed in place: another store')
+      // A Buffer's slice() is a view of the same memory: a copy of the last configuration taken
+      // with it would change along, and the store of the old bytes would be reused.
+      const view = new Uint8Array(new TextEncoder().encode(SECRET))
+      Object.defineProperty(view, 'slice', { value: view.subarray.bind(view) })
+      const fromView = storeResolver(() => ({ secret: view, cookie: { name: 'n' } }))
+      const byView = fromView()
+      equal(fromView(), byView, 'unchanged: the same store')
+      view[0] = view[0]! ^ 1
+      notEqual(fromView(), byView, 'bytes of a Buffer-like array changed in place: another store')
+    })
+
+    test('an options function alternating between tenants gets each its own store, every time', () => {
+      const resolve = storeResolver((tenant: string) => ({
+        secret: `${SECRET}-${tenant}`,
+        cookie: { name: `s_${tenant}` },
+      }))
+      const seen = new Map<string, unknown>()
+      for (const tenant of ['a', 'a', 'b', 'b', 'a', 'c', 'a', 'a', 'c', 'b']) {
+        const store = resolve(tenant)
+        equal(store.cookieName, `s_${tenant}`, `tenant ${tenant}: its cookie name`)
+        if (seen.has(tenant)) equal(store, seen.get(tenant), `tenant ${tenant}: the store made for it`)
+        seen.set(tenant, store)
+      }
+      equal(new Set(seen.values()).size, 3)
     })
 
     test('unknown option keys are refused, naming the closest valid one', () => {

@@ -12,7 +12,7 @@ import type { StoreCore } from './store.ts'
  * slot for the session (`where`, as the app spells it) already holds one.
  * @throws {ConfigurationError} `ERR_OPTION_INVALID` when `taken`.
  */
-export async function enter(
+export function enter(
   store: StoreCore,
   source: Request | Headers,
   taken: boolean,
@@ -21,7 +21,10 @@ export async function enter(
   if (taken) {
     throw configError('ERR_OPTION_INVALID', `two session middlewares set ${where}; give each its own \`key\``)
   }
-  // Only a Request can be routed (h3 v1 hands over its headers alone).
+  // Only a Request can be routed (h3 v1 hands over its headers alone). Not an async function:
+  // returning load()'s promise from one costs every request extra turns of the microtask queue
+  // (bench: requests on workerd).
   const routed = source instanceof Request ? store.route(source) : undefined
-  return (routed && (await routed)) ?? store.load(source)
+  if (routed === undefined) return store.load(source)
+  return routed.then<Response | Session<SessionData>>((answer) => answer ?? store.load(source))
 }

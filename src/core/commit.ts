@@ -113,9 +113,8 @@ const SHARED_CACHEABLE = /(?:^|,)\s*(?:public|s-maxage\s*=|max-age\s*=)/i
 const PRIVATE = /(?:^|,)\s*(?:private|no-store)\b/i
 const CDN_HEADERS = ['cdn-cache-control', 'surrogate-control', 'cloudflare-cdn-cache-control']
 
-/** Whether `headers` let a shared cache (a proxy, a CDN) store the response. */
-function sharedCacheable(headers: Headers): boolean {
-  const cacheControl = headers.get('cache-control')
+/** Whether a response with these headers (its `cacheControl` read already) may be stored by a shared cache (a proxy, a CDN). */
+function sharedCacheable(headers: Headers, cacheControl: string | null): boolean {
   if (cacheControl !== null && SHARED_CACHEABLE.test(cacheControl) && !PRIVATE.test(cacheControl)) return true
   return CDN_HEADERS.some((name) => headers.has(name))
 }
@@ -139,7 +138,9 @@ function sharedCacheable(headers: Headers): boolean {
 export function applyCommit(headers: Headers, commit: SessionCommit): boolean {
   const { setCookie } = commit
   if (setCookie.length === 0 && commit.headers.length === 0) return false
-  const shared = sharedCacheable(headers)
+  // Read once: each Headers call crosses into the runtime (about 0.15 µs on workerd).
+  const cacheControl = headers.get('cache-control')
+  const shared = sharedCacheable(headers, cacheControl)
   if (shared && commit.implicit) return false
   for (const value of setCookie) headers.append('set-cookie', value)
   for (const [name, value] of commit.headers) headers.append(name, value)
@@ -148,7 +149,7 @@ export function applyCommit(headers: Headers, commit: SessionCommit): boolean {
   if (shared) {
     headers.set('cache-control', 'private')
     for (const name of CDN_HEADERS) headers.delete(name)
-  } else if (headers.get('cache-control') === null) headers.set('cache-control', 'private')
+  } else if (cacheControl === null) headers.set('cache-control', 'private')
   return true
 }
 

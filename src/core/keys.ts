@@ -109,7 +109,8 @@ export function normalizeSecrets(secret: unknown): Uint8Array[] {
   return secrets
 }
 
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+/** @internal */
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i])
 }
 
