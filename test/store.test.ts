@@ -477,6 +477,77 @@ describe('store', () => {
       equal(new Set(seen.values()).size, 3)
     })
 
+    test('an options function checks every call for unknown options and hooks that are not functions', () => {
+      const resolve = storeResolver(
+        (o: Record<string, unknown>) => ({ secret: SECRET, ...o }) as SessionOptions,
+      )
+      resolve({})
+      // Refused by createSessionStore; a store cached for the same known values must not hide it.
+      throws(() => resolve({ maxage: 60 }), 'ERR_OPTION_INVALID')
+      resolve({ cookie: { name: 'a' } })
+      resolve({})
+      throws(() => resolve({ cookie: { name: 'a', domian: 'example.com' } }), 'ERR_OPTION_INVALID')
+      throws(() => resolve({ onInvalid: 'log' }), 'ERR_OPTION_INVALID')
+      throws(() => resolve({ now: T0 }), 'ERR_OPTION_INVALID')
+    })
+
+    test('an options function whose secret list has a hole gets no store of the last configuration', () => {
+      let secret: unknown[] = [SECRET, OLD_SECRET]
+      const resolve = storeResolver(() => ({ secret, cookie: { name: 'n' } }) as SessionOptions)
+      resolve()
+      secret = []
+      secret[1] = OLD_SECRET // the newest secret's variable unset
+      throws(() => resolve(), 'ERR_SECRET_INVALID')
+    })
+
+    test('an unbranded copy of an extension is refused even after the real one was used', async () => {
+      const { chunking } = await import('sealed-session/chunks')
+      const real = chunking(3)
+      let chunks: unknown = real
+      const resolve = storeResolver(() => ({ secret: SECRET, chunks }) as SessionOptions)
+      resolve()
+      chunks = { max: real.max, split: real.split }
+      throws(() => resolve(), 'ERR_OPTION_INVALID')
+    })
+
+    test('options that read differently on each read get a store for what was keyed', async () => {
+      const other = `${SECRET}-other`
+      let reads = 0
+      const flaky = new Proxy([SECRET], {
+        get: (target, key, receiver) =>
+          key === '0' ? (reads++ === 0 ? SECRET : other) : Reflect.get(target, key, receiver),
+      })
+      let secret: unknown = flaky
+      const resolve = storeResolver(() => ({ secret, now: () => T0 }) as SessionOptions)
+      resolve()
+      secret = `${SECRET}-third`
+      resolve() // leaves the last-call fast path
+      secret = [SECRET]
+      const s = resolve()
+      const fresh = await s.load(null)
+      ;(fresh as unknown as { set(key: string, value: unknown): void }).set('user', 'ada')
+      const cookie = pairs((await s.commit(fresh)).setCookie)
+      equal((await store().load(cookie)).get('user'), 'ada', '[SECRET] seals under SECRET')
+    })
+
+    test('an options function keeps no request-scoped hook in the store it caches', async () => {
+      const said: unknown[] = []
+      const resolve = storeResolver((scoped?: object) => ({
+        secret: SECRET,
+        ...(scoped ? { onInvalid: (reason: InvalidReason) => void said.push([reason, scoped]) } : {}),
+      }))
+      // The first request, the one that makes the store, brings a closure over itself.
+      await resolve({ request: 1 }).load('session=tampered')
+      equal(said.length, 1, 'its own hook is called')
+      // A store that kept that closure would differ from what a call without hooks gets: each
+      // such call would need a face of its own over it.
+      const plain = resolve()
+      equal(plain.hooks.onInvalid, undefined, 'no hook of the first request')
+      equal(resolve(), plain, 'the cached store itself, with the default hooks')
+      await plain.load('session=tampered')
+      equal(said.length, 1, "the first request's hook is not called for another request")
+    })
+
     test('unknown option keys are refused, naming the closest valid one', () => {
       const cases: [Record<string, unknown>, RegExp][] = [
         [{ maxage: 60 }, /unknown option maxage; did you mean maxAge\?/],

@@ -113,7 +113,10 @@ describe('withSession', () => {
   test('a missing or empty secret says where each runtime sets one and how to generate it', () => {
     // An unset variable reaches the library as undefined (process.env, Deno.env, Workers' env) or
     // as '' (a `.env` line without a value, `$env/static/private`).
-    for (const secret of [undefined, null, '', [SECRET, undefined]]) {
+    // A list with a hole ([, OLD]: the newest secret's variable unset) or of holes alone.
+    const holed: unknown[] = []
+    holed[1] = SECRET
+    for (const secret of [undefined, null, '', [SECRET, undefined], holed, new Array(1)]) {
       const error = throws(
         () => withSession(() => new Response(), { secret } as unknown as SessionOptions),
         'ERR_SECRET_INVALID',

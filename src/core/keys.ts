@@ -61,7 +61,8 @@ const LABEL: Record<KeyUse, string> = {
 export function normalizeSecrets(secret: unknown): Uint8Array[] {
   const list = Array.isArray(secret) ? secret : [secret]
   if (list.length === 0) throw configError('ERR_SECRET_INVALID', 'secret is an empty list')
-  const secrets = list.map((s: unknown, i) => {
+  // Array.from, not map(): map() skips a list's holes (an unset variable in `[NEW, OLD]`).
+  const secrets = Array.from(list as unknown[], (s: unknown, i) => {
     const where = Array.isArray(secret) ? `secret[${i}]` : 'secret'
     let bytes: Uint8Array
     if (s === undefined || s === null || s === '') {

@@ -3,13 +3,7 @@
 // caller's object.
 
 import type { TokenCache } from './cache.ts'
-import {
-  COOKIE_KEYS,
-  type CookieOptions,
-  type CookieSpec,
-  cookieSpec,
-  MAX_AGE_CAP_SECONDS,
-} from './cookie.ts'
+import { type CookieOptions, type CookieSpec, cookieSpec, MAX_AGE_CAP_SECONDS } from './cookie.ts'
 import { checkKeys, configError } from './errors.ts'
 import {
   type Chunking,
@@ -199,12 +193,9 @@ export const OPTION_KEYS = [
 ] as const satisfies readonly (keyof SessionOptions)[]
 
 /** @internal Validates `options` once; throws a {@link ConfigurationError} naming the problem. */
-export function resolveOptions(options: SessionOptions, original: object = options): SessionConfig {
+export function resolveOptions(options: SessionOptions): SessionConfig {
   if (typeof options !== 'object' || options === null) throw invalid('options must be an object')
-  checkKeys(original, OPTION_KEYS, '')
-  const cookie = (original as SessionOptions).cookie
-  if (original !== options && typeof cookie === 'object' && cookie !== null)
-    checkKeys(cookie, COOKIE_KEYS, 'cookie.')
+  checkKeys(options, OPTION_KEYS, '')
   if (typeof globalThis.crypto?.subtle?.encrypt !== 'function') {
     throw configError(
       'ERR_NO_WEBCRYPTO',

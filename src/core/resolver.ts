@@ -8,7 +8,8 @@
 // and not cached on, so an inline closure does not make a store per request.
 
 import { COOKIE_KEYS } from './cookie.ts'
-import { configError } from './errors.ts'
+import { checkKeys, configError } from './errors.ts'
+import { EXTENSION } from './extensions.ts'
 import { equalBytes } from './keys.ts'
 import { OPTION_KEYS, resolveOptions, type SessionOptions } from './options.ts'
 import type { Json, JsonValue } from './serializer.ts'
@@ -95,29 +96,29 @@ export function storeResolver<Args extends unknown[]>(
   }
   const stores = new Map<string, StoreCore>()
   // The configuration of the last call, copied: most requests repeat it (one tenant, Workers'
-  // `env`), and comparing costs a fraction of building and hashing a key (bench: requests,
-  // ours-fn, and "an options function costs what static options cost").
+  // `env`), and comparing costs a fraction of building and hashing a key (bench: over HTTP, an
+  // options function served 0.90x the old build's reads without it).
   let last: { readonly copy: Values; readonly store: StoreCore } | undefined
   return (...args) => {
-    const raw = options(...args)
-    if (typeof raw !== 'object' || raw === null) {
-      throw configError('ERR_OPTION_INVALID', 'the options function must return an options object')
-    }
-    const values = valuesOf(raw)
+    const values = valuesOf(options(...args))
     let store: StoreCore
     if (last !== undefined && sameConfig(values, last.copy)) store = last.store
     else {
-      const key = keyOf(values)
+      // Read once: the key, the validation and the next comparison all use this copy, so an
+      // option that reads differently each time cannot key one store and build another. The
+      // copy has no hooks: a cached store keeps none of a request's closures.
+      const copy = copyConfig(values)
+      const key = keyOf(copy)
       const found = stores.get(key)
       if (found === undefined) {
-        store = storeOf(resolveOptions(values as SessionOptions, raw))
+        store = storeOf(resolveOptions(copy as SessionOptions))
         if (stores.size >= MAX_STORES) stores.delete(stores.keys().next().value as string)
       } else {
         store = found
         stores.delete(key)
       }
       stores.set(key, store)
-      last = { copy: copyConfig(values), store }
+      last = { copy, store }
     }
     return store.withHooks({ now: values.now ?? Date.now, onInvalid: values.onInvalid }) as StoreCore
   }
@@ -125,8 +126,16 @@ export function storeResolver<Args extends unknown[]>(
 
 type Values = { -readonly [K in (typeof OPTION_KEYS)[number]]?: SessionOptions[K] }
 
-/** Each option read once, by name, into a plain object; `cookie` likewise. */
+/**
+ * Each option read once, by name, into a plain object; `cookie` likewise. What no store keeps is
+ * checked here, on every call, so that a cached store never hides it: unknown options (a typo
+ * would leave a setting at its default) and hooks that are not functions.
+ */
 function valuesOf(raw: SessionOptions): Values {
+  if (typeof raw !== 'object' || raw === null) {
+    throw configError('ERR_OPTION_INVALID', 'the options function must return an options object')
+  }
+  checkKeys(raw, OPTION_KEYS, '')
   const out: Record<string, unknown> = {}
   for (const key of OPTION_KEYS) {
     const value = raw[key]
@@ -134,6 +143,7 @@ function valuesOf(raw: SessionOptions): Values {
   }
   const cookie = out.cookie
   if (typeof cookie === 'object' && cookie !== null) {
+    checkKeys(cookie, COOKIE_KEYS, 'cookie.')
     const copy: Record<string, unknown> = {}
     for (const key of COOKIE_KEYS) {
       const value = (cookie as Record<string, unknown>)[key]
@@ -141,23 +151,24 @@ function valuesOf(raw: SessionOptions): Values {
     }
     out.cookie = copy
   }
+  for (const hook of ['now', 'onInvalid'] as const) {
+    if (out[hook] !== undefined && typeof out[hook] !== 'function') {
+      throw configError('ERR_OPTION_INVALID', `${hook} must be a function`)
+    }
+  }
   return out as Values
 }
 
 /**
- * A string equal for two sets of values exactly when they configure the same store: primitives
- * by type and value, secrets by content, objects and functions by identity, arrays (`legacy`,
- * a secret list) element by element. The hooks are left out.
+ * A string equal for two copies exactly when they configure the same store: primitives by type
+ * and value, secrets by content, plain objects and arrays (`legacy`, a secret list) entry by
+ * entry, anything else (functions, extensions, a serializer's class) by identity.
  */
-function keyOf(values: Values): string {
-  // Only the options given (valuesOf read them in OPTION_KEYS order): a short key is cheap to
-  // build and to hash (every key printed made it about 300 characters and 4 µs per request on
-  // Node; bench: requests, ours-fn).
+function keyOf(copy: Values): string {
+  // Only the options given (in OPTION_KEYS order, as valuesOf read them): printing every option
+  // made a key of about 300 characters, 4 µs per request on Node to build and hash.
   let out = ''
-  for (const key in values) {
-    if (key === 'now' || key === 'onInvalid') continue
-    out += `|${key}=${part(values[key as keyof Values])}`
-  }
+  for (const key in copy) out += `|${key}=${part(copy[key as keyof Values])}`
   return out
 }
 
@@ -165,7 +176,7 @@ function part(value: unknown): string {
   if (typeof value === 'string') return `s${value.length}:${value}`
   if (value instanceof Uint8Array) return `b${value.join(',')}`
   if (Array.isArray(value)) return `[${value.map(part).join(',')}]`
-  if (isPlain(value)) {
+  if (isData(value)) {
     let out = '{'
     for (const [k, v] of Object.entries(value)) out += `${k}:${part(v)};`
     return `${out}}`
@@ -186,10 +197,7 @@ function sameConfig(values: Values, copy: Values): boolean {
   return count === Object.keys(copy).length
 }
 
-/**
- * `values` without the hooks (an inline closure may hold the request), copied so that later
- * changes cannot reach the copy: a secret list or bytes changed in place, a reused cookie object.
- */
+/** `values` without the hooks, copied so that no later change to what the app holds reaches it. */
 function copyConfig(values: Values): Values {
   const copy: Record<string, unknown> = {}
   for (const key in values) {
@@ -198,11 +206,14 @@ function copyConfig(values: Values): Values {
   return copy as Values
 }
 
-/** What keyOf reads by content is copied (bytes too: a Buffer's slice() is a view); the rest kept. */
+/**
+ * What keyOf reads by content, copied: bytes for real (a Buffer's slice() is a view), arrays
+ * with their holes read as `undefined`, plain objects entry by entry. The rest is kept as is.
+ */
 function copyOf(value: unknown): unknown {
   if (value instanceof Uint8Array) return new Uint8Array(value)
-  if (Array.isArray(value)) return value.map(copyOf)
-  if (!isPlain(value)) return value
+  if (Array.isArray(value)) return Array.from(value, copyOf)
+  if (!isData(value)) return value
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(value)) out[k] = copyOf(v)
   return out
@@ -211,16 +222,31 @@ function copyOf(value: unknown): unknown {
 /** Equal as keyOf tells, or stricter: never equal where keyOf differs. */
 function same(a: unknown, b: unknown): boolean {
   if (a instanceof Uint8Array) return b instanceof Uint8Array && equalBytes(a, b)
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => same(x, b[i]))
-  if (!isPlain(a)) return a === b
-  if (!isPlain(b)) return false
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false
+    // An index loop, not every(): every() skips holes.
+    for (let i = 0; i < a.length; i++) if (!same(a[i], b[i])) return false
+    return true
+  }
+  if (!isData(a)) return a === b
+  if (!isData(b)) return false
   const keys = Object.keys(a)
   const other = Object.keys(b)
   return keys.length === other.length && keys.every((k, i) => k === other[i] && same(a[k], b[k]))
 }
 
-function isPlain(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype
+/**
+ * A plain object, read by content. Not an extension (`chunking()`, a gate, a reader): those are
+ * known by identity, since their brand is a symbol that reading by content would not see, and a
+ * copy without it must be validated, and refused, as a new configuration.
+ */
+function isData(value: unknown): value is Record<string, unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Object.getPrototypeOf(value) === Object.prototype &&
+    !(EXTENSION in value)
+  )
 }
 
 const ids = new WeakMap<object, number>()
