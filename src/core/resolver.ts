@@ -108,18 +108,19 @@ export function storeResolver<Args extends unknown[]>(
       // Read once: the key, the validation and the next comparison all use this copy, so an
       // option that reads differently each time cannot key one store and build another. The
       // copy has no hooks: a cached store keeps none of a request's closures.
-      const copy = copyOf(values) as Values
-      const key = keyOf(copy)
+      const copy: Record<string, unknown> = {}
+      for (const [key, value] of Object.entries(values)) copy[key] = copyOf(value)
+      const key = keyOf(copy as Values)
       const found = stores.get(key)
       if (found === undefined) {
-        store = storeOf(resolveOptions(copy as SessionOptions))
+        store = storeOf(resolveOptions(copy as unknown as SessionOptions))
         if (stores.size >= MAX_STORES) stores.delete(stores.keys().next().value as string)
       } else {
         store = found
         stores.delete(key)
       }
       stores.set(key, store)
-      last = { copy, store }
+      last = { copy: copy as Values, store }
     }
     return store.withHooks(hooks) as StoreCore
   }
@@ -180,7 +181,7 @@ function part(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(part).join(',')}]`
   if (isData(value)) {
     let out = '{'
-    for (const [k, v] of Object.entries(value)) out += `${k}:${part(v)};`
+    for (const [k, v] of Object.entries(value)) out += `${k.length}:${k}=${part(v)};`
     return `${out}}`
   }
   if (typeof value === 'object' || typeof value === 'function')
@@ -189,16 +190,14 @@ function part(value: unknown): string {
 }
 
 /**
- * What keyOf reads by content, copied: bytes for real (a Buffer's slice() is a view), arrays
- * with their holes read as `undefined`, plain objects entry by entry. The rest is kept as is.
+ * What an app may change in place, copied: bytes for real (a Buffer's slice() is a view), arrays
+ * (a secret list, `legacy`) by index, holes read as `undefined`, as setup reads them. Objects are
+ * kept: `cookie` is a fresh copy already, and a serializer's methods may need the object itself.
  */
 function copyOf(value: unknown): unknown {
   if (value instanceof Uint8Array) return new Uint8Array(value)
-  if (Array.isArray(value)) return Array.from(value, copyOf)
-  if (!isData(value)) return value
-  const out: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(value)) out[k] = copyOf(v)
-  return out
+  if (!Array.isArray(value)) return value
+  return Array.from({ length: value.length }, (_, i) => copyOf(value[i]))
 }
 
 /** Whether `a` and `b` configure the same store: equal as keyOf tells, or in another key order. */
