@@ -548,6 +548,77 @@ describe('store', () => {
       equal(said.length, 1, "the first request's hook is not called for another request")
     })
 
+    test('a legacy list with a hole is refused with ERR_OPTION_INVALID, statically too', () => {
+      // every() skips holes, and the spread that follows reads the hole as undefined.
+      throws(() => store({ legacy: new Array(1) } as Partial<SessionOptions>), 'ERR_OPTION_INVALID')
+      const resolve = storeResolver(() => ({ secret: SECRET, legacy: new Array(1) }) as SessionOptions)
+      throws(() => resolve(), 'ERR_OPTION_INVALID')
+    })
+
+    test('an options function gets no store of a configuration with fewer options', () => {
+      let cookie: Record<string, unknown> = { name: 'n', sameSite: 'Strict' }
+      const resolve = storeResolver(() => ({ secret: SECRET, cookie }) as SessionOptions)
+      const strict = resolve()
+      cookie = { name: 'n' }
+      notEqual(resolve(), strict, 'a cookie without sameSite is Lax, not the last Strict')
+    })
+
+    test('an options function configures the secret list the way a static store reads it', async () => {
+      const other = `${SECRET}-other`
+      // Indices that say one secret, an iterator that says another (Array.from follows it).
+      const lying = [SECRET]
+      ;(lying as unknown as Record<symbol, unknown>)[Symbol.iterator] = function* () {
+        yield other
+      }
+      let secret: unknown = [SECRET]
+      const resolve = storeResolver(() => ({ secret, now: () => T0 }) as SessionOptions)
+      resolve()
+      secret = lying
+      const fn = resolve()
+      const expected = store({ secret: lying } as Partial<SessionOptions>)
+      const s = await expected.load(null)
+      s.set('user', 'ada')
+      const cookie = pairs((await expected.commit(s)).setCookie)
+      const opened = (await fn.load(cookie)) as unknown as { get(key: string): unknown }
+      equal(opened.get('user'), 'ada', 'the same keys as createSessionStore')
+    })
+
+    test('two plain objects whose entries would print alike get a store each', () => {
+      // A serializer's own data, reached through `this`, is part of what it does.
+      const { stringify, parse } = JSON
+      const a = { stringify, parse, a: 'Q', 'b;x': 'Z' }
+      const b = { stringify, parse, 'a:s1:Q;b;x': 'Z' }
+      let serializer: object = a
+      const resolve = storeResolver(() => ({ secret: SECRET, serializer }) as SessionOptions)
+      const first = resolve()
+      serializer = b
+      notEqual(resolve(), first, 'another object: another store')
+    })
+
+    test('an options function keeps what a plain-object serializer holds and refuses what it lacks', async () => {
+      const inner = Symbol('inner')
+      const hidden = {
+        [inner]: JSON,
+        stringify(value: unknown) {
+          return (this as unknown as Record<symbol, JSON>)[inner]!.stringify(value)
+        },
+        parse(text: string) {
+          return (this as unknown as Record<symbol, JSON>)[inner]!.parse(text)
+        },
+      }
+      const resolve = storeResolver(() => ({ secret: SECRET, serializer: hidden }) as SessionOptions)
+      const s = await resolve().load(null)
+      ;(s as unknown as { set(key: string, value: unknown): void }).set('user', 'ada')
+      await resolve().commit(s) // createSessionStore accepts and commits it
+      // An own "__proto__" key (JSON.parse makes one) is no stringify, as createSessionStore says.
+      const keyed = { ['__proto__']: { stringify: JSON.stringify, parse: JSON.parse } }
+      throws(() => store({ serializer: keyed } as unknown as Partial<SessionOptions>), 'ERR_OPTION_INVALID')
+      const resolve2 = storeResolver(
+        () => ({ secret: SECRET, serializer: keyed }) as unknown as SessionOptions,
+      )
+      throws(() => resolve2(), 'ERR_OPTION_INVALID')
+    })
+
     test('unknown option keys are refused, naming the closest valid one', () => {
       const cases: [Record<string, unknown>, RegExp][] = [
         [{ maxage: 60 }, /unknown option maxage; did you mean maxAge\?/],

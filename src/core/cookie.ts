@@ -171,23 +171,22 @@ export function cookieSpec(options: CookieOptions = {}): CookieSpec {
   if (sameSite === 'None' && !secure) bad('sameSite: None requires secure: true')
   if (partitioned && !secure) bad('partitioned requires secure: true')
 
-  let attributes = `; Path=${path}`
-  if (domain !== undefined) attributes += `; Domain=${domain}`
-  if (httpOnly) attributes += '; HttpOnly'
-  if (secure) attributes += '; Secure'
-  attributes += `; SameSite=${sameSite}`
-  if (partitioned) attributes += '; Partitioned'
-  if (priority) attributes += `; Priority=${priority}`
   const parts: CookieAttributes = Object.freeze({
     path,
     ...(domain === undefined ? {} : { domain }),
-    httpOnly: Boolean(httpOnly),
-    secure: Boolean(secure),
+    httpOnly,
+    secure,
     sameSite,
     ...(partitioned ? { partitioned: true } : {}),
     ...(priority ? { priority } : {}),
   })
-  return { name, sessionCookie: Boolean(sessionCookie), attributes, parts }
+  // The same attributes as `Set-Cookie` spells them, in this order: `; Path=/; HttpOnly; ...`.
+  let attributes = ''
+  for (const [key, value] of Object.entries(parts)) {
+    const spelled = key[0]!.toUpperCase() + key.slice(1)
+    if (value !== false) attributes += value === true ? `; ${spelled}` : `; ${spelled}=${value}`
+  }
+  return { name, sessionCookie, attributes, parts }
 }
 
 /**

@@ -61,8 +61,10 @@ const LABEL: Record<KeyUse, string> = {
 export function normalizeSecrets(secret: unknown): Uint8Array[] {
   const list = Array.isArray(secret) ? secret : [secret]
   if (list.length === 0) throw configError('ERR_SECRET_INVALID', 'secret is an empty list')
-  // Array.from, not map(): map() skips a list's holes (an unset variable in `[NEW, OLD]`).
-  const secrets = Array.from(list as unknown[], (s: unknown, i) => {
+  // Read by index, holes included (map() skips them: an unset variable in `[NEW, OLD]`), never
+  // through an iterator, as the options function's copy reads it.
+  const secrets = Array.from({ length: list.length }, (_, i) => {
+    const s: unknown = list[i]
     const where = Array.isArray(secret) ? `secret[${i}]` : 'secret'
     let bytes: Uint8Array
     if (s === undefined || s === null || s === '') {

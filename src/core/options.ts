@@ -233,8 +233,10 @@ export function resolveOptions(options: SessionOptions): SessionConfig {
     const value = options[name]
     if (value !== undefined && !isExtension(value, kind)) throw invalid(`${name} must be ${what}`)
   }
-  const { legacy = [] } = options
-  if (!Array.isArray(legacy) || !legacy.every((r) => isExtension(r, 'legacy')))
+  const list = options.legacy ?? []
+  // Read by index, holes included (every() would skip them), never through an iterator.
+  const legacy = Array.isArray(list) ? Array.from({ length: list.length }, (_, i) => list[i]) : []
+  if (!Array.isArray(list) || !legacy.every((r) => isExtension(r, 'legacy')))
     throw invalid('legacy takes readers from sealed-session/legacy/*')
   const gates = [options.revocation, options.deviceBinding].filter((g) => g !== undefined)
   // Gates and readers bring their step of the pipeline, which must speak this core's version

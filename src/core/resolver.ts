@@ -11,6 +11,7 @@ import { COOKIE_KEYS } from './cookie.ts'
 import { checkKeys, configError } from './errors.ts'
 import { EXTENSION } from './extensions.ts'
 import { equalBytes } from './keys.ts'
+import type { Hooks } from './load.ts'
 import { OPTION_KEYS, resolveOptions, type SessionOptions } from './options.ts'
 import type { Json, JsonValue } from './serializer.ts'
 import type { FlashData, SessionData } from './session.ts'
@@ -100,48 +101,51 @@ export function storeResolver<Args extends unknown[]>(
   // options function served 0.90x the old build's reads without it).
   let last: { readonly copy: Values; readonly store: StoreCore } | undefined
   return (...args) => {
-    const values = valuesOf(options(...args))
+    const { values, hooks } = valuesOf(options(...args))
     let store: StoreCore
-    if (last !== undefined && sameConfig(values, last.copy)) store = last.store
+    if (last !== undefined && same(values, last.copy)) store = last.store
     else {
       // Read once: the key, the validation and the next comparison all use this copy, so an
       // option that reads differently each time cannot key one store and build another. The
       // copy has no hooks: a cached store keeps none of a request's closures.
-      const copy = copyConfig(values)
-      const key = keyOf(copy)
+      const copy: Record<string, unknown> = {}
+      for (const [key, value] of Object.entries(values)) copy[key] = copyOf(value)
+      const key = keyOf(copy as Values)
       const found = stores.get(key)
       if (found === undefined) {
-        store = storeOf(resolveOptions(copy as SessionOptions))
+        store = storeOf(resolveOptions(copy as unknown as SessionOptions))
         if (stores.size >= MAX_STORES) stores.delete(stores.keys().next().value as string)
       } else {
         store = found
         stores.delete(key)
       }
       stores.set(key, store)
-      last = { copy, store }
+      last = { copy: copy as Values, store }
     }
-    return store.withHooks({ now: values.now ?? Date.now, onInvalid: values.onInvalid }) as StoreCore
+    return store.withHooks(hooks) as StoreCore
   }
 }
 
-type Values = { -readonly [K in (typeof OPTION_KEYS)[number]]?: SessionOptions[K] }
+/** The options but the hooks, which are per call. */
+type Values = Omit<SessionOptions, 'now' | 'onInvalid'>
 
 /**
- * Each option read once, by name, into a plain object; `cookie` likewise. What no store keeps is
- * checked here, on every call, so that a cached store never hides it: unknown options (a typo
- * would leave a setting at its default) and hooks that are not functions.
+ * Each option read once, by name, into a plain object (`cookie` likewise), the hooks apart. What
+ * no store keeps is checked here, on every call, so that a cached store never hides it: unknown
+ * options (a typo would leave a setting at its default) and hooks that are not functions.
  */
-function valuesOf(raw: SessionOptions): Values {
+function valuesOf(raw: SessionOptions): { values: Values; hooks: Hooks } {
   if (typeof raw !== 'object' || raw === null) {
     throw configError('ERR_OPTION_INVALID', 'the options function must return an options object')
   }
   checkKeys(raw, OPTION_KEYS, '')
-  const out: Record<string, unknown> = {}
+  const values: Record<string, unknown> = {}
+  const hooks: Record<string, unknown> = {}
   for (const key of OPTION_KEYS) {
     const value = raw[key]
-    if (value !== undefined) out[key] = value
+    if (value !== undefined) (key === 'now' || key === 'onInvalid' ? hooks : values)[key] = value
   }
-  const cookie = out.cookie
+  const { cookie } = values
   if (typeof cookie === 'object' && cookie !== null) {
     checkKeys(cookie, COOKIE_KEYS, 'cookie.')
     const copy: Record<string, unknown> = {}
@@ -149,14 +153,13 @@ function valuesOf(raw: SessionOptions): Values {
       const value = (cookie as Record<string, unknown>)[key]
       if (value !== undefined) copy[key] = value
     }
-    out.cookie = copy
+    values.cookie = copy
   }
-  for (const hook of ['now', 'onInvalid'] as const) {
-    if (out[hook] !== undefined && typeof out[hook] !== 'function') {
-      throw configError('ERR_OPTION_INVALID', `${hook} must be a function`)
-    }
-  }
-  return out as Values
+  const { now = Date.now, onInvalid } = hooks
+  if (typeof now !== 'function') throw configError('ERR_OPTION_INVALID', 'now must be a function')
+  if (onInvalid !== undefined && typeof onInvalid !== 'function')
+    throw configError('ERR_OPTION_INVALID', 'onInvalid must be a function')
+  return { values: values as Values, hooks: { now, onInvalid } as Hooks }
 }
 
 /**
@@ -168,7 +171,7 @@ function keyOf(copy: Values): string {
   // Only the options given (in OPTION_KEYS order, as valuesOf read them): printing every option
   // made a key of about 300 characters, 4 µs per request on Node to build and hash.
   let out = ''
-  for (const key in copy) out += `|${key}=${part(copy[key as keyof Values])}`
+  for (const [key, value] of Object.entries(copy)) out += `|${key}=${part(value)}`
   return out
 }
 
@@ -178,7 +181,7 @@ function part(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(part).join(',')}]`
   if (isData(value)) {
     let out = '{'
-    for (const [k, v] of Object.entries(value)) out += `${k}:${part(v)};`
+    for (const [k, v] of Object.entries(value)) out += `${k.length}:${k}=${part(v)};`
     return `${out}}`
   }
   if (typeof value === 'object' || typeof value === 'function')
@@ -186,40 +189,18 @@ function part(value: unknown): string {
   return `${typeof value}:${String(value)}`
 }
 
-/** Whether `values` configure what `copy` (the last configuration, copied) did. */
-function sameConfig(values: Values, copy: Values): boolean {
-  let count = 0
-  for (const key in values) {
-    if (key === 'now' || key === 'onInvalid') continue
-    if (!same(values[key as keyof Values], copy[key as keyof Values])) return false
-    count++
-  }
-  return count === Object.keys(copy).length
-}
-
-/** `values` without the hooks, copied so that no later change to what the app holds reaches it. */
-function copyConfig(values: Values): Values {
-  const copy: Record<string, unknown> = {}
-  for (const key in values) {
-    if (key !== 'now' && key !== 'onInvalid') copy[key] = copyOf(values[key as keyof Values])
-  }
-  return copy as Values
-}
-
 /**
- * What keyOf reads by content, copied: bytes for real (a Buffer's slice() is a view), arrays
- * with their holes read as `undefined`, plain objects entry by entry. The rest is kept as is.
+ * What an app may change in place, copied: bytes for real (a Buffer's slice() is a view), arrays
+ * (a secret list, `legacy`) by index, holes read as `undefined`, as setup reads them. Objects are
+ * kept: `cookie` is a fresh copy already, and a serializer's methods may need the object itself.
  */
 function copyOf(value: unknown): unknown {
   if (value instanceof Uint8Array) return new Uint8Array(value)
-  if (Array.isArray(value)) return Array.from(value, copyOf)
-  if (!isData(value)) return value
-  const out: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(value)) out[k] = copyOf(v)
-  return out
+  if (!Array.isArray(value)) return value
+  return Array.from({ length: value.length }, (_, i) => copyOf(value[i]))
 }
 
-/** Equal as keyOf tells, or stricter: never equal where keyOf differs. */
+/** Whether `a` and `b` configure the same store: equal as keyOf tells, or in another key order. */
 function same(a: unknown, b: unknown): boolean {
   if (a instanceof Uint8Array) return b instanceof Uint8Array && equalBytes(a, b)
   if (Array.isArray(a)) {
@@ -230,9 +211,14 @@ function same(a: unknown, b: unknown): boolean {
   }
   if (!isData(a)) return a === b
   if (!isData(b)) return false
-  const keys = Object.keys(a)
-  const other = Object.keys(b)
-  return keys.length === other.length && keys.every((k, i) => k === other[i] && same(a[k], b[k]))
+  // In any order: two objects with the same entries configure the same store.
+  let count = 0
+  for (const k in a) {
+    if (!Object.hasOwn(b, k) || !same(a[k], b[k])) return false
+    count++
+  }
+  for (const _ in b) count--
+  return count === 0
 }
 
 /**
