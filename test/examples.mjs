@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { ensureRuntimes, tool } from '../scripts/runtimes.mjs'
-import { targets as browserTargets, missing, startServer } from './browser/servers.mjs'
+import { targets as browserTargets, missing, startServer, wranglerState } from './browser/servers.mjs'
 import { Client, checks, deviceBinding, expect } from './demo-checks.mjs'
 import { serverRunner } from './server-runner.mjs'
 
@@ -38,6 +38,7 @@ const wranglerDev = (script, extra = []) => ({
     PORT,
     '--inspector-port',
     '0',
+    ...wranglerState(),
     '--show-interactive-dev-session=false',
     ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
   ],

@@ -2,13 +2,34 @@
 // free loopback port with a fresh secret, and stopped (with everything it spawned) afterwards.
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { tool } from '../../scripts/runtimes.mjs'
 
 export const root = fileURLToPath(new URL('../..', import.meta.url))
 const bin = (name) => `${root}node_modules/.bin/${name}`
+
+const stateDirs = []
+
+/**
+ * `wrangler dev`'s local storage (KV, Durable Objects) in a folder of its own. Instances that run
+ * at once, or one started while another stops, would otherwise share the repository's
+ * `.wrangler/state`, and a Durable Object's SQLite file locked by one stops the other from
+ * starting (SQLITE_BUSY).
+ */
+export function wranglerState() {
+  const dir = mkdtempSync(join(tmpdir(), 'sealed-session-wrangler-'))
+  if (stateDirs.length === 0) {
+    process.once('exit', () => {
+      for (const made of stateDirs) rmSync(made, { recursive: true, force: true })
+    })
+  }
+  stateDirs.push(dir)
+  return ['--persist-to', dir]
+}
 
 /**
  * Runtimes whose demo example the suite runs, in order. Every example takes the same settings
@@ -36,6 +57,7 @@ export const targets = {
       PORT,
       '--inspector-port',
       '0', // several instances run at once; the default 9229 would clash
+      ...wranglerState(),
       '--show-interactive-dev-session=false',
       ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
     ],
