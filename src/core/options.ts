@@ -215,8 +215,6 @@ export function resolveOptions(options: SessionOptions): SessionConfig {
   const skewMs = seconds(options.clockSkew, 60, 'clockSkew', true)
   // Each optional option that must have a function (at `key`, or be one), and what to pass.
   for (const [name, key, what] of [
-    ['now', '', 'a function'],
-    ['onInvalid', '', 'a function'],
     ['serializer', 'parse', 'stringify and parse functions'],
     ['serializer', 'stringify', 'stringify and parse functions'],
     ['tokenCache', 'get', 'a TokenCache'],
@@ -233,6 +231,7 @@ export function resolveOptions(options: SessionOptions): SessionConfig {
     const value = options[name]
     if (value !== undefined && !isExtension(value, kind)) throw invalid(`${name} must be ${what}`)
   }
+  const { now, onInvalid } = hooksOf(options)
   const list = options.legacy ?? []
   // Read by index, holes included (every() would skip them), never through an iterator.
   const legacy = Array.isArray(list) ? Array.from({ length: list.length }, (_, i) => list[i]) : []
@@ -264,13 +263,29 @@ export function resolveOptions(options: SessionOptions): SessionConfig {
     idleMs,
     renewThreshold,
     skewMs,
-    now: options.now ?? Date.now,
+    now,
     serializer,
-    onInvalid: options.onInvalid,
+    onInvalid,
     tokenCache: options.tokenCache,
     legacy: Object.freeze([...legacy]),
     gates,
   })
+}
+
+/**
+ * @internal
+ * The hooks of `options`, checked: `now` (`Date.now` when not given) and `onInvalid`. An options
+ * function's are checked on every call (resolver.ts); static options' once, here.
+ */
+export function hooksOf(options: Pick<SessionOptions, 'now' | 'onInvalid'>): {
+  readonly now: () => number
+  readonly onInvalid: SessionOptions['onInvalid']
+} {
+  const { now = Date.now, onInvalid } = options
+  if (typeof now !== 'function') throw invalid('now must be a function')
+  if (onInvalid !== undefined && typeof onInvalid !== 'function')
+    throw invalid('onInvalid must be a function')
+  return { now, onInvalid }
 }
 
 /** The options that take an extension, its kind, and where it comes from. */

@@ -12,7 +12,7 @@ import { checkKeys, configError } from './errors.ts'
 import { EXTENSION } from './extensions.ts'
 import { equalBytes } from './keys.ts'
 import type { Hooks } from './load.ts'
-import { OPTION_KEYS, resolveOptions, type SessionOptions } from './options.ts'
+import { hooksOf, OPTION_KEYS, resolveOptions, type SessionOptions } from './options.ts'
 import type { Json, JsonValue } from './serializer.ts'
 import type { FlashData, SessionData } from './session.ts'
 import { type SessionStore, type StoreCore, storeOf } from './store.ts'
@@ -108,26 +108,25 @@ export function storeResolver<Args extends unknown[]>(
       // Read once: the key, the validation and the next comparison all use this copy, so an
       // option that reads differently each time cannot key one store and build another. The
       // copy has no hooks: a cached store keeps none of a request's closures.
-      const copy: Record<string, unknown> = {}
-      for (const [key, value] of Object.entries(values)) copy[key] = copyOf(value)
-      const key = keyOf(copy as Values)
+      const copy = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, copyOf(v)])) as Values
+      const key = keyOf(copy)
       const found = stores.get(key)
       if (found === undefined) {
-        store = storeOf(resolveOptions(copy as unknown as SessionOptions))
+        store = storeOf(resolveOptions(copy as SessionOptions))
         if (stores.size >= MAX_STORES) stores.delete(stores.keys().next().value as string)
       } else {
         store = found
         stores.delete(key)
       }
       stores.set(key, store)
-      last = { copy: copy as Values, store }
+      last = { copy, store }
     }
     return store.withHooks(hooks) as StoreCore
   }
 }
 
 /** The options but the hooks, which are per call. */
-type Values = Omit<SessionOptions, 'now' | 'onInvalid'>
+type Values = Partial<Omit<SessionOptions, 'now' | 'onInvalid'>>
 
 /**
  * Each option read once, by name, into a plain object (`cookie` likewise), the hooks apart. What
@@ -155,11 +154,7 @@ function valuesOf(raw: SessionOptions): { values: Values; hooks: Hooks } {
     }
     values.cookie = copy
   }
-  const { now = Date.now, onInvalid } = hooks
-  if (typeof now !== 'function') throw configError('ERR_OPTION_INVALID', 'now must be a function')
-  if (onInvalid !== undefined && typeof onInvalid !== 'function')
-    throw configError('ERR_OPTION_INVALID', 'onInvalid must be a function')
-  return { values: values as Values, hooks: { now, onInvalid } as Hooks }
+  return { values: values as Values, hooks: hooksOf(hooks) }
 }
 
 /**
