@@ -142,9 +142,12 @@ describe('SECURITY-CASES', () => {
       hono.use(honoSession({ secret: SECRET, now: () => T0, onInvalid: (r) => reasons.push(r) }))
       hono.get('/', (c) => c.json({ isNew: c.var.session.isNew, data: c.var.session.data }))
       const tok = await token()
+      // The tag's second-last character changed: writing 'AA' over the last two left the token
+      // whole when it already ended so (about one run in 256).
+      const tampered = `${tok.slice(0, -2)}${tok.at(-2) === 'A' ? 'B' : 'A'}${tok.at(-1)}`
       const { value: results, printed } = await silenced(async () => {
         const out = []
-        for (const value of [`${tok.slice(0, -2)}AA`, 'e1AAAA.x', '', '"x"', `s${tok.slice(1)}`]) {
+        for (const value of [tampered, 'e1AAAA.x', '', '"x"', `s${tok.slice(1)}`]) {
           const res = await hono.request('/', { headers: { cookie: `session=${value}` } })
           out.push({
             status: res.status,
