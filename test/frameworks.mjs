@@ -186,6 +186,7 @@ export const frameworks = {
     ],
   },
   astro: astro('examples/astro', 24), // Astro 7.4: Node >= 22.23.4, past runtimes/' Node 22
+  'astro@6': astro('examples/astro@6', 22, 'examples/astro'), // Astro 6.4: Node >= 22.12
   'astro@5': astro('examples/astro@5', 20, 'examples/astro'),
   // h3 v2, Hono and Elysia come from the root's devDependencies (Bun from runtimes/): their
   // examples are plain folders, and each reaches the built package by its own name (Node and Bun
