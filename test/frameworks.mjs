@@ -72,119 +72,11 @@ export const frameworks = {
     ...sveltekit('examples/sveltekit@2', 20, 'examples/sveltekit'),
     own: ['tsconfig.json', 'vite.config.ts'],
   },
-  next: {
-    dir: 'examples/next',
-    node: 20, // Next.js 16: Node >= 20.9
-    build: ['node_modules/.bin/next', 'build'],
-    command: ({ HOST, PORT }) => ['node_modules/.bin/next', 'start', '-H', HOST, '-p', PORT],
-    needs: ['examples/next/node_modules/next/package.json'],
-    checks: [
-      [
-        'a Server Action form, posted as a browser without JavaScript posts it, logs in (303, one cookie)',
-        async (c) => {
-          const before = await c.page()
-          // The form carries its action's id as a hidden field; the action answers the post itself.
-          const action = /name="(\$ACTION_ID_[0-9a-f]+)"/.exec(before.body)?.[1]
-          expect(action, 'no Server Action form on the page')
-          const form = new FormData()
-          form.set(action, '')
-          form.set('user', 'grace')
-          const origin = c.origin
-          const post = await c.request('/', { method: 'POST', body: form, headers: { origin } })
-          expect(post.response.status === 303, `status ${post.response.status}`)
-          expect(
-            post.response.headers.get('location') === '/',
-            `location ${post.response.headers.get('location')}`,
-          )
-          expect(
-            post.setCookies.length === 1 && post.setCookies[0].startsWith('demo_sid='),
-            `${post.setCookies}`,
-          )
-          const p = await c.page()
-          expect(p.user === 'grace' && p.flash === 'Welcome, grace!', `after login: ${p.user} / ${p.flash}`)
-          expect(p.sid !== before.sid && p.count === before.count + 1, `${p.sid} ${p.count}`)
-          expect((await c.page()).flash === undefined, 'the flash showed twice')
-        },
-      ],
-      [
-        'a Server Action called as React calls it (Next-Action) logs in; GET / shows the flash once',
-        async (c) => {
-          const { body } = await c.request('/logout', { method: 'POST', headers: { origin: c.origin } })
-          expect(c.jar.size === 0, `still signed in: ${body.slice(0, 200)}`)
-          const before = await c.page()
-          const action = /name="\$ACTION_ID_([0-9a-f]+)"/.exec(before.body)?.[1]
-          expect(action, 'no Server Action form on the page')
-          // React's encodeReply of the form's FormData: its fields as part 1, the arguments as part 0.
-          const form = new FormData()
-          form.set('_1_user', 'lin')
-          form.set('0', '["$K1"]')
-          const headers = { origin: c.origin, accept: 'text/x-component', 'next-action': action }
-          const post = await c.request('/', { method: 'POST', body: form, headers })
-          const redirect = post.response.headers.get('x-action-redirect')
-          expect(post.response.status === 200 && redirect === '/;push', `${post.response.status} ${redirect}`)
-          expect(
-            post.setCookies.length === 1 && post.setCookies[0].startsWith('demo_sid='),
-            `${post.setCookies}`,
-          )
-          // Next renders the redirect's target itself, and drops the Set-Cookie of that render: a
-          // flash taken there would show now and again on the next load.
-          expect(
-            !post.body.includes('Welcome'),
-            `the redirect's render took the flash: ${post.body.slice(0, 300)}`,
-          )
-          const p = await c.page()
-          expect(p.user === 'lin' && p.flash === 'Welcome, lin!', `after login: ${p.user} / ${p.flash}`)
-          expect(p.sid !== before.sid && p.count === before.count + 1, `${p.sid} ${p.count}`)
-          const again = await c.page()
-          expect(
-            again.flash === undefined && again.user === 'lin',
-            `reloaded: ${again.user} / ${again.flash}`,
-          )
-        },
-      ],
-      [
-        "in development, a flash read on Next's own render-time cookies() throws; on its writable ones it reads once",
-        async () => {
-          // Next's cookie stores, as cookies() returns them while a Server Component renders
-          // (sealed) and in a Server Action or Route Handler (mutable); NODE_ENV is not production here.
-          const next = createRequire(`${root}examples/next/package.json`)
-          const { RequestCookiesAdapter, MutableRequestCookiesAdapter } = next(
-            'next/dist/server/web/spec-extension/adapters/request-cookies.js',
-          )
-          const { RequestCookies } = next('next/dist/server/web/spec-extension/cookies.js')
-          const { getSession } = await import('sealed-session/next')
-          const options = { secret: 'frameworks-check-secret-0123456789abcdef' }
-          const written = []
-          const first = await getSession({ getAll: () => [], set: (...c) => written.push(c) }, options)
-          first.flash('notice', 'Welcome!')
-          await first.save()
-          const request = () =>
-            new RequestCookies(new Headers({ cookie: `${written[0][0]}=${written[0][1]}` }))
-          const rendering = await getSession(RequestCookiesAdapter.seal(request()), options)
-          let refused
-          try {
-            rendering.flash('notice')
-          } catch (error) {
-            refused = error
-          }
-          expect(refused?.code === 'ERR_COOKIES_READ_ONLY', `a flash read in render: ${refused}`)
-          const action = await getSession(MutableRequestCookiesAdapter.wrap(request()), options)
-          expect(action.flash('notice') === 'Welcome!' && action.flash('notice') === undefined, 'read once')
-          await action.save()
-        },
-      ],
-      [
-        'a write while a Server Component renders fails with ERR_COOKIES_READ_ONLY, naming where to write',
-        async (c) => {
-          const r = await c.request('/render-write')
-          const [, code, message] = /id="error" data-code="([^"]*)">([^<]*)</.exec(r.body) ?? []
-          expect(code === 'ERR_COOKIES_READ_ONLY', `code ${code}: ${r.body.slice(0, 300)}`)
-          expect(/Server Action/.test(message) && /Route Handler/.test(message), message)
-          expect(r.setCookies.length === 0, `Set-Cookie: ${r.setCookies}`)
-        },
-      ],
-    ],
-  },
+  next: nextjs('examples/next', 20), // Next.js 16: Node >= 20.9
+  // Next.js 15 (Node ^18.18 || >= 20) runs the proxy as middleware, on its default Edge runtime:
+  // its own middleware.ts re-exports proxy.ts's function. It answers a Server Action's redirect,
+  // called as React calls it, with a 303, where 16 answers a 200.
+  'next@15': { ...nextjs('examples/next@15', 18, 'examples/next', 303), own: ['middleware.ts'] },
   astro: astro('examples/astro', 24), // Astro 7.4: Node >= 22.23.4, past runtimes/' Node 22
   'astro@6': astro('examples/astro@6', 22, 'examples/astro'), // Astro 6.4: Node >= 22.12
   'astro@5': astro('examples/astro@5', 20, 'examples/astro'),
@@ -395,6 +287,127 @@ function reactRouter(dir, node, from, rootData = '/_.data') {
           expect(data.setCookies.length === 1 && data.body.includes('"Welcome, eve!"'), data.body)
           const again = await c.request(rootData)
           expect(!again.body.includes('Welcome') && again.body.includes('"eve"'), again.body)
+        },
+      ],
+    ],
+  }
+}
+
+/** Next.js's example in `dir`: `next build` (its TypeScript step too), served by `next start`. */
+function nextjs(dir, node, from, actionRedirect = 200) {
+  return {
+    dir,
+    node,
+    from,
+    build: ['node_modules/.bin/next', 'build'],
+    command: ({ HOST, PORT }) => ['node_modules/.bin/next', 'start', '-H', HOST, '-p', PORT],
+    needs: [`${dir}/node_modules/next/package.json`],
+    checks: [
+      [
+        'a Server Action form, posted as a browser without JavaScript posts it, logs in (303, one cookie)',
+        async (c) => {
+          const before = await c.page()
+          // The form carries its action's id as a hidden field; the action answers the post itself.
+          const action = /name="(\$ACTION_ID_[0-9a-f]+)"/.exec(before.body)?.[1]
+          expect(action, 'no Server Action form on the page')
+          const form = new FormData()
+          form.set(action, '')
+          form.set('user', 'grace')
+          const origin = c.origin
+          const post = await c.request('/', { method: 'POST', body: form, headers: { origin } })
+          expect(post.response.status === 303, `status ${post.response.status}`)
+          expect(
+            post.response.headers.get('location') === '/',
+            `location ${post.response.headers.get('location')}`,
+          )
+          expect(
+            post.setCookies.length === 1 && post.setCookies[0].startsWith('demo_sid='),
+            `${post.setCookies}`,
+          )
+          const p = await c.page()
+          expect(p.user === 'grace' && p.flash === 'Welcome, grace!', `after login: ${p.user} / ${p.flash}`)
+          expect(p.sid !== before.sid && p.count === before.count + 1, `${p.sid} ${p.count}`)
+          expect((await c.page()).flash === undefined, 'the flash showed twice')
+        },
+      ],
+      [
+        'a Server Action called as React calls it (Next-Action) logs in; GET / shows the flash once',
+        async (c) => {
+          const { body } = await c.request('/logout', { method: 'POST', headers: { origin: c.origin } })
+          expect(c.jar.size === 0, `still signed in: ${body.slice(0, 200)}`)
+          const before = await c.page()
+          const action = /name="\$ACTION_ID_([0-9a-f]+)"/.exec(before.body)?.[1]
+          expect(action, 'no Server Action form on the page')
+          // React's encodeReply of the form's FormData: its fields as part 1, the arguments as part 0.
+          const form = new FormData()
+          form.set('_1_user', 'lin')
+          form.set('0', '["$K1"]')
+          const headers = { origin: c.origin, accept: 'text/x-component', 'next-action': action }
+          const post = await c.request('/', { method: 'POST', body: form, headers })
+          const redirect = post.response.headers.get('x-action-redirect')
+          expect(
+            post.response.status === actionRedirect && redirect === '/;push',
+            `${post.response.status} ${redirect}`,
+          )
+          expect(
+            post.setCookies.length === 1 && post.setCookies[0].startsWith('demo_sid='),
+            `${post.setCookies}`,
+          )
+          // Next renders the redirect's target itself, and drops the Set-Cookie of that render: a
+          // flash taken there would show now and again on the next load.
+          expect(
+            !post.body.includes('Welcome'),
+            `the redirect's render took the flash: ${post.body.slice(0, 300)}`,
+          )
+          const p = await c.page()
+          expect(p.user === 'lin' && p.flash === 'Welcome, lin!', `after login: ${p.user} / ${p.flash}`)
+          expect(p.sid !== before.sid && p.count === before.count + 1, `${p.sid} ${p.count}`)
+          const again = await c.page()
+          expect(
+            again.flash === undefined && again.user === 'lin',
+            `reloaded: ${again.user} / ${again.flash}`,
+          )
+        },
+      ],
+      [
+        "in development, a flash read on Next's own render-time cookies() throws; on its writable ones it reads once",
+        async () => {
+          // Next's cookie stores, as cookies() returns them while a Server Component renders
+          // (sealed) and in a Server Action or Route Handler (mutable); NODE_ENV is not production here.
+          const next = createRequire(`${root}${dir}/package.json`)
+          const { RequestCookiesAdapter, MutableRequestCookiesAdapter } = next(
+            'next/dist/server/web/spec-extension/adapters/request-cookies.js',
+          )
+          const { RequestCookies } = next('next/dist/server/web/spec-extension/cookies.js')
+          const { getSession } = await import('sealed-session/next')
+          const options = { secret: 'frameworks-check-secret-0123456789abcdef' }
+          const written = []
+          const first = await getSession({ getAll: () => [], set: (...c) => written.push(c) }, options)
+          first.flash('notice', 'Welcome!')
+          await first.save()
+          const request = () =>
+            new RequestCookies(new Headers({ cookie: `${written[0][0]}=${written[0][1]}` }))
+          const rendering = await getSession(RequestCookiesAdapter.seal(request()), options)
+          let refused
+          try {
+            rendering.flash('notice')
+          } catch (error) {
+            refused = error
+          }
+          expect(refused?.code === 'ERR_COOKIES_READ_ONLY', `a flash read in render: ${refused}`)
+          const action = await getSession(MutableRequestCookiesAdapter.wrap(request()), options)
+          expect(action.flash('notice') === 'Welcome!' && action.flash('notice') === undefined, 'read once')
+          await action.save()
+        },
+      ],
+      [
+        'a write while a Server Component renders fails with ERR_COOKIES_READ_ONLY, naming where to write',
+        async (c) => {
+          const r = await c.request('/render-write')
+          const [, code, message] = /id="error" data-code="([^"]*)">([^<]*)</.exec(r.body) ?? []
+          expect(code === 'ERR_COOKIES_READ_ONLY', `code ${code}: ${r.body.slice(0, 300)}`)
+          expect(/Server Action/.test(message) && /Route Handler/.test(message), message)
+          expect(r.setCookies.length === 0, `Set-Cookie: ${r.setCookies}`)
         },
       ],
     ],
