@@ -86,7 +86,7 @@ export class SessionCommittedError extends SealedSessionError {
   constructor(action: string) {
     super(
       'ERR_SESSION_COMMITTED',
-      `cannot ${action}: the response was already committed (await session.save() before streaming)`,
+      `cannot ${action}: the response was committed (await session.save() before streaming)`,
     )
   }
 }

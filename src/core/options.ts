@@ -199,7 +199,7 @@ export function resolveOptions(options: SessionOptions): SessionConfig {
   if (typeof globalThis.crypto?.subtle?.encrypt !== 'function') {
     throw configError(
       'ERR_NO_WEBCRYPTO',
-      "globalThis.crypto.subtle is missing: on Node 18 run node with --experimental-global-webcrypto, or `globalThis.crypto ??= (await import('node:crypto')).webcrypto`",
+      "globalThis.crypto.subtle is missing: on Node 18 run with --experimental-global-webcrypto, or set `globalThis.crypto ??= (await import('node:crypto')).webcrypto`",
     )
   }
   const { renewThreshold = 0.5, chunks, compress } = options
