@@ -3,6 +3,7 @@
 // option is checked once, at setup, so the per-request path only concatenates strings.
 
 import { checkKeys, configError } from './errors.ts'
+import { MAX_AGE_CAP_SECONDS, MAX_CHUNK_INDEX } from './sizes.ts'
 
 /** The cookie's `SameSite` attribute (RFC 6265bis section 4.1.2.7). */
 export type SameSite = 'Strict' | 'Lax' | 'None'
@@ -92,11 +93,6 @@ export interface CookieSpec {
   /** The same attributes, as an object (without `maxAge`). */
   readonly parts: CookieAttributes
 }
-
-/** @internal RFC 6265bis section 5.6: browsers drop a cookie whose name + value exceeds 4096 bytes. */
-export const MAX_COOKIE_BYTES = 4096
-/** @internal RFC 6265bis section 5.6.1 (and 4.1.2.2): Max-Age and Expires are capped at 400 days. */
-export const MAX_AGE_CAP_SECONDS: number = 400 * 24 * 60 * 60
 
 // RFC 9110 section 5.6.2: token = 1*tchar, letters, digits and !#$%&'*+-.^_`|~ (\w is [A-Za-z0-9_]).
 const TOKEN = /^[\w!#$%&'*+.^`|~-]+$/
@@ -213,9 +209,6 @@ export function serializeCookie(
 export function expireCookie(spec: CookieSpec, name: string = spec.name): string {
   return `${name}=; Max-Age=0${spec.attributes}`
 }
-
-/** @internal Highest chunk cookie index: chunk cookies are `name.1` to `name.9`, one digit. */
-export const MAX_CHUNK_INDEX = 9
 
 /** @internal What a `Cookie` header holds under our name. */
 export interface SessionCookies {

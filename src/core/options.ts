@@ -3,7 +3,7 @@
 // caller's object.
 
 import type { TokenCache } from './cache.ts'
-import { type CookieOptions, type CookieSpec, cookieSpec, MAX_AGE_CAP_SECONDS } from './cookie.ts'
+import { type CookieOptions, type CookieSpec, cookieSpec } from './cookie.ts'
 import { checkKeys, configError } from './errors.ts'
 import {
   type Chunking,
@@ -17,6 +17,7 @@ import {
 import { type Mode, normalizeSecrets, type Secret } from './keys.ts'
 import type { InvalidReason } from './result.ts'
 import { jsonSerializer, type Serializer } from './serializer.ts'
+import { MAX_AGE_CAP_SECONDS } from './sizes.ts'
 
 /** Options for {@link withSession} and the Hono middleware. Only `secret` is required. */
 export interface SessionOptions {
