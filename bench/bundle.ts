@@ -184,8 +184,9 @@ export const CORE_TARGET = 3 * 1024
 // the core into the gates and readers that carry them (~560 B); raised by the setup check of their
 // version and clearer setup messages (~150 B), then by the options function's reuse of its last
 // configuration (~240 B; without it, an options function over HTTP served 0.90x the old build's
-// reads on Node). Issue 19 asked for an app at or under 9,000 B: missed.
-export const CORE_CEILING = 13930
+// reads on Node). Lowered when setup code and messages were trimmed and the token's sizes moved
+// to a module of their own (~170 B). Issue 19 asked for an app at or under 9,000 B: missed.
+export const CORE_CEILING = 13750
 
 /**
  * What an app importing only `seal` and `unseal` may ship, min+gzip, checked like CORE_CEILING.
@@ -200,9 +201,10 @@ export const SEAL_CEILING = 3840
  * What an app using `withSession` with default options may ship, min+gzip. Raised for the
  * `legacy` and `revocation` hooks (the readers and the revocation code are opt-in subpaths), and
  * for issue 15's speed work (see CORE_CEILING); lowered when those hooks' steps left the core;
- * raised for the options function's reuse of its last configuration (see CORE_CEILING).
+ * raised for the options function's reuse of its last configuration (see CORE_CEILING); lowered
+ * by the setup trims and the token sizes' module (see CORE_CEILING).
  */
-export const APP_CEILING = 12670
+export const APP_CEILING = 12490
 export const SEAL_TARGET = 2491
 
 /** The code only opt-in features need, and the marker that shows it is in a bundle. */

@@ -1,10 +1,5 @@
-import {
-  cookieSpec,
-  expireCookie,
-  MAX_AGE_CAP_SECONDS,
-  readSessionCookies,
-  serializeCookie,
-} from '../src/core/cookie.ts'
+import { cookieSpec, expireCookie, readSessionCookies, serializeCookie } from '../src/core/cookie.ts'
+import { MAX_AGE_CAP_SECONDS } from '../src/core/sizes.ts'
 import { deepEqual, describe, equal, test, throws } from './harness.ts'
 
 describe('cookie', () => {

@@ -9,8 +9,9 @@
 // tampered token. Before any decoding, the reader insists on exactly the chunk cookies the count
 // names, once each, so a missing, duplicated or leftover chunk is refused without crypto.
 
-import { MAX_CHUNK_INDEX, MAX_COOKIE_BYTES, type SessionCookies } from './cookie.ts'
+import type { SessionCookies } from './cookie.ts'
 import { fail, type Result } from './result.ts'
+import { MAX_CHUNK_INDEX, MAX_COOKIE_BYTES } from './sizes.ts'
 
 const TILDE = 126
 

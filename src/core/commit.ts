@@ -2,7 +2,8 @@
 // (Set-Cookie lines, the same cookies as objects for frameworks with a cookies API, extra
 // headers, the cache rule), and the two ways to put it on a response.
 
-import { type CookieAttributes, type CookieSpec, MAX_AGE_CAP_SECONDS } from './cookie.ts'
+import type { CookieAttributes, CookieSpec } from './cookie.ts'
+import { MAX_AGE_CAP_SECONDS } from './sizes.ts'
 
 /** One cookie of a {@link SessionCommit}, for frameworks that set cookies through their own API. */
 export interface CommitCookie {

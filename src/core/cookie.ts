@@ -3,6 +3,7 @@
 // option is checked once, at setup, so the per-request path only concatenates strings.
 
 import { checkKeys, configError } from './errors.ts'
+import { MAX_AGE_CAP_SECONDS, MAX_CHUNK_INDEX } from './sizes.ts'
 
 /** The cookie's `SameSite` attribute (RFC 6265bis section 4.1.2.7). */
 export type SameSite = 'Strict' | 'Lax' | 'None'
@@ -93,18 +94,13 @@ export interface CookieSpec {
   readonly parts: CookieAttributes
 }
 
-/** @internal RFC 6265bis section 5.6: browsers drop a cookie whose name + value exceeds 4096 bytes. */
-export const MAX_COOKIE_BYTES = 4096
-/** @internal RFC 6265bis section 5.6.1 (and 4.1.2.2): Max-Age and Expires are capped at 400 days. */
-export const MAX_AGE_CAP_SECONDS: number = 400 * 24 * 60 * 60
-
-// RFC 9110 section 5.6.2: token = 1*tchar.
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+// RFC 9110 section 5.6.2: token = 1*tchar, letters, digits and !#$%&'*+-.^_`|~ (\w is [A-Za-z0-9_]).
+const TOKEN = /^[\w!#$%&'*+.^`|~-]+$/
 // RFC 6265bis section 5.6: av-octets exclude CTLs and ';'. A path must also start with '/'.
 const PATH = /^\/[\x20-\x3a\x3c-\x7e]*$/
-// A host name: labels of letters, digits and hyphens, an optional leading dot.
-const DOMAIN =
-  /^\.?[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/
+// A host name: labels of letters (either case: the `i` flag), digits and hyphens, an optional
+// leading dot.
+const DOMAIN = /^\.?[a-z\d](?:[a-z\d-]{0,61}[a-z\d])?(?:\.[a-z\d](?:[a-z\d-]{0,61}[a-z\d])?)*$/i
 
 function bad(message: string): never {
   throw configError('ERR_COOKIE_OPTION', message)
@@ -131,7 +127,7 @@ export const COOKIE_KEYS = [
 
 /** @internal */
 export function cookieSpec(options: CookieOptions = {}): CookieSpec {
-  if (typeof options !== 'object' || options === null) bad('cookie must be an object of cookie options')
+  if (typeof options !== 'object' || options === null) bad('cookie must be an object')
   checkKeys(options, COOKIE_KEYS, 'cookie.')
   const {
     name = 'session',
@@ -213,9 +209,6 @@ export function serializeCookie(
 export function expireCookie(spec: CookieSpec, name: string = spec.name): string {
   return `${name}=; Max-Age=0${spec.attributes}`
 }
-
-/** @internal Highest chunk cookie index: chunk cookies are `name.1` to `name.9`, one digit. */
-export const MAX_CHUNK_INDEX = 9
 
 /** @internal What a `Cookie` header holds under our name. */
 export interface SessionCookies {

@@ -6,13 +6,16 @@
  * Branch on `error.code`, never on the message.
  */
 export class SealedSessionError extends Error {
+  // Properties are declared rather than defined as class fields: each constructor assigns them
+  // once, and a field would be defined as `undefined` first (code that every bundle carries).
+
   /** Stable machine-readable code, e.g. `ERR_SECRET_INVALID`. */
-  readonly code: string
+  declare readonly code: string
 
   constructor(code: string, message: string) {
     super(`sealed-session: ${message}`)
-    this.name = new.target.name
     this.code = code
+    this.name = new.target.name
   }
 }
 
@@ -40,13 +43,13 @@ export class ConfigurationError extends SealedSessionError {
 export class CookieTooLargeError extends SealedSessionError {
   declare readonly code: 'ERR_COOKIE_TOO_LARGE'
   /** Bytes of `name=value` that would have been written (summed over cookies when chunked). */
-  readonly size: number
+  declare readonly size: number
   /** The limit that was exceeded: 4096, or 4096 per allowed cookie when chunked. */
-  readonly limit: number
+  declare readonly limit: number
   /** How many cookies the session would need when split across cookies. */
-  readonly chunks: number
+  declare readonly chunks: number
   /** How many cookies are allowed (the `chunks` option; 1 when chunking is off). */
-  readonly maxChunks: number
+  declare readonly maxChunks: number
 
   constructor(size: number, limit: number, chunks = 1, maxChunks = 1) {
     super(
@@ -83,7 +86,7 @@ export class SessionCommittedError extends SealedSessionError {
   constructor(action: string) {
     super(
       'ERR_SESSION_COMMITTED',
-      `cannot ${action}: the response was already committed (await session.save() before streaming)`,
+      `cannot ${action}: the response was committed (await session.save() before streaming)`,
     )
   }
 }

@@ -57,10 +57,14 @@ const LABEL: Record<KeyUse, string> = {
   seal: 'seal aes-256-gcm',
 }
 
+function bad(message: string): never {
+  throw configError('ERR_SECRET_INVALID', message)
+}
+
 /** @internal Checks and normalises `secret` at setup. Newest secret first. */
 export function normalizeSecrets(secret: unknown): Uint8Array[] {
   const list = Array.isArray(secret) ? secret : [secret]
-  if (list.length === 0) throw configError('ERR_SECRET_INVALID', 'secret is an empty list')
+  if (list.length === 0) bad('secret is an empty list')
   // Read by index, holes included (map() skips them: an unset variable in `[NEW, OLD]`), never
   // through an iterator, as the options function's copy reads it.
   const secrets = Array.from({ length: list.length }, (_, i) => {
@@ -69,19 +73,15 @@ export function normalizeSecrets(secret: unknown): Uint8Array[] {
     let bytes: Uint8Array
     if (s === undefined || s === null || s === '') {
       // Nearly always an unset environment variable: say where each runtime reads one from.
-      throw configError(
-        'ERR_SECRET_INVALID',
+      bad(
         `${where} is ${s === '' ? 'empty' : `missing (${s})`}; set it in .dev.vars or with \`wrangler secret put\` (Workers), ` +
-          `.env or the environment (Node, Deno, Bun; SvelteKit reads it through $app/env/private), .env.local (Next.js); ` +
-          `generate one with: openssl rand -base64 32`,
+          `.env or the environment (Node, Deno, Bun; SvelteKit: $app/env/private), .env.local (Next.js); ` +
+          `generate one: openssl rand -base64 32`,
       )
     }
     if (typeof s === 'string') {
       if (PUBLISHED_SECRETS.has(s)) {
-        throw configError(
-          'ERR_SECRET_INVALID',
-          `${where} is an example from the docs; generate your own: openssl rand -base64 32`,
-        )
+        bad(`${where} is an example from the docs; generate your own: openssl rand -base64 32`)
       }
       bytes = encoder.encode(s)
     } else if (s instanceof Uint8Array) {
@@ -89,23 +89,20 @@ export function normalizeSecrets(secret: unknown): Uint8Array[] {
       // that wipes or reuses its buffer after setup must not change the key.
       bytes = new Uint8Array(s)
     } else {
-      throw configError('ERR_SECRET_INVALID', `${where} must be a string or Uint8Array; got ${describe(s)}`)
+      bad(`${where} must be a string or Uint8Array; got ${describe(s)}`)
     }
     if (bytes.length < MIN_SECRET_BYTES) {
-      throw configError(
-        'ERR_SECRET_INVALID',
-        `${where} is ${bytes.length} bytes, under ${MIN_SECRET_BYTES}: openssl rand -base64 32`,
-      )
+      bad(`${where} is ${bytes.length} bytes, under ${MIN_SECRET_BYTES}: openssl rand -base64 32`)
     }
     if (bytes.every((b) => b === bytes[0])) {
-      throw configError('ERR_SECRET_INVALID', `${where} is one repeated byte; use random bytes`)
+      bad(`${where} is one repeated byte; use random bytes`)
     }
     return bytes
   })
   for (let i = 1; i < secrets.length; i++) {
     for (let j = 0; j < i; j++) {
       if (equalBytes(secrets[i]!, secrets[j]!)) {
-        throw configError('ERR_SECRET_INVALID', `secret[${i}] equals secret[${j}]; remove one`)
+        bad(`secret[${i}] equals secret[${j}]; remove one`)
       }
     }
   }
@@ -180,7 +177,7 @@ async function deriveKeyring(secrets: readonly Uint8Array[], mode: KeyUse): Prom
   const byId = new Map<string, SessionKey>()
   for (const k of keys) {
     if (byId.has(k.id)) {
-      throw configError('ERR_SECRET_INVALID', 'two secrets share a key id; remove one')
+      bad('two secrets share a key id; remove one')
     }
     byId.set(k.id, k)
   }

@@ -3,7 +3,7 @@
 // caller's object.
 
 import type { TokenCache } from './cache.ts'
-import { type CookieOptions, type CookieSpec, cookieSpec, MAX_AGE_CAP_SECONDS } from './cookie.ts'
+import { type CookieOptions, type CookieSpec, cookieSpec } from './cookie.ts'
 import { checkKeys, configError } from './errors.ts'
 import {
   type Chunking,
@@ -17,6 +17,7 @@ import {
 import { type Mode, normalizeSecrets, type Secret } from './keys.ts'
 import type { InvalidReason } from './result.ts'
 import { jsonSerializer, type Serializer } from './serializer.ts'
+import { MAX_AGE_CAP_SECONDS } from './sizes.ts'
 
 /** Options for {@link withSession} and the Hono middleware. Only `secret` is required. */
 export interface SessionOptions {
@@ -199,7 +200,7 @@ export function resolveOptions(options: SessionOptions): SessionConfig {
   if (typeof globalThis.crypto?.subtle?.encrypt !== 'function') {
     throw configError(
       'ERR_NO_WEBCRYPTO',
-      "globalThis.crypto.subtle is missing: on Node 18 run node with --experimental-global-webcrypto, or `globalThis.crypto ??= (await import('node:crypto')).webcrypto`",
+      "globalThis.crypto.subtle is missing: on Node 18 run with --experimental-global-webcrypto, or set `globalThis.crypto ??= (await import('node:crypto')).webcrypto`",
     )
   }
   const { renewThreshold = 0.5, chunks, compress } = options
@@ -213,17 +214,14 @@ export function resolveOptions(options: SessionOptions): SessionConfig {
     throw invalid(`renewThreshold must be from 0 to 1; got ${String(renewThreshold)}`)
   }
   const skewMs = seconds(options.clockSkew, 60, 'clockSkew', true)
-  // Each optional option that must have a function (at `key`, or be one), and what to pass.
+  // Each optional option that must have a function at `key`, and what to pass.
   for (const [name, key, what] of [
     ['serializer', 'parse', 'stringify and parse functions'],
     ['serializer', 'stringify', 'stringify and parse functions'],
     ['tokenCache', 'get', 'a TokenCache'],
   ] as const) {
     const value: unknown = name === 'serializer' ? serializer : options[name]
-    if (
-      value !== undefined &&
-      typeof (key ? (value as Record<string, unknown> | null)?.[key] : value) !== 'function'
-    ) {
+    if (value !== undefined && typeof (value as Record<string, unknown> | null)?.[key] !== 'function') {
       throw invalid(`${name} must be ${what}`)
     }
   }
@@ -240,17 +238,16 @@ export function resolveOptions(options: SessionOptions): SessionConfig {
   const gates = [options.revocation, options.deviceBinding].filter((g) => g !== undefined)
   // Gates and readers bring their step of the pipeline, which must speak this core's version
   // (two versions of this library installed side by side).
-  const foreign = [...gates, ...legacy].find(
-    (e) => (e.runner as { version?: unknown } | null)?.version !== STEP_VERSION,
-  )
-  if (foreign) {
-    const what =
-      foreign === options.revocation
-        ? 'revocation'
-        : foreign === options.deviceBinding
-          ? 'deviceBinding'
-          : 'legacy'
-    throw invalid(`${what} comes from another version of sealed-session; install one (npm dedupe)`)
+  for (const [name, carriers] of [
+    ['revocation', [options.revocation]],
+    ['deviceBinding', [options.deviceBinding]],
+    ['legacy', legacy],
+  ] as const) {
+    const foreign = carriers.some(
+      (e) => e !== undefined && (e.runner as { version?: unknown } | null)?.version !== STEP_VERSION,
+    )
+    if (foreign)
+      throw invalid(`${name} comes from another version of sealed-session; install one (npm dedupe)`)
   }
   return Object.freeze({
     secrets: normalizeSecrets(options.secret),
@@ -267,7 +264,7 @@ export function resolveOptions(options: SessionOptions): SessionConfig {
     serializer,
     onInvalid,
     tokenCache: options.tokenCache,
-    legacy: Object.freeze([...legacy]),
+    legacy: Object.freeze(legacy),
     gates,
   })
 }

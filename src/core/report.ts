@@ -32,7 +32,7 @@ export function warnPlainHttp(request: Request): void {
   if (/https/i.test(forwarded)) return
   warned = true
   console.warn(
-    `sealed-session: a Secure session cookie was sent over plain http:// to ${host.slice(0, 64)}; browsers drop it there, so sessions will not stick. Serve HTTPS, or set cookie: { secure: false } in development only. (Said once.)`,
+    `sealed-session: a Secure cookie sent over plain http:// to ${host.slice(0, 64)} is dropped by browsers: sessions will not stick. Serve HTTPS, or set cookie: { secure: false } in development only (said once)`,
   )
 }
 

@@ -135,7 +135,7 @@ type Values = Partial<Omit<SessionOptions, 'now' | 'onInvalid'>>
  */
 function valuesOf(raw: SessionOptions): { values: Values; hooks: Hooks } {
   if (typeof raw !== 'object' || raw === null) {
-    throw configError('ERR_OPTION_INVALID', 'the options function must return an options object')
+    throw configError('ERR_OPTION_INVALID', 'the options function must return an object')
   }
   checkKeys(raw, OPTION_KEYS, '')
   const values: Record<string, unknown> = {}

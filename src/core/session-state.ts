@@ -4,7 +4,8 @@
 import { SerializationError } from './errors.ts'
 import { randomBytes } from './random.ts'
 import type { Serializer } from './serializer.ts'
-import { type Lifetime, SESSION_ID_BYTES } from './token.ts'
+import { SESSION_ID_BYTES } from './sizes.ts'
+import type { Lifetime } from './token.ts'
 
 /**
  * The shape of session data: an object (an `interface` is fine). With the default serializer the

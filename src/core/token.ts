@@ -21,31 +21,23 @@ import { base64urlDecode, base64urlEncode, encoder } from './encoding.ts'
 import type { Compression } from './extensions.ts'
 import type { Keyring, Mode, SessionKey } from './keys.ts'
 import { fail, type Result } from './result.ts'
+import {
+  BROWSER,
+  HEADER_LENGTH,
+  IV_BYTES,
+  LIFETIME,
+  MAX_INFLATED_BYTES,
+  MAX_UINT48,
+  META_BYTES,
+  META_LIFETIME_BYTES,
+  TAG_BYTES,
+  V1_META_BYTES,
+  VERSION,
+} from './sizes.ts'
 import { takeIv } from './testing.ts'
 
-const VERSION = '2'
-/** @internal */
-export const HEADER_LENGTH = 6
-/** v1's metadata, and the start of v2's: created, touched, session id. */
-const V1_META_BYTES = 24
-/** v2's metadata without, and with, the session's own lifetimes. */
-const META_BYTES = 25
-const META_LIFETIME_BYTES = 33
-/** @internal */
-export const SESSION_ID_BYTES = 12
-// v2 flags: the session chose its own lifetime (LIFETIME), as a browser-session cookie (BROWSER).
-const LIFETIME = 1
-const BROWSER = 2
-const IV_BYTES = 12
-const TAG_BYTES = 16
 const MODE_CHAR: Record<Mode, string> = { encrypted: 'e', signed: 's' }
 const PACKED_CHAR: Record<Mode, string> = { encrypted: 'E', signed: 'S' }
-/**
- * @internal
- * The most a compressed body may inflate to. Bodies larger than this are never compressed, so
- * every token this library writes can be read back; anything inflating further is refused.
- */
-export const MAX_INFLATED_BYTES: number = 64 * 1024
 
 /**
  * @internal
@@ -75,8 +67,6 @@ export interface Opened {
   readonly payload: Payload
   readonly key: SessionKey
 }
-
-const MAX_UINT48 = 2 ** 48
 
 function metaLength(p: Pick<Payload, 'lifetime'>): number {
   return p.lifetime === undefined ? META_BYTES : META_LIFETIME_BYTES

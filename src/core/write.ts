@@ -5,13 +5,14 @@
 
 import { chunkName, presentChunks } from './chunk-read.ts'
 import { type CookieWrite, commitOf, NOTHING, type SessionCommit } from './commit.ts'
-import { type CookieSpec, MAX_COOKIE_BYTES, type SessionCookies } from './cookie.ts'
+import type { CookieSpec, SessionCookies } from './cookie.ts'
 import { CookieTooLargeError, configError } from './errors.ts'
 import type { Admission, CommitExtras, GateCookie, SessionView } from './extensions.ts'
 import type { StoreParts } from './parts.ts'
 import { warnPlainHttp } from './report.ts'
 import { handleOf, type Session } from './session.ts'
 import { changedOf, idOf, limitsOf, type SessionData, type SessionHandle, textOf } from './session-state.ts'
+import { MAX_COOKIE_BYTES } from './sizes.ts'
 
 /** @internal The store's parts a write uses. */
 export type WriteParts = Pick<StoreParts, 'config' | 'codec' | 'keyring' | 'gates' | 'runner' | 'legacy'>

@@ -20,9 +20,9 @@
  */
 
 import { chunkName } from '../core/chunk-read.ts'
-import { MAX_CHUNK_INDEX, MAX_COOKIE_BYTES } from '../core/cookie.ts'
 import { CookieTooLargeError, configError } from '../core/errors.ts'
 import { type Chunking, EXTENSION } from '../core/extensions.ts'
+import { MAX_CHUNK_INDEX, MAX_COOKIE_BYTES } from '../core/sizes.ts'
 
 export type { Chunking }
 

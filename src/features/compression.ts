@@ -17,7 +17,7 @@
 import { canCompress, deflate } from '../core/deflate.ts'
 import { configError } from '../core/errors.ts'
 import { type Compression, EXTENSION } from '../core/extensions.ts'
-import { MAX_INFLATED_BYTES } from '../core/token.ts'
+import { MAX_INFLATED_BYTES } from '../core/sizes.ts'
 
 /** Below this, deflate saves a dozen bytes at most and is not worth a stream round trip. */
 export const MIN_COMPRESS_BYTES = 128

@@ -2,11 +2,11 @@
 // option takes, and the few helpers each reader needs to find and expire its cookies. The store
 // imports only the types from here, so an app with no legacy reader ships none of this.
 
-import { type CookieSpec, cookieSpec, MAX_COOKIE_BYTES, readSessionCookies } from '../../core/cookie.ts'
+import { type CookieSpec, cookieSpec, readSessionCookies } from '../../core/cookie.ts'
 import { configError } from '../../core/errors.ts'
 import type { LegacyReader, LegacyResult, ReaderContext } from '../../core/extensions.ts'
 import { fail } from '../../core/result.ts'
-import { SESSION_ID_BYTES } from '../../core/token.ts'
+import { MAX_COOKIE_BYTES, SESSION_ID_BYTES } from '../../core/sizes.ts'
 
 export type { LegacyReader }
 
