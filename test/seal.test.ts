@@ -353,6 +353,8 @@ describe('seal', () => {
       { ttl: 400 * 86400 + 1 },
       { ttl: '60' as unknown as number },
       { ttl: null as unknown as number },
+      { ttl: Symbol('ttl') as unknown as number },
+      { ttl: Object.create(null) as number },
       { now: 5 as unknown as () => number },
     ]
     for (const extra of bad) {
