@@ -2,7 +2,7 @@
 // uses its own secret, so keyrings (and what they verified) never leak between tests.
 import { type InvalidReason, type SessionOptions, TokenCache } from 'sealed-session'
 import { deepEqual, describe, env, equal, notEqual, ok, test, throws } from './harness.ts'
-import { clock, counter, countSubtle, reader, send, T0, wrap } from './helpers.ts'
+import { clock, counter, countSubtle, reader, send, T0, UNPRINTABLE, wrap } from './helpers.ts'
 
 const secret = (): string => `cache-${crypto.randomUUID()}-0123456789abcdef`
 const MINUTE = 60_000
@@ -283,7 +283,13 @@ describe('token cache', () => {
   })
 
   test('invalid limits and values throw at setup', () => {
-    for (const bad of [{ entries: 0 }, { entries: 1.5 }, { bytes: -1 }, { bytes: Number.NaN }]) {
+    for (const bad of [
+      { entries: 0 },
+      { entries: 1.5 },
+      { bytes: -1 },
+      { bytes: Number.NaN },
+      ...UNPRINTABLE.map((entries) => ({ entries: entries as number })),
+    ]) {
       throws(() => new TokenCache(bad), 'ERR_OPTION_INVALID')
     }
     for (const bad of [true, {}, 'yes']) {

@@ -9,7 +9,7 @@ import { chunking } from 'sealed-session/chunks'
 import { type SessionEnv, session } from 'sealed-session/hono'
 import { readSessionCookies } from '../src/core/cookie.ts'
 import { deepEqual, describe, equal, match, ok, rejects, test, throws } from './harness.ts'
-import { countSubtle, SECRET, send, wrap } from './helpers.ts'
+import { countSubtle, SECRET, send, UNPRINTABLE, wrap } from './helpers.ts'
 import { Jar } from './jar.ts'
 
 /** `{"x":"aaa…"}` of `n` characters: incompressible by design, so sizes follow the formula. */
@@ -366,7 +366,7 @@ describe('chunking', () => {
 
   describe('options and parsing', () => {
     test('chunking() takes an integer from 1 to 10, and chunks only what chunking() returns', async () => {
-      for (const bad of [0, 11, -1, 2.5, Number.NaN, '3', null]) {
+      for (const bad of [0, 11, -1, 2.5, Number.NaN, '3', null, ...UNPRINTABLE]) {
         throws(() => chunking(bad as never), 'ERR_OPTION_INVALID')
       }
       // 0.1's forms now fail at setup rather than silently writing one cookie.

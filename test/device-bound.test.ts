@@ -14,7 +14,7 @@ import {
   view,
 } from './dbsc-client.ts'
 import { deepEqual, describe, equal, match, ok, test, throws } from './harness.ts'
-import { clock, T0 } from './helpers.ts'
+import { clock, T0, UNPRINTABLE } from './helpers.ts'
 
 const REGISTER = '/__session/dbsc/register'
 const REFRESH = '/__session/dbsc/refresh'
@@ -62,6 +62,7 @@ describe('device-bound', () => {
       { lifetime: Number.POSITIVE_INFINITY },
       { challengeTtl: 9 },
       { mode: 'loose' },
+      ...UNPRINTABLE.map((lifetime) => ({ lifetime })),
     ]) {
       throws(() => deviceBound(bad as never), 'ERR_OPTION_INVALID')
     }

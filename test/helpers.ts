@@ -218,3 +218,10 @@ export function watchUnhandled(): (() => number) | null {
     return count
   }
 }
+
+/**
+ * Option values an error message cannot print with a template string or `String()`: a symbol,
+ * an object without `toString` (and a BigInt, which `JSON.stringify` refuses). A bad option must
+ * still get its ConfigurationError, never a TypeError from building the message.
+ */
+export const UNPRINTABLE: readonly unknown[] = [Symbol('bad'), 10n, Object.create(null)]

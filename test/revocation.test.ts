@@ -13,6 +13,7 @@ import {
 } from 'sealed-session/revocation'
 import { isExtension } from '../src/core/extensions.ts'
 import { deepEqual, describe, equal, match, ok, rejects, test, throws } from './harness.ts'
+import { UNPRINTABLE } from './helpers.ts'
 import {
   admission,
   Clock,
@@ -579,6 +580,10 @@ describe('revocation', () => {
       const store = memoryStore()
       throws(() => revocation({} as never), 'ERR_OPTION_INVALID')
       throws(() => revocation({ store, checkInterval: -1 }), 'ERR_OPTION_INVALID')
+      for (const bad of UNPRINTABLE) {
+        throws(() => revocation({ store, checkInterval: bad as number }), 'ERR_OPTION_INVALID')
+        throws(() => revocation({ store, onUnavailable: bad as 'refuse' }), 'ERR_OPTION_INVALID')
+      }
       throws(() => revocation({ store, timeout: 0 }), 'ERR_OPTION_INVALID')
       throws(() => revocation({ store, onUnavailable: 'maybe' as never }), 'ERR_OPTION_INVALID')
       throws(() => createSessionStore({ secret: SECRET, revocation: {} as never }), 'ERR_OPTION_INVALID')

@@ -340,6 +340,12 @@ describe('seal', () => {
     await rejects(createSealer(options()).seal({ big: 1n }), 'ERR_SESSION_SERIALIZE')
   })
 
+  test('a clock that gives no time makes seal() refuse (ERR_OPTION_INVALID), never a token or a TypeError', async () => {
+    for (const time of [Number.NaN, -1, 2 ** 48, 10n, Symbol('t'), '1700000000000']) {
+      await rejects(seal({ a: 1 }, options({ now: () => time as number })), 'ERR_OPTION_INVALID')
+    }
+  })
+
   test('misconfiguration: purpose, ttl and now give ERR_OPTION_INVALID, from createSealer, seal and unseal', async () => {
     const bad: Partial<SealOptions>[] = [
       { purpose: '' },
@@ -353,6 +359,8 @@ describe('seal', () => {
       { ttl: 400 * 86400 + 1 },
       { ttl: '60' as unknown as number },
       { ttl: null as unknown as number },
+      { ttl: Symbol('ttl') as unknown as number },
+      { ttl: Object.create(null) as number },
       { now: 5 as unknown as () => number },
     ]
     for (const extra of bad) {

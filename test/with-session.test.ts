@@ -10,7 +10,17 @@ import { memoryStore, revocation } from 'sealed-session/revocation'
 import { resetWarningsForTests } from '../src/core/report.ts'
 import { createSessionStore as createSourceStore } from '../src/core/resolver.ts'
 import { deepEqual, describe, equal, ok, rejects, test, throws } from './harness.ts'
-import { counter, countSubtle, OLD_SECRET, OTHER_SECRET, request, SECRET, send, wrap } from './helpers.ts'
+import {
+  counter,
+  countSubtle,
+  OLD_SECRET,
+  OTHER_SECRET,
+  request,
+  SECRET,
+  send,
+  UNPRINTABLE,
+  wrap,
+} from './helpers.ts'
 
 describe('withSession', () => {
   test('passes the runtime arguments (env, ctx) through untouched', async () => {
@@ -87,6 +97,30 @@ describe('withSession', () => {
       ok((error as Error).message.startsWith('sealed-session: '), 'messages name the library')
     }
     throws(() => withSession(() => new Response(), null as unknown as SessionOptions), 'ERR_OPTION_INVALID')
+  })
+
+  test('a value no message can print (a symbol, a BigInt, a bare object) gets its ConfigurationError', async () => {
+    const options = (bad: unknown): Record<string, unknown>[] => [
+      { mode: bad },
+      { maxAge: bad },
+      { idleTimeout: bad },
+      { clockSkew: bad },
+      { renewThreshold: bad },
+      ...['name', 'path', 'domain', 'httpOnly', 'sameSite', 'priority'].map((key) => ({
+        cookie: { [key]: bad },
+      })),
+    ]
+    for (const bad of UNPRINTABLE) {
+      for (const option of options(bad)) {
+        const error = throws(() => withSession(() => new Response(), { secret: SECRET, ...option }))
+        ok(error instanceof ConfigurationError, `${Object.keys(option)[0]}: ${String(error)}`)
+      }
+      // A clock is called per request: one that returns no time is refused where a seal needs it.
+      const store = createSourceStore({ secret: SECRET, now: () => bad as number })
+      const session = await store.load(null)
+      session.set('n', 1)
+      await rejects(store.commit(session), 'ERR_OPTION_INVALID')
+    }
   })
 
   test('a gate or legacy reader from another version of the library is refused at setup', () => {

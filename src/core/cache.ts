@@ -14,7 +14,7 @@
 // Nothing imports this file but the public entry, so an app that does not use it does not ship it.
 
 import { encoder } from './encoding.ts'
-import { configError } from './errors.ts'
+import { configError, shown } from './errors.ts'
 import type { Keyring, SessionKey } from './keys.ts'
 import type { Lifetime } from './token.ts'
 
@@ -97,7 +97,10 @@ export class TokenCache {
       ['bytes', bytes],
     ] as const) {
       if (!Number.isSafeInteger(value) || value < 1) {
-        throw configError('ERR_OPTION_INVALID', `TokenCache ${name} must be a positive integer; got ${value}`)
+        throw configError(
+          'ERR_OPTION_INVALID',
+          `TokenCache ${name} must be a positive integer; got ${shown(value)}`,
+        )
       }
     }
     this.#entries = entries

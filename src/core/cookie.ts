@@ -2,7 +2,7 @@
 // Parsing is lenient (other cookies are skipped, never decoded); serializing is strict, and every
 // option is checked once, at setup, so the per-request path only concatenates strings.
 
-import { checkKeys, configError } from './errors.ts'
+import { checkKeys, configError, shown } from './errors.ts'
 import { MAX_AGE_CAP_SECONDS, MAX_CHUNK_INDEX } from './sizes.ts'
 
 /** The cookie's `SameSite` attribute (RFC 6265bis section 4.1.2.7). */
@@ -108,7 +108,7 @@ function bad(message: string): never {
 
 function pick<T extends string>(value: unknown, allowed: readonly T[], what: string): T {
   const found = allowed.find((a) => typeof value === 'string' && a.toLowerCase() === value.toLowerCase())
-  return found ?? bad(`cookie ${what} must be one of ${allowed}; got ${JSON.stringify(value)}`)
+  return found ?? bad(`cookie ${what} must be one of ${allowed}; got ${shown(value)}`)
 }
 
 /** Validates cookie options at setup; throws `ERR_COOKIE_OPTION` with the rule that was broken. */
@@ -139,17 +139,17 @@ export function cookieSpec(options: CookieOptions = {}): CookieSpec {
     sessionCookie = false,
   } = options
   if (typeof name !== 'string' || !TOKEN.test(name)) {
-    bad(`cookie name ${JSON.stringify(name)} is not an RFC 9110 token`)
+    bad(`cookie name ${shown(name)} is not an RFC 9110 token`)
   }
   if (typeof path !== 'string' || !PATH.test(path)) {
-    bad(`cookie path ${JSON.stringify(path)} must start with / and hold no ; or controls`)
+    bad(`cookie path ${shown(path)} must start with / and hold no ; or controls`)
   }
   if (domain !== undefined && (typeof domain !== 'string' || domain.length > 253 || !DOMAIN.test(domain))) {
-    bad(`cookie domain ${JSON.stringify(domain)} is not a host name`)
+    bad(`cookie domain ${shown(domain)} is not a host name`)
   }
   // A string from an environment variable ('false') would read as true: only booleans.
   for (const [key, value] of Object.entries({ httpOnly, secure, partitioned, sessionCookie })) {
-    if (typeof value !== 'boolean') bad(`cookie.${key} must be true or false; got ${JSON.stringify(value)}`)
+    if (typeof value !== 'boolean') bad(`cookie.${key} must be true or false; got ${shown(value)}`)
   }
   const sameSite = pick(options.sameSite ?? 'Lax', ['Strict', 'Lax', 'None'] as const, 'sameSite')
   const priority =

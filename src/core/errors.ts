@@ -122,6 +122,27 @@ function distance(a: string, b: string): number {
   return row[y.length]!
 }
 
+/** @internal A value's kind for an error message: `null`, `an array`, `a Map`, `a string`... */
+export function describe(value: unknown): string {
+  if (value === null) return 'null'
+  if (typeof value !== 'object') return `a ${typeof value}`
+  if (Array.isArray(value)) return 'an array'
+  const name = (Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null)?.constructor?.name
+  return `a ${name ?? 'object'}`
+}
+
+/**
+ * @internal
+ * A configured value as a message shows it: a string quoted, another primitive as itself (a
+ * symbol too, which a template string throws on), an object or function by its kind (`String()`
+ * throws for one without `toString`, `JSON.stringify` for a BigInt). Never throws, so a bad
+ * option gets its ConfigurationError, not a TypeError.
+ */
+export function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value)
+  return typeof value === 'object' || typeof value === 'function' ? describe(value) : String(value)
+}
+
 /** @internal */
 export function configError(code: ConfigurationErrorCode, message: string): ConfigurationError {
   return new ConfigurationError(code, message)

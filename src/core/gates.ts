@@ -6,6 +6,7 @@
 import type { SessionCommit } from './commit.ts'
 import { type Admission, type GateCookie, type GateStore, STEP_VERSION, type Verdict } from './extensions.ts'
 import type { GateRunner, StoreParts } from './parts.ts'
+import { clockOf } from './session-state.ts'
 import type { Slot } from './write.ts'
 
 /** @internal What every gate made by this library carries as its `runner`. */
@@ -80,7 +81,7 @@ export const gateRunner: GateRunner = {
 function gateStore(parts: StoreParts, index: number, name: string, now: () => number): GateStore {
   return {
     async open(request) {
-      const clock = () => Math.floor(now())
+      const clock = clockOf(now)
       const gates = parts.gates.slice(0, index)
       const { handleOf, openSession, commitSession } = parts.core
       let reason: string | undefined

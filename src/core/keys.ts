@@ -7,8 +7,7 @@
 // one-off token never open as each other even under the same secret.
 
 import { base64urlEncode, encoder } from './encoding.ts'
-import { configError } from './errors.ts'
-import { describe } from './serializer.ts'
+import { configError, describe } from './errors.ts'
 
 /**
  * How a session cookie is protected: `encrypted` (AES-256-GCM: the client can neither read nor

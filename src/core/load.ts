@@ -16,7 +16,7 @@ import {
 import { report } from './report.ts'
 import type { InvalidReason } from './result.ts'
 import { Session } from './session.ts'
-import type { Loaded, SessionData, SessionHandle } from './session-state.ts'
+import { clockOf, type Loaded, type SessionData, type SessionHandle } from './session-state.ts'
 import type { Slot } from './write.ts'
 
 /** @internal What varies per request besides the cookie: the clock and the report hook. */
@@ -38,8 +38,7 @@ export function loadSession(
   hooks: Hooks,
 ): Promise<Session<SessionData>> {
   const request = source instanceof Request ? source : undefined
-  const clock = () => Math.floor(hooks.now())
-  return openSession(parts, cookieHeader(source), request, parts.gates, clock, hooks.onInvalid)
+  return openSession(parts, cookieHeader(source), request, parts.gates, clockOf(hooks.now), hooks.onInvalid)
 }
 
 /**

@@ -4,7 +4,7 @@
 
 import type { TokenCache } from './cache.ts'
 import { type CookieOptions, type CookieSpec, cookieSpec } from './cookie.ts'
-import { checkKeys, configError } from './errors.ts'
+import { checkKeys, configError, shown } from './errors.ts'
 import {
   type Chunking,
   type Compression,
@@ -159,7 +159,7 @@ const DAY = 24 * 60 * 60
 function seconds(value: unknown, fallback: number, name: string, allowZero = false): number {
   if (value === undefined) return fallback * 1000
   if (typeof value !== 'number' || !(value > 0 || (allowZero && value === 0))) {
-    throw invalid(`${name} must be seconds above 0; got ${String(value)}`)
+    throw invalid(`${name} must be seconds above 0; got ${shown(value)}`)
   }
   // Express cookie-session and iron-session take milliseconds: 86_400_000 meant as a day would
   // be a 2.7-year session here. Nothing longer than a browser keeps a cookie makes sense.
@@ -207,11 +207,11 @@ export function resolveOptions(options: SessionOptions): SessionConfig {
   const mode = options.mode ?? 'encrypted'
   const serializer = options.serializer ?? jsonSerializer
   if (mode !== 'encrypted' && mode !== 'signed')
-    throw invalid(`mode must be 'encrypted' or 'signed'; got ${mode}`)
+    throw invalid(`mode must be 'encrypted' or 'signed'; got ${shown(mode)}`)
   const maxAgeMs = seconds(options.maxAge, 14 * DAY, 'maxAge')
   const idleMs = Math.min(seconds(options.idleTimeout, 3 * DAY, 'idleTimeout'), maxAgeMs)
   if (typeof renewThreshold !== 'number' || !(renewThreshold >= 0 && renewThreshold <= 1)) {
-    throw invalid(`renewThreshold must be from 0 to 1; got ${String(renewThreshold)}`)
+    throw invalid(`renewThreshold must be from 0 to 1; got ${shown(renewThreshold)}`)
   }
   const skewMs = seconds(options.clockSkew, 60, 'clockSkew', true)
   // Each optional option that must have a function at `key`, and what to pass.

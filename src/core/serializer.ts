@@ -2,7 +2,7 @@
 // drop (BigInt, NaN, a Date, a Map, a function, a cycle) throws on write instead of coming back
 // different on the next request.
 
-import { SerializationError } from './errors.ts'
+import { describe, SerializationError } from './errors.ts'
 
 /** A value the default (JSON) serializer stores and reads back unchanged. */
 export type JsonValue =
@@ -34,15 +34,6 @@ export interface Serializer {
   stringify(value: unknown): string
   /** The value `stringify` was given, back from its text. */
   parse(text: string): unknown
-}
-
-/** @internal A value's kind for an error message: `null`, `an array`, `a Map`, `a string`... */
-export function describe(value: unknown): string {
-  if (value === null) return 'null'
-  if (typeof value !== 'object') return `a ${typeof value}`
-  if (Array.isArray(value)) return 'an array'
-  const name = (Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null)?.constructor?.name
-  return `a ${name ?? 'object'}`
 }
 
 /** @internal An object JSON round-trips as itself: its prototype is `Object.prototype` or `null`. */

@@ -114,6 +114,19 @@ export function limitsOf(
   }
 }
 
+/**
+ * @internal
+ * A request's clock in whole ms. One that gives no number (a BigInt from hrtime) reads NaN: every
+ * lifetime check then fails closed, and a write refuses it (ERR_OPTION_INVALID), where
+ * `Math.floor` would throw a TypeError.
+ */
+export function clockOf(now: () => unknown): () => number {
+  return () => {
+    const ms = now()
+    return typeof ms === 'number' ? Math.floor(ms) : Number.NaN
+  }
+}
+
 /** @internal The session's id, drawn now if it has none yet. */
 export function idOf(h: SessionHandle): Uint8Array {
   h.sid ??= randomBytes(SESSION_ID_BYTES)

@@ -2,8 +2,8 @@
 // store and the gates reach that state through one handle, `handleOf(session)`.
 
 import { base64urlEncode } from './encoding.ts'
-import { configError, SerializationError, SessionCommittedError } from './errors.ts'
-import { describe, isPlainObject, type JsonValue } from './serializer.ts'
+import { configError, describe, SerializationError, SessionCommittedError, shown } from './errors.ts'
+import { isPlainObject, type JsonValue } from './serializer.ts'
 import {
   changedOf,
   type FlashData,
@@ -275,7 +275,7 @@ function seconds(value: unknown, limitMs: number, name: string): number {
   if (typeof value !== 'number' || !(value >= 1 && value * 1000 <= limitMs)) {
     throw configError(
       'ERR_OPTION_INVALID',
-      `setLifetime: ${name} must be 1 to ${limitMs / 1000} seconds; got ${String(value)}`,
+      `setLifetime: ${name} must be 1 to ${limitMs / 1000} seconds; got ${shown(value)}`,
     )
   }
   return Math.floor(value)

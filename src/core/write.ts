@@ -6,7 +6,7 @@
 import { chunkName, presentChunks } from './chunk-read.ts'
 import { type CookieWrite, commitOf, NOTHING, type SessionCommit } from './commit.ts'
 import type { CookieSpec, SessionCookies } from './cookie.ts'
-import { CookieTooLargeError, configError } from './errors.ts'
+import { CookieTooLargeError, configError, shown } from './errors.ts'
 import type { Admission, CommitExtras, GateCookie, SessionView } from './extensions.ts'
 import type { StoreParts } from './parts.ts'
 import { warnPlainHttp } from './report.ts'
@@ -193,7 +193,7 @@ function legacyExpiry(parts: WriteParts, h: SessionHandle, slot: Slot): CookieWr
 /** The clock's reading for a seal; a clock that is not a time is the app's bug. */
 function writeTime(ms: number): number {
   if (!(ms >= 0 && ms < 2 ** 48)) {
-    throw configError('ERR_OPTION_INVALID', `now() must return ms since the epoch; got ${ms}`)
+    throw configError('ERR_OPTION_INVALID', `now() must return ms since the epoch; got ${shown(ms)}`)
   }
   return ms
 }

@@ -20,7 +20,7 @@
  */
 
 import { chunkName } from '../core/chunk-read.ts'
-import { CookieTooLargeError, configError } from '../core/errors.ts'
+import { CookieTooLargeError, configError, shown } from '../core/errors.ts'
 import { type Chunking, EXTENSION } from '../core/extensions.ts'
 import { MAX_CHUNK_INDEX, MAX_COOKIE_BYTES } from '../core/sizes.ts'
 
@@ -51,7 +51,7 @@ export function chunking(max: number = DEFAULT_CHUNKS): Chunking {
   if (!Number.isInteger(max) || max < 1 || max > MAX_CHUNKS) {
     throw configError(
       'ERR_OPTION_INVALID',
-      `chunking(max): max must be an integer from 1 to ${MAX_CHUNKS}; got ${max}`,
+      `chunking(max): max must be an integer from 1 to ${MAX_CHUNKS}; got ${shown(max)}`,
     )
   }
   const split = (name: string, token: string) => splitToken(name, token, max)

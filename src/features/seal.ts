@@ -38,7 +38,7 @@
 // Exactly one crypto.subtle call per seal and per unseal once the keys are derived.
 
 import { base64urlDecode, base64urlEncode, encoder, utf8Decode } from '../core/encoding.ts'
-import { configError, SerializationError } from '../core/errors.ts'
+import { configError, SerializationError, shown } from '../core/errors.ts'
 import { type Keyring, keyringOf, normalizeSecrets, type Secret } from '../core/keys.ts'
 import { jsonSerializer } from '../core/serializer.ts'
 import { takeIv } from '../core/testing.ts'
@@ -155,7 +155,10 @@ export function createSealer<T = unknown>(options: SealOptions): Sealer<T> {
     throw configError('ERR_OPTION_INVALID', '`purpose` must be a non-empty string, e.g. "magic-link"')
   }
   if (typeof ttl !== 'number' || !(ttl > 0 && ttl <= MAX_TTL)) {
-    throw configError('ERR_OPTION_INVALID', `\`ttl\` must be seconds above 0, at most 400 days; got ${ttl}`)
+    throw configError(
+      'ERR_OPTION_INVALID',
+      `\`ttl\` must be seconds above 0, at most 400 days; got ${shown(ttl)}`,
+    )
   }
   if (typeof now !== 'function') throw configError('ERR_OPTION_INVALID', '`now` must be a function')
   if (typeof globalThis.crypto?.subtle?.encrypt !== 'function') {
@@ -189,7 +192,12 @@ async function sealWith(
   // JSON.stringify(undefined) is undefined, not text; the strict check lets it through.
   if (json === undefined) throw new SerializationError('cannot seal undefined')
   const body = encoder.encode(json as string)
-  const expiresAt = Math.floor(now()) + ttlMs
+  const at: unknown = now()
+  // A clock that gives no time would seal a token expired since 1970, or throw a TypeError.
+  if (typeof at !== 'number' || !(at >= 0 && at < 2 ** 48)) {
+    throw configError('ERR_OPTION_INVALID', `now() must return ms since the epoch; got ${shown(at)}`)
+  }
+  const expiresAt = Math.floor(at) + ttlMs
   const plaintext = new Uint8Array(EXPIRY_BYTES + body.length)
   const view = new DataView(plaintext.buffer)
   view.setUint16(0, expiresAt / 2 ** 32)

@@ -48,7 +48,7 @@
  * @module sealed-session/device-bound
  */
 
-import { configError, SessionCommittedError } from '../../core/errors.ts'
+import { configError, SessionCommittedError, shown } from '../../core/errors.ts'
 import {
   type Admission,
   type CommitExtras,
@@ -221,7 +221,7 @@ function resolve(options: DeviceBoundOptions): Resolved {
 /** The lifetime floor: a browser refreshes when under about 2 minutes remain, so less would refresh on every request. */
 function range(name: string, value: unknown, min: number, max: number): void {
   if (typeof value !== 'number' || !(value >= min && value <= max)) {
-    throw invalid(`\`${name}\` must be seconds from ${min} to ${max}; got ${String(value)}`)
+    throw invalid(`\`${name}\` must be seconds from ${min} to ${max}; got ${shown(value)}`)
   }
 }
 

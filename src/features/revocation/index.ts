@@ -35,6 +35,7 @@
  * @module sealed-session/revocation
  */
 
+import { shown } from '../../core/errors.ts'
 import { EXTENSION, type Gate, type SessionView } from '../../core/extensions.ts'
 import { gateRunner } from '../../core/gates.ts'
 import type { Session } from '../../core/session.ts'
@@ -141,7 +142,8 @@ export function revocation<Data extends object = Record<string, unknown>>(
     async revoke(target) {
       const at = now()
       // A revocation recorded at NaN would match nothing: the clock is the app's bug.
-      if (!Number.isFinite(at)) throw invalid(`revocation: now() must return ms since the epoch; got ${at}`)
+      if (!Number.isFinite(at))
+        throw invalid(`revocation: now() must return ms since the epoch; got ${shown(at)}`)
       if (typeof target === 'string') return checks.revokeId(target, at, gate.lifetime() + MARGIN_MS)
       // The subject it was loaded with counts only while it keeps that id: one started anew
       // since (destroy(), then a write) is checked by its subject then, which it lacks.
@@ -167,7 +169,7 @@ export function revocation<Data extends object = Record<string, unknown>>(
       const { before = now(), keep } =
         typeof options === 'object' && options !== null ? options : { before: options, keep: undefined }
       if (typeof before !== 'number' || !Number.isFinite(before))
-        throw invalid(`revokeSubject: before must be ms since the epoch; got ${String(before)}`)
+        throw invalid(`revokeSubject: before must be ms since the epoch; got ${shown(before)}`)
       const kept = keep === undefined ? undefined : states.get(keep)
       if (kept !== undefined) kept.kept = true
       // Sessions issued before `before` end by `before + maxAge` at the latest.

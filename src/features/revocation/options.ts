@@ -1,6 +1,6 @@
 // The options of revocation(), and their checking.
 
-import { checkKeys } from '../../core/errors.ts'
+import { checkKeys, shown } from '../../core/errors.ts'
 import type { Session } from '../../core/session.ts'
 import type { CheckConfig } from './check.ts'
 import { invalid, type RevocationStore } from './contract.ts'
@@ -96,10 +96,10 @@ export function settingsOf<Data extends object>(options: RevocationOptions<Data>
   if (subject !== undefined && typeof subject !== 'function')
     throw invalid('revocation: subject must be a function')
   if (onUnavailable !== 'refuse' && onUnavailable !== 'allow') {
-    throw invalid(`revocation: onUnavailable must be 'refuse' or 'allow'; got ${String(onUnavailable)}`)
+    throw invalid(`revocation: onUnavailable must be 'refuse' or 'allow'; got ${shown(onUnavailable)}`)
   }
   if (anonymous !== 'check' && anonymous !== 'skip')
-    throw invalid(`revocation: anonymous must be 'check' or 'skip'; got ${String(anonymous)}`)
+    throw invalid(`revocation: anonymous must be 'check' or 'skip'; got ${shown(anonymous)}`)
   if (anonymous === 'skip' && subject === undefined)
     throw invalid("revocation: anonymous: 'skip' needs a subject (without one, no session would be checked)")
   if (!Number.isSafeInteger(entries) || entries < 1)
@@ -126,7 +126,7 @@ function seconds(value: unknown, fallback: number, name: string, allowZero: bool
     !(value <= 400 * 24 * 3600)
   ) {
     throw invalid(
-      `revocation: ${name} must be seconds${allowZero ? ' from 0' : ' above 0'}; got ${String(value)}`,
+      `revocation: ${name} must be seconds${allowZero ? ' from 0' : ' above 0'}; got ${shown(value)}`,
     )
   }
   return value * 1000
