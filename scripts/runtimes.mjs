@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // runtimes/: what only the test suite and the benchmarks need, with its own package.json and
 // lockfile, so that `npm install` for the demo stays light: the Node binaries the suite runs on
-// (18 to 24), Bun, Deno, wrangler and miniflare (workerd), playwright-core (which drives the
+// (18 to 26), Bun, Deno, wrangler and miniflare (workerd), playwright-core (which drives the
 // system Chromium) and arethetypeswrong. It is installed on first use, never by `npm install`.
 // This module owns it: where a tool is, installing it when missing, and loading a package from it.
 //
@@ -26,7 +26,7 @@ export const RUNTIMES = `${root}runtimes/`
 /** The path of a tool's executable in runtimes/ (bun, deno, wrangler, attw, ...). */
 export const tool = (name) => `${RUNTIMES}node_modules/.bin/${name}`
 
-/** The path of the Node binary of one major version (18, 20, 22, 24) in runtimes/. */
+/** The path of the Node binary of one major version (18, 20, 22, 24, 26) in runtimes/. */
 export const nodeAt = (major) => `${RUNTIMES}node_modules/node${major}/bin/node`
 
 /**
@@ -37,7 +37,7 @@ export const requireFromRuntimes = createRequire(`${RUNTIMES}package.json`)
 
 /** Installs runtimes/ when a dependency is missing or not at its pinned version; see ensureInstalled. */
 export function ensureRuntimes() {
-  return ensureInstalled('runtimes', 'the test runtimes: Node 18 to 24, Bun, Deno, workerd, playwright-core')
+  return ensureInstalled('runtimes', 'the test runtimes: Node 18 to 26, Bun, Deno, workerd, playwright-core')
 }
 
 /**

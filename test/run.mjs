@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test` after lint and type-check: compiles the suite once, runs it unchanged on every
-// runtime (test/runtimes/*: Node 18, 20, 22 and 24, Deno, Bun, workerd with and without
+// runtime (test/runtimes/*: Node 18, 20, 22, 24 and 26, Deno, Bun, workerd with and without
 // nodejs_compat), then again against the packed tarball instead of src/, then the examples and
 // the browser suite. Prints a summary per runtime and a final `N passed, N failed, N skipped`;
 // exits non-zero on any failure. Every runtime but this Node comes from runtimes/, installed on
@@ -31,7 +31,7 @@ const filterArgs = filter ? [filter] : []
 const runner = (name) => `${root}test/runtimes/${name}.mjs`
 // The Node binaries, Deno, Bun and miniflare live in runtimes/ (scripts/runtimes.mjs), installed
 // on first use: `npm install` for the demo does not fetch them.
-const NODE_MAJORS = [18, 20, 22, 24]
+const NODE_MAJORS = [18, 20, 22, 24, 26]
 
 /** The compiled suite for one build of the library (src/ or the packed tarball). */
 const SOURCE = {
