@@ -164,6 +164,8 @@ export const frameworks = {
   // Nuxt 4 (Nitro 2, h3 1.15): sealed-session/h3 as a server/middleware/ file, server routes
   // that answer with plain values and sendRedirect; Nitro's own server (.output/) serves it.
   nuxt: nuxt('examples/nuxt', 22), // Nuxt 4.6: Node ^22.22.3 || ^24.15
+  // Nuxt 3.21 (Nitro 2, h3 1.15 too): the same sources, built and served by Nuxt 3.
+  'nuxt@3': nuxt('examples/nuxt@3', 20, 'examples/nuxt'), // Nuxt 3.21: Node ^20.19 || >= 22.12
   // TanStack Start: no adapter; the store in a global request middleware (src/session.ts), built
   // by vite (then tsc: the middleware's context type reaches every route) and served by srvx.
   'tanstack-start': {
