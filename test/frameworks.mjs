@@ -37,7 +37,16 @@ const DEADLINE_MS = 20 * 60_000
 // What an example folder that reuses another's sources (`from`) never takes from it: its own
 // install, and the build output of its own framework version.
 const OWN = new Set(['node_modules', 'package.json', 'package-lock.json', 'README.md'])
-const OUTPUT = new Set(['.svelte-kit', 'build', 'dist', '.astro', '.react-router', '.next'])
+const OUTPUT = new Set([
+  '.svelte-kit',
+  'build',
+  'dist',
+  '.astro',
+  '.react-router',
+  '.next',
+  '.nuxt',
+  '.output',
+])
 
 /**
  * name → { dir, node, from?, own?, build, command(settings, node), needs, checks? }.
@@ -154,32 +163,9 @@ export const frameworks = {
   },
   // Nuxt 4 (Nitro 2, h3 1.15): sealed-session/h3 as a server/middleware/ file, server routes
   // that answer with plain values and sendRedirect; Nitro's own server (.output/) serves it.
-  nuxt: {
-    dir: 'examples/nuxt',
-    node: 22, // Nuxt 4.6: Node ^22.22.3 || ^24.15
-    build: ['node_modules/.bin/nuxt', 'build'],
-    command: (_settings, nodeBin) => [nodeBin, '.output/server/index.mjs'], // HOST and PORT from the env
-    needs: ['examples/nuxt/node_modules/nuxt/package.json'],
-    checks: [
-      plainValueCarriesCookie(),
-      throwingRouteWritesNothing(),
-      [
-        "the package's h3 peer range admits the h3 Nuxt installs, so npm adds no second h3 beside it",
-        // A range that left it out (`>=2`) made npm install h3 2 at node_modules/h3 for an app
-        // installing the packed package; a file: link, as here, is not resolved that way, so the
-        // range is checked against this install rather than the install itself.
-        async () => {
-          const { satisfies } = requireFromRuntimes('semver')
-          const range = JSON.parse(readFileSync(`${root}package.json`, 'utf8')).peerDependencies.h3
-          const lock = JSON.parse(readFileSync(`${root}examples/nuxt/package-lock.json`, 'utf8')).packages
-          const versions = Object.entries(lock)
-            .filter(([path]) => path.endsWith('node_modules/h3'))
-            .map(([, entry]) => entry.version)
-          expect(versions.length > 0 && versions.every((v) => satisfies(v, range)), `${versions} vs ${range}`)
-        },
-      ],
-    ],
-  },
+  nuxt: nuxt('examples/nuxt', 22), // Nuxt 4.6: Node ^22.22.3 || ^24.15
+  // Nuxt 3.21 (Nitro 2, h3 1.15 too): the same sources, built and served by Nuxt 3.
+  'nuxt@3': nuxt('examples/nuxt@3', 20, 'examples/nuxt'), // Nuxt 3.21: Node ^20.19 || >= 22.12
   // TanStack Start: no adapter; the store in a global request middleware (src/session.ts), built
   // by vite (then tsc: the middleware's context type reaches every route) and served by srvx.
   'tanstack-start': {
@@ -225,6 +211,37 @@ export const frameworks = {
       throwingRouteWritesNothing(),
     ],
   },
+}
+
+/** Nuxt's example in `dir`: `nuxt build`, served by Nitro's own Node server (.output/). */
+function nuxt(dir, node, from) {
+  return {
+    dir,
+    node,
+    from,
+    build: ['node_modules/.bin/nuxt', 'build'],
+    command: (_settings, nodeBin) => [nodeBin, '.output/server/index.mjs'], // HOST and PORT from the env
+    needs: [`${dir}/node_modules/nuxt/package.json`],
+    checks: [
+      plainValueCarriesCookie(),
+      throwingRouteWritesNothing(),
+      [
+        "the package's h3 peer range admits the h3 Nuxt installs, so npm adds no second h3 beside it",
+        // A range that left it out (`>=2`) made npm install h3 2 at node_modules/h3 for an app
+        // installing the packed package; a file: link, as here, is not resolved that way, so the
+        // range is checked against this install rather than the install itself.
+        async () => {
+          const { satisfies } = requireFromRuntimes('semver')
+          const range = JSON.parse(readFileSync(`${root}package.json`, 'utf8')).peerDependencies.h3
+          const lock = JSON.parse(readFileSync(`${root}${dir}/package-lock.json`, 'utf8')).packages
+          const versions = Object.entries(lock)
+            .filter(([path]) => path.endsWith('node_modules/h3'))
+            .map(([, entry]) => entry.version)
+          expect(versions.length > 0 && versions.every((v) => satisfies(v, range)), `${versions} vs ${range}`)
+        },
+      ],
+    ],
+  }
 }
 
 /** React Router's example in `dir`: `react-router build`, served by `react-router-serve`. */
