@@ -576,6 +576,19 @@ describe('revocation', () => {
   })
 
   describe('options', () => {
+    test('a clock that gives no number: requests still load, and revoke() refuses it (ERR_OPTION_INVALID)', async () => {
+      for (const bad of UNPRINTABLE) {
+        const clock = new Clock()
+        const srv = server(memoryStore({ now: clock.now }), clock, { now: () => bad as number })
+        const cookie = await srv.login('ada')
+        for (let i = 0; i < 3; i++) equal((await srv.visit(cookie)).user, 'ada')
+        const { session } = await srv.visit(cookie)
+        await rejects(srv.revoker.revoke(session), 'ERR_OPTION_INVALID')
+        await rejects(srv.revoker.revokeSubject('ada'), 'ERR_OPTION_INVALID')
+        await rejects(srv.revoker.revokeSubject('ada', clock.now()), 'ERR_OPTION_INVALID')
+      }
+    })
+
     test('setup refuses a missing store, bad intervals and a foreign revocation option', () => {
       const store = memoryStore()
       throws(() => revocation({} as never), 'ERR_OPTION_INVALID')

@@ -128,7 +128,14 @@ export function revocation<Data extends object = Record<string, unknown>>(
   options: RevocationOptions<Data>,
 ): Revocation<Data> {
   const settings = settingsOf(options)
-  const { now } = settings
+  // The clock for a revocation: one that gives no time is the app's bug, said here (a revocation
+  // recorded at NaN would match nothing).
+  const now = (): number => {
+    const at = settings.now()
+    if (!Number.isFinite(at))
+      throw invalid(`revocation: now() must return ms since the epoch; got ${shown(at)}`)
+    return at
+  }
   const checks = new Checks(settings)
   const gate = sessionGate(settings, checks)
   const { states } = gate
@@ -141,9 +148,6 @@ export function revocation<Data extends object = Record<string, unknown>>(
 
     async revoke(target) {
       const at = now()
-      // A revocation recorded at NaN would match nothing: the clock is the app's bug.
-      if (!Number.isFinite(at))
-        throw invalid(`revocation: now() must return ms since the epoch; got ${shown(at)}`)
       if (typeof target === 'string') return checks.revokeId(target, at, gate.lifetime() + MARGIN_MS)
       // The subject it was loaded with counts only while it keeps that id: one started anew
       // since (destroy(), then a write) is checked by its subject then, which it lacks.

@@ -2,6 +2,7 @@
 
 import { checkKeys, shown } from '../../core/errors.ts'
 import type { Session } from '../../core/session.ts'
+import { clockOf } from '../../core/session-state.ts'
 import type { CheckConfig } from './check.ts'
 import { invalid, type RevocationStore } from './contract.ts'
 
@@ -111,7 +112,9 @@ export function settingsOf<Data extends object>(options: RevocationOptions<Data>
     skip: anonymous === 'skip',
     onUnavailable,
     entries,
-    now,
+    // A clock that gives no number reads NaN here: a check then trusts nothing it remembered and
+    // reads the store, where Math.floor or a subtraction would throw a TypeError per request.
+    now: clockOf(now),
     intervalMs: seconds(options.checkInterval, 30, 'checkInterval', true),
     timeoutMs: seconds(options.timeout, 1, 'timeout', false),
     maxAgeMs: options.maxAge === undefined ? 0 : seconds(options.maxAge, 0, 'maxAge', false),
