@@ -91,12 +91,18 @@ function suiteTargets(b, packaged) {
     ],
   }
   targets.bun = { needs: [tool('bun')], argv: [tool('bun'), 'run', runner('bun'), b.suite] }
+  // workerd twice: the build miniflare 4 pins, on this Node, and `-today` the one current wrangler
+  // runs, through miniflare 5 (which needs Node 22.12+, so on Node 24).
   const miniflare = `${RUNTIMES}node_modules/miniflare/package.json`
   targets.workerd = { needs: [miniflare], argv: [process.execPath, runner('workerd'), b.worker] }
   targets['workerd-nodejs_compat'] = {
     needs: [miniflare],
     argv: [process.execPath, runner('workerd'), b.worker, '--flag', 'nodejs_compat'],
   }
+  const today = [`${RUNTIMES}node_modules/miniflare5/package.json`, nodeAt(24)]
+  const todayArgv = [nodeAt(24), runner('workerd'), b.worker, '--miniflare', 'miniflare5']
+  targets['workerd-today'] = { needs: today, argv: todayArgv }
+  targets['workerd-today-nodejs_compat'] = { needs: today, argv: [...todayArgv, '--flag', 'nodejs_compat'] }
   for (const t of Object.values(targets)) t.argv.push(...filterArgs)
   return targets
 }
