@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm test` after lint and type-check: compiles the suite once, runs it unchanged on every
 // runtime (test/runtimes/*: Node 18, 20, 22, 24 and 26, Deno, Bun, workerd with and without
-// nodejs_compat), then again against the packed tarball instead of src/, then the examples and
-// the browser suite. Prints a summary per runtime and a final `N passed, N failed, N skipped`;
+// nodejs_compat, twice: the build miniflare 4 pins, and as `workerd-today` the one current wrangler
+// runs, through miniflare 5), then again against the packed tarball instead of src/, then the
+// examples and the browser suite. Prints a summary per runtime and a final `N passed, N failed, N skipped`;
 // exits non-zero on any failure. Every runtime but this Node comes from runtimes/, installed on
 // first use (scripts/runtimes.mjs); one that cannot be installed or started fails under CI=true
 // and is skipped, with the reason, elsewhere.
