@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm test` after lint and type-check: compiles the suite once, runs it unchanged on every
 // runtime (test/runtimes/*: Node 18, 20, 22, 24 and 26, Deno, Bun, workerd with and without
-// nodejs_compat), then again against the packed tarball instead of src/, then the examples and
-// the browser suite. Prints a summary per runtime and a final `N passed, N failed, N skipped`;
+// nodejs_compat, twice: the build miniflare 4 pins, and as `workerd-today` the one current wrangler
+// runs, through miniflare 5), then again against the packed tarball instead of src/, then the
+// examples and the browser suite. Prints a summary per runtime and a final `N passed, N failed, N skipped`;
 // exits non-zero on any failure. Every runtime but this Node comes from runtimes/, installed on
 // first use (scripts/runtimes.mjs); one that cannot be installed or started fails under CI=true
 // and is skipped, with the reason, elsewhere.
@@ -91,12 +92,18 @@ function suiteTargets(b, packaged) {
     ],
   }
   targets.bun = { needs: [tool('bun')], argv: [tool('bun'), 'run', runner('bun'), b.suite] }
+  // workerd twice: the build miniflare 4 pins, on this Node, and `-today` the one current wrangler
+  // runs, through miniflare 5 (which needs Node 22.12+, so on Node 24).
   const miniflare = `${RUNTIMES}node_modules/miniflare/package.json`
   targets.workerd = { needs: [miniflare], argv: [process.execPath, runner('workerd'), b.worker] }
   targets['workerd-nodejs_compat'] = {
     needs: [miniflare],
     argv: [process.execPath, runner('workerd'), b.worker, '--flag', 'nodejs_compat'],
   }
+  const today = [`${RUNTIMES}node_modules/miniflare5/package.json`, nodeAt(24)]
+  const todayArgv = [nodeAt(24), runner('workerd'), b.worker, '--miniflare', 'miniflare5']
+  targets['workerd-today'] = { needs: today, argv: todayArgv }
+  targets['workerd-today-nodejs_compat'] = { needs: today, argv: [...todayArgv, '--flag', 'nodejs_compat'] }
   for (const t of Object.values(targets)) t.argv.push(...filterArgs)
   return targets
 }
