@@ -1,10 +1,10 @@
 // A session's state and the pure functions over it: what the `Session` class (session.ts) changes,
 // and what the store's steps (load.ts, write.ts) read. No I/O and no crypto.
 
-import { SerializationError } from './errors.ts'
+import { configError, SerializationError, shown } from './errors.ts'
 import { randomBytes } from './random.ts'
 import type { Serializer } from './serializer.ts'
-import { SESSION_ID_BYTES } from './sizes.ts'
+import { MAX_UINT48, SESSION_ID_BYTES } from './sizes.ts'
 import type { Lifetime } from './token.ts'
 
 /**
@@ -125,6 +125,18 @@ export function clockOf(now: () => unknown): () => number {
     const ms = now()
     return typeof ms === 'number' ? Math.floor(ms) : Number.NaN
   }
+}
+
+/**
+ * @internal
+ * A clock's reading where a time is sealed or recorded: ms since the epoch that fit the format's
+ * 48 bits. Anything else is the app's clock at fault, said as `who`'s (ERR_OPTION_INVALID).
+ */
+export function timeOf(ms: unknown, who = ''): number {
+  if (typeof ms !== 'number' || !(ms >= 0 && ms < MAX_UINT48)) {
+    throw configError('ERR_OPTION_INVALID', `${who}now() must return ms since the epoch; got ${shown(ms)}`)
+  }
+  return ms
 }
 
 /** @internal The session's id, drawn now if it has none yet. */

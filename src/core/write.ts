@@ -6,12 +6,20 @@
 import { chunkName, presentChunks } from './chunk-read.ts'
 import { type CookieWrite, commitOf, NOTHING, type SessionCommit } from './commit.ts'
 import type { CookieSpec, SessionCookies } from './cookie.ts'
-import { CookieTooLargeError, configError, shown } from './errors.ts'
+import { CookieTooLargeError, configError } from './errors.ts'
 import type { Admission, CommitExtras, GateCookie, SessionView } from './extensions.ts'
 import type { StoreParts } from './parts.ts'
 import { warnPlainHttp } from './report.ts'
 import { handleOf, type Session } from './session.ts'
-import { changedOf, idOf, limitsOf, type SessionData, type SessionHandle, textOf } from './session-state.ts'
+import {
+  changedOf,
+  idOf,
+  limitsOf,
+  type SessionData,
+  type SessionHandle,
+  textOf,
+  timeOf,
+} from './session-state.ts'
 import { MAX_COOKIE_BYTES } from './sizes.ts'
 
 /** @internal The store's parts a write uses. */
@@ -130,7 +138,7 @@ export async function writesOf(
   const lineage = !h.cut && slot.keyId !== undefined
   if (slot.hold === 'unchecked' && lineage) return NONE
   if (slot.hold === 'refused' && !h.renewed) return NONE
-  const now = writeTime(h.now())
+  const now = timeOf(h.now())
   const ring = parts.keyring()
   const keys = ring instanceof Promise ? await ring : ring
   const { maxAgeMs, idleMs } = limitsOf(config, h.lifetime)
@@ -188,12 +196,4 @@ function expiry(spec: CookieSpec, name: string): CookieWrite {
 function legacyExpiry(parts: WriteParts, h: SessionHandle, slot: Slot): CookieWrite[] {
   const specs = h.cut ? (parts.legacy?.forget(parts, slot.header, slot.request) ?? []) : slot.expire
   return specs.map((spec) => expiry(spec, spec.name))
-}
-
-/** The clock's reading for a seal; a clock that is not a time is the app's bug. */
-function writeTime(ms: number): number {
-  if (!(ms >= 0 && ms < 2 ** 48)) {
-    throw configError('ERR_OPTION_INVALID', `now() must return ms since the epoch; got ${shown(ms)}`)
-  }
-  return ms
 }

@@ -41,6 +41,7 @@ import { base64urlDecode, base64urlEncode, encoder, utf8Decode } from '../core/e
 import { configError, SerializationError, shown } from '../core/errors.ts'
 import { type Keyring, keyringOf, normalizeSecrets, type Secret } from '../core/keys.ts'
 import { jsonSerializer } from '../core/serializer.ts'
+import { timeOf } from '../core/session-state.ts'
 import { takeIv } from '../core/testing.ts'
 
 const HEADER_LENGTH = 6
@@ -192,12 +193,8 @@ async function sealWith(
   // JSON.stringify(undefined) is undefined, not text; the strict check lets it through.
   if (json === undefined) throw new SerializationError('cannot seal undefined')
   const body = encoder.encode(json as string)
-  const at: unknown = now()
   // A clock that gives no time would seal a token expired since 1970, or throw a TypeError.
-  if (typeof at !== 'number' || !(at >= 0 && at < 2 ** 48)) {
-    throw configError('ERR_OPTION_INVALID', `now() must return ms since the epoch; got ${shown(at)}`)
-  }
-  const expiresAt = Math.floor(at) + ttlMs
+  const expiresAt = Math.floor(timeOf(now())) + ttlMs
   const plaintext = new Uint8Array(EXPIRY_BYTES + body.length)
   const view = new DataView(plaintext.buffer)
   view.setUint16(0, expiresAt / 2 ** 32)

@@ -39,6 +39,7 @@ import { shown } from '../../core/errors.ts'
 import { EXTENSION, type Gate, type SessionView } from '../../core/extensions.ts'
 import { gateRunner } from '../../core/gates.ts'
 import type { Session } from '../../core/session.ts'
+import { timeOf } from '../../core/session-state.ts'
 import { Checks } from './check.ts'
 import { invalid } from './contract.ts'
 import { sessionGate } from './gate.ts'
@@ -130,12 +131,7 @@ export function revocation<Data extends object = Record<string, unknown>>(
   const settings = settingsOf(options)
   // The clock for a revocation: one that gives no time is the app's bug, said here (a revocation
   // recorded at NaN would match nothing).
-  const now = (): number => {
-    const at = settings.now()
-    if (!Number.isFinite(at))
-      throw invalid(`revocation: now() must return ms since the epoch; got ${shown(at)}`)
-    return at
-  }
+  const now = (): number => timeOf(settings.now(), 'revocation: ')
   const checks = new Checks(settings)
   const gate = sessionGate(settings, checks)
   const { states } = gate
