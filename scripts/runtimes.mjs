@@ -2,7 +2,8 @@
 // runtimes/: what only the test suite and the benchmarks need, with its own package.json and
 // lockfile, so that `npm install` for the demo stays light: the Node binaries the suite runs on
 // (18 to 26), Bun, Deno, wrangler and miniflare (workerd), playwright-core (which drives the
-// system Chromium) and arethetypeswrong. It is installed on first use, never by `npm install`.
+// system Chromium), arethetypeswrong, and TypeScript 6 and 7 (a consumer's compilers besides the
+// repository's own 5.9). It is installed on first use, never by `npm install`.
 // This module owns it: where a tool is, installing it when missing, and loading a package from it.
 //
 // runtimes/node_modules/.bin links `node` to one of those Node binaries: never put it on PATH.
@@ -30,6 +31,13 @@ export const tool = (name) => `${RUNTIMES}node_modules/.bin/${name}`
 export const nodeAt = (major) => `${RUNTIMES}node_modules/node${major}/bin/node`
 
 /**
+ * The path of the `tsc` script of one TypeScript major (6, 7) in runtimes/, to run with Node. Both
+ * packages declare a `tsc` bin, so .bin/tsc is whichever npm linked last: never call that. 7's
+ * script starts the native compiler its platform package (@typescript/typescript-<os>-<cpu>) holds.
+ */
+export const tscAt = (major) => `${RUNTIMES}node_modules/typescript${major}/bin/tsc`
+
+/**
  * `require` as if from runtimes/: a package installed there (`miniflare`, `playwright-core`) or
  * one of its files (`workerd/package.json`). Both packages are CommonJS.
  */
@@ -37,7 +45,10 @@ export const requireFromRuntimes = createRequire(`${RUNTIMES}package.json`)
 
 /** Installs runtimes/ when a dependency is missing or not at its pinned version; see ensureInstalled. */
 export function ensureRuntimes() {
-  return ensureInstalled('runtimes', 'the test runtimes: Node 18 to 26, Bun, Deno, workerd, playwright-core')
+  return ensureInstalled(
+    'runtimes',
+    'the test runtimes: Node 18 to 26, Bun, Deno, workerd, playwright-core, TypeScript 6 and 7',
+  )
 }
 
 /**

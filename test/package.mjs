@@ -3,10 +3,11 @@
 // .test-build/package/node_modules/sealed-session (where test/run.mjs runs the whole suite
 // against it on every runtime), and checked here: the files it holds, ESM with explicit `.js`
 // imports and nothing outside itself, publint, arethetypeswrong (ESM-only profile: there is no
-// CommonJS build, by choice), a TypeScript consumer, jsr.json through `deno publish --dry-run`,
-// and the README's links as the npm and JSR pages show them (scripts/check-readme.mjs).
-// attw and Deno come from runtimes/, installed first if missing (scripts/runtimes.mjs); without
-// them those two checks are skipped, or fail under CI=true.
+// CommonJS build, by choice), a TypeScript consumer under TypeScript 5.9, 6 and 7, jsr.json
+// through `deno publish --dry-run`, and the README's links as the npm and JSR pages show them
+// (scripts/check-readme.mjs). attw, Deno and TypeScript 6 and 7 come from runtimes/, installed
+// first if missing (scripts/runtimes.mjs); without them those checks are skipped, or fail under
+// CI=true.
 //
 //   node test/package.mjs [--prepared] [--filter text]    --prepared: check the last unpacked build
 import { spawnSync } from 'node:child_process'
@@ -23,7 +24,7 @@ import {
 } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { checkReadme } from '../scripts/check-readme.mjs'
-import { ensureRuntimes, tool } from '../scripts/runtimes.mjs'
+import { ensureRuntimes, tool, tscAt } from '../scripts/runtimes.mjs'
 
 export const root = fileURLToPath(new URL('..', import.meta.url))
 /** Holds node_modules/sealed-session (the unpacked tarball) and a consumer project around it. */
@@ -38,6 +39,12 @@ class Unavailable extends Error {}
 function needTool(name) {
   if (!existsSync(tool(name))) throw new Unavailable(`${tool(name)} is missing`)
   return tool(name)
+}
+
+/** The `tsc` script of one TypeScript major from runtimes/, run with this Node, or Unavailable. */
+function needTypeScript(major) {
+  if (!existsSync(tscAt(major))) throw new Unavailable(`${tscAt(major)} is missing`)
+  return tscAt(major)
 }
 
 function sh(command, args, options = {}) {
@@ -76,26 +83,75 @@ export function preparePackage() {
     `${PACKAGE_DIR}/package.json`,
     `${JSON.stringify({ name: 'sealed-session-consumer', private: true, type: 'module', dependencies: { 'sealed-session': '*', hono: '*' } }, null, 2)}\n`,
   )
-  writeFileSync(`${PACKAGE_DIR}/tsconfig.json`, `${JSON.stringify(consumerTsconfig('NodeNext'), null, 2)}\n`)
+  writeFileSync(
+    `${PACKAGE_DIR}/tsconfig.json`,
+    `${JSON.stringify(CONSUMER_CONFIGS['tsconfig.json'], null, 2)}\n`,
+  )
   return { dir: PACKAGE_DIR, installed: INSTALLED, tarball, files: packed.files.map((f) => f.path) }
 }
 
-function consumerTsconfig(resolution) {
+/**
+ * The consumer's tsconfig: NodeNext or Bundler resolution with the options `tsc --init` writes
+ * today (strict, exactOptionalPropertyTypes, noUncheckedIndexedAccess, verbatimModuleSyntax...),
+ * or `defaults`: nothing but the module, so the compiler's own defaults apply (TypeScript 6 made
+ * `strict` the default, `types` an empty list and `target` the newest ES). skipLibCheck is off, so
+ * the published .d.ts are checked themselves, except for frameworks.ts: h3's and Elysia's own
+ * types do not check cleanly under these options (theirs to fix, not ours), and checking them
+ * anyway takes 20 s (test/docs.mjs checks our adapters' declarations with skipLibCheck off).
+ */
+function consumerTsconfig(resolution, file = 'consumer.ts') {
+  const compilerOptions =
+    resolution === 'defaults'
+      ? { module: 'NodeNext' }
+      : {
+          target: 'ES2022',
+          module: resolution === 'NodeNext' ? 'NodeNext' : 'ESNext',
+          moduleResolution: resolution,
+          lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+          types: [],
+          strict: true,
+          exactOptionalPropertyTypes: true,
+          noUncheckedIndexedAccess: true,
+          verbatimModuleSyntax: true,
+          isolatedModules: true,
+          noUncheckedSideEffectImports: true,
+          moduleDetection: 'force',
+        }
   return {
-    compilerOptions: {
-      target: 'ES2022',
-      module: resolution === 'NodeNext' ? 'NodeNext' : 'ESNext',
-      moduleResolution: resolution,
-      lib: ['ES2022', 'DOM', 'DOM.Iterable'],
-      types: [],
-      strict: true,
-      exactOptionalPropertyTypes: true,
-      skipLibCheck: false,
-      noEmit: true,
-    },
-    files: ['consumer.ts'],
+    compilerOptions: { ...compilerOptions, skipLibCheck: file === FRAMEWORKS_FILE, noEmit: true },
+    files: [file],
   }
 }
+const FRAMEWORKS_FILE = 'frameworks.ts'
+/** The consumer's projects, one tsconfig each, written next to consumer.ts, and what each is. */
+const CONSUMER_CONFIGS = {
+  'tsconfig.json': consumerTsconfig('NodeNext'),
+  'tsconfig.bundler.json': consumerTsconfig('Bundler'),
+  'tsconfig.defaults.json': consumerTsconfig('defaults'),
+  'tsconfig.frameworks.json': consumerTsconfig('NodeNext', FRAMEWORKS_FILE),
+  'tsconfig.frameworks-bundler.json': consumerTsconfig('Bundler', FRAMEWORKS_FILE),
+}
+const CONFIG_LABELS = {
+  'tsconfig.json': 'NodeNext',
+  'tsconfig.bundler.json': 'Bundler',
+  'tsconfig.defaults.json': "the compiler's defaults",
+}
+
+/**
+ * The TypeScript compilers a consumer may type-check with: the repository's own (5.9), and the
+ * newer majors from runtimes/ (6, the last written in TypeScript; 7, the native port), by path.
+ * 5.9 skips tsconfig.defaults.json: its defaults are not strict, and a non-strict consumer is
+ * another matter (it cannot narrow a union such as `Unsealed` by `!result.ok`).
+ */
+const COMPILERS = [
+  {
+    major: 5,
+    argv: () => [bin('tsc')],
+    configs: Object.keys(CONSUMER_CONFIGS).filter((c) => c !== 'tsconfig.defaults.json'),
+  },
+  { major: 6, argv: () => [process.execPath, needTypeScript(6)], configs: Object.keys(CONSUMER_CONFIGS) },
+  { major: 7, argv: () => [process.execPath, needTypeScript(7)], configs: Object.keys(CONSUMER_CONFIGS) },
+]
 
 // A consumer written against the published types only; `@ts-expect-error` lines prove the
 // generics do constrain, so a types file that silently became `any` fails.
@@ -112,9 +168,13 @@ import {
 import { chunking } from 'sealed-session/chunks'
 import { compression } from 'sealed-session/compression'
 import { sealedSession } from 'sealed-session/astro'
+import { type DeviceBinding, deviceBound } from 'sealed-session/device-bound'
 import { type SessionEnv, session } from 'sealed-session/hono'
+import { CookiesReadOnlyError, getSession, type NextCookies, proxyCookies } from 'sealed-session/next'
 import { createCookieSessionStorage } from 'sealed-session/react-router'
+import { memoryStore, type RevocationStore, revocation, type Verification } from 'sealed-session/revocation'
 import { createSealer, type Unsealed, unseal } from 'sealed-session/seal'
+import { session as svelteSession } from 'sealed-session/sveltekit'
 import { cookieSession } from 'sealed-session/legacy/cookie-session'
 import { iron } from 'sealed-session/legacy/iron'
 import { reactRouter } from 'sealed-session/legacy/react-router'
@@ -190,6 +250,47 @@ export async function login(cookie: string | null): Promise<string> {
   return notice ?? (await rr.commitSession(s))
 }
 
+// Next's cookies(), as far as getSession reads it: the package carries no Next types.
+export async function nextPage(jar: NextCookies): Promise<string> {
+  const s = await getSession<{ user: string }, { notice: string }>(jar, options)
+  // @ts-expect-error user is a string
+  s.set('user', 1)
+  return s.get('user') ?? s.flash('notice') ?? 'nobody'
+}
+export const proxied: NextCookies = proxyCookies(
+  { cookies: { getAll: () => [{ name: 'session', value: '' }] } },
+  { cookies: { set: () => undefined }, headers: new Headers() },
+)
+export const readOnly: 'ERR_COOKIES_READ_ONLY' = new CookiesReadOnlyError(new Error('render')).code
+
+// SvelteKit's RequestEvent, as far as the handle reads it, with the app's App.Locals.
+type SvelteEvent = { request: Request; locals: { session: Session<{ user: string }> } }
+export const handle = svelteSession<SvelteEvent>(options)
+export const handled: Promise<Response> = handle({
+  event: { request: new Request('https://app.test/'), locals: {} as SvelteEvent['locals'] },
+  resolve: (event) => new Response(event.locals.session.get('user') ?? 'nobody'),
+})
+// @ts-expect-error the locals key is a string
+svelteSession(options, { key: 1 })
+
+// The gates: revocation (with a store) and device binding, each an option of its own.
+const store: RevocationStore = memoryStore()
+const revoker = revocation<{ user: string }>({ store, subject: (s) => s.get('user') })
+const binding: DeviceBinding = deviceBound({ mode: 'strict', lifetime: 600 })
+export const gated = withSession<{ user: string }>(
+  async (_request, s) => {
+    const verdict: Verification = await revoker.verify(s)
+    binding.bind(s)
+    return new Response(verdict)
+  },
+  { ...options, revocation: revoker, deviceBinding: binding },
+)
+// @ts-expect-error a compression is no gate
+withSession(() => new Response(), { ...options, revocation: compression() })
+// @ts-expect-error the mode is 'strict' or 'lenient'
+deviceBound({ mode: 'loose' })
+export const revoked: Promise<number> = revoker.revokeSubject('ada', { before: 0 })
+
 export function describe(error: unknown): string {
   if (error instanceof CookieTooLargeError) return \`\${error.code} \${error.size}/\${error.limit}\`
   if (error instanceof ConfigurationError) {
@@ -198,6 +299,41 @@ export function describe(error: unknown): string {
   }
   return 'other'
 }
+`
+
+// The adapters whose types import a framework's own (h3, Elysia), checked with skipLibCheck on.
+const FRAMEWORKS = `import { Elysia } from 'elysia'
+import { H3 } from 'h3'
+import type { SessionOptions } from 'sealed-session'
+import { session as elysiaSession } from 'sealed-session/elysia'
+import { type Session as H3Session, session as h3Session } from 'sealed-session/h3'
+
+const options: SessionOptions = { secret: 'consumer-secret-0123456789-abcdefghijklmnop' }
+
+// h3 types event.context through its own interface, which an app augments.
+declare module 'h3' {
+  interface H3EventContext {
+    session: H3Session<{ user: string }>
+  }
+}
+export const h3app = new H3().use(h3Session(options))
+h3app.get('/', ({ context }) => {
+  // @ts-expect-error user is a string
+  context.session.set('user', 1)
+  return context.session.get('user') ?? 'nobody'
+})
+
+// Elysia infers the plugin's context: \`session\` in every later handler, typed.
+export const elysia = new Elysia()
+  .use(elysiaSession<{ count: number }, { notice: string }>(options))
+  .get('/', ({ session }) => {
+    // @ts-expect-error count is a number
+    session.set('count', 'one')
+    const notice: string | undefined = session.flash('notice')
+    return notice ?? String(session.get('count') ?? 0)
+  })
+// @ts-expect-error the context key is a string
+elysiaSession(options, { key: 1 })
 `
 
 /** Each check throws to fail; its name is what passed. */
@@ -272,15 +408,42 @@ function checks(pkg) {
       ])
       if (attw.status !== 0) throw new Error(attw.stdout + attw.stderr)
     },
-    'a TypeScript consumer type-checks against the published .d.ts (NodeNext and Bundler, skipLibCheck off)':
-      () => {
-        writeFileSync(`${pkg.dir}/consumer.ts`, CONSUMER)
-        writeFileSync(`${pkg.dir}/tsconfig.bundler.json`, JSON.stringify(consumerTsconfig('Bundler')))
-        for (const config of ['tsconfig.json', 'tsconfig.bundler.json']) {
-          const tsc = sh(bin('tsc'), ['-p', `${pkg.dir}/${config}`])
-          if (tsc.status !== 0) throw new Error(`${config}:\n${tsc.stdout}${tsc.stderr}`)
-        }
-      },
+    ...Object.fromEntries(
+      COMPILERS.map(({ major, argv, configs }) => [
+        `TypeScript ${major}: a consumer of every entry type-checks against the published .d.ts (${configs
+          .flatMap((c) => CONFIG_LABELS[c] ?? [])
+          .join(', ')}; skipLibCheck off but for h3 and Elysia)`,
+        () => {
+          const sources = CONSUMER + FRAMEWORKS
+          const unchecked = Object.keys(manifest.exports)
+            .filter((entry) => entry !== './package.json')
+            .map((entry) => `sealed-session${entry.slice(1)}`)
+            .filter((specifier) => !sources.includes(`from '${specifier}'`))
+          if (unchecked.length > 0)
+            throw new Error(`the consumer imports nothing from ${unchecked.join(', ')}`)
+          const [command, ...prefix] = argv()
+          const started = sh(command, [...prefix, '--version'])
+          // TypeScript 7's script finds its native compiler in a platform package, which npm may
+          // have left out (an optional dependency): a compiler that cannot start is unavailable.
+          if (started.status !== 0)
+            throw new Unavailable(
+              `${prefix.at(-1) ?? command} does not start: ${started.stderr.match(/^\w*Error: .*$/m)?.[0] ?? started.stderr.trim()}`,
+            )
+          const version = started.stdout.trim()
+          if (!version.startsWith(`Version ${major}.`))
+            throw new Error(`expected TypeScript ${major}, got ${version}`)
+          writeFileSync(`${pkg.dir}/consumer.ts`, CONSUMER)
+          writeFileSync(`${pkg.dir}/${FRAMEWORKS_FILE}`, FRAMEWORKS)
+          const failures = []
+          for (const config of configs) {
+            writeFileSync(`${pkg.dir}/${config}`, `${JSON.stringify(CONSUMER_CONFIGS[config], null, 2)}\n`)
+            const tsc = sh(command, [...prefix, '-p', `${pkg.dir}/${config}`])
+            if (tsc.status !== 0) failures.push(`${version}, ${config}:\n${tsc.stdout}${tsc.stderr}`)
+          }
+          if (failures.length > 0) throw new Error(failures.join('\n'))
+        },
+      ]),
+    ),
     'two installs side by side: gates and readers of one serve the other; another version is refused':
       async () => {
         // Two copies of the package are two sets of modules (a dependency pinning another

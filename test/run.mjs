@@ -115,7 +115,7 @@ const targets = {
     full: true,
   },
   ...withBuild(suiteTargets(SOURCE, false), 'source', ''),
-  // attw and `deno publish --dry-run` come from runtimes/.
+  // attw, `deno publish --dry-run` and TypeScript 6 and 7 come from runtimes/.
   pack: {
     argv: [process.execPath, 'test/package.mjs', '--prepared', ...flagFilter()],
     build: 'package',
