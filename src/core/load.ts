@@ -131,6 +131,7 @@ function slotOf(cookies: OurCookies, header: string | null, request: Request | u
     request,
     hold: undefined,
     admission: undefined,
+    held: undefined,
     // Every field from the start: a slot keeps one shape through load and commit.
     saved: undefined,
   }
