@@ -61,7 +61,7 @@ export const gateRunner: GateRunner = {
     const entry = { ...admission, issuedAt, now }
     for (const gate of parts.gates) {
       const verdict = gate.sealing && (await gate.sealing(entry))
-      if (verdict) return verdict
+      if (verdict) return ((h.slot as Slot).held = verdict)
     }
     return undefined
   },
@@ -101,8 +101,14 @@ function gateStore(parts: StoreParts, index: number, name: string, now: () => nu
           h.state = { ...h.state, [name]: state }
           h.exposed = true
           h.version++
+          const slot = h.slot as Slot
+          slot.held = undefined
           const commit = await commitSession(parts, session, cookies)
-          return (h.slot as Slot).held ?? commit
+          // Held back by a gate: nothing was sealed, and the commit (the gate's own cookies, say a
+          // new bound cookie) must not go out without the session.
+          if (slot.held === undefined) return commit
+          slot.saved = undefined
+          return slot.held
         },
       }
     },

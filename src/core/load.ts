@@ -131,7 +131,6 @@ function slotOf(cookies: OurCookies, header: string | null, request: Request | u
     request,
     hold: undefined,
     admission: undefined,
-    held: undefined,
     // Every field from the start: a slot keeps one shape through load and commit.
     saved: undefined,
   }

@@ -51,14 +51,10 @@ export async function commitSession(
     }
   }
   slot.saved = undefined
-  slot.held = undefined
   const version = h.version
   try {
     const extras: CommitExtras[] = own.length > 0 ? [{ cookies: own }] : []
     const { writes, implicit, text } = await writesOf(parts, session, h, slot, extras)
-    // A gate's own cookies go with a seal of the session, never without one: a held re-seal must
-    // not hand out, say, a new bound cookie for a session revoked since it was loaded.
-    if (slot.held !== undefined && own.length > 0) extras.shift()
     const spec = parts.config.cookie
     let headers: readonly (readonly [string, string])[] = []
     for (const extra of extras) {
@@ -97,8 +93,8 @@ export interface Slot {
   readonly request: Request | undefined
   /** What the gates saw at load, for their check before a re-seal. */
   admission: Admission | undefined
-  /** What the gate that held back the last commit's re-seal said (none held it: `undefined`). */
-  held: Verdict
+  /** What the gate that held back a re-seal said (set by the gates' runner, gates.ts). */
+  held?: Verdict
   /** The last commit, reused while the session stays the same. */
   saved?: { readonly version: number; readonly text: string; readonly commit: unknown } | undefined
 }
@@ -156,10 +152,7 @@ export async function writesOf(
     return NONE
   }
   // A loaded session is sealed again only once every gate vouched for it in this request.
-  if (lineage && slot.admission) {
-    slot.held = await parts.runner!.holds(parts, h, slot.admission, now)
-    if (slot.held !== undefined) return NONE
-  }
+  if (lineage && slot.admission && (await parts.runner!.holds(parts, h, slot.admission, now))) return NONE
   // Readers require created <= touched. `created` may come from a server whose clock runs up to
   // clockSkew ahead of this one, or from this clock before it stepped back: never seal a
   // `touched` before it, or every server would refuse the cookie.
