@@ -50,7 +50,9 @@ function app(options: DeviceBoundOptions = {}, onUnavailable: 'refuse' | 'allow'
   const send = (jar: Jar, path: string, headers: Record<string, string> = {}, method = 'GET') =>
     browserOf(handler, jar)(path, headers, method)
   const setDown = (value: boolean) => void (down = value)
-  return { time, reasons, revoker, handler, send, setDown }
+  /** Another process's revocation over the same store (an admin job, another server). */
+  const elsewhere = () => revocation({ store, subject, now: time.now })
+  return { time, reasons, revoker, handler, send, setDown, elsewhere }
 }
 
 type App = ReturnType<typeof app>
@@ -126,6 +128,42 @@ describe('device-bound › with revocation', () => {
     const headers = { 'Sec-Secure-Session-Id': b.id, 'Secure-Session-Response': await b.browser.proof(c2) }
     equal((await a.send(b.jar, REFRESH, headers, 'POST')).response.status, 200)
     equal((await a.send(fresh, REGISTER, { 'Secure-Session-Response': proof }, 'POST')).response.status, 200)
+  })
+
+  test('a refresh proof for a session revoked elsewhere since the last check gets a 401, no cookie', async () => {
+    const a = app()
+    const b = await bound(a)
+    a.time.advance(61_000)
+    equal((await a.send(b.jar, '/')).text, 'ada') // checked now: trusted for the check interval
+    a.time.advance(1_000)
+    await a.elsewhere().revokeSubject('ada')
+    a.time.advance(1_000)
+    // Opened on the trusted check, the session gets a challenge; the re-seal asks the store again.
+    const asked = await a.send(b.jar, REFRESH, { 'Sec-Secure-Session-Id': b.id }, 'POST')
+    equal(asked.response.status, 403)
+    const c2 = challengeIn(asked.response.headers.get('secure-session-challenge'))
+    const headers = { 'Sec-Secure-Session-Id': b.id, 'Secure-Session-Response': await b.browser.proof(c2) }
+    await refused(await a.send(b.jar, REFRESH, headers, 'POST'), 401, 'refresh proof of a revoked session')
+  })
+
+  test('a refresh proof while the store is down gets a 503 and no cookie; it refreshes once back', async () => {
+    const a = app()
+    const b = await bound(a)
+    a.time.advance(61_000)
+    equal((await a.send(b.jar, '/')).text, 'ada')
+    a.time.advance(1_000)
+    a.setDown(true)
+    const proofFor = async () => {
+      const asked = await a.send(b.jar, REFRESH, { 'Sec-Secure-Session-Id': b.id }, 'POST')
+      equal(asked.response.status, 403)
+      const c = challengeIn(asked.response.headers.get('secure-session-challenge'))
+      return { 'Sec-Secure-Session-Id': b.id, 'Secure-Session-Response': await b.browser.proof(c) }
+    }
+    await refused(await a.send(b.jar, REFRESH, await proofFor(), 'POST'), 503, 'refresh proof, store down')
+    a.setDown(false)
+    const renewed = await a.send(b.jar, REFRESH, await proofFor(), 'POST')
+    equal(renewed.response.status, 200)
+    ok(renewed.response.headers.getSetCookie().some((c) => c.startsWith('session-bound=')))
   })
 
   test("onUnavailable 'allow': no key is registered while a session cannot be sealed again (503)", async () => {

@@ -3,6 +3,7 @@
 // Router's own tools, is driven by test/frameworks.mjs and the browser suite.
 import { createSessionStore } from 'sealed-session'
 import { chunking } from 'sealed-session/chunks'
+import { deviceBound } from 'sealed-session/device-bound'
 import { reactRouter } from 'sealed-session/legacy/react-router'
 import { createCookieSessionStorage } from 'sealed-session/react-router'
 import { deepEqual, describe, equal, match, notEqual, ok, rejects, test, throws } from './harness.ts'
@@ -27,6 +28,22 @@ describe('react-router storage', () => {
     equal(again.get('user'), 'ada')
     equal(again.id, session.id)
     deepEqual(again.data, { user: 'ada' })
+  })
+
+  test("device binding: bind() of React Router's session asks for a registration, as of its sealed", async () => {
+    for (const which of ['session', 'sealed'] as const) {
+      const binding = deviceBound()
+      const { getSession, commitHeaders } = createCookieSessionStorage({
+        secret: SECRET,
+        deviceBinding: binding,
+      })
+      const session = await getSession(null)
+      session.sealed.regenerate()
+      session.set('user', 'ada')
+      binding.bind(which === 'session' ? session : session.sealed)
+      const headers = await commitHeaders(session)
+      match(headers.get('secure-session-registration') ?? '', /challenge=/, which)
+    }
   })
 
   test('get() reads a flash message once; has() sees it without taking it', async () => {

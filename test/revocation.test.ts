@@ -459,6 +459,40 @@ describe('revocation', () => {
       )
     })
 
+    test('regenerate() after a check that joined a read begun before a revocation elsewhere re-seals nothing', async () => {
+      const clock = new Clock()
+      const slow = held(memoryStore({ now: clock.now }))
+      const { store, calls } = counted(slow.store)
+      let asked = 0
+      const subject = (s: { get(key: 'user'): string | undefined }) => (asked++, s.get('user'))
+      const [a, b] = [server(store, clock, { checkInterval: 0, subject }), server(store, clock)]
+      const cookie = await a.login('ada')
+      clock.advance(5 * 60_000)
+      const reading = slow.hold()
+      const first = a.sessions.load(cookie)
+      await reading
+      await b.revoker.revokeSubject('ada') // another process: this one's epoch does not move
+      const count = asked
+      const second = a.sessions.load(cookie) // begins after the revocation
+      // Its gate joins the read under way in the step that asks for the subject.
+      while (asked === count) await new Promise((resolve) => setTimeout(resolve, 1))
+      slow.release()
+      await first
+      const session = await second
+      equal(session.get('user'), 'ada', 'admitted on the read it joined')
+      const reads = calls.get
+      session.regenerate()
+      deepEqual((await a.sessions.commit(session)).setCookie, [], 'revoked, on a read of its own')
+      equal(calls.get, reads + 1)
+      equal((await a.visit(cookie)).user, undefined)
+      // A regenerate() after a read of the request's own costs no second read.
+      const mine = await a.sessions.load(await a.login('bob'))
+      const before = calls.get
+      mine.regenerate()
+      equal((await a.sessions.commit(mine)).setCookie.length, 1)
+      equal(calls.get, before)
+    })
+
     test('verify() reads afresh: it never takes the answer of a read that began before a revocation elsewhere', async () => {
       const clock = new Clock()
       const slow = held(memoryStore({ now: clock.now }))

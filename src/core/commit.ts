@@ -126,7 +126,8 @@ function sharedCacheable(headers: Headers, cacheControl: string | null): boolean
  * implicit write (renewal, re-key) is left off a response the app made shared-cacheable
  * (`public`, `s-maxage`, `max-age`, or a CDN's own header); a change the app made is added, and
  * the response made `private` (its CDN headers removed). With no policy, `Cache-Control: private`
- * is set; an app's `private` or `no-store` is kept.
+ * is set; an app's `private` or `no-store` is kept, and any other policy (`no-cache`,
+ * `must-revalidate`...) is kept with `private` added.
  *
  * @example A framework that hands you its response headers
  * ```ts
@@ -151,6 +152,9 @@ export function applyCommit(headers: Headers, commit: SessionCommit): boolean {
     headers.set('cache-control', 'private')
     for (const name of CDN_HEADERS) headers.delete(name)
   } else if (cacheControl === null) headers.set('cache-control', 'private')
+  // Any other policy lets a shared cache store the response too (`no-cache`: stored, then
+  // revalidated; `Expires` or `Last-Modified`: stored and served): keep it, for the browser only.
+  else if (!PRIVATE.test(cacheControl)) headers.set('cache-control', `${cacheControl}, private`)
   return true
 }
 

@@ -252,7 +252,12 @@ export interface GateSession {
   readonly now: number
   /**
    * The commit re-sealing the session with `state` as this gate's entry, plus `cookies` of the
-   * gate's own: apply it to the endpoint's response with `applyCommit`.
+   * gate's own: apply it to the endpoint's response with `applyCommit`. When a gate holds the
+   * session back (revoked since it was loaded, or its store unreachable now), nothing is sealed
+   * and nothing written, and that gate's verdict comes back instead: the endpoint refuses.
    */
-  reseal(state: unknown, cookies?: readonly GateCookie[]): Promise<SessionCommit>
+  reseal(
+    state: unknown,
+    cookies?: readonly GateCookie[],
+  ): Promise<SessionCommit | Exclude<Verdict, undefined>>
 }

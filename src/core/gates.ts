@@ -3,7 +3,6 @@
 // so an app configured without a gate ships none of it; load.ts, write.ts and store.ts call it
 // through `parts.runner`.
 
-import type { SessionCommit } from './commit.ts'
 import { type Admission, type GateCookie, type GateStore, STEP_VERSION, type Verdict } from './extensions.ts'
 import type { GateRunner, StoreParts } from './parts.ts'
 import { clockOf } from './session-state.ts'
@@ -60,8 +59,11 @@ export const gateRunner: GateRunner = {
     // Issued anew by regenerate(): a gate may honour that (revocation's `keep`), or not.
     const issuedAt = h.created === admission.issuedAt || !h.renewed ? admission.issuedAt : h.created
     const entry = { ...admission, issuedAt, now }
-    for (const gate of parts.gates) if (gate.sealing && (await gate.sealing(entry))) return true
-    return false
+    for (const gate of parts.gates) {
+      const verdict = gate.sealing && (await gate.sealing(entry))
+      if (verdict) return ((h.slot as Slot).held = verdict)
+    }
+    return undefined
   },
 
   router(parts) {
@@ -95,11 +97,18 @@ function gateStore(parts: StoreParts, index: number, name: string, now: () => nu
         session,
         state: h.state,
         now: clock(),
-        reseal(state: unknown, cookies: readonly GateCookie[] = []): Promise<SessionCommit> {
+        async reseal(state: unknown, cookies: readonly GateCookie[] = []) {
           h.state = { ...h.state, [name]: state }
           h.exposed = true
           h.version++
-          return commitSession(parts, session, cookies)
+          const slot = h.slot as Slot
+          slot.held = undefined
+          const commit = await commitSession(parts, session, cookies)
+          // Held back by a gate: nothing was sealed, and the commit (the gate's own cookies, say a
+          // new bound cookie) must not go out without the session.
+          if (slot.held === undefined) return commit
+          slot.saved = undefined
+          return slot.held
         },
       }
     },

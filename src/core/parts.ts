@@ -3,7 +3,14 @@
 // the pipeline (load.ts, write.ts) takes these parts; no step keeps state of its own.
 
 import type { CookieSpec } from './cookie.ts'
-import type { Admission, CommitExtras, GateInstance, SessionView, STEP_VERSION } from './extensions.ts'
+import type {
+  Admission,
+  CommitExtras,
+  GateInstance,
+  SessionView,
+  STEP_VERSION,
+  Verdict,
+} from './extensions.ts'
 import { type Keyring, keyringOf } from './keys.ts'
 import type { LegacyOpened } from './legacy.ts'
 import type { Found, make, openSession } from './load.ts'
@@ -107,13 +114,13 @@ export interface GateRunner {
     request: Request | undefined,
     extras: CommitExtras[],
   ): Promise<void>
-  /** Before a loaded session is sealed again: whether a gate holds it back. */
+  /** Before a loaded session is sealed again: what the first gate holding it back said, if any. */
   holds(
     parts: Pick<StoreParts, 'gates'>,
     h: SessionHandle,
     admission: Admission,
     now: number,
-  ): Promise<boolean>
+  ): Promise<Verdict>
   /** The store's gate endpoints, if any gate has some. */
   router(
     parts: StoreParts,

@@ -7,7 +7,7 @@ import { chunkName, presentChunks } from './chunk-read.ts'
 import { type CookieWrite, commitOf, NOTHING, type SessionCommit } from './commit.ts'
 import type { CookieSpec, SessionCookies } from './cookie.ts'
 import { CookieTooLargeError, configError } from './errors.ts'
-import type { Admission, CommitExtras, GateCookie, SessionView } from './extensions.ts'
+import type { Admission, CommitExtras, GateCookie, SessionView, Verdict } from './extensions.ts'
 import type { StoreParts } from './parts.ts'
 import { warnPlainHttp } from './report.ts'
 import { handleOf, type Session } from './session.ts'
@@ -93,6 +93,8 @@ export interface Slot {
   readonly request: Request | undefined
   /** What the gates saw at load, for their check before a re-seal. */
   admission: Admission | undefined
+  /** What the gate that held back a re-seal said (set by the gates' runner, gates.ts). */
+  held?: Verdict
   /** The last commit, reused while the session stays the same. */
   saved?: { readonly version: number; readonly text: string; readonly commit: unknown } | undefined
 }

@@ -364,6 +364,37 @@ describe('SECURITY-CASES', () => {
       equal((await send(reader, cookie)).response.headers.get('cache-control'), null, 'no cookie, no header')
     })
 
+    test('any other policy a shared cache may store under (no-cache, Expires...) gets private added', async () => {
+      const page = (headers: Record<string, string>) =>
+        wrap((_r, s) => {
+          s.set('n', 1)
+          return new Response('page', { headers })
+        })
+      // RFC 9111: without private or no-store, a shared cache may store the response (no-cache:
+      // stored, then revalidated; Expires, or Last-Modified's heuristic: stored and served).
+      for (const [headers, expected] of [
+        [{ 'cache-control': 'no-cache' }, 'no-cache, private'],
+        [
+          { 'cache-control': 'must-revalidate', 'last-modified': 'Mon, 01 Jan 2024 00:00:00 GMT' },
+          'must-revalidate, private',
+        ],
+        [
+          { 'cache-control': 'no-transform', expires: 'Thu, 01 Jan 2099 00:00:00 GMT' },
+          'no-transform, private',
+        ],
+        [
+          { 'cache-control': 'stale-while-revalidate=600', etag: '"x"' },
+          'stale-while-revalidate=600, private',
+        ],
+        [{ expires: 'Thu, 01 Jan 2099 00:00:00 GMT' }, 'private'],
+        [{ 'cache-control': 'no-cache, no-store' }, 'no-cache, no-store'],
+      ] as const) {
+        const { response, setCookies } = await send(page(headers))
+        equal(setCookies.length, 1)
+        equal(response.headers.get('cache-control'), expected, JSON.stringify(headers))
+      }
+    })
+
     for (const policy of ['public, max-age=60', 'max-age=60, s-maxage=600', 'PUBLIC']) {
       test(`a response marked "${policy}" gets no implicit re-seal (renewal, rotation); an explicit change goes out private`, async () => {
         const t = clock()

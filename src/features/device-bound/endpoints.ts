@@ -79,9 +79,15 @@ export async function refresh(request: Request, store: GateStore, context: Conte
   return renew(found, { ...binding, t: opened.issuedAt }, context)
 }
 
-/** The session re-sealed with `binding`, a new bound cookie, and the session instructions. */
+/**
+ * The session re-sealed with `binding`, a new bound cookie, and the session instructions; or,
+ * when a gate held the re-seal back, the same refusal as at the session's load: revoked (or
+ * otherwise refused) since, a 401 that ends the browser's DBSC session; undecided, a 503.
+ */
 async function renew(found: GateSession, binding: Binding, context: Context): Promise<Response> {
   const commit = await found.reseal(entryOf(binding), [await boundCookie(context, binding.b, found.now)])
+  if (typeof commit === 'string')
+    return commit === 'unverified' || commit === 'unchecked' ? unavailable() : refuse(401)
   return instructions(context, binding.b, commit)
 }
 

@@ -120,7 +120,8 @@ export interface DeviceBinding extends Gate<'device-bound'> {
    * session carries a `Secure-Session-Registration` header with a challenge sealed to the
    * session's id, valid for `challengeTtl` seconds. Call it at login, after `regenerate()`. Does
    * nothing for a session already bound (the binding is kept), or in a browser without DBSC (it
-   * ignores the header; the session carries on unbound).
+   * ignores the header; the session carries on unbound). With `sealed-session/react-router`,
+   * pass the session `getSession` gave (or its `sealed`) and commit with `commitHeaders`.
    *
    * @example
    * ```ts
@@ -167,10 +168,15 @@ export function deviceBound(options: DeviceBoundOptions = {}): DeviceBinding {
     name: NAME,
     setup: (store: GateSetup) => instance(store, resolved, marked),
     runner: gateRunner,
-    bind(session: Pick<Session, 'id'>): void {
-      if (typeof session !== 'object' || session === null) {
+    bind(given: Pick<Session, 'id'>): void {
+      if (typeof given !== 'object' || given === null) {
         throw configError('ERR_OPTION_INVALID', "bind() takes the request's session")
       }
+      // React Router's session (sealed-session/react-router) carries the Session as `sealed`:
+      // marking the wrapper would leave the Session the commit sees unbound, silently.
+      const { sealed } = given as { sealed?: unknown }
+      const session =
+        !(given instanceof Session) && typeof sealed === 'object' && sealed !== null ? sealed : given
       marked.add(session)
       // A change like any other: a commit made before (a save()) is not reused without it.
       if (session instanceof Session) {

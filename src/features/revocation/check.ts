@@ -33,6 +33,8 @@ export interface State {
   epoch: number
   /** Kept by `revokeSubject(subject, { keep })`: judged by its issue time when sealed. */
   kept: boolean
+  /** The verdict came from a store read another check had begun, perhaps before this request. */
+  joined: boolean
 }
 
 /** A store read under way: the values, or `undefined` when the store failed or timed out. */
@@ -102,7 +104,9 @@ export class Checks {
     let verdict: Verdict
     if (this.locally(state, issuedAt)) verdict = 'revoked'
     else {
+      const before = this.#pending.get(state.key)
       const read = this.#read(state, fresh)
+      state.joined = read === before
       const values = await read.values
       if (this.locally(state, issuedAt)) verdict = 'revoked'
       else if (values === undefined) {

@@ -59,6 +59,7 @@ export function sessionGate<Data extends object>(settings: Settings<Data>, check
       verdict: undefined,
       epoch: checks.epoch,
       kept: false,
+      joined: false,
     }
     states.set(entry.session, state)
     if (checks.locally(state, issuedAt)) {
@@ -73,7 +74,10 @@ export function sessionGate<Data extends object>(settings: Settings<Data>, check
     if (state === undefined) return undefined
     // Kept by its own revokeSubject(): a regenerate() since gave it a later issue time.
     const issuedAt = state.kept ? entry.issuedAt : state.issuedAt
-    if (!state.checked) return checks.check(state, issuedAt, false)
+    // A regenerate() re-issues the session, and a later revocation no longer covers it: decide on
+    // a read of this request's own, never on one another process's revocation may have overtaken.
+    const reissued = entry.issuedAt !== state.issuedAt
+    if (!state.checked || (reissued && state.joined)) return checks.check(state, issuedAt, reissued)
     // Checked, but a revocation made here since then is judged too: a request under way when
     // its session was revoked must not re-seal it, nor regenerate() it into one issued after.
     if (state.verdict !== 'revoked' && state.epoch !== checks.epoch) {
