@@ -75,10 +75,11 @@ export const frameworks = {
   'react-router': reactRouter('examples/react-router', 22), // React Router 8: Node >= 22.22
   // React Router 7 names the root's client-side data /_root.data, 8 /_.data.
   'react-router@7': reactRouter('examples/react-router@7', 20, 'examples/react-router', '/_root.data'),
-  sveltekit: sveltekit('examples/sveltekit', 22), // SvelteKit 3: Node >= 22.17
+  sveltekit: sveltekit('examples/sveltekit', 22, undefined, 401), // SvelteKit 3: Node >= 22.17
   // SvelteKit 2 keeps its own tsconfig.json (3 extends another base) and vite.config.ts (a flag).
+  // It answers use:enhance's fail(401) in a 200, where 3 answers a 401.
   'sveltekit@2': {
-    ...sveltekit('examples/sveltekit@2', 20, 'examples/sveltekit'),
+    ...sveltekit('examples/sveltekit@2', 20, 'examples/sveltekit', 200),
     own: ['tsconfig.json', 'vite.config.ts'],
   },
   next: nextjs('examples/next', 20), // Next.js 16: Node >= 20.9
@@ -431,8 +432,11 @@ function nextjs(dir, node, from, actionRedirect = 200) {
   }
 }
 
-/** SvelteKit's example in `dir`: svelte-check, `vite build`, served by adapter-node's server. */
-function sveltekit(dir, node, from) {
+/**
+ * SvelteKit's example in `dir`: svelte-check, `vite build`, served by adapter-node's server.
+ * `failStatus`: the HTTP status this major answers a form action's fail(401) with, to use:enhance.
+ */
+function sveltekit(dir, node, from, failStatus) {
   return {
     dir,
     node,
@@ -443,7 +447,7 @@ function sveltekit(dir, node, from) {
     // adapter-node's server reads HOST and PORT; ORIGIN is the site's origin, as in production.
     command: ({ HOST, PORT }, nodeBin) => ['env', `ORIGIN=http://${HOST}:${PORT}`, nodeBin, 'build'],
     needs: [`${dir}/node_modules/@sveltejs/kit/package.json`],
-    checks: sveltekitChecks(),
+    checks: sveltekitChecks(dir, failStatus),
   }
 }
 
@@ -558,8 +562,11 @@ function throwingRouteWritesNothing() {
   ]
 }
 
-/** SvelteKit: client-side navigation's `__data.json`, form actions as browsers post them, CSRF. */
-function sveltekitChecks() {
+/**
+ * SvelteKit: client-side navigation's `__data.json`, form actions as browsers post them, CSRF,
+ * and failures SvelteKit answers in a 200 (use:enhance's fail(), remote functions' errors).
+ */
+function sveltekitChecks(dir, failStatus) {
   /** The page's data in a `__data.json` body (devalue's flat form: an object of indexes). */
   const pageData = (body) => {
     const node = JSON.parse(body).nodes.findLast((n) => n?.type === 'data')
@@ -635,12 +642,121 @@ function sveltekitChecks() {
         expect(after.count === before.count + 1, `count ${after.count} after ${before.count}`)
       },
     ],
+    ...sveltekitSecondFactorChecks(dir, failStatus),
     [
       'a form post from another origin is refused (403) and writes nothing',
       async (c) => {
         const r = await formPost(c, '/login', 'mallory', { origin: 'http://evil.example' })
         expect(r.response.status === 403 && r.setCookies.length === 0, `status ${r.response.status}`)
         expect((await c.page()).user === 'nobody', 'signed in by a cross-site post')
+      },
+    ],
+  ]
+}
+
+/**
+ * The example's second factor (routes/verify): a form action and a remote command, each of which
+ * regenerates and sets the user before it checks the code. A wrong code (fail(401), error(401))
+ * writes nothing, whatever status SvelteKit answers it with; the right one writes the session.
+ */
+function sveltekitSecondFactorChecks(dir, failStatus) {
+  const CODE = '123456' // routes/verify/code.ts
+  const enhance = { accept: 'application/json', 'x-sveltekit-action': 'true' }
+  const verify = (c, code, headers) =>
+    c.request('/verify', {
+      method: 'POST',
+      body: new URLSearchParams({ user: 'mallory', code }),
+      headers: { origin: c.origin, accept: 'text/html', ...headers },
+    })
+  /** The command's URL: its file's hash, from the built server's manifest of remote modules. */
+  const remoteUrl = () => {
+    const output = `${root}${dir}/.svelte-kit/output/server`
+    const manifest = readFileSync(`${output}/manifest.js`, 'utf8')
+    const hash = [...manifest.matchAll(/'(\w+)': __memo\(\(\) => import\('\.\/chunks\/remote-\1\.js'\)\)/g)]
+      .map(([, h]) => h)
+      .find((h) => readFileSync(`${output}/chunks/remote-${h}.js`, 'utf8').includes('verify.remote'))
+    expect(hash, `no remote module of verify.remote.ts in ${output}/manifest.js`)
+    return `/_app/remote/${hash}/verifyCode`
+  }
+  /** A command call as the client makes it: its argument in devalue's form, base64url-encoded. */
+  const command = (c, code) =>
+    c.request(remoteUrl(), {
+      method: 'POST',
+      body: JSON.stringify({
+        payload: Buffer.from(JSON.stringify([{ user: 1, code: 2 }, 'mallory', code])).toString('base64url'),
+        refreshes: [],
+      }),
+      headers: {
+        origin: c.origin,
+        'content-type': 'application/json',
+        'x-sveltekit-pathname': '/verify',
+        'x-sveltekit-search': '',
+      },
+    })
+  /** Runs `send`, which must write nothing: the browser's session is the one it had before. */
+  const writesNothing = async (c, what, send) => {
+    const before = await c.page()
+    const r = await send()
+    expect(r.setCookies.length === 0, `${what} (${r.response.status}) wrote ${r.setCookies}`)
+    const after = await c.page()
+    expect(after.sid === before.sid && after.user === before.user, `${what}: ${after.sid} ${after.user}`)
+    return r
+  }
+  return [
+    [
+      `use:enhance: a form action that fail(401)s after regenerate() (answered ${failStatus}) writes nothing`,
+      async (c) => {
+        await writesNothing(c, 'a form post', async () => {
+          const r = await verify(c, '000000')
+          expect(r.response.status === 401, `a form post: status ${r.response.status}`)
+          return r
+        })
+        for (const [what, headers] of [
+          ['use:enhance', enhance],
+          ['a post asking for JSON without x-sveltekit-action', { accept: 'application/json' }],
+        ]) {
+          await writesNothing(c, what, async () => {
+            const r = await verify(c, '000000', headers)
+            const result = JSON.parse(r.body)
+            expect(r.response.status === failStatus, `${what}: status ${r.response.status}`)
+            expect(result.type === 'failure' && result.status === 401, `${what}: ${r.body}`)
+            return r
+          })
+        }
+      },
+    ],
+    [
+      'use:enhance: a form action that succeeds after regenerate() writes the session',
+      async (c) => {
+        const { sid } = await c.page()
+        const r = await verify(c, CODE, enhance)
+        const result = JSON.parse(r.body)
+        expect(r.response.status === 200 && result.type === 'success', `${r.response.status} ${r.body}`)
+        expect(r.setCookies.length === 1, `Set-Cookie: ${r.setCookies}`)
+        const p = await c.page()
+        expect(p.user === 'mallory' && p.sid !== sid, `${p.user} ${p.sid}`)
+        await c.request('/logout', { method: 'POST', headers: { origin: c.origin } })
+      },
+    ],
+    [
+      'a remote command that error(401)s after regenerate() (answered 200) writes nothing',
+      async (c) => {
+        const r = await writesNothing(c, 'the remote command', () => command(c, '000000'))
+        const result = JSON.parse(r.body)
+        expect(r.response.status === 200 && result.type === 'error', `${r.response.status} ${r.body}`)
+      },
+    ],
+    [
+      'a remote command that succeeds after regenerate() writes the session',
+      async (c) => {
+        const { sid } = await c.page()
+        const r = await command(c, CODE)
+        const result = JSON.parse(r.body)
+        expect(r.response.status === 200 && result.type === 'result', `${r.response.status} ${r.body}`)
+        expect(r.setCookies.length === 1, `Set-Cookie: ${r.setCookies}`)
+        const p = await c.page()
+        expect(p.user === 'mallory' && p.sid !== sid, `${p.user} ${p.sid}`)
+        await c.request('/logout', { method: 'POST', headers: { origin: c.origin } })
       },
     ],
   ]

@@ -149,3 +149,121 @@ test('sveltekit › __data.json whose load threw (a 200 with an error node) writ
   const fine = await serve(asData(data([{ type: 'data', data: [{ type: 1 }, 'error'] }])), count)
   equal(fine.headers.getSetCookie().length, 1)
 })
+
+/** A request as SvelteKit's event has it: `init` for the request, `extra` for the event. */
+function serveAs(handle: Handle, route: Resolve, init: RequestInit, extra: object = {}) {
+  const event = { request: request('/verify', undefined, init), locals: {}, ...extra }
+  return handle({ event: event as unknown as Event, resolve: route })
+}
+
+/** A second factor: a new id and a user, then `answer` (SvelteKit's JSON for the outcome). */
+const secondFactor =
+  (answer: unknown, init: ResponseInit = {}): Resolve =>
+  ({ locals }) => {
+    locals.session.regenerate()
+    locals.session.set('count', 100)
+    return Response.json(answer, init)
+  }
+
+const enhanced = {
+  method: 'POST',
+  headers: { accept: 'application/json', 'x-sveltekit-action': 'true' },
+  body: new URLSearchParams({ code: '000000' }),
+}
+
+// SvelteKit 2 answers use:enhance's fail() in a 200 (actions.js), and remote functions' errors
+// in a 200 in both majors: the failure is in the JSON.
+test('sveltekit › use:enhance JSON of a failure or error in a 200 writes nothing; success writes', async () => {
+  const handle: Handle = session({ secret: SECRET })
+  const failure = { type: 'failure', status: 401, data: '[{"message":1},"wrong code"]' }
+  const error = { type: 'error', error: { message: 'wrong code' } }
+  for (const [answer, headers] of [
+    [failure, enhanced.headers],
+    [error, enhanced.headers],
+    [failure, { accept: 'application/json' }], // SvelteKit answers it JSON without the header too
+    [failure, {}], // fetch()'s default Accept
+  ] as const) {
+    const r = await serveAs(handle, secondFactor(answer), { ...enhanced, headers })
+    equal(r.status, 200)
+    equal(r.headers.getSetCookie().length, 0, `${JSON.stringify(answer)} ${JSON.stringify(headers)}`)
+    equal(r.headers.get('cache-control'), null)
+    equal(JSON.stringify(await r.json()), JSON.stringify(answer)) // the body is intact
+  }
+  for (const answer of [
+    { type: 'success', status: 200, data: '[{"user":1},"ada"]' },
+    { type: 'success', status: 204 },
+    { type: 'redirect', status: 303, location: '/' },
+  ]) {
+    const r = await serveAs(handle, secondFactor(answer), enhanced)
+    equal(r.headers.getSetCookie().length, 1, answer.type)
+    equal(JSON.stringify(await r.json()), JSON.stringify(answer))
+  }
+})
+
+test("sveltekit › a remote function's error in a 200 writes nothing; its result writes", async () => {
+  const handle: Handle = session({ secret: SECRET })
+  const command = { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"payload":""}' }
+  const remote = { isRemoteRequest: true }
+  for (const [init, answer] of [
+    [command, { type: 'error', error: { message: 'wrong code' }, status: 401 }], // SvelteKit 2
+    [command, { type: 'error', error: { message: 'wrong code' } }], // SvelteKit 3
+    [{}, { type: 'error', error: { message: 'Internal Error' } }], // a query (GET)
+  ] as const) {
+    const r = await serveAs(
+      handle,
+      secondFactor(answer, { headers: { 'cache-control': 'no-store' } }),
+      init,
+      remote,
+    )
+    equal(r.status, 200)
+    equal(r.headers.getSetCookie().length, 0, JSON.stringify(answer))
+    equal(JSON.stringify(await r.json()), JSON.stringify(answer))
+  }
+  const result = { type: 'result', data: '[{"_":1},{"user":2},"ada"]' }
+  const ok = await serveAs(handle, secondFactor(result), command, remote)
+  equal(ok.headers.getSetCookie().length, 1)
+  equal(JSON.stringify(await ok.json()), JSON.stringify(result))
+  // Its envelope whatever the order of its keys: `type` is looked for past the first ones.
+  const late = await serveAs(
+    handle,
+    () =>
+      new Response(`{"error":{"message":"${'x'.repeat(200)}"},"type":"error"}`, {
+        headers: { 'content-type': 'application/json' },
+      }),
+    command,
+    remote,
+  )
+  equal(late.headers.getSetCookie().length, 0)
+})
+
+test("sveltekit › a +server endpoint's own JSON to a POST, and any GET's, is written", async () => {
+  const handle: Handle = session({ secret: SECRET })
+  const post = { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }
+  const write =
+    (body: string) =>
+    ({ locals }: Event) => {
+      locals.session.set('count', 1)
+      return new Response(body, { headers: { 'content-type': 'application/json' } })
+    }
+  for (const [init, body] of [
+    [post, '{"ok":true,"type":"error"}'], // `type` not first: not SvelteKit's envelope
+    [post, '[{"type":"error"}]'],
+    [post, '"error"'],
+    [post, ''],
+    [{}, '{"type":"error"}'], // a GET is no form action
+  ] as const) {
+    const r = await serveAs(handle, write(body), init)
+    equal(r.headers.getSetCookie().length, 1, `${init === post ? 'POST' : 'GET'} ${body}`)
+    equal(await r.text(), body)
+  }
+  // Not JSON: never read.
+  const html = await serveAs(
+    handle,
+    ({ locals }) => {
+      locals.session.set('count', 1)
+      return new Response('{"type":"error"}', { headers: { 'content-type': 'text/html' } })
+    },
+    post,
+  )
+  equal(html.headers.getSetCookie().length, 1)
+})

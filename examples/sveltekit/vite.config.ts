@@ -3,4 +3,11 @@ import adapter from '@sveltejs/adapter-node'
 import { sveltekit } from '@sveltejs/kit/vite'
 import { defineConfig } from 'vite'
 
-export default defineConfig({ plugins: [sveltekit({ adapter: adapter() })] })
+export default defineConfig({
+  plugins: [
+    sveltekit({
+      adapter: adapter(),
+      experimental: { remoteFunctions: true }, // demo checks
+    }),
+  ],
+})

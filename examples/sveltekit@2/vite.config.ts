@@ -5,5 +5,13 @@ import { sveltekit } from '@sveltejs/kit/vite'
 import { defineConfig } from 'vite'
 
 export default defineConfig({
-  plugins: [sveltekit({ adapter: adapter(), experimental: { explicitEnvironmentVariables: true } })],
+  plugins: [
+    sveltekit({
+      adapter: adapter(),
+      experimental: {
+        explicitEnvironmentVariables: true,
+        remoteFunctions: true, // demo checks
+      },
+    }),
+  ],
 })

@@ -36,10 +36,16 @@ export interface SealedSessionOptions {
  * `Astro.locals.sealedSession` in pages and `context.locals.sealedSession` in endpoints: a sealed
  * cookie, unlike Astro's built-in `Astro.session`, which keeps data in a storage driver. Change
  * it in page frontmatter or in an endpoint: once the page body streams, the `Set-Cookie` header
- * has gone, and a change throws `SessionCommittedError`. When a page or endpoint throws, nothing
- * it changed is written. Prerendered pages get no session. Requests to a gate's endpoints
- * (device binding) are answered here, before the app. Options may be a function of the context
- * (to read a runtime's environment).
+ * has gone, and a change throws `SessionCommittedError`. When an endpoint or a page's frontmatter
+ * throws, nothing it changed is written. A component that throws while the page body streams
+ * comes too late for that: the status and headers, with the cookie and what the frontmatter
+ * changed, are already sent, and Astro can only cut the body short. So make a change that must
+ * not outlive a failure (a `regenerate()` before a refused second factor) once what can fail has
+ * run: in an endpoint, or in the frontmatter after its checks; or render pages whole before they
+ * are sent (`@astrojs/node`'s `experimentalDisableStreaming: true`), where a component that throws
+ * fails the page before anything is written. Prerendered pages get no session. Requests to a
+ * gate's endpoints (device binding) are answered here, before the app. Options may be a function
+ * of the context (to read a runtime's environment).
  *
  * @example
  * ```ts

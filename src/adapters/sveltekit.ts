@@ -21,6 +21,8 @@ export interface RequestEventLike {
   readonly locals: object
   /** A `__data.json` request (client-side navigation). */
   readonly isDataRequest?: boolean
+  /** A call of a remote function (`query`, `command`, `form`). */
+  readonly isRemoteRequest?: boolean
 }
 
 /** Where the hook puts the session. */
@@ -45,16 +47,25 @@ export type SessionHandle<E extends RequestEventLike, Key extends string> = <
  * Session `handle` hook for SvelteKit's `src/hooks.server.ts`; compose it with others through
  * `sequence`. It loads the session from the request, puts it on `event.locals`, and writes it
  * onto whatever response `resolve(event)` gives: pages, `__data.json` (client-side navigation),
- * form actions (their 303 redirect, or the JSON `use:enhance` reads) and `+server` endpoints.
- * Session cookies are appended to the response's headers, beside those `event.cookies` set.
+ * form actions (their 303 redirect, or the JSON `use:enhance` reads), remote functions and
+ * `+server` endpoints. Session cookies are appended to the response's headers, beside those
+ * `event.cookies` set.
  *
- * An error response writes nothing: SvelteKit turns what a load, form action or endpoint throws
- * (`error(401)`, an exception) into a response with that status before `resolve()` returns (or,
- * for `__data.json`, into an error node of a 200), so such a response leaves the browser's cookie
- * as it was, whatever the request changed. So does any other response of status 400 or more (a
- * `fail()` from a form action too). A redirect (`redirect(303, ...)` after login) is written. A hook after this one that throws ends the request unwritten. Requests to a gate's
- * endpoints (device binding) are answered here, before the app. Options may be a function of the
- * event, to read `event.platform` on Cloudflare.
+ * A failure writes nothing: SvelteKit turns what a load, form action, remote function or endpoint
+ * throws (`error(401)`, an exception) into a response before `resolve()` returns, so such a
+ * response leaves the browser's cookie as it was, whatever the request changed. That holds for
+ * any response of status 400 or more, and for the failures SvelteKit answers with a 200, the
+ * failure in the body: a `__data.json` whose load threw (an error node), a form action's `fail()`
+ * or error as JSON for `use:enhance` (SvelteKit 2 answers them 200), and a remote function's error
+ * (`{"type":"error"}`). To tell those apart, the hook reads the start of the body (a clone) of
+ * `__data.json`, of remote calls and of JSON answers to a POST; so a `+server` endpoint's JSON
+ * answer to a POST that begins `{"type":"failure"` or `{"type":"error"` writes nothing either. A
+ * remote form's `invalid()` is no failure to SvelteKit (the issues are the form's result, answered
+ * 200): what the handler changed before it is written, so change the session once the checks
+ * pass. A redirect (`redirect(303, ...)` after login) is written. A hook after this one that
+ * throws ends the request unwritten. Requests to a gate's endpoints (device binding) are answered
+ * here, before the app. Options may be a function of the event, to read `event.platform` on
+ * Cloudflare.
  *
  * @example
  * ```ts
@@ -116,14 +127,37 @@ export function session<E extends RequestEventLike = RequestEventLike, Key exten
       store.discard(s)
       throw error
     }
-    // What a load, action or endpoint threw is an error response by now (respond.js): nothing
-    // the request changed before it (a regenerate() before a failed second factor) is written.
-    if (response.status >= 400 || (event.isDataRequest && (await failedLoad(response)))) {
+    // What a load, action, remote function or endpoint threw is an error response by now
+    // (respond.js), some of them 200s: nothing the request changed before it (a regenerate()
+    // before a failed second factor) is written.
+    if (response.status >= 400 || (await failedIn200(event, response))) {
       store.discard(s)
       return response
     }
     return store.apply(s, response)
   }
+}
+
+/**
+ * A failure SvelteKit answers with a status below 400, the failure inside the body: a
+ * `__data.json` whose load threw (an error node, data/index.js); a form action's `fail()` or error
+ * as JSON for `use:enhance` (`{"type":"failure"}`, SvelteKit 2 answers it 200; actions.js), which
+ * SvelteKit sends any POST to a page that asks for JSON, with or without `x-sveltekit-action`;
+ * and a remote function's error (`{"type":"error"}` in a 200, both majors; remote.js,
+ * remote-functions.js). Only these requests' bodies are read, from a clone, and only as far as
+ * the answer needs; the response itself is left whole.
+ */
+async function failedIn200(event: RequestEventLike, response: Response): Promise<boolean> {
+  if (event.isDataRequest) return failedLoad(response)
+  const remote = event.isRemoteRequest === true
+  if (!remote && event.request.method !== 'POST') return false
+  if (!/^application\/json\s*(?:;|$)/i.test(response.headers.get('content-type') ?? '')) return false
+  // SvelteKit's own envelope (a remote call; a post use:enhance made, unless the route has only a
+  // `+server`): its `type` is looked for wherever it is. Any other POST may be an endpoint's JSON:
+  // its `type` counts only where SvelteKit puts it, first.
+  const sure = remote || event.request.headers.get('x-sveltekit-action') === 'true'
+  const type = await resultType(response, sure)
+  return type === 'failure' || type === 'error'
 }
 
 /**
@@ -133,20 +167,48 @@ export function session<E extends RequestEventLike = RequestEventLike, Key exten
 async function failedLoad(response: Response): Promise<boolean> {
   const type = response.headers.get('content-type') ?? ''
   if (!/^(?:application\/json|text\/sveltekit-data)/.test(type)) return false
-  const reader = response.clone().body?.getReader()
-  const decoder = new TextDecoder() // one per response: a streaming decoder keeps state
-  let text = ''
-  for (let chunk = await reader?.read(); chunk && !chunk.done; chunk = await reader?.read()) {
-    text += decoder.decode(chunk.value, { stream: true })
-    if (text.includes('\n')) break
-  }
-  void reader?.cancel().catch(() => {})
+  const text = await readClone(response, (read) => read.includes('\n'))
   try {
     const { nodes } = JSON.parse(text.split('\n', 1)[0]!) as { nodes?: ({ type?: unknown } | null)[] }
     return nodes?.some((node) => node?.type === 'error') === true
   } catch {
     return false
   }
+}
+
+/** How SvelteKit's `JSON.stringify` of `{ type: ..., ... }` starts (action_json, remote calls). */
+const TYPE_FIRST = /^\{"type":"([a-z]+)"/
+/** Read this far, the body has shown whether `type` comes first. */
+const HEAD_CHARS = 64
+
+/**
+ * The `type` of a JSON envelope (an `ActionResult`, a remote function's answer): read from its
+ * first characters, where SvelteKit writes it. `whole`: when it is not there, read and parse the
+ * whole body for it.
+ */
+async function resultType(response: Response, whole: boolean): Promise<string | undefined> {
+  const head = await readClone(response, (read) => TYPE_FIRST.test(read) || read.length >= HEAD_CHARS)
+  const first = TYPE_FIRST.exec(head)?.[1]
+  if (first !== undefined || !whole || !head.trimStart().startsWith('{')) return first
+  try {
+    const { type } = JSON.parse(await readClone(response, () => false)) as { type?: unknown }
+    return typeof type === 'string' ? type : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** A clone's text, read until `enough` says so or it ends; the response is left unread. */
+async function readClone(response: Response, enough: (text: string) => boolean): Promise<string> {
+  const reader = response.clone().body?.getReader()
+  const decoder = new TextDecoder() // one per response: a streaming decoder keeps state
+  let text = ''
+  for (let chunk = await reader?.read(); chunk && !chunk.done; chunk = await reader?.read()) {
+    text += decoder.decode(chunk.value, { stream: true })
+    if (enough(text)) break
+  }
+  void reader?.cancel().catch(() => {})
+  return text
 }
 
 export type { FlashData, Session, SessionData, SessionOptions }
