@@ -87,7 +87,7 @@ export const frameworks = {
   // its own middleware.ts re-exports proxy.ts's function. It answers a Server Action's redirect,
   // called as React calls it, with a 303, where 16 answers a 200.
   'next@15': { ...nextjs('examples/next@15', 18, 'examples/next', 303), own: ['middleware.ts'] },
-  astro: astro('examples/astro', 24), // Astro 7.4: Node >= 22.23.4, past runtimes/' Node 22
+  astro: astro('examples/astro', 22), // Astro 7.4: Node >= 22.23.4
   'astro@6': astro('examples/astro@6', 22, 'examples/astro'), // Astro 6.4: Node >= 22.12
   'astro@5': astro('examples/astro@5', 20, 'examples/astro'),
   // h3 v2, Hono and Elysia come from the root's devDependencies (Bun from runtimes/): their
