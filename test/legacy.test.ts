@@ -293,6 +293,45 @@ describe('legacy', () => {
     })
   })
 
+  test('keys given as bytes are copied at setup: wiping the buffer afterwards changes nothing', async () => {
+    // As a Node Buffer does, slice() shares the memory: only a copy survives the wipe.
+    class Shared extends Uint8Array {
+      override slice(start?: number, end?: number): Uint8Array<ArrayBuffer> {
+        return this.subarray(start, end) as Uint8Array<ArrayBuffer>
+      }
+    }
+    const csKeys = cs.keys.map((k) => new Shared(new TextEncoder().encode(k)))
+    const rrSecrets = rr.secrets.map((k) => new TextEncoder().encode(k))
+    const store = createSessionStore({
+      secret: SECRET,
+      legacy: [
+        cookieSession({ name: cs.name, keys: csKeys }),
+        // Typed as strings; bytes are taken at run time, as cookieSession takes them.
+        reactRouter({ name: rr.name, secrets: rrSecrets as unknown as string[] }),
+      ],
+    })
+    for (const key of [...csKeys, ...rrSecrets]) key.fill(0)
+    deepEqual((await store.load(cs.cookie)).data, cs.data, 'cookie-session still verifies with the key')
+    deepEqual((await store.load(rr.cookie)).data, rr.data, 'react-router too')
+    // And a cookie signed with the all-zero key the wiped buffer now holds opens nothing.
+    const value = btoa(JSON.stringify({ user: 'admin' }))
+    const zero = await crypto.subtle.importKey(
+      'raw',
+      new Uint8Array(csKeys[0]!.length),
+      { name: 'HMAC', hash: 'SHA-1' },
+      false,
+      ['sign'],
+    )
+    const mac = new Uint8Array(
+      await crypto.subtle.sign('HMAC', zero, new TextEncoder().encode(`${cs.name}=${value}`)),
+    )
+    const sig = btoa(String.fromCharCode(...mac))
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+      .replace(/=+$/, '')
+    ok((await store.load(`${cs.name}=${value}; ${cs.name}.sig=${sig}`)).isNew, 'a forgery does not open')
+  })
+
   test('setup refuses readers without keys, and anything that is not a reader', () => {
     throws(() => cookieSession({ keys: [] }), 'ERR_SECRET_INVALID')
     throws(() => reactRouter({ secrets: [] }), 'ERR_SECRET_INVALID')

@@ -140,13 +140,20 @@ export function percentDecode(value: string): string {
   }
 }
 
-/** @internal Secrets as UTF-8 bytes, checked at setup: a non-empty list of non-empty strings or bytes. */
+/**
+ * @internal Secrets as UTF-8 bytes, checked at setup: a non-empty list of non-empty strings or
+ * bytes. Bytes are copied (not `slice()`d: a Node `Buffer`'s slice shares its memory): the keys
+ * are imported on the first request, and an app that wipes or reuses its buffer after setup must
+ * not leave the reader verifying with what it holds then.
+ */
 export function secretBytes(list: unknown, what: string): Uint8Array[] {
   const ok = (s: unknown) => (typeof s === 'string' || s instanceof Uint8Array) && s.length > 0
   if (!Array.isArray(list) || list.length === 0 || !list.every(ok)) {
     throw configError('ERR_SECRET_INVALID', `${what} must be a non-empty list of non-empty strings`)
   }
-  return list.map((s: string | Uint8Array) => (typeof s === 'string' ? new TextEncoder().encode(s) : s))
+  return list.map((s: string | Uint8Array) =>
+    typeof s === 'string' ? new TextEncoder().encode(s) : new Uint8Array(s),
+  )
 }
 
 /** @internal HMAC verify keys for `secrets`, imported once, on first use. */
