@@ -89,6 +89,26 @@ describe('legacy', () => {
     deepEqual(expired((await store.commit(session)).setCookie), ['app.0', 'app.1'])
   })
 
+  test('a clock that gives no usable time opens no old cookie, as it opens none of ours', async () => {
+    const clocks: [string, unknown][] = [
+      ['NaN', Number.NaN],
+      ['a BigInt', 10n ** 18n],
+      ['a Date', new Date(MADE)],
+      ['a negative time', -1],
+      ['past 48 bits', 2 ** 48],
+    ]
+    for (const [what, reading] of clocks) {
+      for (const cookie of [cs.cookie, fe.cookie, fe.forever, rr.cookie]) {
+        const { store, reasons } = setup(MADE, { now: (() => reading) as () => number })
+        const session = await store.load(cookie)
+        ok(session.isNew, `${what}: ${cookie.slice(0, 12)}… opened ${JSON.stringify(session.data)}`)
+        deepEqual((await store.commit(session)).setCookie, [])
+        await Promise.resolve()
+        deepEqual(reasons, ['legacy-expired'], what)
+      }
+    }
+  })
+
   test('cookie-session: a Keygrip with sha256 is read with algorithm: sha256, not with the default', async () => {
     const store = createSessionStore({
       secret: SECRET,

@@ -6,7 +6,7 @@ import { type CookieSpec, cookieSpec, readSessionCookies } from '../../core/cook
 import { configError } from '../../core/errors.ts'
 import type { LegacyReader, LegacyResult, ReaderContext } from '../../core/extensions.ts'
 import { fail } from '../../core/result.ts'
-import { MAX_COOKIE_BYTES, SESSION_ID_BYTES } from '../../core/sizes.ts'
+import { MAX_COOKIE_BYTES, MAX_UINT48, SESSION_ID_BYTES } from '../../core/sizes.ts'
 
 export type { LegacyReader }
 
@@ -28,7 +28,11 @@ export async function opened(
     text = context.stringify(flash ? [data, flash] : data)
   } catch {}
   if (typeof text !== 'string') return fail('legacy-payload')
-  const now = Math.floor(context.now())
+  // A clock that gives no usable time (NaN: no number at all) refuses every session, as it does
+  // ours: the old formats carry no time to fail a check, so it is checked here, before any
+  // handler runs as the user and the write that needs the time throws.
+  const now = context.now()
+  if (!(now >= 0 && now < MAX_UINT48)) return fail('legacy-expired')
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value))
   const sid = new Uint8Array(digest, 0, SESSION_ID_BYTES)
   return {
