@@ -201,6 +201,39 @@ describe('legacy', () => {
     deepEqual(expired((await store.commit(session)).setCookie), ['app'])
   })
 
+  test('the upgrade deletes the old cookies at each path the request lies under, as logout does', async () => {
+    // The old app may have set its cookie on a longer path than the reader was told: left there,
+    // hidden behind ours, it would open the old session again once ours is gone.
+    for (const [cookie, names] of [
+      [cs.cookie, ['session.sig']],
+      [fe.cookie, ['app']],
+      [rr.cookie, ['__session']],
+    ] as const) {
+      const { store } = setup()
+      const at = new Request('http://localhost/app/home', { headers: { cookie } })
+      const lines = (await store.commit(await store.load(at))).setCookie
+      for (const name of names) {
+        for (const path of ['/', '/app', '/app/home']) {
+          ok(
+            lines.some((l) => l.startsWith(`${name}=; Max-Age=0; Path=${path};`)),
+            `${name} deleted at ${path}: ${lines}`,
+          )
+        }
+      }
+      equal(new Set(lines).size, lines.length, 'no deletion twice')
+    }
+    // cookie-session's cookie under our own name: deleted on the longer paths, never on ours.
+    const { store } = setup()
+    const at = new Request('http://localhost/app/home', { headers: { cookie: cs.cookie } })
+    const lines = (await store.commit(await store.load(at))).setCookie
+    ok(lines.some((l) => l.startsWith('session=; Max-Age=0; Path=/app;')))
+    ok(!lines.some((l) => l.startsWith('session=; Max-Age=0; Path=/;')))
+    ok(
+      lines.some((l) => /^session=e2[^;]+; Max-Age=[1-9]/.test(l)),
+      'ours written',
+    )
+  })
+
   test('a legacy cookie under our own name is replaced by our write, never expired after it', async () => {
     const { store } = setup()
     const setCookies = (await store.commit(await store.load(cs.cookie))).setCookie

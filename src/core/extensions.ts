@@ -73,6 +73,11 @@ export interface ReaderContext {
   readonly name: string
   readonly now: () => number
   readonly stringify: (value: unknown) => string
+  /**
+   * The request, when the store has one: the old cookie is deleted at each path it lies under,
+   * where the old app may have set it.
+   */
+  readonly request: Request | undefined
 }
 
 /**
@@ -87,7 +92,7 @@ export interface LegacyReader {
    * @internal Opens this library's cookie in `header` with that library's checks: `undefined`
    * when the request carries none, a failure with its reason, or the session and the cookies
    * that must be deleted once it is re-sealed in our format (with the path and domain the old
-   * library set them with). The session it gives has no known issue time: gates treat it as
+   * library set them with, and at each path the request lies under, as `forget` names them). The session it gives has no known issue time: gates treat it as
    * issued before any revocation of its subject.
    */
   readonly read: (header: string | null, context: ReaderContext) => Promise<LegacyResult | undefined>

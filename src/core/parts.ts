@@ -135,6 +135,7 @@ export interface LegacyRunner {
   read(
     parts: StoreParts,
     header: string | null,
+    request: Request | undefined,
     now: () => number,
     reason: InvalidReason | undefined,
   ): Promise<LegacyOpened | { reason: InvalidReason | undefined }>

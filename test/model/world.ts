@@ -118,7 +118,12 @@ export class World {
   #reasons: string[][] = []
   #secrets = [secretOf(0)]
   readonly #clock = () => this.now
-  readonly #legacy = [cookieSession({ name: LEGACY.name, keys: LEGACY.keys, path: LEGACY_PATH })]
+  /**
+   * The old library's reader. With static options it is told the old cookie's path; with an
+   * options function it is not (the default, `/`), as when an app forgets it: the upgrade and
+   * logout must then find the cookie on the request's path.
+   */
+  readonly #legacy: ReturnType<typeof cookieSession>[]
   #stores: SessionStore<AppData>[] = []
   readonly #handler: ((request: Request) => Promise<Response>) | undefined
   /** The request the options-function handler is serving. */
@@ -127,6 +132,8 @@ export class World {
   constructor(cfg: Config) {
     this.cfg = cfg
     this.names = cfg.named ? NAMES : NAMES.slice(0, 1)
+    const path = cfg.optionsFn ? {} : { path: LEGACY_PATH }
+    this.#legacy = [cookieSession({ name: LEGACY.name, keys: LEGACY.keys, ...path })]
     const store = switchable(memoryStore({ now: this.#clock }), () => this.down)
     this.revoker = cfg.revocation
       ? revocation({

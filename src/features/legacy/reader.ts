@@ -38,7 +38,9 @@ export async function opened(
   return {
     ok: true,
     loaded: { created: now, touched: now, sid, lifetime: undefined, data, flash, state: undefined, text },
-    expire,
+    // Where logout deletes them too: a copy the old app set on a longer path would otherwise
+    // stay, hidden behind ours, and open the old session again once ours is gone.
+    expire: atEveryPath(expire, context.request),
   }
 }
 
@@ -49,16 +51,22 @@ export async function opened(
  * have set them there; at most 8).
  */
 export function forgetter(cookies: readonly CookieSpec[]): LegacyReader['forget'] {
-  return (header, request) => {
-    const paths = pathsOf(request)
-    const out: CookieSpec[] = []
-    for (const spec of cookies) {
-      if (readSessionCookies(header, spec.name, 1).values.length === 0) continue
-      out.push(spec)
-      for (const path of paths) out.push(atPath(spec, path))
-    }
-    return out
+  return (header, request) =>
+    atEveryPath(
+      cookies.filter((spec) => readSessionCookies(header, spec.name, 1).values.length > 0),
+      request,
+    )
+}
+
+/** Each of `specs` at its own path and at each path `request`'s path lies under. */
+function atEveryPath(specs: readonly CookieSpec[], request: Request | undefined): CookieSpec[] {
+  const paths = pathsOf(request)
+  const out: CookieSpec[] = []
+  for (const spec of specs) {
+    out.push(spec)
+    for (const path of paths) if (path !== spec.parts.path) out.push(atPath(spec, path))
   }
+  return out
 }
 
 const MAX_PATHS = 8
@@ -92,7 +100,9 @@ export function named(spec: CookieSpec, name: string): CookieSpec {
 /** Where the old library set its cookie: a deletion must name the same path and domain. */
 export interface LegacyCookieOptions {
   /**
-   * The `path` the old library set the cookie with.
+   * The `path` the old library set the cookie with. The old cookies are deleted there and at
+   * each path the request lies under (`/a`, `/a/b` for `/a/b`), which covers a longer path the
+   * old app used if the request is under it.
    * @default '/'
    */
   path?: string
