@@ -31,6 +31,14 @@ export const EXTENSION: unique symbol = Symbol.for('sealed-session.extension') a
  */
 export const STEP_VERSION = 1
 
+/**
+ * @internal
+ * The key, in a session's sealed extension state, of the id of the old library's cookie it was
+ * opened from (a session migrated by a legacy reader, and its descendants until `destroy()`):
+ * a revocation of the session covers that cookie too.
+ */
+export const LEGACY_STATE = 'legacy'
+
 /** @internal The kinds of extension, as their brand spells them. */
 export type ExtensionKind = 'chunks' | 'compress' | 'legacy' | 'gate'
 

@@ -3,8 +3,14 @@
 // imports only the types from here, so an app with no legacy reader ships none of this.
 
 import { type CookieSpec, cookieSpec, readSessionCookies } from '../../core/cookie.ts'
+import { base64urlEncode } from '../../core/encoding.ts'
 import { configError } from '../../core/errors.ts'
-import type { LegacyReader, LegacyResult, ReaderContext } from '../../core/extensions.ts'
+import {
+  LEGACY_STATE,
+  type LegacyReader,
+  type LegacyResult,
+  type ReaderContext,
+} from '../../core/extensions.ts'
 import { fail } from '../../core/result.ts'
 import { MAX_COOKIE_BYTES, MAX_UINT48, SESSION_ID_BYTES } from '../../core/sizes.ts'
 
@@ -14,7 +20,9 @@ export type { LegacyReader }
  * @internal
  * The session a reader opened, for the store: created now, its data serialized as the store's
  * serializer does (so it reads as unchanged), and an id derived from the old cookie's value, so
- * that revoking it (by id) holds against every later request carrying that same old cookie.
+ * that revoking it (by id) holds against every later request carrying that same old cookie. That
+ * id is sealed in its extension state too, so a revocation of the session still names the old
+ * cookie after the id changes.
  */
 export async function opened(
   context: ReaderContext,
@@ -23,9 +31,13 @@ export async function opened(
   expire: readonly CookieSpec[],
   value: string,
 ): Promise<LegacyResult> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value))
+  const sid = new Uint8Array(digest, 0, SESSION_ID_BYTES)
+  const state = { [LEGACY_STATE]: base64urlEncode(sid) }
   let text: unknown
   try {
-    text = context.stringify(flash ? [data, flash] : data)
+    // As the store serializes a body with extension state (`{}`: no flash messages).
+    text = context.stringify([data, flash ?? {}, state])
   } catch {}
   if (typeof text !== 'string') return fail('legacy-payload')
   // A clock that gives no usable time (NaN: no number at all) refuses every session, as it does
@@ -33,11 +45,9 @@ export async function opened(
   // handler runs as the user and the write that needs the time throws.
   const now = context.now()
   if (!(now >= 0 && now < MAX_UINT48)) return fail('legacy-expired')
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value))
-  const sid = new Uint8Array(digest, 0, SESSION_ID_BYTES)
   return {
     ok: true,
-    loaded: { created: now, touched: now, sid, lifetime: undefined, data, flash, state: undefined, text },
+    loaded: { created: now, touched: now, sid, lifetime: undefined, data, flash, state, text },
     // Where logout deletes them too: a copy the old app set on a longer path would otherwise
     // stay, hidden behind ours, and open the old session again once ours is gone.
     expire: atEveryPath(expire, context.request),
