@@ -280,10 +280,44 @@ describe('legacy', () => {
     test('revoking the session an old cookie opened holds against the next request with that cookie', async () => {
       const { revoker, store } = revocable()
       const first = await store.load(cs.cookie)
-      const again = await store.load(cs.cookie)
-      equal(first.id, again.id, 'the id comes from the old cookie, not from a fresh draw')
       await revoker.revoke(first)
       ok((await store.load(cs.cookie)).isNew)
+    })
+
+    test('revoking the session an old cookie was upgraded to, later, regenerated or not, holds against that cookie', async () => {
+      for (const regenerate of [false, true]) {
+        const { revoker, store } = revocable()
+        const upgraded = await store.load(cs.cookie)
+        if (regenerate) upgraded.regenerate()
+        const ours = (await store.commit(upgraded)).setCookie.find((c) => c.startsWith('session=e'))!
+        const session = await store.load(ours.split(';')[0]!)
+        equal(session.get('user'), 'ada')
+        await revoker.revoke(session)
+        ok((await store.load(cs.cookie)).isNew, `the old cookie (regenerate: ${regenerate})`)
+        ok((await revocable().store.load(cs.cookie)).isNew === false, 'a fresh store has no such revocation')
+      }
+    })
+
+    test('each session an old cookie opens has a random id: the same old cookie in two browsers is two sessions', async () => {
+      const { revoker, store } = revocable()
+      const [a, b] = [await store.load(cs.cookie), await store.load(cs.cookie)]
+      ok(a.id !== b.id, 'two ids')
+      match(a.id, /^[\w-]{16}$/)
+      const upgraded = async (session: typeof a) => {
+        const line = (await store.commit(session)).setCookie.find((c) => c.startsWith('session=e'))!
+        return store.load(line.split(';')[0]!)
+      }
+      const [ua, ub] = [await upgraded(a), await upgraded(b)]
+      equal(ua.id, a.id, 'each keeps its own id once upgraded')
+      equal(ub.id, b.id)
+      // Revoking one ends it and the old cookie; the other browser's upgraded session is its own.
+      await revoker.revoke(ua)
+      ok((await store.load(cs.cookie)).isNew, 'the old cookie')
+      ok((await upgraded(a)).isNew, 'the revoked session')
+      equal((await upgraded(b)).get('user'), 'ada', "the other browser's session")
+      // revokeSubject() ends every session of its subject, however it came (past the clock skew).
+      await revoker.revokeSubject('ada', { before: Date.now() + 120_000 })
+      ok((await upgraded(b)).isNew)
     })
 
     test('logout deletes an old cookie on another path that was never read, so it cannot reopen the session', async () => {

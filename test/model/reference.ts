@@ -87,6 +87,7 @@ export class Reference {
   /**
    * A session descending from the old library's cookie (opened from it, or from our cookie it
    * was upgraded to, regenerated or not) was revoked by revoke(): that cookie opens nothing since.
+   * Another session upgraded from it (a replayed copy) has an id of its own, and lives on.
    */
   legacyRevoked = false
   readonly snapshots: Snapshot[] = []
@@ -369,8 +370,6 @@ export class Reference {
     // With a subject, a session of nobody is not checked (anonymous: 'skip'): revoke() cannot end it.
     if (this.revokedSids.has(held.sid) && held.data.user !== undefined)
       return 'our cookie, its session revoked by revoke()'
-    if (held.lineage && this.legacyRevoked)
-      return "our cookie, upgraded from the old library's cookie, which a revoke() ended"
     const user = held.data.user
     const at = typeof user === 'string' ? this.revokedAt.get(user) : undefined
     // A session issued within the clock skew before revokeSubject() survives it (docs/revocation.md).

@@ -11,6 +11,7 @@ import {
   type LegacyResult,
   type ReaderContext,
 } from '../../core/extensions.ts'
+import { randomBytes } from '../../core/random.ts'
 import { fail } from '../../core/result.ts'
 import { MAX_COOKIE_BYTES, MAX_UINT48, SESSION_ID_BYTES } from '../../core/sizes.ts'
 
@@ -19,10 +20,11 @@ export type { LegacyReader }
 /**
  * @internal
  * The session a reader opened, for the store: created now, its data serialized as the store's
- * serializer does (so it reads as unchanged), and an id derived from the old cookie's value, so
- * that revoking it (by id) holds against every later request carrying that same old cookie. That
- * id is sealed in its extension state too, so a revocation of the session still names the old
- * cookie after the id changes.
+ * serializer does (so it reads as unchanged), a random id like any new session's, and in its
+ * extension state the old cookie's own id (from its SHA-256), so that revoking the session, or
+ * the one it is upgraded to, holds against every later request carrying that same old cookie.
+ * The session id is not derived from the cookie: cookie-session's and React Router's values
+ * carry no nonce, so the same data in two browsers is the same cookie, and would be one id.
  */
 export async function opened(
   context: ReaderContext,
@@ -32,8 +34,7 @@ export async function opened(
   value: string,
 ): Promise<LegacyResult> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value))
-  const sid = new Uint8Array(digest, 0, SESSION_ID_BYTES)
-  const state = { [LEGACY_STATE]: base64urlEncode(sid) }
+  const state = { [LEGACY_STATE]: base64urlEncode(new Uint8Array(digest, 0, SESSION_ID_BYTES)) }
   let text: unknown
   try {
     // As the store serializes a body with extension state (`{}`: no flash messages).
@@ -47,7 +48,16 @@ export async function opened(
   if (!(now >= 0 && now < MAX_UINT48)) return fail('legacy-expired')
   return {
     ok: true,
-    loaded: { created: now, touched: now, sid, lifetime: undefined, data, flash, state, text },
+    loaded: {
+      created: now,
+      touched: now,
+      sid: randomBytes(SESSION_ID_BYTES),
+      lifetime: undefined,
+      data,
+      flash,
+      state,
+      text,
+    },
     // Where logout deletes them too: a copy the old app set on a longer path would otherwise
     // stay, hidden behind ours, and open the old session again once ours is gone.
     expire: atEveryPath(expire, context.request),

@@ -51,9 +51,14 @@ function judge(state: State, issuedAt: number, revokedAt: number | undefined, af
   return revokedAt !== undefined || (after !== undefined && issuedAt + state.skewMs < after)
 }
 
-/** The id of the old library's cookie `state`'s session descends from, when it is not its own id. */
+/**
+ * The id of the old library's cookie `state`'s session was opened from in this request (its
+ * issue time unknown), which a revocation of any session upgraded from that cookie names. A
+ * session of ours upgraded from it is a session of its own, checked by its own id: another
+ * browser's upgrade of the same cookie (the same data, or a stolen copy) is not ended with it.
+ */
 function oldId(state: State): string | undefined {
-  return state.legacy === state.id ? undefined : state.legacy
+  return state.issuedAt === -Infinity ? state.legacy : undefined
 }
 
 /**
@@ -99,9 +104,9 @@ export class Checks {
   /** Revoked by what this process knows, judged as issued at `issuedAt`. */
   locally(state: State, issuedAt: number): boolean {
     const after = state.subject === undefined ? undefined : this.#validAfter.get(state.subject)
-    const { legacy } = state
+    const old = oldId(state)
     const revokedAt =
-      this.#revokedIds.get(state.id) ?? (legacy === undefined ? undefined : this.#revokedIds.get(legacy))
+      this.#revokedIds.get(state.id) ?? (old === undefined ? undefined : this.#revokedIds.get(old))
     return judge(state, issuedAt, revokedAt, after)
   }
 

@@ -156,17 +156,13 @@ export function revocation<Data extends object = Record<string, unknown>>(
             "(such sessions are not checked); revoke its subject, or set anonymous: 'check'",
         )
       }
-      // Until it would have expired anyway, whatever rewrites renewed its idle deadline; a
-      // session read from an old library's cookie, which has no expiry of ours, the longest.
-      const ttlMs =
-        loaded?.issuedAt === -Infinity && loaded.id === target.id
-          ? gate.lifetime()
-          : target.createdAt + target.lifetime.maxAge * 1000 - at
-      // The old library's cookie the session descends from (sealed in its state) may come back
-      // as long as a browser keeps a cookie, whenever our own cookie expires.
+      // Until it would have expired anyway, whatever rewrites renewed its idle deadline. The old
+      // library's cookie it descends from (its state names it) has no expiry of its own: a copy
+      // may come back as long as a browser keeps a cookie, whenever ours expires.
+      const ttlMs = target.createdAt + target.lifetime.maxAge * 1000 - at
       const old = loaded?.legacy
       if (old !== undefined) await checks.revokeId(old, at, MAX_LIFETIME_MS + MARGIN_MS)
-      if (ttlMs > 0 && target.id !== old) await checks.revokeId(target.id, at, ttlMs + MARGIN_MS)
+      if (ttlMs > 0) await checks.revokeId(target.id, at, ttlMs + MARGIN_MS)
     },
 
     async revokeSubject(who, options) {
