@@ -100,8 +100,9 @@ export interface LegacyReader {
    * @internal Opens this library's cookie in `header` with that library's checks: `undefined`
    * when the request carries none, a failure with its reason, or the session and the cookies
    * that must be deleted once it is re-sealed in our format (with the path and domain the old
-   * library set them with, and at each path the request lies under, as `forget` names them). The session it gives has no known issue time: gates treat it as
-   * issued before any revocation of its subject.
+   * library set them with, and at each path the request lies under, as `forget` names them).
+   * The session it gives has no known issue time: gates treat it as issued before any revocation
+   * of its subject; its extension state names the old cookie (`LEGACY_STATE`).
    */
   readonly read: (header: string | null, context: ReaderContext) => Promise<LegacyResult | undefined>
   /**

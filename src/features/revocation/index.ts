@@ -76,9 +76,10 @@ export interface Revocation<_Data extends object = Record<string, unknown>> exte
   readonly name: 'revocation'
   /**
    * Revokes one session, by its `Session` (kept only until it would have expired) or its `id`
-   * (kept for the longest `maxAge`). A `Session` migrated from an old library's cookie revokes
-   * that cookie too, for 400 days (it has no expiry of its own). With `anonymous: 'skip'` (the default with a `subject`),
-   * only sessions with a subject are checked by id.
+   * (kept for the longest `maxAge`). A `Session` opened or upgraded from an old library's cookie
+   * revokes that cookie too, for 400 days (it has no expiry of its own); `revoke(id)` cannot.
+   * With `anonymous: 'skip'` (the default with a `subject`), only sessions with a subject are
+   * checked by id.
    * @throws {ConfigurationError} `ERR_OPTION_INVALID` for a `Session` without a subject when
    * `anonymous` is `'skip'`: its revocation could never take effect.
    * @throws {RevocationError} `ERR_REVOCATION_STORE` when the store failed or timed out.
