@@ -89,6 +89,26 @@ describe('legacy', () => {
     deepEqual(expired((await store.commit(session)).setCookie), ['app.0', 'app.1'])
   })
 
+  test('a clock that gives no usable time opens no old cookie, as it opens none of ours', async () => {
+    const clocks: [string, unknown][] = [
+      ['NaN', Number.NaN],
+      ['a BigInt', 10n ** 18n],
+      ['a Date', new Date(MADE)],
+      ['a negative time', -1],
+      ['past 48 bits', 2 ** 48],
+    ]
+    for (const [what, reading] of clocks) {
+      for (const cookie of [cs.cookie, fe.cookie, fe.forever, rr.cookie]) {
+        const { store, reasons } = setup(MADE, { now: (() => reading) as () => number })
+        const session = await store.load(cookie)
+        ok(session.isNew, `${what}: ${cookie.slice(0, 12)}… opened ${JSON.stringify(session.data)}`)
+        deepEqual((await store.commit(session)).setCookie, [])
+        await Promise.resolve()
+        deepEqual(reasons, ['legacy-expired'], what)
+      }
+    }
+  })
+
   test('cookie-session: a Keygrip with sha256 is read with algorithm: sha256, not with the default', async () => {
     const store = createSessionStore({
       secret: SECRET,
@@ -181,6 +201,39 @@ describe('legacy', () => {
     deepEqual(expired((await store.commit(session)).setCookie), ['app'])
   })
 
+  test('the upgrade deletes the old cookies at each path the request lies under, as logout does', async () => {
+    // The old app may have set its cookie on a longer path than the reader was told: left there,
+    // hidden behind ours, it would open the old session again once ours is gone.
+    for (const [cookie, names] of [
+      [cs.cookie, ['session.sig']],
+      [fe.cookie, ['app']],
+      [rr.cookie, ['__session']],
+    ] as const) {
+      const { store } = setup()
+      const at = new Request('http://localhost/app/home', { headers: { cookie } })
+      const lines = (await store.commit(await store.load(at))).setCookie
+      for (const name of names) {
+        for (const path of ['/', '/app', '/app/home']) {
+          ok(
+            lines.some((l) => l.startsWith(`${name}=; Max-Age=0; Path=${path};`)),
+            `${name} deleted at ${path}: ${lines}`,
+          )
+        }
+      }
+      equal(new Set(lines).size, lines.length, 'no deletion twice')
+    }
+    // cookie-session's cookie under our own name: deleted on the longer paths, never on ours.
+    const { store } = setup()
+    const at = new Request('http://localhost/app/home', { headers: { cookie: cs.cookie } })
+    const lines = (await store.commit(await store.load(at))).setCookie
+    ok(lines.some((l) => l.startsWith('session=; Max-Age=0; Path=/app;')))
+    ok(!lines.some((l) => l.startsWith('session=; Max-Age=0; Path=/;')))
+    ok(
+      lines.some((l) => /^session=e2[^;]+; Max-Age=[1-9]/.test(l)),
+      'ours written',
+    )
+  })
+
   test('a legacy cookie under our own name is replaced by our write, never expired after it', async () => {
     const { store } = setup()
     const setCookies = (await store.commit(await store.load(cs.cookie))).setCookie
@@ -227,10 +280,44 @@ describe('legacy', () => {
     test('revoking the session an old cookie opened holds against the next request with that cookie', async () => {
       const { revoker, store } = revocable()
       const first = await store.load(cs.cookie)
-      const again = await store.load(cs.cookie)
-      equal(first.id, again.id, 'the id comes from the old cookie, not from a fresh draw')
       await revoker.revoke(first)
       ok((await store.load(cs.cookie)).isNew)
+    })
+
+    test('revoking the session an old cookie was upgraded to, later, regenerated or not, holds against that cookie', async () => {
+      for (const regenerate of [false, true]) {
+        const { revoker, store } = revocable()
+        const upgraded = await store.load(cs.cookie)
+        if (regenerate) upgraded.regenerate()
+        const ours = (await store.commit(upgraded)).setCookie.find((c) => c.startsWith('session=e'))!
+        const session = await store.load(ours.split(';')[0]!)
+        equal(session.get('user'), 'ada')
+        await revoker.revoke(session)
+        ok((await store.load(cs.cookie)).isNew, `the old cookie (regenerate: ${regenerate})`)
+        ok((await revocable().store.load(cs.cookie)).isNew === false, 'a fresh store has no such revocation')
+      }
+    })
+
+    test('each session an old cookie opens has a random id: the same old cookie in two browsers is two sessions', async () => {
+      const { revoker, store } = revocable()
+      const [a, b] = [await store.load(cs.cookie), await store.load(cs.cookie)]
+      ok(a.id !== b.id, 'two ids')
+      match(a.id, /^[\w-]{16}$/)
+      const upgraded = async (session: typeof a) => {
+        const line = (await store.commit(session)).setCookie.find((c) => c.startsWith('session=e'))!
+        return store.load(line.split(';')[0]!)
+      }
+      const [ua, ub] = [await upgraded(a), await upgraded(b)]
+      equal(ua.id, a.id, 'each keeps its own id once upgraded')
+      equal(ub.id, b.id)
+      // Revoking one ends it and the old cookie; the other browser's upgraded session is its own.
+      await revoker.revoke(ua)
+      ok((await store.load(cs.cookie)).isNew, 'the old cookie')
+      ok((await upgraded(a)).isNew, 'the revoked session')
+      equal((await upgraded(b)).get('user'), 'ada', "the other browser's session")
+      // revokeSubject() ends every session of its subject, however it came (past the clock skew).
+      await revoker.revokeSubject('ada', { before: Date.now() + 120_000 })
+      ok((await upgraded(b)).isNew)
     })
 
     test('logout deletes an old cookie on another path that was never read, so it cannot reopen the session', async () => {
@@ -291,6 +378,45 @@ describe('legacy', () => {
       const counts = await countSubtle(() => store.load(huge))
       equal(counts.total, 0)
     })
+  })
+
+  test('keys given as bytes are copied at setup: wiping the buffer afterwards changes nothing', async () => {
+    // As a Node Buffer does, slice() shares the memory: only a copy survives the wipe.
+    class Shared extends Uint8Array {
+      override slice(start?: number, end?: number): Uint8Array<ArrayBuffer> {
+        return this.subarray(start, end) as Uint8Array<ArrayBuffer>
+      }
+    }
+    const csKeys = cs.keys.map((k) => new Shared(new TextEncoder().encode(k)))
+    const rrSecrets = rr.secrets.map((k) => new TextEncoder().encode(k))
+    const store = createSessionStore({
+      secret: SECRET,
+      legacy: [
+        cookieSession({ name: cs.name, keys: csKeys }),
+        // Typed as strings; bytes are taken at run time, as cookieSession takes them.
+        reactRouter({ name: rr.name, secrets: rrSecrets as unknown as string[] }),
+      ],
+    })
+    for (const key of [...csKeys, ...rrSecrets]) key.fill(0)
+    deepEqual((await store.load(cs.cookie)).data, cs.data, 'cookie-session still verifies with the key')
+    deepEqual((await store.load(rr.cookie)).data, rr.data, 'react-router too')
+    // And a cookie signed with the all-zero key the wiped buffer now holds opens nothing.
+    const value = btoa(JSON.stringify({ user: 'admin' }))
+    const zero = await crypto.subtle.importKey(
+      'raw',
+      new Uint8Array(csKeys[0]!.length),
+      { name: 'HMAC', hash: 'SHA-1' },
+      false,
+      ['sign'],
+    )
+    const mac = new Uint8Array(
+      await crypto.subtle.sign('HMAC', zero, new TextEncoder().encode(`${cs.name}=${value}`)),
+    )
+    const sig = btoa(String.fromCharCode(...mac))
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+      .replace(/=+$/, '')
+    ok((await store.load(`${cs.name}=${value}; ${cs.name}.sig=${sig}`)).isNew, 'a forgery does not open')
   })
 
   test('setup refuses readers without keys, and anything that is not a reader', () => {

@@ -3,6 +3,7 @@
 // consistency window, storage lifetimes, options. Each real store runs the conformance suite in
 // test/revocation-stores.test.ts.
 import { createSessionStore } from 'sealed-session'
+import { cookieSession } from 'sealed-session/legacy/cookie-session'
 import {
   type KvNamespaceLike,
   kvStore,
@@ -14,6 +15,7 @@ import {
 import { isExtension } from '../src/core/extensions.ts'
 import { deepEqual, describe, equal, match, ok, rejects, test, throws } from './harness.ts'
 import { UNPRINTABLE } from './helpers.ts'
+import vectors from './legacy-vectors.json' with { type: 'json' }
 import {
   admission,
   Clock,
@@ -332,6 +334,78 @@ describe('revocation', () => {
       equal(calls.get, 4, 'the oldest was forgotten')
       await srv.visit(cookies[2]!)
       equal(calls.get, 4)
+    })
+  })
+
+  describe("old libraries' cookies", () => {
+    const DAY = 24 * 3600 * 1000
+    const old = vectors.cookieSession
+    /** One server reading cookie-session's cookie (no expiry of its own), over `store`. */
+    const legacyServer = (store: RevocationStore, clock: Clock, maxAge?: number) => {
+      const revoker = revocation<Data>({
+        store,
+        subject: (s) => s.get('user'),
+        now: clock.now,
+        ...(maxAge === undefined ? {} : { maxAge }),
+      })
+      const legacy = [cookieSession({ name: old.name, keys: old.keys })]
+      const sessions = createSessionStore<Data>({
+        secret: SECRET,
+        now: clock.now,
+        revocation: revoker,
+        legacy,
+      })
+      return { revoker, sessions }
+    }
+
+    test('revoking a session migrated from an old cookie holds as long as a copy of that cookie can come back', async () => {
+      const clock = new Clock()
+      const { store, calls } = counted(memoryStore({ now: clock.now }))
+      const first = legacyServer(store, clock)
+      const migrated = await first.sessions.load(old.cookie)
+      equal(migrated.get('user'), 'ada')
+      const ours = (await first.sessions.commit(migrated)).setCookie.find((c) => c.startsWith('session=e'))!
+      clock.advance(DAY)
+      // Logout: revoke(session) and destroy(), on our cookie, the old one copied before the switch.
+      const session = await first.sessions.load(ours.split(';')[0]!)
+      equal(session.get('user'), 'ada')
+      await first.revoker.revoke(session)
+      session.destroy()
+      await first.sessions.commit(session)
+      ok((await first.sessions.load(old.cookie)).isNew, 'the old cookie, at once')
+      // Our session would have expired by now (14 days); the old cookie has no expiry of its own.
+      for (const days of [15, 100, 398]) {
+        clock.at += days * DAY - (clock.at - calls.raise[0]![1])
+        const other = legacyServer(store, clock)
+        ok(
+          (await other.sessions.load(old.cookie)).isNew,
+          `the old cookie, on another server, ${days} days on`,
+        )
+      }
+      ok(
+        calls.raise.some(([, , ttl]) => ttl >= 400 * DAY),
+        `the entry that covers the old cookie is kept 400 days: ${JSON.stringify(calls.raise)}`,
+      )
+    })
+
+    test('a revocation maxAge shorter than 400 days is refused for a store that reads old cookies', () => {
+      // Such a store's sessions may come from a cookie with no expiry, kept 400 days by a browser:
+      // a process that revokes with that maxAge (an admin job) would forget the revocation first.
+      const store = memoryStore()
+      const error = throws(() => legacyServer(store, new Clock(), 14 * 24 * 3600), 'ERR_OPTION_INVALID')
+      match(String(error), /old librar/)
+      legacyServer(store, new Clock(), 400 * 24 * 3600)
+      legacyServer(store, new Clock())
+    })
+
+    test('revokeSubject() from a process with no store set up keeps the entry 400 days: old cookies come back that long', async () => {
+      const clock = new Clock()
+      const { store, calls } = counted(memoryStore({ now: clock.now }))
+      const admin = revocation<Data>({ store, subject: (s) => s.get('user'), now: clock.now })
+      await admin.revokeSubject('ada')
+      equal(calls.raise[0]![2], 400 * DAY + 60_000)
+      clock.advance(399 * DAY)
+      ok((await legacyServer(store, clock).sessions.load(old.cookie)).isNew)
     })
   })
 

@@ -31,6 +31,14 @@ export const EXTENSION: unique symbol = Symbol.for('sealed-session.extension') a
  */
 export const STEP_VERSION = 1
 
+/**
+ * @internal
+ * The key, in a session's sealed extension state, of the id of the old library's cookie it was
+ * opened from (a session migrated by a legacy reader, and its descendants until `destroy()`):
+ * a revocation of the session covers that cookie too.
+ */
+export const LEGACY_STATE = 'legacy'
+
 /** @internal The kinds of extension, as their brand spells them. */
 export type ExtensionKind = 'chunks' | 'compress' | 'legacy' | 'gate'
 
@@ -73,6 +81,11 @@ export interface ReaderContext {
   readonly name: string
   readonly now: () => number
   readonly stringify: (value: unknown) => string
+  /**
+   * The request, when the store has one: the old cookie is deleted at each path it lies under,
+   * where the old app may have set it.
+   */
+  readonly request: Request | undefined
 }
 
 /**
@@ -87,8 +100,9 @@ export interface LegacyReader {
    * @internal Opens this library's cookie in `header` with that library's checks: `undefined`
    * when the request carries none, a failure with its reason, or the session and the cookies
    * that must be deleted once it is re-sealed in our format (with the path and domain the old
-   * library set them with). The session it gives has no known issue time: gates treat it as
-   * issued before any revocation of its subject.
+   * library set them with, and at each path the request lies under, as `forget` names them).
+   * The session it gives has no known issue time: gates treat it as issued before any revocation
+   * of its subject; its extension state names the old cookie (`LEGACY_STATE`).
    */
   readonly read: (header: string | null, context: ReaderContext) => Promise<LegacyResult | undefined>
   /**

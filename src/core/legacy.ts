@@ -20,10 +20,10 @@ export const legacyRunner: LegacyRunner = {
 
   // Reader by reader; on the request's clock, not the store's first (an options function may
   // give one per call).
-  async read(parts, header, now, reason) {
+  async read(parts, header, request, now, reason) {
     const { config } = parts
     const stringify = (value: unknown) => config.serializer.stringify(value)
-    const context = { name: config.cookie.name, now, stringify }
+    const context = { name: config.cookie.name, now, stringify, request }
     for (const reader of config.legacy) {
       const found = await reader.read(header, context)
       if (found?.ok) return { loaded: { ...found.loaded, legacy: true }, expire: found.expire }

@@ -93,7 +93,7 @@ async function openCarried(
     reason ??= result.reason
   }
   if (opened === undefined && parts.legacy) {
-    const legacy = await parts.legacy.read(parts, header, clock, reason)
+    const legacy = await parts.legacy.read(parts, header, request, clock, reason)
     if ('loaded' in legacy) [opened, reason] = [legacy, undefined]
     else reason = legacy.reason
   }

@@ -142,6 +142,7 @@ export interface LegacyRunner {
   read(
     parts: StoreParts,
     header: string | null,
+    request: Request | undefined,
     now: () => number,
     reason: InvalidReason | undefined,
   ): Promise<LegacyOpened | { reason: InvalidReason | undefined }>

@@ -49,7 +49,10 @@ export type InvalidReason =
    * forged, or made with a key or password id no longer configured).
    */
   | 'legacy-tampered'
-  /** A `legacy` reader's cookie is past the expiry it carries (iron-session's seal). */
+  /**
+   * A `legacy` reader's cookie is past the expiry it carries (iron-session's seal), or the clock
+   * gives no usable time (`now()` returned NaN or no number), which no old cookie opens under.
+   */
   | 'legacy-expired'
   /** A `legacy` reader's cookie authenticated, but its data is not a JSON object. */
   | 'legacy-payload'

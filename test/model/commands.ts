@@ -313,6 +313,10 @@ export function commandArbitraries(cfg: Config): fc.Arbitrary<Command>[] {
       fc
         .constantFrom('ada', 'bob')
         .map((u) => new ActionCommand(`revokeSubject(${u})`, (m, w) => revokeSubject(u, m, w))),
+      // Another server, and days passing: what it knows of a revocation is what the store still
+      // keeps, past the lifetime of every session of ours (an old library's cookie has none).
+      fc.constant(new ActionCommand('another server', (_m, w) => w.restart())),
+      fc.constant(new TickCommand(2 * 24 * HOUR)),
       fc.boolean().map(
         (down) =>
           new ActionCommand(down ? 'revocation store down' : 'revocation store up', (m, w) => {

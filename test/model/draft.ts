@@ -21,6 +21,8 @@ export interface Start {
   readonly lifetime: Lifetime | undefined
   /** The binding id its sealed state carries (device binding), if any. */
   readonly binding: string | undefined
+  /** It descends from the old library's cookie (its sealed state names that cookie). */
+  readonly lineage: boolean
 }
 
 /** The text a session's data and flash messages are sealed as (the default JSON serializer). */
@@ -39,6 +41,8 @@ export class Draft {
   lifetime: Lifetime | undefined
   /** The binding the session carries: regenerate() keeps it, destroy() ends it. */
   binding: string | undefined
+  /** Descends from the old library's cookie: regenerate() keeps that, destroy() ends it. */
+  lineage: boolean
   /** bind() was called on the session in this request. */
   bindCalled = false
   /** destroy() was the last write. */
@@ -65,6 +69,7 @@ export class Draft {
     this.created = start.created
     this.lifetime = start.lifetime
     this.binding = start.binding
+    this.lineage = start.lineage
     this.#loadedText = start.loaded?.text
     this.#now = now
   }
@@ -91,6 +96,7 @@ export class Draft {
         this.flash = undefined
         this.lifetime = undefined
         this.binding = undefined
+        this.lineage = false
         return undefined
       case 'bind':
         this.bindCalled = true

@@ -34,6 +34,8 @@ export interface Held {
   readonly expires: number | undefined
   /** The binding id sealed with it (device binding), once registered. */
   readonly binding: string | undefined
+  /** It descends from the old library's cookie, which its sealed state names. */
+  readonly lineage: boolean
 }
 
 /** What a request must open: our session, the old library's, or a new one (and why). */
@@ -82,9 +84,11 @@ export class Reference {
   readonly held: (Held | undefined)[]
   readonly revokedSids = new Set<string>()
   readonly revokedAt = new Map<string, number>()
-  /** Ids of sessions opened from the old library's cookie (ids the store drew for it). */
-  readonly legacySids = new Set<string>()
-  /** A session opened from the old library's cookie was revoked by id in that request. */
+  /**
+   * A session descending from the old library's cookie (opened from it, or from our cookie it
+   * was upgraded to, regenerated or not) was revoked by revoke(): that cookie opens nothing since.
+   * Another session upgraded from it (a replayed copy) has an id of its own, and lives on.
+   */
   legacyRevoked = false
   readonly snapshots: Snapshot[] = []
   /** Check ids to skip (only for hunting several bugs in one configuration). */
@@ -114,6 +118,7 @@ export class Reference {
       created: this.now,
       lifetime: undefined,
       binding: undefined,
+      lineage: false,
       implicit: undefined,
     })
     if (held !== undefined && this.alive(held)) {
@@ -129,6 +134,7 @@ export class Reference {
             created: held.created,
             lifetime: held.lifetime,
             binding: held.binding,
+            lineage: held.lineage,
             implicit: held.gen < this.gen ? 'a re-seal with the new secret' : this.#renewal(held),
           }
       if (!this.cfg.revocation || !this.down) return [open]
@@ -146,8 +152,11 @@ export class Reference {
     if (this.cfg.revocation && this.down) {
       return [none('refused', `${gone}; the old library's cookie, but the revocation store is unreachable`)]
     }
-    // Revoking a session opened from the old cookie may stick to that cookie, or not (its id is new).
-    const byId = this.legacyRevoked || [...this.legacySids].some((sid) => this.revokedSids.has(sid))
+    // Revoking any session descended from the old cookie ends that cookie, for as long as a copy
+    // of it may come back (it has no expiry of its own).
+    if (this.cfg.revocation && this.legacyRevoked) {
+      return [none('revoked', `${gone}; the old library's cookie, a session from it revoked by revoke()`)]
+    }
     return [
       {
         kind: 'legacy',
@@ -156,11 +165,9 @@ export class Reference {
         created: this.now,
         lifetime: undefined,
         binding: undefined,
+        lineage: true,
         implicit: "the upgrade of the old library's cookie",
       },
-      ...(byId
-        ? [none('revoked', `${gone}; the old library's cookie, its session revoked by revoke()`)]
-        : []),
     ]
   }
 
@@ -213,9 +220,11 @@ export class Reference {
         if (op.store !== i) continue
         const expected = draft.apply(op)
         if (op.kind === 'revoke') {
-          if (typeof t.results[j] === 'string') this.revokedSids.add(t.results[j] as string)
-          else draft.revokedHere = false
-          if (outcome.kind === 'legacy' && !draft.idChanged) this.legacyRevoked = true
+          if (typeof t.results[j] === 'string') {
+            this.revokedSids.add(t.results[j] as string)
+            // What the request loaded names the old cookie (and had a subject, so was checked).
+            if (outcome.lineage && outcome.loaded?.data.user !== undefined) this.legacyRevoked = true
+          } else draft.revokedHere = false
         } else if (!Object.is(t.results[j], expected)) {
           this.fail(
             'flash',
@@ -267,7 +276,6 @@ export class Reference {
     if (must !== undefined && !written) this.fail('not-written', `${must} was not written; ${where}`)
     if (written) {
       this.held[i] = this.#sealed(draft, t.id)
-      if (outcome.kind === 'legacy' && !draft.idChanged) this.legacySids.add(t.id)
     } else if (expired) this.held[i] = undefined
     if (outcome.kind === 'legacy' && written && hasLegacyPair(jar.header(REQUEST_PATH, this.now))) {
       this.fail('legacy-kept', `the old library's cookie still opens after its upgrade; ${where}`)
@@ -321,13 +329,13 @@ export class Reference {
 
   /** What the browser holds once `draft` is written. */
   #sealed(draft: Draft, sid: string): Held {
-    const { data, flash, created, lifetime, binding } = draft
+    const { data, flash, created, lifetime, binding, lineage } = draft
     const touched = Math.max(this.now, created)
     const { maxAgeMs, idleMs } = this.limits(lifetime)
     const expires =
       lifetime?.persistent === false ? undefined : Math.min(created + maxAgeMs, touched + idleMs)
     const sealed = { data: clone(data), flash: clone(flash), created, touched, gen: this.gen, sid, lifetime }
-    return { ...sealed, expires, binding }
+    return { ...sealed, expires, binding, lineage }
   }
 
   /** The browser drops cookies past their Max-Age when it next sends cookies, as the jar does. */
@@ -359,7 +367,9 @@ export class Reference {
 
   revokedWhy(held: Held): string | undefined {
     if (!this.cfg.revocation) return undefined
-    if (this.revokedSids.has(held.sid)) return 'our cookie, its session revoked by revoke()'
+    // With a subject, a session of nobody is not checked (anonymous: 'skip'): revoke() cannot end it.
+    if (this.revokedSids.has(held.sid) && held.data.user !== undefined)
+      return 'our cookie, its session revoked by revoke()'
     const user = held.data.user
     const at = typeof user === 'string' ? this.revokedAt.get(user) : undefined
     // A session issued within the clock skew before revokeSubject() survives it (docs/revocation.md).

@@ -111,15 +111,21 @@ export class World {
   readonly names: readonly string[]
   now = T0
   down = false
-  readonly revoker: Revocation | undefined
+  revoker: Revocation | undefined
   /** Per store: its device binding, and the DBSC browser's side of it. */
   readonly bindings: readonly DeviceBinding[]
   readonly dbsc = new BrowserDbsc()
   #reasons: string[][] = []
   #secrets = [secretOf(0)]
   readonly #clock = () => this.now
-  readonly #legacy = [cookieSession({ name: LEGACY.name, keys: LEGACY.keys, path: LEGACY_PATH })]
+  /**
+   * The old library's reader. With static options it is told the old cookie's path; with an
+   * options function it is not (the default, `/`), as when an app forgets it: the upgrade and
+   * logout must then find the cookie on the request's path.
+   */
+  readonly #legacy: ReturnType<typeof cookieSession>[]
   #stores: SessionStore<AppData>[] = []
+  readonly #revocationStore: RevocationStore
   readonly #handler: ((request: Request) => Promise<Response>) | undefined
   /** The request the options-function handler is serving. */
   #serving: Serving | undefined
@@ -127,18 +133,28 @@ export class World {
   constructor(cfg: Config) {
     this.cfg = cfg
     this.names = cfg.named ? NAMES : NAMES.slice(0, 1)
-    const store = switchable(memoryStore({ now: this.#clock }), () => this.down)
-    this.revoker = cfg.revocation
-      ? revocation({
-          store,
-          subject: (s) => s.get('user') as string | undefined,
-          checkInterval: 0,
-          now: this.#clock,
-        })
-      : undefined
+    const path = cfg.optionsFn ? {} : { path: LEGACY_PATH }
+    this.#legacy = [cookieSession({ name: LEGACY.name, keys: LEGACY.keys, ...path })]
+    this.#revocationStore = switchable(memoryStore({ now: this.#clock }), () => this.down)
+    this.revoker = this.#revoker()
     this.bindings = this.names.map((name) => deviceBound(pathsOf(name)))
     this.#handler = cfg.optionsFn ? this.#optionsFunctionHandler() : undefined
     this.#build()
+  }
+
+  /**
+   * Another server takes the requests (or this one restarts): a revocation() with nothing in its
+   * memory, over the same revocation store. What it knows is what the store still keeps.
+   */
+  restart(): void {
+    this.revoker = this.#revoker()
+    this.#build()
+  }
+
+  #revoker(): Revocation | undefined {
+    if (!this.cfg.revocation) return undefined
+    const subject = (s: Session<AppData>) => s.get('user') as string | undefined
+    return revocation({ store: this.#revocationStore, subject, checkInterval: 0, now: this.#clock })
   }
 
   /** A deploy with a new secret first: existing cookies still open and are re-sealed with it. */

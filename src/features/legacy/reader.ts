@@ -3,18 +3,28 @@
 // imports only the types from here, so an app with no legacy reader ships none of this.
 
 import { type CookieSpec, cookieSpec, readSessionCookies } from '../../core/cookie.ts'
+import { base64urlEncode } from '../../core/encoding.ts'
 import { configError } from '../../core/errors.ts'
-import type { LegacyReader, LegacyResult, ReaderContext } from '../../core/extensions.ts'
+import {
+  LEGACY_STATE,
+  type LegacyReader,
+  type LegacyResult,
+  type ReaderContext,
+} from '../../core/extensions.ts'
+import { randomBytes } from '../../core/random.ts'
 import { fail } from '../../core/result.ts'
-import { MAX_COOKIE_BYTES, SESSION_ID_BYTES } from '../../core/sizes.ts'
+import { MAX_COOKIE_BYTES, MAX_UINT48, SESSION_ID_BYTES } from '../../core/sizes.ts'
 
 export type { LegacyReader }
 
 /**
  * @internal
  * The session a reader opened, for the store: created now, its data serialized as the store's
- * serializer does (so it reads as unchanged), and an id derived from the old cookie's value, so
- * that revoking it (by id) holds against every later request carrying that same old cookie.
+ * serializer does (so it reads as unchanged), a random id like any new session's, and in its
+ * extension state the old cookie's own id (from its SHA-256), so that revoking the session, or
+ * the one it is upgraded to, holds against every later request carrying that same old cookie.
+ * The session id is not derived from the cookie: cookie-session's and React Router's values
+ * carry no nonce, so the same data in two browsers is the same cookie, and would be one id.
  */
 export async function opened(
   context: ReaderContext,
@@ -23,18 +33,34 @@ export async function opened(
   expire: readonly CookieSpec[],
   value: string,
 ): Promise<LegacyResult> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value))
+  const state = { [LEGACY_STATE]: base64urlEncode(new Uint8Array(digest, 0, SESSION_ID_BYTES)) }
   let text: unknown
   try {
-    text = context.stringify(flash ? [data, flash] : data)
+    // As the store serializes a body with extension state (`{}`: no flash messages).
+    text = context.stringify([data, flash ?? {}, state])
   } catch {}
   if (typeof text !== 'string') return fail('legacy-payload')
-  const now = Math.floor(context.now())
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value))
-  const sid = new Uint8Array(digest, 0, SESSION_ID_BYTES)
+  // A clock that gives no usable time (NaN: no number at all) refuses every session, as it does
+  // ours: the old formats carry no time to fail a check, so it is checked here, before any
+  // handler runs as the user and the write that needs the time throws.
+  const now = context.now()
+  if (!(now >= 0 && now < MAX_UINT48)) return fail('legacy-expired')
   return {
     ok: true,
-    loaded: { created: now, touched: now, sid, lifetime: undefined, data, flash, state: undefined, text },
-    expire,
+    loaded: {
+      created: now,
+      touched: now,
+      sid: randomBytes(SESSION_ID_BYTES),
+      lifetime: undefined,
+      data,
+      flash,
+      state,
+      text,
+    },
+    // Where logout deletes them too: a copy the old app set on a longer path would otherwise
+    // stay, hidden behind ours, and open the old session again once ours is gone.
+    expire: atEveryPath(expire, context.request),
   }
 }
 
@@ -45,16 +71,22 @@ export async function opened(
  * have set them there; at most 8).
  */
 export function forgetter(cookies: readonly CookieSpec[]): LegacyReader['forget'] {
-  return (header, request) => {
-    const paths = pathsOf(request)
-    const out: CookieSpec[] = []
-    for (const spec of cookies) {
-      if (readSessionCookies(header, spec.name, 1).values.length === 0) continue
-      out.push(spec)
-      for (const path of paths) out.push(atPath(spec, path))
-    }
-    return out
+  return (header, request) =>
+    atEveryPath(
+      cookies.filter((spec) => readSessionCookies(header, spec.name, 1).values.length > 0),
+      request,
+    )
+}
+
+/** Each of `specs` at its own path and at each path `request`'s path lies under. */
+function atEveryPath(specs: readonly CookieSpec[], request: Request | undefined): CookieSpec[] {
+  const paths = pathsOf(request)
+  const out: CookieSpec[] = []
+  for (const spec of specs) {
+    out.push(spec)
+    for (const path of paths) if (path !== spec.parts.path) out.push(atPath(spec, path))
   }
+  return out
 }
 
 const MAX_PATHS = 8
@@ -88,7 +120,9 @@ export function named(spec: CookieSpec, name: string): CookieSpec {
 /** Where the old library set its cookie: a deletion must name the same path and domain. */
 export interface LegacyCookieOptions {
   /**
-   * The `path` the old library set the cookie with.
+   * The `path` the old library set the cookie with. The old cookies are deleted there and at
+   * each path the request lies under (`/a`, `/a/b` for `/a/b`), which covers a longer path the
+   * old app used if the request is under it.
    * @default '/'
    */
   path?: string
@@ -140,13 +174,20 @@ export function percentDecode(value: string): string {
   }
 }
 
-/** @internal Secrets as UTF-8 bytes, checked at setup: a non-empty list of non-empty strings or bytes. */
+/**
+ * @internal Secrets as UTF-8 bytes, checked at setup: a non-empty list of non-empty strings or
+ * bytes. Bytes are copied (not `slice()`d: a Node `Buffer`'s slice shares its memory): the keys
+ * are imported on the first request, and an app that wipes or reuses its buffer after setup must
+ * not leave the reader verifying with what it holds then.
+ */
 export function secretBytes(list: unknown, what: string): Uint8Array[] {
   const ok = (s: unknown) => (typeof s === 'string' || s instanceof Uint8Array) && s.length > 0
   if (!Array.isArray(list) || list.length === 0 || !list.every(ok)) {
     throw configError('ERR_SECRET_INVALID', `${what} must be a non-empty list of non-empty strings`)
   }
-  return list.map((s: string | Uint8Array) => (typeof s === 'string' ? new TextEncoder().encode(s) : s))
+  return list.map((s: string | Uint8Array) =>
+    typeof s === 'string' ? new TextEncoder().encode(s) : new Uint8Array(s),
+  )
 }
 
 /** @internal HMAC verify keys for `secrets`, imported once, on first use. */

@@ -25,6 +25,8 @@ export interface State {
   readonly subject: string | undefined
   /** When the opened session was issued (ms); -Infinity when unknown. */
   readonly issuedAt: number
+  /** The id of the old library's cookie it descends from (sealed in its state), if any. */
+  readonly legacy: string | undefined
   readonly skewMs: number
   /** Asked the store in this request (or found revoked): the verdict stands, up to `epoch`. */
   checked: boolean
@@ -49,6 +51,30 @@ function judge(state: State, issuedAt: number, revokedAt: number | undefined, af
   // The skew: a login on a server whose clock runs behind the revoking one's must not die with
   // the rest. An unknown issue time (-Infinity) is before every moment.
   return revokedAt !== undefined || (after !== undefined && issuedAt + state.skewMs < after)
+}
+
+/**
+ * The id of the old library's cookie `state`'s session was opened from in this request (its
+ * issue time unknown), which a revocation of any session upgraded from that cookie names. A
+ * session of ours upgraded from it is a session of its own, checked by its own id: another
+ * browser's upgrade of the same cookie (the same data, or a stolen copy) is not ended with it.
+ */
+function oldId(state: State): string | undefined {
+  return state.issuedAt === -Infinity ? state.legacy : undefined
+}
+
+/**
+ * What the store's `values` (for the keys `#read` asked) say of `state`: when its id, or the old
+ * cookie's it descends from, was revoked, and its subject's moment.
+ */
+function found(
+  state: State,
+  values: readonly (number | undefined)[],
+): [number | undefined, number | undefined] {
+  const [own, ...rest] = values
+  const after = state.subject === undefined ? undefined : rest.shift()
+  const old = oldId(state) === undefined ? undefined : rest.shift()
+  return [own ?? old, after]
 }
 
 /** @internal One process's revocation checks, shared by every store the gate is set up for. */
@@ -80,7 +106,10 @@ export class Checks {
   /** Revoked by what this process knows, judged as issued at `issuedAt`. */
   locally(state: State, issuedAt: number): boolean {
     const after = state.subject === undefined ? undefined : this.#validAfter.get(state.subject)
-    return judge(state, issuedAt, this.#revokedIds.get(state.id), after)
+    const old = oldId(state)
+    const revokedAt =
+      this.#revokedIds.get(state.id) ?? (old === undefined ? undefined : this.#revokedIds.get(old))
+    return judge(state, issuedAt, revokedAt, after)
   }
 
   /** Vouched for by the store within the interval (a clock that steps back does not extend it). */
@@ -111,7 +140,7 @@ export class Checks {
       if (this.locally(state, issuedAt)) verdict = 'revoked'
       else if (values === undefined) {
         verdict = this.#config.onUnavailable === 'allow' ? 'unchecked' : 'unverified'
-      } else if (judge(state, issuedAt, values[0], values[1])) verdict = 'revoked'
+      } else if (judge(state, issuedAt, ...found(state, values))) verdict = 'revoked'
       else if (read.epoch === this.#epoch) this.#remember(this.#checkedAt, state.key, this.#config.now())
     }
     // Found revoked: every later request of it is refused here without a store read.
@@ -141,6 +170,8 @@ export class Checks {
     if (shared !== undefined && !fresh && shared.epoch === this.#epoch) return shared
     const keys = [sessionKey(state.id)]
     if (state.subject !== undefined) keys.push(subjectKey(state.subject))
+    const old = oldId(state)
+    if (old !== undefined) keys.push(sessionKey(old))
     const { store } = this.#config
     const read: Read = {
       epoch: this.#epoch,

@@ -2,7 +2,13 @@
 // (`admit`) and before a session the request loaded is sealed again (`sealing`), and the state it
 // keeps for that session until the response is written.
 
-import type { Admission, GateInstance, GateSetup, Verdict as GateVerdict } from '../../core/extensions.ts'
+import {
+  type Admission,
+  type GateInstance,
+  type GateSetup,
+  type Verdict as GateVerdict,
+  LEGACY_STATE,
+} from '../../core/extensions.ts'
 import type { Checks, State } from './check.ts'
 import { invalid } from './contract.ts'
 import type { Settings } from './options.ts'
@@ -29,7 +35,11 @@ export interface SessionGate {
   readonly subjectOf: (session: object) => string | undefined
 }
 
-const MAX_LIFETIME_MS = 400 * 24 * 3600 * 1000
+/**
+ * @internal The longest a cookie lives in a browser: how long a revocation that covers an old
+ * library's cookie (which has no expiry of its own) is kept.
+ */
+export const MAX_LIFETIME_MS = 400 * 24 * 3600 * 1000
 
 /** @internal */
 export function sessionGate<Data extends object>(settings: Settings<Data>, checks: Checks): SessionGate {
@@ -49,11 +59,13 @@ export function sessionGate<Data extends object>(settings: Settings<Data>, check
     const { id } = entry.session
     const { issuedAt } = entry
     const key = who === undefined ? id : `${id} ${who}`
+    const legacy = entry.state[LEGACY_STATE]
     const state: State = {
       key,
       id,
       subject: who,
       issuedAt,
+      legacy: typeof legacy === 'string' ? legacy : undefined,
       skewMs,
       checked: false,
       verdict: undefined,
@@ -88,10 +100,11 @@ export function sessionGate<Data extends object>(settings: Settings<Data>, check
   }
 
   function setup(store: StoreLimits): GateInstance {
+    const own = settings.maxAgeMs
+    if (store.legacy) checkLegacy(own)
     // An old library's cookie has no issue time and may live as long as a browser keeps it: its
     // revocations are kept the longest a cookie lives, 400 days.
     if (store.legacy) legacy = true
-    const own = settings.maxAgeMs
     if (own === 0) maxAgeMs = Math.max(maxAgeMs, store.maxAgeMs)
     else if (store.maxAgeMs > own) {
       throw invalid(
@@ -106,4 +119,18 @@ export function sessionGate<Data extends object>(settings: Settings<Data>, check
 
   const lifetime = () => (maxAgeMs > 0 && !legacy ? maxAgeMs : MAX_LIFETIME_MS)
   return { states, setup, sealing, lifetime, subjectOf }
+}
+
+/**
+ * A store reading old libraries' cookies counts as a `maxAge` of 400 days: a shorter one, given
+ * to every process (an admin job that revokes sets up no store), would forget a revocation while
+ * a copy of an old cookie, which has no expiry, may still come back.
+ */
+function checkLegacy(own: number): void {
+  if (own === 0 || own >= MAX_LIFETIME_MS) return
+  throw invalid(
+    `revocation: maxAge is ${own / 1000} s, but the session store reads old libraries' cookies ` +
+      `(legacy), which have no expiry: a copy may come back for as long as a browser keeps a ` +
+      `cookie, 400 days. Give revocation() a maxAge of ${MAX_LIFETIME_MS / 1000}, or none.`,
+  )
 }

@@ -42,7 +42,7 @@ import type { Session } from '../../core/session.ts'
 import { timeOf } from '../../core/session-state.ts'
 import { Checks } from './check.ts'
 import { invalid } from './contract.ts'
-import { sessionGate } from './gate.ts'
+import { MAX_LIFETIME_MS, sessionGate } from './gate.ts'
 import { type RevocationOptions, settingsOf } from './options.ts'
 
 export { RevocationError, type RevocationStore } from './contract.ts'
@@ -76,8 +76,10 @@ export interface Revocation<_Data extends object = Record<string, unknown>> exte
   readonly name: 'revocation'
   /**
    * Revokes one session, by its `Session` (kept only until it would have expired) or its `id`
-   * (kept for the longest `maxAge`). With `anonymous: 'skip'` (the default with a `subject`),
-   * only sessions with a subject are checked by id.
+   * (kept for the longest `maxAge`). A `Session` opened or upgraded from an old library's cookie
+   * revokes that cookie too, for 400 days (it has no expiry of its own); `revoke(id)` cannot.
+   * With `anonymous: 'skip'` (the default with a `subject`), only sessions with a subject are
+   * checked by id.
    * @throws {ConfigurationError} `ERR_OPTION_INVALID` for a `Session` without a subject when
    * `anonymous` is `'skip'`: its revocation could never take effect.
    * @throws {RevocationError} `ERR_REVOCATION_STORE` when the store failed or timed out.
@@ -155,12 +157,12 @@ export function revocation<Data extends object = Record<string, unknown>>(
             "(such sessions are not checked); revoke its subject, or set anonymous: 'check'",
         )
       }
-      // Until it would have expired anyway, whatever rewrites renewed its idle deadline; a
-      // session read from an old library's cookie, which has no expiry of ours, the longest.
-      const ttlMs =
-        loaded?.issuedAt === -Infinity && loaded.id === target.id
-          ? gate.lifetime()
-          : target.createdAt + target.lifetime.maxAge * 1000 - at
+      // Until it would have expired anyway, whatever rewrites renewed its idle deadline. The old
+      // library's cookie it descends from (its state names it) has no expiry of its own: a copy
+      // may come back as long as a browser keeps a cookie, whenever ours expires.
+      const ttlMs = target.createdAt + target.lifetime.maxAge * 1000 - at
+      const old = loaded?.legacy
+      if (old !== undefined) await checks.revokeId(old, at, MAX_LIFETIME_MS + MARGIN_MS)
       if (ttlMs > 0) await checks.revokeId(target.id, at, ttlMs + MARGIN_MS)
     },
 

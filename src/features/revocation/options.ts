@@ -53,8 +53,10 @@ export interface RevocationOptions<Data extends object = Record<string, unknown>
   entries?: number
   /**
    * How long (seconds) a subject's revocation is kept: at least the longest `maxAge` of the
-   * session stores using this revocation. A store with a longer `maxAge` is refused at setup.
-   * @default the largest `maxAge` of its stores so far, or 400 days before any
+   * session stores using this revocation. A store with a longer `maxAge` is refused at setup; a
+   * store with `legacy` readers counts as 400 days (old cookies have no expiry).
+   * @default the largest `maxAge` of its stores so far (400 days once one has `legacy` readers),
+   * or 400 days before any
    */
   maxAge?: number
   /**
