@@ -76,59 +76,62 @@ export function session<
   const store = storeResolver<[]>(options)()
   const sessionOf = (context: object) => (context as Record<string, Session<SessionData> | undefined>)[key]
   return function sealedSession(app: Elysia) {
-    return (
-      app
-        .onRequest(({ request }) => store.route(request)) // a gate's endpoints, before Elysia's router
-        .resolve(async (context) => {
-          // enter() finds no endpoint here: onRequest answered those.
-          const s = await enter(store, context.request, sessionOf(context) !== undefined, key)
-          return { [key]: s } as { [K in Key]: Session<Data, Flash> }
-        })
-        .onAfterHandle(async (context) => {
-          const s = sessionOf(context)
-          if (s === undefined) return
-          const { responseValue, set } = context
-          if (responseValue instanceof Response) return store.apply(s, responseValue)
-          // Any other value: Elysia makes the response from it and set.headers, a plain object, once
-          // the rest of the route has run (later hooks, the response schema).
-          const pending = store.commit(s)
-          store.discard(s)
-          const commit = await pending
-          const policy = set.headers['cache-control']
-          const headers = new Headers(policy ? { 'cache-control': policy } : {})
-          if (!applyCommit(headers, commit)) return
-          const added: Added = { cookies: commit.setCookie, headers: [] }
-          set.headers['set-cookie'] = [set.headers['set-cookie'] ?? [], commit.setCookie].flat()
-          const cacheControl = headers.get('cache-control')
-          const extra =
-            cacheControl === null
-              ? commit.headers
-              : [...commit.headers, ['cache-control', cacheControl] as const]
-          for (const [name, value] of extra) {
-            added.headers.push([name, value, set.headers[name]])
-            set.headers[name] = value
-          }
-          written.set(set, added)
-        })
-        // Something failed after the handler: Elysia builds its error response from set.headers,
-        // which must not carry the session's write.
-        .onError((context) => {
-          const s = sessionOf(context)
-          if (s !== undefined) store.discard(s)
-          retract(context.set)
-        })
-        // An app's onError ahead of this one may answer first: Elysia then runs every mapResponse
-        // hook on its answer, with what was thrown on `error` (on success, `error` is unset, or
-        // Elysia's status() function when routes are not compiled ahead of time).
-        .mapResponse((context) => {
-          const { error } = context as { error?: unknown }
-          if (error !== undefined && typeof error !== 'function') retract(context.set)
-        }) as unknown as ReturnType<SessionPlugin<Data, Flash, Key>>
-    ) // Elysia's inferred type, spelled plainly
+    const plugin = app
+      .onRequest(({ request }) => store.route(request)) // a gate's endpoints, before Elysia's router
+      .resolve(async (context) => {
+        // enter() finds no endpoint here: onRequest answered those.
+        const s = await enter(store, context.request, sessionOf(context) !== undefined, key)
+        return { [key]: s } as { [K in Key]: Session<Data, Flash> }
+      })
+      .onAfterHandle(async (context) => {
+        const s = sessionOf(context)
+        if (s === undefined) return
+        const { responseValue, set } = context
+        if (responseValue instanceof Response) return store.apply(s, responseValue)
+        // Any other value: Elysia makes the response from it and set.headers, a plain object, once
+        // the rest of the route has run (later hooks, the response schema).
+        const pending = store.commit(s)
+        store.discard(s)
+        const commit = await pending
+        const policy = set.headers['cache-control']
+        const headers = new Headers(policy ? { 'cache-control': policy } : {})
+        if (!applyCommit(headers, commit)) return
+        const added: Added = { cookies: commit.setCookie, headers: [] }
+        set.headers['set-cookie'] = [set.headers['set-cookie'] ?? [], commit.setCookie].flat()
+        const cacheControl = headers.get('cache-control')
+        const extra =
+          cacheControl === null
+            ? commit.headers
+            : [...commit.headers, ['cache-control', cacheControl] as const]
+        for (const [name, value] of extra) {
+          added.headers.push([name, value, set.headers[name]])
+          set.headers[name] = value
+        }
+        written.set(set, added)
+      })
+      // Something failed after the handler: Elysia builds its error response from set.headers,
+      // which must not carry the session's write.
+      .onError((context) => {
+        const s = sessionOf(context)
+        if (s !== undefined) store.discard(s)
+        retract(context.set)
+      })
+      // Elysia may answer a failure without calling this onError (an app's onError ahead of it
+      // answered; or, routes not compiled ahead of time, the handler had answered), but runs every
+      // mapResponse hook then, with what was thrown on `error`. On success `error` is unset, or
+      // Elysia's status() function when routes are not compiled ahead of time.
+      .mapResponse((context) => {
+        const { error } = context as { error?: unknown }
+        if (error !== undefined && typeof error !== 'function') retract(context.set)
+      })
+    return plugin as unknown as ReturnType<SessionPlugin<Data, Flash, Key>> // Elysia's inferred type, spelled plainly
   }
 }
 
-/** What the session put on `set.headers`: its `Set-Cookie` values, and each other header with the value it replaced. */
+/**
+ * What the session put on `set.headers`: its `Set-Cookie` values, and each other header with the
+ * value it replaced.
+ */
 interface Added {
   readonly cookies: readonly string[]
   readonly headers: [name: string, value: string, before: unknown][]
