@@ -1,8 +1,8 @@
 // sealed-session/elysia inside Elysia itself (in-process, through `app.handle`). Elysia's example,
 // served by Elysia on Bun, runs in test/frameworks.mjs.
-import { Elysia } from 'elysia'
+import { Elysia, t } from 'elysia'
 import { deviceBound } from 'sealed-session/device-bound'
-import { session } from 'sealed-session/elysia'
+import { type Session, session } from 'sealed-session/elysia'
 import { challengeIn, device } from './dbsc-client.ts'
 import { deepEqual, describe, equal, ok, test } from './harness.ts'
 import { SECRET } from './helpers.ts'
@@ -76,6 +76,91 @@ describe('elysia plugin', () => {
     equal(failed.res.status, 500)
     deepEqual(failed.setCookies, [])
     deepEqual(JSON.parse((await call(a, '/', cookie)).body), { count: 2 })
+  })
+
+  test('an error raised after the handler (a later hook, the response schema, serializing) writes nothing', async () => {
+    // Each route logs in (regenerate, then a change), answers a plain value, and fails after it.
+    const login = <T>({ session }: { session: Session<Data> }, value: T): T => {
+      session.regenerate()
+      session.set('user', 'ada')
+      return value
+    }
+    const failures: [string, number, Elysia][] = [
+      [
+        'a later afterHandle hook throws',
+        500,
+        elysia()
+          .use(session<Data>({ secret: SECRET }))
+          .onAfterHandle(() => {
+            throw new Error('audit failed')
+          })
+          .get('/login', (c) => login(c, { ok: true })) as unknown as Elysia,
+      ],
+      [
+        'the value fails its response schema',
+        422,
+        elysia()
+          .use(session<Data>({ secret: SECRET }))
+          .get('/login', (c) => login(c, { ok: 'yes' }) as never, {
+            response: t.Object({ ok: t.Number() }),
+          }) as unknown as Elysia,
+      ],
+      [
+        'the value cannot be serialized',
+        500,
+        elysia()
+          .use(session<Data>({ secret: SECRET }))
+          .get('/login', (c) => login(c, { n: 1n })) as unknown as Elysia,
+      ],
+      [
+        "the app's own onError, ahead of the plugin, answers",
+        503,
+        elysia()
+          .onError(() => new Response('down', { status: 503 }))
+          .use(session<Data>({ secret: SECRET }))
+          .onAfterHandle(() => {
+            throw new Error('audit failed')
+          })
+          .get('/login', (c) => login(c, { ok: true })) as unknown as Elysia,
+      ],
+    ]
+    for (const [what, status, failing] of failures) {
+      // Without ahead-of-time compilation (workerd), Elysia answers a failure after the handler
+      // with the handler's value (a 200), its validator compiles code, and a value it cannot
+      // serialize makes its own error handler throw.
+      if (WORKERD && /schema|serialized/.test(what)) continue
+      const r = await call(failing, '/login')
+      equal(r.res.status, WORKERD ? 200 : status, what)
+      deepEqual(r.setCookies, [], what)
+      equal(r.res.headers.get('cache-control'), null, what)
+    }
+  })
+
+  test("an error response keeps the app's own Set-Cookie, without the session's", async () => {
+    const a = elysia()
+      .use(session<Data>({ secret: SECRET }))
+      .onAfterHandle(({ path }) => {
+        if (path === '/fails') throw new Error('audit failed')
+      })
+      .get('/ok', ({ session, set }) => {
+        set.headers['set-cookie'] = 'theme=dark; Path=/'
+        session.set('user', 'ada')
+        return { ok: true }
+      })
+      .get('/fails', ({ session, set }) => {
+        set.headers['set-cookie'] = 'theme=dark; Path=/'
+        session.set('user', 'ada')
+        return { ok: true }
+      })
+    const ok = await call(a, '/ok')
+    equal(ok.res.status, 200)
+    deepEqual(
+      ok.setCookies.map((c) => c.split('=')[0]),
+      ['theme', 'session'],
+    )
+    const failed = await call(a, '/fails')
+    equal(failed.res.status, WORKERD ? 200 : 500)
+    deepEqual(failed.setCookies, ['theme=dark; Path=/'])
   })
 
   test('two sessions on one key are refused with ERR_OPTION_INVALID', async () => {

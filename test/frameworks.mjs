@@ -160,6 +160,7 @@ export const frameworks = {
       typeChecks('examples/h3-v1'),
       plainValueCarriesCookie(),
       throwingRouteWritesNothing(),
+      ...h3v1WebHandlers(),
     ],
   },
   // Nuxt 4 (Nitro 2, h3 1.15): sealed-session/h3 as a server/middleware/ file, server routes
@@ -559,6 +560,114 @@ function throwingRouteWritesNothing() {
       const after = (await c.page()).count
       expect(after === before + 1, `count ${after} after ${before}: the failed change was written`)
     },
+  ]
+}
+
+/**
+ * h3 v1's toWebHandler and toPlainHandler (and Nitro's own fetch, through the same mock response)
+ * read the response as soon as the app's promise settles, in process, with the example's h3 v1.
+ */
+function h3v1WebHandlers() {
+  const makeApp = async () => {
+    const h3 = await import(`${root}examples/h3-v1/node_modules/h3/dist/index.mjs`)
+    const { session } = await import('sealed-session/h3')
+    const { createApp, createRouter, defineEventHandler: on, createError, sendRedirect } = h3
+    /** Logs in (a new id, a user), saved: then `answer`. */
+    const login = (answer) =>
+      on(async (event) => {
+        event.context.session.regenerate()
+        event.context.session.set('user', 'ada')
+        await event.context.session.save()
+        return answer(event)
+      })
+    const app = createApp().use(session({ secret: 'frameworks-check-secret-0123456789abcdef' }))
+    const router = createRouter()
+      .get(
+        '/read',
+        on((event) => ({ user: event.context.session.get('user') ?? null })),
+      )
+      .get(
+        '/login',
+        login(() => ({ in: true })),
+      )
+      .get(
+        '/redirect',
+        login((event) => sendRedirect(event, '/read', 303)),
+      )
+      .get(
+        '/refused',
+        login(() => Promise.reject(createError({ statusCode: 401 }))),
+      )
+      .get(
+        '/fail',
+        login(() => Promise.reject(new Error('failed after save()'))),
+      )
+      .get(
+        '/unsaved',
+        on((event) => {
+          event.context.session.set('user', 'eve')
+          return { in: true }
+        }),
+      )
+    app.use(router)
+    return { h3, app }
+  }
+  const quietly = async (call) => {
+    const error = console.error
+    console.error = () => {} // h3's log of the failures below, and the adapter's of /unsaved
+    try {
+      return await call()
+    } finally {
+      console.error = error
+    }
+  }
+  return [
+    [
+      "h3 v1's toWebHandler and toPlainHandler: a saved change goes out with its body and cookie",
+      async () => {
+        const { h3, app } = await makeApp()
+        const web = h3.toWebHandler(app)
+        const get = async (path, cookie) => {
+          const res = await web(new Request(`http://localhost${path}`, cookie ? { headers: { cookie } } : {}))
+          return { res, body: await res.text(), cookies: res.headers.getSetCookie() }
+        }
+        const fresh = await get('/read')
+        expect(
+          fresh.res.status === 200 && fresh.body === '{"user":null}',
+          `${fresh.res.status} ${fresh.body}`,
+        )
+        expect(fresh.cookies.length === 0, `an unchanged session wrote ${fresh.cookies}`)
+        const login = await get('/login')
+        expect(login.res.status === 200 && login.body === '{"in":true}', `${login.res.status} ${login.body}`)
+        expect(login.cookies.length === 1, `Set-Cookie: ${login.cookies}`)
+        expect(login.res.headers.get('cache-control') === 'private', 'cache-control is not private')
+        const cookie = login.cookies[0].split(';')[0]
+        const read = await get('/read', cookie)
+        expect(read.body === '{"user":"ada"}' && read.cookies.length === 0, `${read.body} ${read.cookies}`)
+        const redirect = await get('/redirect', cookie)
+        expect(redirect.res.status === 303 && redirect.cookies.length === 1, `${redirect.res.status}`)
+        const plain = await h3.toPlainHandler(app)({ method: 'GET', path: '/login', headers: {} })
+        const body = String(plain.body)
+        const set = plain.headers.filter(([name]) => name === 'set-cookie')
+        expect(plain.status === 200 && body === '{"in":true}' && set.length === 1, `${plain.status} ${body}`)
+      },
+    ],
+    [
+      "h3 v1's toWebHandler: an unsaved change answers 500, and a failure after save() writes nothing",
+      async () => {
+        const { h3, app } = await makeApp()
+        const web = h3.toWebHandler(app)
+        for (const [path, status] of [
+          ['/unsaved', 500],
+          ['/refused', 401],
+          ['/fail', 500],
+        ]) {
+          const res = await quietly(() => web(new Request(`http://localhost${path}`)))
+          const cookies = res.headers.getSetCookie()
+          expect(res.status === status && cookies.length === 0, `${path}: ${res.status} ${cookies}`)
+        }
+      },
+    ],
   ]
 }
 

@@ -41,8 +41,12 @@ type Resolved<R> = { decorator: {}; store: {}; derive: {}; resolve: R }
  * Session plugin for Elysia: `session` in every later handler's context, typed as
  * `Session<Data, Flash>`. After the handler, the session is committed: onto the `Response` it
  * returned, or through `set.headers` for any other value. When the handler throws, nothing is
- * written. Requests to a gate's endpoints (device binding) are answered before Elysia's routing. A handler that also sets a cookie through Elysia's own jar (`cookie.name.value = ...`)
- * should return a `Response`: for other values Elysia's jar replaces `set.headers['set-cookie']`.
+ * written; nor when anything after it fails (a later `onAfterHandle` hook, the response schema,
+ * a value Elysia cannot serialize): the session's headers are taken back off `set.headers`
+ * before Elysia makes its error response, and the app's own `Set-Cookie` values stay. Requests
+ * to a gate's endpoints (device binding) are answered before Elysia's routing. A handler that
+ * also sets a cookie through Elysia's own jar (`cookie.name.value = ...`) should return a
+ * `Response`: for other values Elysia's jar replaces `set.headers['set-cookie']`.
  *
  * @example
  * ```ts
@@ -72,7 +76,7 @@ export function session<
   const store = storeResolver<[]>(options)()
   const sessionOf = (context: object) => (context as Record<string, Session<SessionData> | undefined>)[key]
   return function sealedSession(app: Elysia) {
-    return app
+    const plugin = app
       .onRequest(({ request }) => store.route(request)) // a gate's endpoints, before Elysia's router
       .resolve(async (context) => {
         // enter() finds no endpoint here: onRequest answered those.
@@ -84,22 +88,86 @@ export function session<
         if (s === undefined) return
         const { responseValue, set } = context
         if (responseValue instanceof Response) return store.apply(s, responseValue)
-        // Any other value: Elysia makes the response from it and set.headers, a plain object.
+        // Any other value: Elysia makes the response from it and set.headers, a plain object, once
+        // the rest of the route has run (later hooks, the response schema).
         const pending = store.commit(s)
         store.discard(s)
         const commit = await pending
         const policy = set.headers['cache-control']
         const headers = new Headers(policy ? { 'cache-control': policy } : {})
         if (!applyCommit(headers, commit)) return
+        const added: Added = { cookies: commit.setCookie, headers: [] }
         set.headers['set-cookie'] = [set.headers['set-cookie'] ?? [], commit.setCookie].flat()
-        for (const [name, value] of commit.headers) set.headers[name] = value
         const cacheControl = headers.get('cache-control')
-        if (cacheControl !== null) set.headers['cache-control'] = cacheControl
+        const extra =
+          cacheControl === null
+            ? commit.headers
+            : [...commit.headers, ['cache-control', cacheControl] as const]
+        for (const [name, value] of extra) {
+          added.headers.push([name, value, set.headers[name]])
+          set.headers[name] = value
+        }
+        written.set(set, added)
       })
+      // Something failed after the handler: Elysia builds its error response from set.headers,
+      // which must not carry the session's write.
       .onError((context) => {
         const s = sessionOf(context)
         if (s !== undefined) store.discard(s)
-      }) as unknown as ReturnType<SessionPlugin<Data, Flash, Key>> // Elysia's inferred type, spelled plainly
+        retract(context.set)
+      })
+      // Elysia may answer a failure without calling this onError (an app's onError ahead of it
+      // answered; or, routes not compiled ahead of time, the handler had answered), but runs every
+      // mapResponse hook then, with what was thrown on `error`. On success `error` is unset, or
+      // Elysia's status() function when routes are not compiled ahead of time.
+      .mapResponse((context) => {
+        const { error } = context as { error?: unknown }
+        if (error !== undefined && typeof error !== 'function') retract(context.set)
+      })
+    return plugin as unknown as ReturnType<SessionPlugin<Data, Flash, Key>> // Elysia's inferred type, spelled plainly
+  }
+}
+
+/**
+ * What the session put on `set.headers`: its `Set-Cookie` values, and each other header with the
+ * value it replaced.
+ */
+interface Added {
+  readonly cookies: readonly string[]
+  readonly headers: [name: string, value: string, before: unknown][]
+}
+/** Per request (its `set`), until the response is made. */
+const written = new WeakMap<object, Added>()
+
+/**
+ * Takes the session's write back off `set.headers`, leaving what the app put there. Elysia may
+ * have made them a `Headers` already (it does when `set-cookie` is a list, before it serializes).
+ */
+function retract(set: { headers: Record<string, unknown> | Headers }): void {
+  const added = written.get(set)
+  if (added === undefined) return
+  written.delete(set)
+  const { headers } = set
+  const isHeaders = headers instanceof Headers
+  const get = (name: string) => (isHeaders ? headers.get(name) : headers[name])
+  /** Sets a header, or removes it (`undefined`); a list is `Set-Cookie`'s. */
+  const put = (name: string, value: unknown) => {
+    if (!isHeaders) {
+      if (value === undefined || (Array.isArray(value) && value.length === 0)) delete headers[name]
+      else headers[name] = value
+      return
+    }
+    headers.delete(name)
+    for (const one of value === undefined ? [] : [value].flat()) headers.append(name, String(one))
+  }
+  const cookies: unknown[] = isHeaders ? headers.getSetCookie() : [headers['set-cookie'] ?? []].flat()
+  for (const cookie of added.cookies) {
+    const at = cookies.indexOf(cookie)
+    if (at !== -1) cookies.splice(at, 1)
+  }
+  put('set-cookie', cookies)
+  for (const [name, value, before] of added.headers.reverse()) {
+    if (get(name) === value) put(name, before) // unless the app set it since
   }
 }
 

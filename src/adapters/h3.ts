@@ -8,11 +8,12 @@
 
 import type { H3Event } from 'h3'
 import { enter } from '../core/adapter.ts'
-import { applyCommit } from '../core/commit.ts'
+import { applyCommit, type SessionCommit } from '../core/commit.ts'
 import type { SessionOptions } from '../core/options.ts'
 import { storeResolver } from '../core/resolver.ts'
 import type { Session, SessionData } from '../core/session.ts'
 import type { SessionStore } from '../core/store.ts'
+import { savedCommit } from '../core/write.ts'
 
 /** Where the middleware puts the session. */
 export interface SessionMiddlewareOptions {
@@ -43,6 +44,10 @@ export type SessionMiddleware = (event: H3Event, next?: () => unknown) => Promis
  *   session is committed when the response starts, whichever way it is sent (a returned value,
  *   `sendRedirect`, a stream). A response of status 400 or more (a route that threw, a
  *   `createError`) writes nothing. A gate's endpoints (device binding) are not served here.
+ *   Behind h3's `toWebHandler` or `toPlainHandler`, or Nitro's own fetch (its Workers, Deno and
+ *   edge presets), the response is read as soon as the route returns: a route that changes the
+ *   session must `await event.context.session.save()` before it answers there, or the answer
+ *   becomes a 500 that writes nothing.
  *
  * @example h3 v2
  * ```ts
@@ -89,7 +94,13 @@ export function session(
     const s = await enter(store, source, context[key] !== undefined, `event.context.${key}`)
     if (s instanceof Response) return s
     context[key] = s
-    if (v1) return commitWhenResponseStarts(v1, store, s)
+    if (v1) {
+      // A mock response, read as soon as the app's promise settles: nothing may wait for a seal
+      // then, so an unchanged session's write (a renewal, say) is sealed now.
+      const mock = '__unenv__' in v1.node.res
+      if (mock) await store.commit(s)
+      return commitWhenResponseStarts(v1, store, s, mock)
+    }
     let value: unknown
     try {
       value = await next!()
@@ -143,50 +154,87 @@ const SENDS: readonly Sends[] = ['writeHead', 'write', 'end', 'flushHeaders']
  * synchronously. So the first call that would send them (writeHead, write, end, flushHeaders)
  * is held, with any after it, until the session is committed onto the headers; then they run in
  * order. h3 v1 is in maintenance, and these four are Node's `ServerResponse` API.
+ *
+ * A `mock` response (h3's `toWebHandler` and `toPlainHandler`, Nitro's own fetch: node-mock-http)
+ * is read as soon as the app's promise settles, which holding it would outrun: its commit must be
+ * sealed already (at load for an unchanged session, by the route's `save()` for a change), and
+ * is put on it at once; a change left unsaved makes the answer a 500, as a failed seal does.
  */
 function commitWhenResponseStarts(
   event: V1Event,
   store: SessionStore<SessionData>,
   s: Session<SessionData>,
+  mock: boolean,
 ): undefined {
   const res = event.node.res
   const original = Object.fromEntries(SENDS.map((name) => [name, res[name]])) as Pick<V1Response, Sends>
   const held: [Sends, unknown[]][] = []
-  const release = async () => {
-    try {
-      // An error response (a thrown 401 after regenerate(), say): nothing the route changed is written.
-      if (res.statusCode >= 400) store.discard(s)
-      else {
-        const policy = res.getHeader('cache-control')
-        const headers = new Headers(typeof policy === 'string' ? { 'cache-control': policy } : {})
-        await commitTo(store, s, headers)
-        for (const cookie of headers.getSetCookie()) res.appendHeader('set-cookie', cookie)
-        for (const [name, value] of headers) {
-          if (name !== 'set-cookie' && name !== 'cache-control') res.appendHeader(name, value)
-        }
-        const cacheControl = headers.get('cache-control')
-        if (cacheControl !== null && cacheControl !== policy) res.setHeader('cache-control', cacheControl)
-      }
-    } catch (error) {
-      // Too large, say: headers are not sent yet, so the answer becomes a 500, as in h3 v2.
-      console.error(error)
-      held.length = 0
-      held.push(['end', ['Internal Server Error']])
-      res.statusCode = 500
-    }
+  const fail = (error: unknown) => {
+    // Headers are not sent yet, so the answer becomes a 500, as in h3 v2.
+    console.error(error)
+    held.length = 0
+    held.push(['end', ['Internal Server Error']])
+    res.statusCode = 500
+  }
+  const release = () => {
     for (const name of SENDS) res[name] = original[name]
     for (const [name, args] of held) original[name].apply(res, args)
   }
+  const commitNow = async () => {
+    try {
+      const pending = store.commit(s)
+      store.discard(s)
+      putOn(res, await pending)
+    } catch (error) {
+      fail(error) // too large, say
+    }
+    release()
+  }
+  const start = () => {
+    // An error response (a thrown 401 after regenerate(), say): nothing the route changed is written.
+    if (res.statusCode >= 400) {
+      store.discard(s)
+      return release()
+    }
+    if (!mock) {
+      event._handled = true
+      return void commitNow()
+    }
+    const commit = savedCommit(s)
+    store.discard(s)
+    try {
+      if (commit === undefined) throw new Error(UNSAVED)
+      putOn(res, commit)
+    } catch (error) {
+      fail(error)
+    }
+    release()
+  }
   for (const name of SENDS) {
     res[name] = (...args: unknown[]) => {
-      if (held.push([name, args]) === 1) {
-        event._handled = true
-        void release()
-      }
+      if (held.push([name, args]) === 1) start()
       return name === 'write' ? true : res
     }
   }
   return undefined
+}
+
+const UNSAVED =
+  'sealed-session/h3: h3 v1 reads this response as soon as the route returns (toWebHandler, ' +
+  "toPlainHandler, Nitro's own fetch), before a seal can finish: a route that changes the session " +
+  'there must `await event.context.session.save()` before it answers. Answered 500; nothing written.'
+
+/** A commit on an h3 v1 response's headers (the app's cache policy, if any, kept in view). */
+function putOn(res: V1Response, commit: SessionCommit): void {
+  const policy = res.getHeader('cache-control')
+  const headers = new Headers(typeof policy === 'string' ? { 'cache-control': policy } : {})
+  if (!applyCommit(headers, commit)) return
+  for (const cookie of headers.getSetCookie()) res.appendHeader('set-cookie', cookie)
+  for (const [name, value] of headers) {
+    if (name !== 'set-cookie' && name !== 'cache-control') res.appendHeader(name, value)
+  }
+  const cacheControl = headers.get('cache-control')
+  if (cacheControl !== null && cacheControl !== policy) res.setHeader('cache-control', cacheControl)
 }
 
 export type { Session, SessionData, SessionOptions }

@@ -43,12 +43,9 @@ export async function commitSession(
     throw configError('ERR_OPTION_INVALID', 'commit a session with the store that loaded it')
   }
   const slot = h.slot as Slot
-  const { saved } = slot
-  // The same version may hide an in-place change (an object from get() edited): compare the text.
-  if (saved !== undefined && saved.version === h.version && own.length === 0) {
-    if (!h.exposed || saved.text === textOrEmpty(h)) {
-      return saved.commit === FAILED ? NOTHING : (saved.commit as SessionCommit)
-    }
+  if (own.length === 0) {
+    const saved = savedCommit(session)
+    if (saved !== undefined) return saved
   }
   slot.saved = undefined
   const version = h.version
@@ -69,6 +66,20 @@ export async function commitSession(
     slot.saved = { version, text: textOrEmpty(h), commit: FAILED }
     throw error
   }
+}
+
+/**
+ * @internal
+ * The session's last commit while nothing changed since (what {@link commitSession} gives then),
+ * without waiting: for a framework that sends the response before a seal could finish.
+ */
+export function savedCommit(session: Session<SessionData>): SessionCommit | undefined {
+  const h = handleOf(session)
+  const { saved } = h.slot as Slot
+  if (saved === undefined || saved.version !== h.version) return undefined
+  // The same version may hide an in-place change (an object from get() edited): compare the text.
+  if (h.exposed && saved.text !== textOrEmpty(h)) return undefined
+  return saved.commit === FAILED ? NOTHING : (saved.commit as SessionCommit)
 }
 
 /** @internal What the store keeps on a session it loaded (the handle's slot). */
