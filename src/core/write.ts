@@ -43,10 +43,8 @@ export async function commitSession(
     throw configError('ERR_OPTION_INVALID', 'commit a session with the store that loaded it')
   }
   const slot = h.slot as Slot
-  if (own.length === 0) {
-    const saved = savedCommit(session)
-    if (saved !== undefined) return saved
-  }
+  const saved = own.length === 0 && lastCommit(h)
+  if (saved) return saved
   slot.saved = undefined
   const version = h.version
   try {
@@ -74,7 +72,10 @@ export async function commitSession(
  * without waiting: for a framework that sends the response before a seal could finish.
  */
 export function savedCommit(session: Session<SessionData>): SessionCommit | undefined {
-  const h = handleOf(session)
+  return lastCommit(handleOf(session))
+}
+
+function lastCommit(h: SessionHandle): SessionCommit | undefined {
   const { saved } = h.slot as Slot
   if (saved === undefined || saved.version !== h.version) return undefined
   // The same version may hide an in-place change (an object from get() edited): compare the text.
