@@ -163,6 +163,43 @@ describe('elysia plugin', () => {
     deepEqual(failed.setCookies, ['theme=dark; Path=/'])
   })
 
+  test('an error after the handler writes neither of two sessions (two keys, two cookies)', async () => {
+    const two = elysia()
+      .use(
+        session<Data, Record<string, unknown>, 'auth'>(
+          { secret: SECRET, cookie: { name: 'auth' } },
+          { key: 'auth' },
+        ),
+      )
+      .use(
+        session<{ theme: string }, Record<string, unknown>, 'prefs'>(
+          { secret: SECRET, cookie: { name: 'prefs' } },
+          { key: 'prefs' },
+        ),
+      )
+      .onAfterHandle(({ path }) => {
+        if (path === '/fails') throw new Error('audit failed')
+      })
+      .get('/ok', ({ auth, prefs }) => {
+        auth.regenerate()
+        auth.set('user', 'ada')
+        prefs.set('theme', 'dark')
+        return { ok: true }
+      })
+      .get('/fails', ({ auth, prefs }) => {
+        auth.regenerate()
+        auth.set('user', 'ada')
+        prefs.set('theme', 'dark')
+        return { ok: true }
+      })
+    const ok = await call(two, '/ok')
+    deepEqual(ok.setCookies.map((c) => c.split('=')[0]).sort(), ['auth', 'prefs'])
+    const failed = await call(two, '/fails')
+    equal(failed.res.status, WORKERD ? 200 : 500)
+    deepEqual(failed.setCookies, [])
+    equal(failed.res.headers.get('cache-control'), null)
+  })
+
   test('two sessions on one key are refused with ERR_OPTION_INVALID', async () => {
     let refused: unknown
     const twice = elysia()

@@ -236,6 +236,33 @@ test("sveltekit › a remote function's error in a 200 writes nothing; its resul
   equal(late.headers.getSetCookie().length, 0)
 })
 
+test('sveltekit › an endpoint streaming JSON is read no further than its start, whatever the client sends', async () => {
+  const handle: Handle = session({ secret: SECRET })
+  // Never ends: a hook that read it whole would never answer.
+  const endless = ({ locals }: Event) => {
+    locals.session.set('count', 1)
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(`{"ok":true,"rows":[${'1,'.repeat(100)}`))
+      },
+    })
+    return new Response(body, { headers: { 'content-type': 'application/json' } })
+  }
+  const timeout = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 2_000))
+  const answered = await Promise.race([serveAs(handle, endless, enhanced), timeout])
+  ok(answered !== 'hung', 'the hook answered')
+  equal((answered as Response).headers.getSetCookie().length, 1)
+  await (answered as Response).body?.cancel()
+  // Nothing to write: the body is not read at all.
+  const read = await serveAs(
+    handle,
+    () => new Response('{"type":"error"}', { headers: { 'content-type': 'application/json' } }),
+    enhanced,
+  )
+  equal(read.bodyUsed, false)
+  equal(await read.text(), '{"type":"error"}')
+})
+
 test("sveltekit › a +server endpoint's own JSON to a POST, and any GET's, is written", async () => {
   const handle: Handle = session({ secret: SECRET })
   const post = { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }

@@ -107,7 +107,10 @@ export function session<
           added.headers.push([name, value, set.headers[name]])
           set.headers[name] = value
         }
-        written.set(set, added)
+        // Each session plugin of the app (one per key) adds its own.
+        const earlier = written.get(set)
+        if (earlier === undefined) written.set(set, [added])
+        else earlier.push(added)
       })
       // Something failed after the handler: Elysia builds its error response from set.headers,
       // which must not carry the session's write.
@@ -136,16 +139,16 @@ interface Added {
   readonly cookies: readonly string[]
   readonly headers: [name: string, value: string, before: unknown][]
 }
-/** Per request (its `set`), until the response is made. */
-const written = new WeakMap<object, Added>()
+/** Per request (its `set`), until the response is made: what each session plugin added. */
+const written = new WeakMap<object, Added[]>()
 
 /**
  * Takes the session's write back off `set.headers`, leaving what the app put there. Elysia may
  * have made them a `Headers` already (it does when `set-cookie` is a list, before it serializes).
  */
 function retract(set: { headers: Record<string, unknown> | Headers }): void {
-  const added = written.get(set)
-  if (added === undefined) return
+  const all = written.get(set)
+  if (all === undefined) return
   written.delete(set)
   const { headers } = set
   const isHeaders = headers instanceof Headers
@@ -161,12 +164,13 @@ function retract(set: { headers: Record<string, unknown> | Headers }): void {
     for (const one of value === undefined ? [] : [value].flat()) headers.append(name, String(one))
   }
   const cookies: unknown[] = isHeaders ? headers.getSetCookie() : [headers['set-cookie'] ?? []].flat()
-  for (const cookie of added.cookies) {
+  for (const cookie of all.flatMap((added) => added.cookies)) {
     const at = cookies.indexOf(cookie)
     if (at !== -1) cookies.splice(at, 1)
   }
   put('set-cookie', cookies)
-  for (const [name, value, before] of added.headers.reverse()) {
+  // The last write first, so each header goes back to what it was before the first.
+  for (const [name, value, before] of all.flatMap((added) => added.headers).reverse()) {
     if (get(name) === value) put(name, before) // unless the app set it since
   }
 }

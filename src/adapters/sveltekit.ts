@@ -130,7 +130,21 @@ export function session<E extends RequestEventLike = RequestEventLike, Key exten
     // What a load, action, remote function or endpoint threw is an error response by now
     // (respond.js), some of them 200s: nothing the request changed before it (a regenerate()
     // before a failed second factor) is written.
-    if (response.status >= 400 || (await failedIn200(event, response))) {
+    if (response.status >= 400) {
+      store.discard(s)
+      return response
+    }
+    // Only a response the session would be written on is read for a failure inside a 200: the
+    // commit is kept, and apply() below reuses it.
+    let written: boolean
+    try {
+      const { setCookie, headers } = await store.commit(s)
+      written = setCookie.length > 0 || headers.length > 0
+    } catch (error) {
+      store.discard(s)
+      throw error
+    }
+    if (written && (await failedIn200(event, response))) {
       store.discard(s)
       return response
     }
@@ -152,11 +166,11 @@ async function failedIn200(event: RequestEventLike, response: Response): Promise
   const remote = event.isRemoteRequest === true
   if (!remote && event.request.method !== 'POST') return false
   if (!/^application\/json\s*(?:;|$)/i.test(response.headers.get('content-type') ?? '')) return false
-  // SvelteKit's own envelope (a remote call; a post use:enhance made, unless the route has only a
-  // `+server`): its `type` is looked for wherever it is. Any other POST may be an endpoint's JSON:
-  // its `type` counts only where SvelteKit puts it, first.
-  const sure = remote || event.request.headers.get('x-sveltekit-action') === 'true'
-  const type = await resultType(response, sure)
+  // A remote call's answer is SvelteKit's own envelope (the path decides, not the client): its
+  // `type` is looked for wherever it is. Any POST may be an endpoint's JSON, whatever headers the
+  // client sent (`x-sveltekit-action` too): its `type` counts only where SvelteKit puts it, first,
+  // and no more than the start of the body is read.
+  const type = await resultType(response, remote)
   return type === 'failure' || type === 'error'
 }
 

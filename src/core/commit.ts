@@ -111,7 +111,9 @@ function identity(w: CookieWrite): string {
 // `max-age` (unless `private` or `no-store`), Set-Cookie and all, and hand it to other users. CDNs
 // also read headers aimed at them alone (RFC 9213 `CDN-Cache-Control`, `Surrogate-Control`).
 const SHARED_CACHEABLE = /(?:^|,)\s*(?:public|s-maxage\s*=|max-age\s*=)/i
-const PRIVATE = /(?:^|,)\s*(?:private|no-store)\b/i
+// Whole directives only: `private="x-user"` keeps only that field from shared caches, and a
+// quoted `"...,no-store"` or a `private-extension` is no directive of its own.
+const PRIVATE = /(?:^|,)\s*(?:private|no-store)\s*(?:,|$)/i
 const CDN_HEADERS = ['cdn-cache-control', 'surrogate-control', 'cloudflare-cdn-cache-control']
 
 /** Whether a response with these headers (its `cacheControl` read already) may be stored by a shared cache (a proxy, a CDN). */

@@ -388,6 +388,13 @@ describe('SECURITY-CASES', () => {
         ],
         [{ expires: 'Thu, 01 Jan 2099 00:00:00 GMT' }, 'private'],
         [{ 'cache-control': 'no-cache, no-store' }, 'no-cache, no-store'],
+        [{ 'cache-control': 'NO-STORE' }, 'NO-STORE'],
+        // Not a directive of its own: a qualified private (only that field is kept from shared
+        // caches), a quoted string, an extension's name.
+        [{ 'cache-control': 'private="x-user", max-age=600' }, 'private'],
+        [{ 'cache-control': 'no-cache="set-cookie, private"' }, 'no-cache="set-cookie, private", private'],
+        [{ 'cache-control': 'ext="a,no-store"' }, 'ext="a,no-store", private'],
+        [{ 'cache-control': 'private-extension' }, 'private-extension, private'],
       ] as const) {
         const { response, setCookies } = await send(page(headers))
         equal(setCookies.length, 1)
