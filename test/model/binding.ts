@@ -153,7 +153,10 @@ export function registration(m: Reference, i: number, draft: Draft, t: StoreTran
  * may skip the store).
  */
 export function atEndpoint(m: Reference, held: Held | undefined): ('open' | 'none' | 'undecided')[] {
-  if (held === undefined || !m.alive(held) || m.revokedWhy(held)) return ['none']
+  if (held === undefined || !m.alive(held)) return ['none']
+  // Revoked: a server that saw the revocation knows it; another (a restart) learns it only from
+  // the store, and while that is down it cannot tell (a 503: nothing issued either way).
+  if (m.revokedWhy(held)) return m.cfg.revocation && m.down ? ['none', 'undecided'] : ['none']
   if (!m.cfg.revocation || !m.down) return ['open']
   return held.data.user === undefined ? ['undecided', 'open'] : ['undecided']
 }
