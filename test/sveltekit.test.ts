@@ -252,7 +252,8 @@ test('sveltekit › an endpoint streaming JSON is read no further than its start
   const answered = await Promise.race([serveAs(handle, endless, enhanced), timeout])
   ok(answered !== 'hung', 'the hook answered')
   equal((answered as Response).headers.getSetCookie().length, 1)
-  await (answered as Response).body?.cancel()
+  // Not awaited: Node 18 settles the cancel of one branch of a cloned body only with the other's.
+  void (answered as Response).body?.cancel().catch(() => {})
   // Nothing to write: the body is not read at all.
   const read = await serveAs(
     handle,
